@@ -1,0 +1,37 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "tessera",
+    products: [
+        .executable(name: "tessera", targets: ["tessera"]),
+        .library(name: "Polytope", targets: ["Polytope"]),
+        .library(name: "Slicer", targets: ["Slicer"]),
+        .library(name: "Render", targets: ["Render"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/attaswift/BigInt", exact: "6.0.1"),
+    ],
+    targets: [
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo",
+                       providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "Polytope", dependencies: [.product(name: "BigInt", package: "BigInt")]),
+        .target(name: "Slicer", dependencies: ["Polytope", "COpenBLAS", "CZlib"]),
+        .target(name: "Render", dependencies: ["Slicer", "CCairo"]),
+        .target(name: "Trainer", dependencies: ["Slicer", "COpenBLAS"]),
+        .executableTarget(name: "tessera", dependencies: [
+            "Slicer", "Render", "Trainer",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "PolytopeTests", dependencies: ["Polytope"]),
+        .testTarget(name: "SlicerTests", dependencies: ["Slicer"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render"]),
+        .testTarget(name: "TesseraTests", dependencies: ["Slicer", "Render", "Trainer"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,142 @@
+import Polytope
+
+/// The on/off state of every hidden neuron of a region, all hidden layers concatenated.
+public struct ActivationPattern: Hashable, Sendable {
+    public var words: [UInt64]
+    public let count: Int
+
+    public init(count: Int) {
+        self.count = count
+        words = Array(repeating: 0, count: (count + 63) / 64)
+    }
+
+    public subscript(index: Int) -> Bool {
+        get { words[index >> 6] & (1 << UInt64(index & 63)) != 0 }
+        set {
+            if newValue { words[index >> 6] |= 1 << UInt64(index & 63) }
+            else { words[index >> 6] &= ~(1 << UInt64(index & 63)) }
+        }
+    }
+
+    /// A hash stable across processes and runs (FNV-1a over the words), used for colours.
+    public var stableHash: UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for word in words {
+            for shift in stride(from: 0, to: 64, by: 8) {
+                hash ^= (word >> UInt64(shift)) & 0xff
+                hash = hash &* 0x100_0000_01b3
+            }
+        }
+        return hash
+    }
+
+    /// Indices of neurons that differ between two patterns.
+    public func differences(from other: ActivationPattern) -> [Int] {
+        var result: [Int] = []
+        for (w, (a, b)) in zip(words, other.words).enumerated() where a != b {
+            var diff = a ^ b
+            while diff != 0 {
+                let bit = diff.trailingZeroBitCount
+                result.append(w * 64 + bit)
+                diff &= diff - 1
+            }
+        }
+        return result
+    }
+}
+
+/// A part of a region where one class wins (only for regions the decision boundary crosses).
+public struct ClassCell: Sendable {
+    public var polygon: [Point2]
+    public var label: Int
+    public init(polygon: [Point2], label: Int) { self.polygon = polygon; self.label = label }
+}
+
+/// One linear region of the slice. Coordinates are input-space units in the plane's orthonormal frame.
+public struct SliceRegion: Sendable {
+    /// Counter-clockwise indices into `SliceResult.vertices`.
+    public var vertexIndices: [Int]
+    public var pattern: ActivationPattern
+    /// The class winning at the region's centroid (for K = 1: 1 if the output is positive, else 0).
+    public var predictedClass: Int
+    /// Non-empty only when the decision boundary crosses the region.
+    public var classCells: [ClassCell]
+    /// Norm of the in-plane gradient of the winning logit, per input-space unit.
+    public var slope: Double
+    /// Area in input-space units.
+    public var area: Double
+
+    public init(vertexIndices: [Int], pattern: ActivationPattern, predictedClass: Int, classCells: [ClassCell], slope: Double, area: Double) {
+        self.vertexIndices = vertexIndices
+        self.pattern = pattern
+        self.predictedClass = predictedClass
+        self.classCells = classCells
+        self.slope = slope
+        self.area = area
+    }
+}
+
+/// An edge of the partition; `layer` 0 marks the domain boundary, otherwise the hidden layer (1-based)
+/// and neuron (0-based within the layer) whose zero set made it.
+public struct SliceEdge: Sendable, Hashable {
+    public var from: Int
+    public var to: Int
+    public var layer: Int
+    public var neuron: Int
+    public init(from: Int, to: Int, layer: Int, neuron: Int) {
+        self.from = from; self.to = to; self.layer = layer; self.neuron = neuron
+    }
+}
+
+/// Per-hidden-layer statistics of a slice.
+public struct LayerStats: Sendable, Codable, Equatable {
+    /// 1-based hidden layer index.
+    public var index: Int
+    public var neurons: Int
+    /// Neurons whose zero set meets the domain interior.
+    public var neuronsCut: Int
+    /// Region count after this layer's subdivision.
+    public var regions: Int
+    public init(index: Int, neurons: Int, neuronsCut: Int, regions: Int) {
+        self.index = index; self.neurons = neurons; self.neuronsCut = neuronsCut; self.regions = regions
+    }
+}
+
+/// Everything a slice computes: the partition, the decision boundary, statistics, and the framing.
+public struct SliceResult: Sendable {
+    /// "exact" or "certified": the arithmetic that ran.
+    public var arithmetic: String
+    public var domainKind: String
+    /// Domain corners, counter-clockwise, in the plane frame (input-space units, origin at anchor 1).
+    public var domainPolygon: [Point2]
+    public var domainArea: Double
+    /// The three anchors in the plane frame.
+    public var anchors: [Point2]
+    public var vertices: [Point2]
+    public var regions: [SliceRegion]
+    public var edges: [SliceEdge]
+    public var boundarySegments: [(Point2, Point2)]
+    public var layers: [LayerStats]
+    /// Number of network outputs (logits).
+    public var outputs: Int
+    public var seconds: Double
+
+    public init(arithmetic: String, domainKind: String, domainPolygon: [Point2], domainArea: Double,
+                anchors: [Point2], vertices: [Point2], regions: [SliceRegion], edges: [SliceEdge],
+                boundarySegments: [(Point2, Point2)], layers: [LayerStats], outputs: Int, seconds: Double) {
+        self.arithmetic = arithmetic
+        self.domainKind = domainKind
+        self.domainPolygon = domainPolygon
+        self.domainArea = domainArea
+        self.anchors = anchors
+        self.vertices = vertices
+        self.regions = regions
+        self.edges = edges
+        self.boundarySegments = boundarySegments
+        self.layers = layers
+        self.outputs = outputs
+        self.seconds = seconds
+    }
+
+    public var boundaryLength: Double { boundarySegments.reduce(0) { $0 + ($1.1 - $1.0).length } }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import Slicer
+
+struct Tessera: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tessera",
+        abstract: "Exact linear regions of ReLU-type networks on 2-D input slices, and local complexity.",
+        version: tesseraVersion,
+        subcommands: [SliceCommand.self, TrainCommand.self, RenderCommand.self, LCCommand.self,
+                      ValidateCommand.self, FigureCommand.self, DemoCommand.self])
+}
+
+/// Runs the command line: usage errors exit 2, bad input and failures exit 1, each with one stderr line.
+func runTessera() -> Int32 {
+    do {
+        var command = try Tessera.parseAsRoot()
+        try command.run()
+        return 0
+    } catch let error as TesseraError {
+        FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+        return 1
+    } catch {
+        let code = Tessera.exitCode(for: error)
+        if code == .success {
+            // --help and --version
+            print(Tessera.fullMessage(for: error))
+            return 0
+        }
+        let message = Tessera.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        if code == .validationFailure { FileHandle.standardError.write(Data("(see tessera help)\n".utf8)) }
+        return code == .validationFailure ? 2 : 1
+    }
+}
+
+exit(runTessera())
