@@ -1,0 +1,44 @@
+/// Names a line of the slice so its exact coefficients can be recomputed on demand:
+/// a domain edge, the zero set of a hidden neuron within one region, or a logit line within one region.
+struct LineRef: Hashable, Sendable {
+    enum Kind: UInt8 { case domain, neuron, logit }
+    var kind: Kind
+    /// Network layer (0-based) for neuron lines.
+    var layer: Int32
+    /// Domain edge, neuron, or class c.
+    var index: Int32
+    /// For logit lines: class i of the difference l_c − l_i, or −1 for the single logit of K = 1.
+    var other: Int32
+    /// Region id at `layer` (for logits, at the output layer).
+    var region: Int32
+
+    static func domain(_ edge: Int) -> LineRef {
+        LineRef(kind: .domain, layer: -1, index: Int32(edge), other: -1, region: -1)
+    }
+    static func neuron(layer: Int, neuron: Int, region: Int) -> LineRef {
+        LineRef(kind: .neuron, layer: Int32(layer), index: Int32(neuron), other: -1, region: Int32(region))
+    }
+    static func logit(_ c: Int, minus i: Int, region: Int) -> LineRef {
+        LineRef(kind: .logit, layer: -1, index: Int32(c), other: Int32(i), region: Int32(region))
+    }
+
+    /// True when both refs name the same zero set everywhere: the network is continuous, so a
+    /// neuron's (or logit difference's) zero set does not depend on the region it is seen from.
+    func sameZeroSet(as other: LineRef) -> Bool {
+        guard kind == other.kind else { return false }
+        switch kind {
+        case .domain: return index == other.index
+        case .neuron: return layer == other.layer && index == other.index
+        case .logit:
+            return (index == other.index && self.other == other.other) || (index == other.other && self.other == other.index)
+        }
+    }
+}
+
+/// A line in floating point with a rigorous bound on each coefficient's error,
+/// |ã − a| ≤ ea, |b̃ − b| ≤ eb, |c̃ − c| ≤ ec, and the reference that recomputes it exactly.
+struct CertifiedLine {
+    var a: Double, b: Double, c: Double
+    var ea: Double, eb: Double, ec: Double
+    var ref: LineRef
+}

@@ -1,0 +1,195 @@
+import Polytope
+
+/// The layer-by-layer subdivision: each hidden layer splits every face by each of its neurons.
+extension Subdivision {
+    /// Runs every hidden layer and prepares the output layer's maps.
+    func run(progress: ((Int, Int) -> Void)? = nil) throws {
+        computeFirstLayerMaps()
+        for k in 0..<hiddenCount {
+            try subdivide(layer: k)
+            progress?(k + 1, faces.count)
+            computeNextLayerMaps(after: k)
+        }
+    }
+
+    /// Layer 0: M = W·[d1 u x1] + [0 0 b], with d1 = x2 − x1 and u = x3 − x1 rounded to Double.
+    ///
+    /// Bound: fl(x2 − x1) = d1(1 + ε), |ε| ≤ u, and the D-term products add γ_D|W||d̃1|, so
+    /// |ã − a| ≤ γ_{D+2}|W||d̃1| (likewise b); |c̃ − c| ≤ γ_{D+1}(|W||x1| + |b|).
+    func computeFirstLayerMaps() {
+        let layer = network.layers[0]
+        let n = layer.outputs, d = layer.inputs
+        let x1 = plane.anchors[0]
+        let input = plane.d1 + plane.u + x1                       // 3 × D, row-major
+        var map = gemm(input, layer.weights, m: 3, n: n, k: d, transposeB: true)
+        for j in 0..<n { map[2 * n + j] += layer.bias[j] }
+        let magnitude = gemm(input.map(abs), layer.weights.map(abs), m: 3, n: n, k: d, transposeB: true)
+        let g = gamma(d + 2)
+        var bound = [Double](repeating: 0, count: 3 * n)
+        for index in 0..<(3 * n) {
+            let biasTerm = index >= 2 * n ? abs(layer.bias[index - 2 * n]) : 0
+            bound[index] = g * (magnitude[index] + biasTerm) * boundSafety + boundFloor
+        }
+        floatMaps = [map]
+        mapBound = [bound]
+        mapMagnitude = [map.map(abs)]
+        regionParent = [[]]
+        regionPattern = [[]]
+    }
+
+    /// Maps of layer k + 1 for every face (each face becomes a region of layer k + 1):
+    /// M_{k+1} = W·S·M_k + [0 0 b] with S the face's slopes, as one matrix product over all faces.
+    ///
+    /// Bound (region-independent): with |S| ≤ s_max, |M̃_k| ≤ B_k and |M̃_k − M_k| ≤ E_k,
+    /// E_{k+1} = s_max|W|E_k + γ_{n+2}(s_max|W|B_k + |b|) (the extra roundoff covers S·M̃ when the
+    /// slope is not ±1 or 0), and B_{k+1} = (1 + γ_{n+2})(s_max|W|B_k + |b|).
+    func computeNextLayerMaps(after k: Int) {
+        let next = network.layers[k + 1]
+        let n = network.layers[k].outputs, nNext = next.outputs
+        let faceCount = faces.count
+        let offset = patternOffsets[k]
+        let positive = network.activation.positiveSlope, negative = network.activation.negativeSlope
+        var input = [Double](repeating: 0, count: faceCount * 3 * n)
+        let previous = floatMaps[k]
+        for f in 0..<faceCount {
+            let source = Int(faceRegion[f]) * 3 * n, target = f * 3 * n
+            let pattern = facePattern[f]
+            for j in 0..<n {
+                let slope = pattern[offset + j] ? positive : negative
+                if slope == 0 { continue }
+                input[target + j] = slope * previous[source + j]
+                input[target + n + j] = slope * previous[source + n + j]
+                input[target + 2 * n + j] = slope * previous[source + 2 * n + j]
+            }
+        }
+        var map = gemm(input, next.weights, m: 3 * faceCount, n: nNext, k: n, transposeB: true)
+        for f in 0..<faceCount {
+            let base = f * 3 * nNext + 2 * nNext
+            for j in 0..<nNext { map[base + j] += next.bias[j] }
+        }
+        let sMax = maxSlope
+        let absWeights = next.weights.map(abs)
+        let propagated = gemm(mapBound[k].map { $0 * sMax }, absWeights, m: 3, n: nNext, k: n, transposeB: true)
+        let magnitude = gemm(mapMagnitude[k].map { $0 * sMax }, absWeights, m: 3, n: nNext, k: n, transposeB: true)
+        let g = gamma(n + 2)
+        var bound = [Double](repeating: 0, count: 3 * nNext)
+        var newMagnitude = [Double](repeating: 0, count: 3 * nNext)
+        for index in 0..<(3 * nNext) {
+            let biasTerm = index >= 2 * nNext ? abs(next.bias[index - 2 * nNext]) : 0
+            bound[index] = (propagated[index] + g * (magnitude[index] + biasTerm)) * boundSafety + boundFloor
+            newMagnitude[index] = (1 + g) * (magnitude[index] + biasTerm) * boundSafety + boundFloor
+        }
+        floatMaps.append(map)
+        mapBound.append(bound)
+        mapMagnitude.append(newMagnitude)
+        regionParent.append(faceRegion)
+        regionPattern.append(facePattern)
+        for f in 0..<faceCount { faceRegion[f] = Int32(f) }
+        if arithmetic == .exact { floatMaps[k] = [] }
+    }
+
+    /// Splits every face by every neuron of hidden layer k whose zero set crosses its interior.
+    func subdivide(layer k: Int) throws {
+        let n = network.layers[k].outputs
+        let offset = patternOffsets[k]
+        var hasPositive = [Bool](repeating: false, count: n)
+        var hasNegative = [Bool](repeating: false, count: n)
+        let startCount = faces.count
+        var zMin = [Double](repeating: 0, count: n), zMax = [Double](repeating: 0, count: n)
+        for f0 in 0..<startCount {
+            let candidates = filterCandidates(face: Int32(f0), layer: k, zMin: &zMin, zMax: &zMax,
+                                              hasPositive: &hasPositive, hasNegative: &hasNegative)
+            if candidates.isEmpty { continue }
+            var work: [(face: Int32, next: Int)] = [(Int32(f0), 0)]
+            while let (f, first) = work.popLast() {
+                for index in first..<candidates.count {
+                    let j = candidates[index]
+                    let line = certifiedLine(layer: k, neuron: j, region: Int(faceRegion[Int(f)]))
+                    let signs = faces[Int(f)].vertices.map { sign($0, line) }
+                    let positive = signs.contains(1), negative = signs.contains(-1)
+                    if positive && negative {
+                        let g = split(face: f, by: line, signs: signs, layer: Int32(k + 1), neuron: Int32(j))
+                        facePattern[Int(f)][offset + j] = true
+                        facePattern[Int(g)][offset + j] = false
+                        if faces.count > maxRegions {
+                            throw TesseraError.limitExceeded("the slice exceeds --max-regions \(maxRegions) at layer \(k + 1); raise the limit or shrink the domain")
+                        }
+                        work.append((g, index + 1))
+                    } else {
+                        facePattern[Int(f)][offset + j] = positive
+                    }
+                }
+            }
+        }
+        let cut = (0..<n).filter { hasPositive[$0] && hasNegative[$0] }.count
+        layerStats.append(LayerStats(index: k + 1, neurons: n, neuronsCut: cut, regions: faces.count))
+    }
+
+    /// The neurons of layer k that take both strict signs on face f (which must split it). Sets the
+    /// pattern bits of the others and records, per neuron, whether it is positive or negative anywhere.
+    func filterCandidates(face f: Int32, layer k: Int, zMin: inout [Double], zMax: inout [Double],
+                          hasPositive: inout [Bool], hasNegative: inout [Bool]) -> [Int] {
+        let n = network.layers[k].outputs
+        let offset = patternOffsets[k]
+        let region = Int(faceRegion[Int(f)])
+        let vertices = faces[Int(f)].vertices
+        var candidates: [Int] = []
+        var ambiguous: [Int] = []
+        if arithmetic == .exact {
+            ambiguous = Array(0..<n)
+        } else {
+            let map = floatMaps[k], bound = mapBound[k]
+            let base = region * 3 * n
+            var sMax = 0.0, tMax = 0.0, deltaMax = 0.0
+            for j in 0..<n { zMin[j] = .infinity; zMax[j] = -.infinity }
+            map.withUnsafeBufferPointer { m in
+                zMin.withUnsafeMutableBufferPointer { lo in
+                    zMax.withUnsafeMutableBufferPointer { hi in
+                        for v in vertices {
+                            let s = vs[Int(v)], t = vt[Int(v)]
+                            sMax = max(sMax, abs(s)); tMax = max(tMax, abs(t)); deltaMax = max(deltaMax, vdelta[Int(v)])
+                            for j in 0..<n {
+                                let z = m[base + j] * s + m[base + n + j] * t + m[base + 2 * n + j]
+                                lo[j] = min(lo[j], z)
+                                hi[j] = max(hi[j], z)
+                            }
+                        }
+                    }
+                }
+            }
+            for j in 0..<n {
+                let a = map[base + j], b = map[base + n + j], c = map[base + 2 * n + j]
+                let ea = bound[j], eb = bound[n + j], ec = bound[2 * n + j]
+                // The per-vertex bound of `evaluate`, with |s|, |t| and δ at their face maxima.
+                let e = (ea * sMax + eb * tMax + ec + (abs(a) + ea + abs(b) + eb) * deltaMax
+                         + gamma3 * (abs(a) * sMax + abs(b) * tMax + abs(c))) * boundSafety + boundFloor
+                if zMin[j] > e {
+                    facePattern[Int(f)][offset + j] = true
+                    hasPositive[j] = true
+                } else if zMax[j] < -e {
+                    hasNegative[j] = true
+                } else if zMin[j] < -e && zMax[j] > e {
+                    candidates.append(j)
+                    hasPositive[j] = true; hasNegative[j] = true
+                } else {
+                    ambiguous.append(j)
+                }
+            }
+        }
+        for j in ambiguous {
+            let line = certifiedLine(layer: k, neuron: j, region: region)
+            var positive = false, negative = false
+            for v in vertices {
+                let s = sign(v, line)
+                if s > 0 { positive = true } else if s < 0 { negative = true }
+                if positive && negative { break }
+            }
+            if positive { hasPositive[j] = true }
+            if negative { hasNegative[j] = true }
+            if positive && negative { candidates.append(j) }
+            else { facePattern[Int(f)][offset + j] = positive }
+        }
+        candidates.sort()
+        return candidates
+    }
+}

@@ -1,0 +1,51 @@
+import Polytope
+
+/// Sign decisions. Each one is either symbolic (the vertex was built on that zero set), settled by a
+/// floating-point value whose rigorous error bound excludes zero, or recomputed exactly.
+extension Subdivision {
+    /// Neuron j of layer k on region r, with the error bounds of its coefficients.
+    @inline(__always)
+    func certifiedLine(layer k: Int, neuron j: Int, region r: Int) -> CertifiedLine {
+        let n = network.layers[k].outputs
+        let base = r * 3 * n
+        let map = floatMaps[k], bound = mapBound[k]
+        return CertifiedLine(a: map[base + j], b: map[base + n + j], c: map[base + 2 * n + j],
+                             ea: bound[j], eb: bound[n + j], ec: bound[2 * n + j],
+                             ref: .neuron(layer: k, neuron: j, region: r))
+    }
+
+    /// The value of a line at a vertex and a bound on its error.
+    ///
+    /// With |ã − a| ≤ ea (likewise b, c) and |s̃ − s|, |t̃ − t| ≤ δ:
+    /// |ã s̃ − a s| ≤ ea|s̃| + (|ã| + ea)δ, and the three-term sum adds at most γ₃(|ã s̃| + |b̃ t̃| + |c̃|)
+    /// of rounding (in any evaluation order, fused or not).
+    @inline(__always)
+    func evaluate(_ v: Int32, _ line: CertifiedLine) -> (value: Double, bound: Double) {
+        let i = Int(v)
+        let s = vs[i], t = vt[i], delta = vdelta[i]
+        let value = line.a * s + line.b * t + line.c
+        let coefficient = line.ea * abs(s) + line.eb * abs(t) + line.ec
+        let position = (abs(line.a) + line.ea + abs(line.b) + line.eb) * delta
+        let rounding = gamma3 * (abs(line.a * s) + abs(line.b * t) + abs(line.c))
+        return (value, (coefficient + position + rounding) * boundSafety + boundFloor)
+    }
+
+    /// The exact sign of a line's function at a vertex.
+    @inline(__always)
+    func sign(_ v: Int32, _ line: CertifiedLine) -> Int {
+        let i = Int(v)
+        if vlineA[i].sameZeroSet(as: line.ref) || vlineB[i].sameZeroSet(as: line.ref) {
+            counts.symbolic += 1
+            return 0
+        }
+        if arithmetic == .certified {
+            let (value, bound) = evaluate(v, line)
+            // NaN or infinite values fail both tests and fall through to the exact path.
+            if value > bound { counts.certified += 1; return 1 }
+            if value < -bound { counts.certified += 1; return -1 }
+        }
+        return exactSign(vertex: v, line: line.ref)
+    }
+}
+
+let gamma3 = gamma(3)

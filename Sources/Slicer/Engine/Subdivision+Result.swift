@@ -1,0 +1,53 @@
+import Polytope
+
+/// Turns the finished subdivision into a `SliceResult` (frame coordinates, areas, boundary).
+extension Subdivision {
+    func makeResult(domain: DomainSpec, seconds: Double) -> SliceResult {
+        let partitionVertices = vertexCount
+        var regions: [SliceRegion] = []
+        regions.reserveCapacity(faces.count)
+        var segments: [(Point2, Point2)] = []
+        let frame: (Int32) -> Point2 = { self.plane.toFrame(self.vs[Int($0)], self.vt[Int($0)]) }
+        for f in faces.indices {
+            let face = faces[f]
+            let polygon = face.vertices.map(frame)
+            let (uniform, cells) = classCells(face: f)
+            var label = uniform ?? 0
+            var classCells: [ClassCell] = []
+            if uniform == nil {
+                var largest = -1.0
+                for (c, cell) in cells {
+                    let points = cell.vertices.map(frame)
+                    let area = abs(signedArea(points))
+                    if area > largest { largest = area; label = c }
+                    classCells.append(ClassCell(polygon: points, label: c))
+                    for (index, other) in cell.otherClass.enumerated() where other > Int32(c) {
+                        segments.append((points[index], points[(index + 1) % points.count]))
+                    }
+                }
+            }
+            regions.append(SliceRegion(vertexIndices: face.vertices.map(Int.init), pattern: facePattern[f],
+                                       predictedClass: label, classCells: classCells,
+                                       slope: slope(face: f, label: label), area: abs(signedArea(polygon))))
+        }
+        let vertices = (0..<partitionVertices).map { frame(Int32($0)) }
+        let sliceEdges = edges.map { SliceEdge(from: Int($0.from), to: Int($0.to), layer: Int($0.layer), neuron: Int($0.neuron)) }
+        let corners = domainCorners.map { plane.toFrame($0.s, $0.t) }
+        return SliceResult(arithmetic: arithmetic.rawValue, domainKind: domain.kind, domainPolygon: corners,
+                           domainArea: abs(signedArea(corners)), anchors: plane.frameAnchors, vertices: vertices,
+                           regions: regions, edges: sliceEdges, boundarySegments: segments, layers: layerStats,
+                           outputs: network.outputDimension, seconds: seconds)
+    }
+
+    /// Norm of the gradient of the winning logit in frame coordinates (per input-space unit).
+    func slope(face f: Int, label: Int) -> Double {
+        let n = network.outputDimension
+        let row = n == 1 ? 0 : label
+        let base = f * 3 * n
+        let a = floatMaps[outputLayer][base + row], b = floatMaps[outputLayer][base + n + row]
+        // (X, Y) = (s·|d1| + t·u₁, t·h), so ∂/∂X = (1/|d1|)∂/∂s and ∂/∂Y = (∂/∂t − (u₁/|d1|)∂/∂s)/h.
+        let gx = a / plane.length1
+        let gy = (b - plane.uAlong / plane.length1 * a) / plane.height
+        return (gx * gx + gy * gy).squareRoot()
+    }
+}

@@ -1,0 +1,113 @@
+import Polytope
+
+/// Splitting faces and edges.
+extension Subdivision {
+    /// A new vertex where `line` crosses the edge from p to q (whose signs are strictly opposite).
+    func makeVertex(from p: Int32, to q: Int32, edgeLine: LineRef, line: CertifiedLine) -> Int32 {
+        if arithmetic == .certified {
+            let (zp, ep) = evaluate(p, line)
+            let (zq, eq) = evaluate(q, line)
+            let xp = abs(zp), xq = abs(zq)
+            let margin = (xp - ep) + (xq - eq)
+            if xp > ep, xq > eq, (zp > 0) != (zq > 0), margin > 0 {
+                // λ = x/(x + y) with x = |z(p)|, y = |z(q)|: both partial derivatives are at most
+                // 1/(x + y), so |λ̃ − λ| ≤ (ep + eq)/margin, plus a few roundings of λ̃ itself.
+                let lambda = xp / (xp + xq)
+                let lambdaError = (ep + eq) / margin + 4 * unitRoundoff
+                let i = Int(p), j = Int(q)
+                let ds = vs[j] - vs[i], dt = vt[j] - vt[i]
+                let s = vs[i] + lambda * ds, t = vt[i] + lambda * dt
+                let span = max(abs(ds), abs(dt))
+                // s_v − s̃_v = (1−λ)(s_p − s̃_p) + λ(s_q − s̃_q) + (λ − λ̃)(s̃_q − s̃_p) + rounding.
+                let delta = (max(vdelta[i], vdelta[j]) + lambdaError * span
+                             + 4 * unitRoundoff * (max(abs(vs[i]), abs(vt[i])) + span)) * boundSafety + boundFloor
+                if delta.isFinite {
+                    return addVertex(s: s, t: t, delta: delta, lineA: edgeLine, lineB: line.ref)
+                }
+            }
+        }
+        // Exact construction: the intersection of the two defining lines.
+        let v = addVertex(s: 0, t: 0, delta: 0, lineA: edgeLine, lineB: line.ref)
+        let point = exactVertex(v).approximate
+        vs[Int(v)] = point.x
+        vt[Int(v)] = point.y
+        // approximate() is within about two ulps of the exact value.
+        vdelta[Int(v)] = 4 * unitRoundoff * max(abs(point.x), abs(point.y)) * boundSafety + boundFloor
+        if !point.x.isFinite || !point.y.isFinite { vdelta[Int(v)] = .infinity }
+        return v
+    }
+
+    /// Inserts vertex w into edge e, which runs p → q in `face`: e keeps the piece p → w and the
+    /// returned new edge is w → q. The face across e gets w in its cycle too.
+    func splitEdge(_ e: Int32, from p: Int32, to q: Int32, at w: Int32, seenFrom face: Int32) -> Int32 {
+        let old = edges[Int(e)]
+        let e2 = Int32(edges.count)
+        edges.append(Edge(from: w, to: q, faceA: old.faceA, faceB: old.faceB,
+                          layer: old.layer, neuron: old.neuron, line: old.line))
+        edges[Int(e)].from = p
+        edges[Int(e)].to = w
+        let other = old.otherFace(face)
+        if other >= 0 {
+            // The other face runs the edge the opposite way (to → from): there it becomes
+            // (to → w) = e2 followed by (w → from) = e.
+            var neighbour = faces[Int(other)]
+            if let p = neighbour.edges.firstIndex(of: e) {
+                neighbour.edges[p] = e2
+                neighbour.edges.insert(e, at: p + 1)
+                neighbour.vertices.insert(w, at: p + 1)
+            }
+            faces[Int(other)] = neighbour
+        }
+        return e2
+    }
+
+    /// Splits face f by a line whose signs at f's vertices (`signs`) are strictly mixed. Face f keeps
+    /// the positive part; the negative part becomes a new face, whose index is returned.
+    func split(face f: Int32, by line: CertifiedLine, signs: [Int], layer: Int32, neuron: Int32) -> Int32 {
+        let face = faces[Int(f)]
+        let m = face.vertices.count
+        var cycle: [Int32] = [], cycleEdges: [Int32] = [], cycleSigns: [Int] = []
+        cycle.reserveCapacity(m + 2); cycleEdges.reserveCapacity(m + 2); cycleSigns.reserveCapacity(m + 2)
+        for i in 0..<m {
+            let p = face.vertices[i], q = face.vertices[(i + 1) % m], e = face.edges[i]
+            cycle.append(p); cycleEdges.append(e); cycleSigns.append(signs[i])
+            if signs[i] * signs[(i + 1) % m] < 0 {
+                let w = makeVertex(from: p, to: q, edgeLine: edges[Int(e)].line, line: line)
+                let e2 = splitEdge(e, from: p, to: q, at: w, seenFrom: f)
+                cycle.append(w); cycleEdges.append(e2); cycleSigns.append(0)
+            }
+        }
+        // The positive vertices form one run between two zero vertices.
+        let count = cycle.count
+        var start = 0
+        while !(cycleSigns[start] > 0 && cycleSigns[(start + count - 1) % count] <= 0) { start += 1 }
+        let zeroBefore = (start + count - 1) % count
+        var end = start
+        while cycleSigns[end] > 0 { end = (end + 1) % count }
+        let zeroAfter = end
+        let g = Int32(faces.count)
+        let chord = Int32(edges.count)
+        edges.append(Edge(from: cycle[zeroAfter], to: cycle[zeroBefore], faceA: f, faceB: g,
+                          layer: layer, neuron: neuron, line: line.ref))
+        var positive = Face(vertices: [], edges: [])
+        var i = zeroBefore
+        while i != zeroAfter {
+            positive.vertices.append(cycle[i]); positive.edges.append(cycleEdges[i])
+            i = (i + 1) % count
+        }
+        positive.vertices.append(cycle[zeroAfter]); positive.edges.append(chord)
+        var negative = Face(vertices: [], edges: [])
+        i = zeroAfter
+        while i != zeroBefore {
+            negative.vertices.append(cycle[i]); negative.edges.append(cycleEdges[i])
+            edges[Int(cycleEdges[i])].replaceFace(f, with: g)
+            i = (i + 1) % count
+        }
+        negative.vertices.append(cycle[zeroBefore]); negative.edges.append(chord)
+        faces[Int(f)] = positive
+        faces.append(negative)
+        faceRegion.append(faceRegion[Int(f)])
+        facePattern.append(facePattern[Int(f)])
+        return g
+    }
+}

@@ -1,0 +1,145 @@
+import Polytope
+
+/// Which arithmetic decides the signs of the subdivision.
+public enum Arithmetic: String, Sendable, CaseIterable {
+    /// Floating point with rigorous error bounds; undecided signs are recomputed exactly.
+    case certified
+    /// Rational (dyadic) arithmetic for every decision: the reference.
+    case exact
+}
+
+/// A face of the planar subdivision: a convex polygon as a counter-clockwise vertex cycle, with
+/// `edges[i]` the edge from `vertices[i]` to `vertices[i + 1]`.
+struct Face {
+    var vertices: [Int32]
+    var edges: [Int32]
+}
+
+/// An edge of the subdivision, shared by at most two faces (−1 for none).
+struct Edge {
+    var from: Int32
+    var to: Int32
+    var faceA: Int32
+    var faceB: Int32
+    /// 0 for the domain boundary, else the 1-based hidden layer that made it.
+    var layer: Int32
+    var neuron: Int32
+    var line: LineRef
+
+    func otherFace(_ face: Int32) -> Int32 { faceA == face ? faceB : faceA }
+    mutating func replaceFace(_ old: Int32, with new: Int32) {
+        if faceA == old { faceA = new } else if faceB == old { faceB = new }
+    }
+}
+
+/// Counters of how decisions were taken (for tests and benchmarks).
+public struct DecisionCounts: Sendable {
+    public var certified = 0
+    public var symbolic = 0
+    public var exact = 0
+}
+
+/// The layer-by-layer subdivision of a convex domain of a slice plane by a network's neurons.
+///
+/// The combinatorial structure (faces, edges, vertices) is shared by both arithmetics; only the
+/// sign decisions differ in how they are taken (see `Subdivision+Predicates.swift`).
+final class Subdivision {
+    let network: Network
+    let plane: SlicePlane
+    let arithmetic: Arithmetic
+    let maxRegions: Int
+    let hiddenCount: Int
+    /// Offset of each hidden layer's neurons in the concatenated activation pattern.
+    let patternOffsets: [Int]
+    let totalHidden: Int
+
+    // Vertices (struct of arrays). Coordinates are (s, t) in Double with an error bound `delta`
+    // (both |s̃ − s| and |t̃ − t| ≤ delta); `lineA`/`lineB` define the vertex exactly.
+    var vs: [Double] = []
+    var vt: [Double] = []
+    var vdelta: [Double] = []
+    var vlineA: [LineRef] = []
+    var vlineB: [LineRef] = []
+    var exactVertexCache: [Int32: ExactPoint] = [:]
+
+    var faces: [Face] = []
+    var faceRegion: [Int32] = []
+    var facePattern: [ActivationPattern] = []
+    var edges: [Edge] = []
+
+    // Domain.
+    var domainCorners: [(s: Double, t: Double)] = []
+    var domainLines: [ExactLine] = []
+
+    // Per network layer k: float maps of every region (region r at offset r·3·n: the s-, t- and
+    // constant-coefficient rows), the region-independent error bound rows E_k (3·n), and the
+    // bound B_k on |M̃_k| used to propagate it.
+    var floatMaps: [[Double]] = []
+    var mapBound: [[Double]] = []
+    var mapMagnitude: [[Double]] = []
+    // Region bookkeeping for exact recomputation: for layer k ≥ 1, each region's parent region at
+    // layer k − 1 and its pattern (which fixes the slopes of layer k − 1).
+    var regionParent: [[Int32]] = []
+    var regionPattern: [[ActivationPattern]] = []
+    var exactMapCache: [Int64: [ExactLine]] = [:]
+    var exactWeightCache: [Int: [Dyadic]] = [:]
+    var exactBiasCache: [Int: [Dyadic]] = [:]
+
+    var counts = DecisionCounts()
+    var layerStats: [LayerStats] = []
+
+    init(network: Network, plane: SlicePlane, arithmetic: Arithmetic, maxRegions: Int) throws {
+        guard network.activation.isPiecewiseAffine else {
+            throw TesseraError.badInput("activation \(network.activation) is not piecewise affine: the exact engine cannot slice it")
+        }
+        guard network.inputDimension == plane.dimension else {
+            throw TesseraError.badInput("the network takes \(network.inputDimension) inputs but the anchors have \(plane.dimension) coordinates")
+        }
+        self.network = network
+        self.plane = plane
+        self.arithmetic = arithmetic
+        self.maxRegions = maxRegions
+        hiddenCount = network.layers.count - 1
+        var offsets: [Int] = []
+        var total = 0
+        for k in 0..<hiddenCount { offsets.append(total); total += network.layers[k].outputs }
+        patternOffsets = offsets
+        totalHidden = total
+    }
+
+    var vertexCount: Int { vs.count }
+
+    /// The largest |slope| of the activation, which bounds how much a layer can amplify.
+    var maxSlope: Double { max(1, abs(network.activation.negativeSlope)) }
+
+    func slope(patternBit: Bool) -> Double {
+        patternBit ? network.activation.positiveSlope : network.activation.negativeSlope
+    }
+
+    @discardableResult
+    func addVertex(s: Double, t: Double, delta: Double, lineA: LineRef, lineB: LineRef) -> Int32 {
+        vs.append(s); vt.append(t); vdelta.append(delta); vlineA.append(lineA); vlineB.append(lineB)
+        return Int32(vs.count - 1)
+    }
+
+    /// Sets up the domain as the single face of region 0.
+    func setUpDomain(_ corners: [(s: Double, t: Double)]) {
+        domainCorners = corners
+        let exact = corners.map { ExactPoint(x: Dyadic($0.s), y: Dyadic($0.t)) }
+        let n = corners.count
+        domainLines = (0..<n).map { ExactLine(through: exact[$0], exact[($0 + 1) % n]) }
+        for i in 0..<n {
+            // Corner i is where edge i − 1 meets edge i; corners are exact, so their error bound is 0.
+            let v = addVertex(s: corners[i].s, t: corners[i].t, delta: 0,
+                              lineA: .domain((i + n - 1) % n), lineB: .domain(i))
+            exactVertexCache[v] = exact[i]
+        }
+        for i in 0..<n {
+            edges.append(Edge(from: Int32(i), to: Int32((i + 1) % n), faceA: 0, faceB: -1,
+                              layer: 0, neuron: -1, line: .domain(i)))
+        }
+        faces = [Face(vertices: (0..<n).map(Int32.init), edges: (0..<n).map(Int32.init))]
+        faceRegion = [0]
+        facePattern = [ActivationPattern(count: totalHidden)]
+    }
+}
