@@ -20,5 +20,8 @@ public func slice(network: Network, anchors: [[Double]], options: SliceOptions =
     let engine = try Subdivision(network: network, plane: plane, arithmetic: options.arithmetic, maxRegions: options.maxRegions)
     engine.setUpDomain(try options.domain.corners(plane: plane))
     try engine.run(progress: progress)
-    return engine.makeResult(domain: options.domain, seconds: Date().timeIntervalSince(start))
+    var clock = PhaseClock()
+    let result = engine.makeResult(domain: options.domain, seconds: Date().timeIntervalSince(start))
+    clock.lap("result and decision boundary")
+    return result
 }

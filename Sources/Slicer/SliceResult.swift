@@ -120,6 +120,8 @@ public struct SliceResult: Sendable {
     /// Number of network outputs (logits).
     public var outputs: Int
     public var seconds: Double
+    /// How the sign decisions were taken (certified by a float bound, symbolic, exact).
+    public var decisions = DecisionCounts()
 
     public init(arithmetic: String, domainKind: String, domainPolygon: [Point2], domainArea: Double,
                 anchors: [Point2], vertices: [Point2], regions: [SliceRegion], edges: [SliceEdge],

@@ -4,7 +4,7 @@ import Polytope
 /// chords made by a logit difference l_c − l_i, the class i on the other side (−1 otherwise).
 struct LocalPolygon {
     var vertices: [Int32]
-    var lines: [LineRef]
+    var lines: [CertifiedLine]
     var otherClass: [Int32]
 }
 
@@ -64,7 +64,7 @@ extension Subdivision {
         guard signs.contains(1) else { return nil }
         guard signs.contains(-1) else { return polygon }
         let m = polygon.vertices.count
-        var cycle: [Int32] = [], lines: [LineRef] = [], others: [Int32] = [], cycleSigns: [Int] = []
+        var cycle: [Int32] = [], lines: [CertifiedLine] = [], others: [Int32] = [], cycleSigns: [Int] = []
         for i in 0..<m {
             let p = polygon.vertices[i], q = polygon.vertices[(i + 1) % m]
             cycle.append(p); lines.append(polygon.lines[i]); others.append(polygon.otherClass[i]); cycleSigns.append(signs[i])
@@ -85,7 +85,7 @@ extension Subdivision {
             result.vertices.append(cycle[i]); result.lines.append(lines[i]); result.otherClass.append(others[i])
             i = (i + 1) % count
         }
-        result.vertices.append(cycle[end]); result.lines.append(line.ref); result.otherClass.append(otherClass)
+        result.vertices.append(cycle[end]); result.lines.append(line); result.otherClass.append(otherClass)
         return result
     }
 

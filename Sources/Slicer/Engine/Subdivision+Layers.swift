@@ -4,11 +4,15 @@ import Polytope
 extension Subdivision {
     /// Runs every hidden layer and prepares the output layer's maps.
     func run(progress: ((Int, Int) -> Void)? = nil) throws {
+        var clock = PhaseClock()
         computeFirstLayerMaps()
+        clock.lap("layer 1 maps")
         for k in 0..<hiddenCount {
             try subdivide(layer: k)
+            clock.lap("layer \(k + 1) subdivision")
             progress?(k + 1, faces.count)
             computeNextLayerMaps(after: k)
+            clock.lap("layer \(k + 2) maps")
         }
     }
 
@@ -49,23 +53,44 @@ extension Subdivision {
         let faceCount = faces.count
         let offset = patternOffsets[k]
         let positive = network.activation.positiveSlope, negative = network.activation.negativeSlope
-        var input = [Double](repeating: 0, count: faceCount * 3 * n)
         let previous = floatMaps[k]
-        for f in 0..<faceCount {
-            let source = Int(faceRegion[f]) * 3 * n, target = f * 3 * n
-            let pattern = facePattern[f]
-            for j in 0..<n {
-                let slope = pattern[offset + j] ? positive : negative
-                if slope == 0 { continue }
-                input[target + j] = slope * previous[source + j]
-                input[target + n + j] = slope * previous[source + n + j]
-                input[target + 2 * n + j] = slope * previous[source + 2 * n + j]
+        // Chunks of faces keep the slope-scaled input small (it never exists for all faces at once).
+        let chunk = 4096
+        var input = [Double](repeating: 0, count: min(faceCount, chunk) * 3 * n)
+        let map = [Double](unsafeUninitializedCapacity: faceCount * 3 * nNext) { buffer, initialized in
+            let out = buffer.baseAddress!
+            for first in stride(from: 0, to: faceCount, by: chunk) {
+                let count = min(chunk, faceCount - first)
+                input.withUnsafeMutableBufferPointer { inputBuffer in
+                    let scaled = inputBuffer.baseAddress!
+                    previous.withUnsafeBufferPointer { prev in
+                        facePattern.withUnsafeBufferPointer { patterns in
+                            faceRegion.withUnsafeBufferPointer { regions in
+                                parallelChunks(count, minimumChunk: 512) { range in
+                                    var slopes = [Double](repeating: 0, count: n)
+                                    for local in range {
+                                        let f = first + local
+                                        let pattern = patterns[f]
+                                        for j in 0..<n { slopes[j] = pattern[offset + j] ? positive : negative }
+                                        let source = Int(regions[f]) * 3 * n, target = local * 3 * n
+                                        for row in 0..<3 {
+                                            for j in 0..<n { scaled[target + row * n + j] = slopes[j] * prev[source + row * n + j] }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    next.weights.withUnsafeBufferPointer { w in
+                        gemm(scaled, w.baseAddress!, out + first * 3 * nNext, m: 3 * count, n: nNext, k: n, transposeB: true)
+                    }
+                }
+                for f in first..<(first + count) {
+                    let base = f * 3 * nNext + 2 * nNext
+                    for j in 0..<nNext { out[base + j] += next.bias[j] }
+                }
             }
-        }
-        var map = gemm(input, next.weights, m: 3 * faceCount, n: nNext, k: n, transposeB: true)
-        for f in 0..<faceCount {
-            let base = f * 3 * nNext + 2 * nNext
-            for j in 0..<nNext { map[base + j] += next.bias[j] }
+            initialized = faceCount * 3 * nNext
         }
         let sMax = maxSlope
         let absWeights = next.weights.map(abs)
@@ -85,7 +110,8 @@ extension Subdivision {
         regionParent.append(faceRegion)
         regionPattern.append(facePattern)
         for f in 0..<faceCount { faceRegion[f] = Int32(f) }
-        if arithmetic == .exact { floatMaps[k] = [] }
+        // Edges keep their own line coefficients, so layer k's maps are no longer needed.
+        floatMaps[k] = []
     }
 
     /// Splits every face by every neuron of hidden layer k whose zero set crosses its interior.

@@ -33,10 +33,12 @@ extension Subdivision {
         let vertices = (0..<partitionVertices).map { frame(Int32($0)) }
         let sliceEdges = edges.map { SliceEdge(from: Int($0.from), to: Int($0.to), layer: Int($0.layer), neuron: Int($0.neuron)) }
         let corners = domainCorners.map { plane.toFrame($0.s, $0.t) }
-        return SliceResult(arithmetic: arithmetic.rawValue, domainKind: domain.kind, domainPolygon: corners,
+        var result = SliceResult(arithmetic: arithmetic.rawValue, domainKind: domain.kind, domainPolygon: corners,
                            domainArea: abs(signedArea(corners)), anchors: plane.frameAnchors, vertices: vertices,
                            regions: regions, edges: sliceEdges, boundarySegments: segments, layers: layerStats,
                            outputs: network.outputDimension, seconds: seconds)
+        result.decisions = counts
+        return result
     }
 
     /// Norm of the gradient of the winning logit in frame coordinates (per input-space unit).

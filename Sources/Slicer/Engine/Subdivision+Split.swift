@@ -3,31 +3,15 @@ import Polytope
 /// Splitting faces and edges.
 extension Subdivision {
     /// A new vertex where `line` crosses the edge from p to q (whose signs are strictly opposite).
-    func makeVertex(from p: Int32, to q: Int32, edgeLine: LineRef, line: CertifiedLine) -> Int32 {
-        if arithmetic == .certified {
-            let (zp, ep) = evaluate(p, line)
-            let (zq, eq) = evaluate(q, line)
-            let xp = abs(zp), xq = abs(zq)
-            let margin = (xp - ep) + (xq - eq)
-            if xp > ep, xq > eq, (zp > 0) != (zq > 0), margin > 0 {
-                // λ = x/(x + y) with x = |z(p)|, y = |z(q)|: both partial derivatives are at most
-                // 1/(x + y), so |λ̃ − λ| ≤ (ep + eq)/margin, plus a few roundings of λ̃ itself.
-                let lambda = xp / (xp + xq)
-                let lambdaError = (ep + eq) / margin + 4 * unitRoundoff
-                let i = Int(p), j = Int(q)
-                let ds = vs[j] - vs[i], dt = vt[j] - vt[i]
-                let s = vs[i] + lambda * ds, t = vt[i] + lambda * dt
-                let span = max(abs(ds), abs(dt))
-                // s_v − s̃_v = (1−λ)(s_p − s̃_p) + λ(s_q − s̃_q) + (λ − λ̃)(s̃_q − s̃_p) + rounding.
-                let delta = (max(vdelta[i], vdelta[j]) + lambdaError * span
-                             + 4 * unitRoundoff * (max(abs(vs[i]), abs(vt[i])) + span)) * boundSafety + boundFloor
-                if delta.isFinite {
-                    return addVertex(s: s, t: t, delta: delta, lineA: edgeLine, lineB: line.ref)
-                }
-            }
+    ///
+    /// Its coordinates are the intersection of the two lines' float coefficients (Cramer's rule), so
+    /// their error depends on the coefficients' bounds only and does not accumulate from vertex to vertex.
+    func makeVertex(from p: Int32, to q: Int32, edgeLine: CertifiedLine, line: CertifiedLine) -> Int32 {
+        if arithmetic == .certified, let (s, t, delta) = intersect(edgeLine, line) {
+            return addVertex(s: s, t: t, delta: delta, lineA: edgeLine.ref, lineB: line.ref)
         }
         // Exact construction: the intersection of the two defining lines.
-        let v = addVertex(s: 0, t: 0, delta: 0, lineA: edgeLine, lineB: line.ref)
+        let v = addVertex(s: 0, t: 0, delta: 0, lineA: edgeLine.ref, lineB: line.ref)
         let point = exactVertex(v).approximate
         vs[Int(v)] = point.x
         vt[Int(v)] = point.y
@@ -35,6 +19,32 @@ extension Subdivision {
         vdelta[Int(v)] = 4 * unitRoundoff * max(abs(point.x), abs(point.y)) * boundSafety + boundFloor
         if !point.x.isFinite || !point.y.isFinite { vdelta[Int(v)] = .infinity }
         return v
+    }
+
+    /// The intersection of two certified lines with a bound δ on both coordinates' errors, or nil
+    /// when the bound cannot exclude that the lines are parallel.
+    ///
+    /// For a product x·y of values known to within ex, ey: |x̃ỹ − xy| ≤ ex|ỹ| + |x̃|ey + ex·ey. Each
+    /// 2×2 determinant adds two such errors and 2u of rounding per term. With N and W known to
+    /// within eN and eW and |W̃| > eW: |Ñ/W̃ − N/W| ≤ (eN + |Ñ/W̃|·eW)/(|W̃| − eW), plus u for the division.
+    func intersect(_ l: CertifiedLine, _ m: CertifiedLine) -> (Double, Double, Double)? {
+        func product(_ x: Double, _ ex: Double, _ y: Double, _ ey: Double) -> Double {
+            ex * abs(y) + abs(x) * ey + ex * ey + 2 * unitRoundoff * abs(x * y)
+        }
+        let w = l.a * m.b - m.a * l.b
+        let ew = (product(l.a, l.ea, m.b, m.eb) + product(m.a, m.ea, l.b, l.eb)) * boundSafety
+        guard abs(w) > ew, w.isFinite else { return nil }
+        let ns = l.b * m.c - m.b * l.c
+        let ens = (product(l.b, l.eb, m.c, m.ec) + product(m.b, m.eb, l.c, l.ec)) * boundSafety
+        let nt = l.c * m.a - m.c * l.a
+        let ent = (product(l.c, l.ec, m.a, m.ea) + product(m.c, m.ec, l.a, l.ea)) * boundSafety
+        let s = ns / w, t = nt / w
+        let margin = abs(w) - ew
+        let deltaS = (ens + abs(s) * ew) / margin + unitRoundoff * abs(s)
+        let deltaT = (ent + abs(t) * ew) / margin + unitRoundoff * abs(t)
+        let delta = max(deltaS, deltaT) * boundSafety + boundFloor
+        guard s.isFinite, t.isFinite, delta.isFinite else { return nil }
+        return (s, t, delta)
     }
 
     /// Inserts vertex w into edge e, which runs p → q in `face`: e keeps the piece p → w and the
@@ -88,7 +98,7 @@ extension Subdivision {
         let g = Int32(faces.count)
         let chord = Int32(edges.count)
         edges.append(Edge(from: cycle[zeroAfter], to: cycle[zeroBefore], faceA: f, faceB: g,
-                          layer: layer, neuron: neuron, line: line.ref))
+                          layer: layer, neuron: neuron, line: line))
         var positive = Face(vertices: [], edges: [])
         var i = zeroBefore
         while i != zeroAfter {

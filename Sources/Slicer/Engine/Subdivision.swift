@@ -24,7 +24,8 @@ struct Edge {
     /// 0 for the domain boundary, else the 1-based hidden layer that made it.
     var layer: Int32
     var neuron: Int32
-    var line: LineRef
+    /// The supporting line, in floating point with bounds (and its exact reference).
+    var line: CertifiedLine
 
     func otherFace(_ face: Int32) -> Int32 { faceA == face ? faceB : faceA }
     mutating func replaceFace(_ old: Int32, with new: Int32) {
@@ -70,6 +71,7 @@ final class Subdivision {
     // Domain.
     var domainCorners: [(s: Double, t: Double)] = []
     var domainLines: [ExactLine] = []
+    var domainFloatLines: [CertifiedLine] = []
 
     // Per network layer k: float maps of every region (region r at offset r·3·n: the s-, t- and
     // constant-coefficient rows), the region-independent error bound rows E_k (3·n), and the
@@ -128,6 +130,13 @@ final class Subdivision {
         let exact = corners.map { ExactPoint(x: Dyadic($0.s), y: Dyadic($0.t)) }
         let n = corners.count
         domainLines = (0..<n).map { ExactLine(through: exact[$0], exact[($0 + 1) % n]) }
+        // Dyadic → Double conversion is within two ulps.
+        domainFloatLines = domainLines.enumerated().map { i, line in
+            let a = line.a.doubleValue, b = line.b.doubleValue, c = line.c.doubleValue
+            let e = 4 * unitRoundoff
+            return CertifiedLine(a: a, b: b, c: c, ea: e * abs(a) + boundFloor, eb: e * abs(b) + boundFloor,
+                                 ec: e * abs(c) + boundFloor, ref: .domain(i))
+        }
         for i in 0..<n {
             // Corner i is where edge i − 1 meets edge i; corners are exact, so their error bound is 0.
             let v = addVertex(s: corners[i].s, t: corners[i].t, delta: 0,
@@ -136,7 +145,7 @@ final class Subdivision {
         }
         for i in 0..<n {
             edges.append(Edge(from: Int32(i), to: Int32((i + 1) % n), faceA: 0, faceB: -1,
-                              layer: 0, neuron: -1, line: .domain(i)))
+                              layer: 0, neuron: -1, line: domainFloatLines[i]))
         }
         faces = [Face(vertices: (0..<n).map(Int32.init), edges: (0..<n).map(Int32.init))]
         faceRegion = [0]

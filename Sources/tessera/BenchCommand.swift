@@ -1,0 +1,27 @@
+import ArgumentParser
+import Foundation
+import Slicer
+
+/// Times the engine on SPEC §7's synthetic workload (no files needed).
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Slice SPEC §7's seeded synthetic workload and print time and counts.")
+
+    @Option(help: "Layer widths, inputs first.") var widths = "784,200,200,200,200,10"
+    @Option(help: "Seed of the weights and anchors.") var seed: UInt64 = 0
+    @Option(help: "certified or exact.") var arithmetic = "certified"
+    @Option(help: "Domain, e.g. square:1.5.") var domain = "square:1.5"
+    @Option(help: "Stop with an error past this many regions.") var maxRegions = 2_000_000
+
+    func run() throws {
+        let widthList = widths.split(separator: ",").compactMap { Int($0) }
+        guard widthList.count >= 2, widthList.allSatisfy({ $0 > 0 }) else { throw TesseraError.badInput("--widths needs at least two positive integers") }
+        guard let mode = Arithmetic(rawValue: arithmetic) else { throw TesseraError.badInput("unknown arithmetic '\(arithmetic)'") }
+        let (network, anchors) = try standardWorkload(widths: widthList, seed: seed)
+        let options = SliceOptions(domain: try DomainSpec(parsing: domain), arithmetic: mode, maxRegions: maxRegions)
+        let result = try slice(network: network, anchors: anchors, options: options) { layer, regions in
+            FileHandle.standardError.write(Data("layer \(layer): \(regions) regions\n".utf8))
+        }
+        print("widths \(widths) arithmetic \(result.arithmetic): \(result.regions.count) regions, \(result.vertices.count) vertices, \(result.edges.count) edges, \(result.boundarySegments.count) boundary segments, \(String(format: "%.3f", result.seconds)) s; decisions: \(result.decisions.certified) certified, \(result.decisions.symbolic) symbolic, \(result.decisions.exact) exact")
+    }
+}
