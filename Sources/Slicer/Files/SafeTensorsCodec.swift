@@ -18,11 +18,11 @@ enum SafeTensorsCodec {
             throw bad("file is \(bytes.count) bytes, too short for the 8-byte header length")
         }
         let declared = bytes.littleEndianInteger(at: 0, count: 8)
+        guard declared <= UInt64(maximumHeaderLength) else {
+            throw bad("header length \(declared) exceeds the \(maximumHeaderLength)-byte limit (not a safetensors file?)")
+        }
         guard declared <= UInt64(bytes.count - 8) else {
             throw bad("header length \(declared) exceeds file size \(bytes.count)")
-        }
-        guard declared <= UInt64(maximumHeaderLength) else {
-            throw bad("header length \(declared) exceeds the \(maximumHeaderLength)-byte limit")
         }
         let headerLength = Int(declared)
         let dataStart = 8 + headerLength
