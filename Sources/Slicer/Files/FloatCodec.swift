@@ -41,6 +41,26 @@ extension DType {
         }
     }
 
+    /// Decodes `count` little-endian elements starting at byte `offset` (callers check the bounds).
+    func decodeAll(_ bytes: [UInt8], offset: Int, count: Int) -> [Double] {
+        let size = byteCount
+        return [Double](unsafeUninitializedCapacity: count) { values, initialised in
+            bytes.withUnsafeBytes { raw in
+                for index in 0..<count {
+                    let at = offset + index * size
+                    let bits: UInt64
+                    switch self {
+                    case .f64: bits = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+                    case .f32: bits = UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
+                    case .f16, .bf16: bits = UInt64(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt16.self)))
+                    }
+                    values[index] = decode(bits)
+                }
+            }
+            initialised = count
+        }
+    }
+
     static func decodeNarrow(_ bits: UInt64, exponentBits: Int, fractionBits: Int) -> Double {
         let fractionMask: UInt64 = (1 << UInt64(fractionBits)) - 1
         let exponentMask: UInt64 = (1 << UInt64(exponentBits)) - 1

@@ -68,8 +68,7 @@ enum NPYCodec {
         guard available == byteLength else {
             throw bad("data is \(available) bytes but shape \(shape) of \(descr) needs \(byteLength)")
         }
-        let size = dtype.byteCount
-        let values = (0..<count).map { dtype.decode(bytes.littleEndianInteger(at: dataStart + $0 * size, count: size)) }
+        let values = dtype.decodeAll(bytes, offset: dataStart, count: count)
         return Tensor(shape: shape, dtype: dtype, values: values)
     }
 

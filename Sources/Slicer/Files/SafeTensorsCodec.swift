@@ -86,12 +86,8 @@ enum SafeTensorsCodec {
 
         var tensors: [String: Tensor] = [:]
         for entry in entries {
-            let size = entry.dtype.byteCount
-            let start = dataStart + entry.begin
-            let count = (entry.end - entry.begin) / size
-            let values = (0..<count).map { index in
-                entry.dtype.decode(bytes.littleEndianInteger(at: start + index * size, count: size))
-            }
+            let values = entry.dtype.decodeAll(bytes, offset: dataStart + entry.begin,
+                                               count: (entry.end - entry.begin) / entry.dtype.byteCount)
             tensors[entry.name] = Tensor(shape: entry.shape, dtype: entry.dtype, values: values)
         }
         return (tensors, metadata)
