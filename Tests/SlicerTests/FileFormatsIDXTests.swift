@@ -45,6 +45,9 @@ func writeGzip(_ path: String, _ bytes: [UInt8]) {
         let test = try Dataset.load(directory: scratch.path + "/", split: "test")
         #expect(test.count == 1 && test.rows == 3 && test.columns == 4 && test.labels == [2])
         #expect(mentions(errorMessage { _ = try Dataset.load(directory: scratch.path, split: "valid") }, "unknown split 'valid'"))
+        #expect(try train.images(at: [2, 0]) == [train.image(2), train.image(0)])
+        #expect(mentions(errorMessage { _ = try train.images(at: [1, 3]) }, "sample index 3 is out of range", "3 samples"))
+        #expect(mentions(errorMessage { _ = try train.images(at: [-1]) }, "sample index -1"))
     }
 
     @Test func datasetInconsistenciesAreRejected() {
@@ -94,7 +97,13 @@ func writeGzip(_ path: String, _ bytes: [UInt8]) {
         writeGzip(whole, idxBytes([64, 64], (0..<4096).map { UInt8(truncatingIfNeeded: $0 * 7919 >> 3) }))
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: whole)))
         let cut = scratch.write("cut.gz", Array(bytes.prefix(bytes.count / 2)))
-        #expect(mentions(errorMessage { _ = try IDX.read(path: cut) }, "cut.gz: "))
+        let message = errorMessage { _ = try IDX.read(path: cut) }
+        #expect(mentions(message, "cut.gz: truncated") || mentions(message, "cut.gz: read failed"), "\(message ?? "no error")")
+        // Garbage after a valid gzip header: zlib's complaint, without the path twice.
+        let garbled = scratch.write("garbled.gz", Array(bytes.prefix(10)) + [UInt8](repeating: 0, count: 64))
+        let garbledMessage = errorMessage { _ = try IDX.read(path: garbled) }
+        #expect(mentions(garbledMessage, "garbled.gz: read failed ("), "\(garbledMessage ?? "no error")")
+        #expect(garbledMessage?.components(separatedBy: "garbled.gz").count == 2)
     }
 
     static let fashion = "/usr/share/datasets/fashion-mnist"

@@ -83,11 +83,24 @@ public enum IDX {
     private static func gzipProblem(_ file: gzFile) -> String {
         var code: Int32 = 0
         guard let message = gzerror(file, &code) else { return "unknown error" }
-        return code == Z_ERRNO ? BinaryFile.errnoText() : String(cString: message)
+        guard code != Z_ERRNO else { return BinaryFile.errnoText() }
+        // zlib prefixes the path, which our own message already starts with.
+        let text = String(cString: message)
+        guard let colon = text.range(of: ": ") else { return text }
+        return String(text[colon.upperBound...])
     }
 }
 
 extension Dataset {
+    /// The pixels of the samples at `indices`, or a `badInput` error naming the first index out of range
+    /// (the checked counterpart of `image(_:)`, for indices that come from the user).
+    public func images(at indices: [Int]) throws -> [[Double]] {
+        if let bad = indices.first(where: { !(0..<count).contains($0) }) {
+            throw TesseraError.badInput("sample index \(bad) is out of range: the split has \(count) samples (0...\(count - 1))")
+        }
+        return indices.map(image)
+    }
+
     /// Loads one split; called by `Dataset.load(directory:split:)`.
     static func loadIDX(directory: String, split: String) throws -> Dataset {
         let stem: String
