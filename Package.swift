@@ -29,7 +29,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "PolytopeTests", dependencies: ["Polytope"]),
-        .testTarget(name: "SlicerTests", dependencies: ["Slicer"]),
+        .testTarget(name: "SlicerTests", dependencies: ["Slicer"], exclude: ["Fixtures"]),
         .testTarget(name: "RenderTests", dependencies: ["Render"]),
         .testTarget(name: "TesseraTests", dependencies: ["Slicer", "Render", "Trainer"]),
     ],

@@ -1,5 +1,5 @@
-// The file-format API (safetensors, npy, IDX, models, points). Bodies are filled in by the files work;
-// the signatures here are the contract other modules build against.
+// The file-format API (safetensors, npy, IDX, models, points): the signatures other modules build
+// against. The implementations live in Files/.
 
 /// Element types tessera reads and writes.
 public enum DType: String, Sendable, CaseIterable {
@@ -18,13 +18,16 @@ public struct Tensor: Equatable, Sendable {
 
 /// safetensors files: 8-byte little-endian header length, JSON header, little-endian row-major data.
 public enum SafeTensors {
-    /// Reads every tensor and the `__metadata__` string map.
+    /// Reads every tensor and the `__metadata__` string map. Every header field is validated against
+    /// the file (lengths, dtypes, shapes, offsets, overlaps) before any data is trusted.
     public static func read(path: String) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
-        throw TesseraError.badInput("safetensors reading is not implemented yet")
+        try SafeTensorsCodec.read(path: path)
     }
     /// Writes tensors in the given order (each in its own dtype) atomically (temporary file, then rename).
+    /// Values are rounded to the dtype to nearest, ties to even (exact for F64); a finite value too
+    /// large for the dtype is an error rather than a silent infinity.
     public static func write(path: String, tensors: [(name: String, tensor: Tensor)], metadata: [String: String]) throws {
-        throw TesseraError.io("safetensors writing is not implemented yet")
+        try SafeTensorsCodec.write(path: path, tensors: tensors, metadata: metadata)
     }
 }
 
@@ -32,22 +35,25 @@ public enum SafeTensors {
 public enum ModelFile {
     /// Loads a network; `activation` overrides the `__metadata__` one; relu when neither says.
     public static func load(path: String, activation: Activation?) throws -> (network: Network, metadata: [String: String]) {
-        throw TesseraError.badInput("model loading is not implemented yet")
+        try ModelFileCodec.load(path: path, activation: activation)
     }
     /// Saves with keys `0.weight`, `0.bias`, `2.weight`, ... (Linear layers at even Sequential indices,
     /// activations between), and `activation` plus `metadata` in `__metadata__`.
     public static func save(_ network: Network, path: String, dtype: DType, metadata: [String: String]) throws {
-        throw TesseraError.io("model saving is not implemented yet")
+        try ModelFileCodec.save(network, path: path, dtype: dtype, metadata: metadata)
     }
 }
 
 /// `.npy` arrays (float32/float64, C order, little-endian).
 public enum NPY {
+    /// Reads header versions 1.0/2.0/3.0 with dtype `<f2`, `<f4` or `<f8` and any number of dimensions;
+    /// Fortran order and big-endian data are refused with a clear error.
     public static func read(path: String) throws -> Tensor {
-        throw TesseraError.badInput("npy reading is not implemented yet")
+        try NPYCodec.read(path: path)
     }
+    /// Writes float64 (`<f8`, version 1.0 header, C order) atomically.
     public static func write(_ tensor: Tensor, path: String) throws {
-        throw TesseraError.io("npy writing is not implemented yet")
+        try NPYCodec.write(tensor, path: path)
     }
 }
 
@@ -69,13 +75,14 @@ public struct Dataset: Sendable {
 
     /// Loads `train` or `test` from a directory holding `{train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]`.
     public static func load(directory: String, split: String) throws -> Dataset {
-        throw TesseraError.badInput("IDX reading is not implemented yet")
+        try loadIDX(directory: directory, split: split)
     }
 }
 
 /// Points for slicing or LC: `.npy` or `.safetensors` (one 2-D tensor), shape [N, D].
 public enum PointsFile {
+    /// Returns the rows; NaN or infinite coordinates are an error.
     public static func load(path: String) throws -> [[Double]] {
-        throw TesseraError.badInput("points reading is not implemented yet")
+        try PointsFileCodec.load(path: path)
     }
 }
