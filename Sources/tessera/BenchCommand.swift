@@ -12,12 +12,18 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "certified or exact.") var arithmetic = "certified"
     @Option(help: "Domain, e.g. square:1.5.") var domain = "square:1.5"
     @Option(help: "Stop with an error past this many regions.") var maxRegions = 2_000_000
+    @Option(help: "Also save the workload's model here (safetensors, float32).") var saveModel: String?
+    @Option(help: "Also save the workload's anchors here (.npy, [3, D]).") var savePoints: String?
+    @Flag(help: "Only save the workload; do not slice.") var saveOnly = false
 
     func run() throws {
         let widthList = widths.split(separator: ",").compactMap { Int($0) }
         guard widthList.count >= 2, widthList.allSatisfy({ $0 > 0 }) else { throw TesseraError.badInput("--widths needs at least two positive integers") }
         guard let mode = Arithmetic(rawValue: arithmetic) else { throw TesseraError.badInput("unknown arithmetic '\(arithmetic)'") }
         let (network, anchors) = try standardWorkload(widths: widthList, seed: seed)
+        if let saveModel { try ModelFile.save(network, path: saveModel, dtype: .f32, metadata: ["workload": "spec7", "seed": "\(seed)"]) }
+        if let savePoints { try NPY.write(Tensor(shape: [3, widthList[0]], dtype: .f64, values: anchors.flatMap { $0 }), path: savePoints) }
+        if saveOnly { return }
         let options = SliceOptions(domain: try DomainSpec(parsing: domain), arithmetic: mode, maxRegions: maxRegions)
         let result = try slice(network: network, anchors: anchors, options: options) { layer, regions in
             FileHandle.standardError.write(Data("layer \(layer): \(regions) regions\n".utf8))

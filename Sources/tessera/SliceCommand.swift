@@ -1,7 +1,43 @@
 import ArgumentParser
+import Foundation
 import Slicer
 
 struct SliceCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "slice", abstract: "Not implemented yet.")
-    func run() throws { throw TesseraError.badInput("'slice' is not implemented yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "slice",
+        abstract: "Exact linear regions and decision boundary of a network on the plane through three anchors.")
+
+    @Option(help: "Model: a PyTorch nn.Sequential MLP state_dict in safetensors.") var model: String
+    @OptionGroup var anchors: AnchorOptions
+    @Option(help: "relu, leaky_relu[:alpha] or abs (default: the model's metadata, else relu).") var activation: String?
+    @Option(help: "square[:S], triangle[:S], disk:R[@k] or diamond:R[@k].") var domain = "square:1.5"
+    @Option(help: "certified (fast, exact results) or exact (rational reference).") var arithmetic = "certified"
+    @Option(help: "Stop with an error past this many regions.") var maxRegions = 2_000_000
+    @Option(help: "Write the JSON summary here.") var json: String?
+    @Option(help: "Write a PNG picture here.") var png: String?
+    @Option(help: "Write an SVG picture here.") var svg: String?
+    @Option(help: "Write a PDF picture here.") var pdf: String?
+    @Flag(help: "Print per-layer progress on stderr.") var progress = false
+
+    func run() throws {
+        guard let mode = Arithmetic(rawValue: arithmetic) else {
+            throw TesseraError.badInput("unknown arithmetic '\(arithmetic)' (expected certified or exact)")
+        }
+        guard maxRegions > 0 else { throw TesseraError.badInput("--max-regions must be positive") }
+        let domainSpec = try DomainSpec(parsing: domain)
+        let override = try activation.map(Activation.init(parsing:))
+        let outputs = [json, png, svg, pdf].compactMap { $0 }
+        for path in outputs { try OutputFile.checkWritable(path) }
+        let (network, _) = try ModelFile.load(path: model, activation: override)
+        let input = try anchors.load()
+        let options = SliceOptions(domain: domainSpec, arithmetic: mode, maxRegions: maxRegions)
+        let result = try slice(network: network, anchors: input.anchors, options: options) { layer, regions in
+            if progress { printError("layer \(layer): \(regions) regions") }
+        }
+        if let json { try OutputFile.writeJSON(sliceReport(result), to: json) }
+        try drawPictures(result, labels: input.labels, imageShape: input.imageShape, anchors: input.anchors,
+                         png: png, svg: svg, pdf: pdf)
+        print("\(result.regions.count) regions, \(result.vertices.count) vertices, \(result.edges.count) edges, "
+              + "\(result.boundarySegments.count) boundary segments (\(result.arithmetic), \(String(format: "%.3f", result.seconds)) s)")
+    }
 }

@@ -1,0 +1,29 @@
+import Polytope
+
+/// The JSON summary of one slice (SPEC §5 keys and more statistics).
+public func sliceReport(_ result: SliceResult) -> [String: Any] {
+    let areas = result.regions.map(\.area).sorted()
+    let vertexCounts = result.regions.map(\.vertexIndices.count)
+    func summary(_ values: [Double]) -> [String: Any] {
+        guard !values.isEmpty else { return [:] }
+        let sorted = values.sorted()
+        return ["min": sorted.first!, "max": sorted.last!, "mean": sorted.reduce(0, +) / Double(sorted.count),
+                "median": sorted[sorted.count / 2]]
+    }
+    return [
+        "regions": result.regions.count,
+        "vertices": result.vertices.count,
+        "edges": result.edges.count,
+        "arithmetic": result.arithmetic,
+        "domain": ["kind": result.domainKind, "area": result.domainArea,
+                   "polygon": result.domainPolygon.map { [$0.x, $0.y] }] as [String: Any],
+        "layers": result.layers.map { ["index": $0.index, "neurons": $0.neurons, "neurons_cut": $0.neuronsCut, "regions": $0.regions] },
+        "decision_boundary": ["segments": result.boundarySegments.count, "length": result.boundaryLength] as [String: Any],
+        "anchors": result.anchors.map { [$0.x, $0.y] },
+        "seconds": result.seconds,
+        "outputs": result.outputs,
+        "region_area": summary(areas),
+        "vertices_per_region": summary(vertexCounts.map(Double.init)),
+        "decisions": ["certified": result.decisions.certified, "symbolic": result.decisions.symbolic, "exact": result.decisions.exact],
+    ]
+}
