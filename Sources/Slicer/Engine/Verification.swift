@@ -1,0 +1,125 @@
+import Polytope
+
+/// The combinatorial output of a subdivision, for comparing arithmetics: every face's vertex cycle
+/// and pattern, every edge (endpoints, faces, neuron), every vertex's defining lines, and the class
+/// cells of the decision boundary.
+struct CombinatorialSignature: Equatable {
+    var faces: [[Int32]]
+    var patterns: [ActivationPattern]
+    var edges: [[Int32]]
+    var vertexLines: [[LineRef]]
+    var classCells: [[[Int32]]]
+    var classLabels: [[Int]]
+    var uniformClasses: [Int?]
+    var layers: [LayerStats]
+
+    init(_ engine: Subdivision) {
+        faces = engine.faces.map(\.vertices)
+        patterns = engine.facePattern
+        edges = engine.edges.map { [$0.from, $0.to, $0.faceA, $0.faceB, $0.layer, $0.neuron] }
+        let partitionVertices = engine.vertexCount
+        vertexLines = (0..<partitionVertices).map { [engine.vlineA[$0], engine.vlineB[$0]] }
+        var cells: [[[Int32]]] = [], labels: [[Int]] = [], uniform: [Int?] = []
+        for f in engine.faces.indices {
+            let (winner, faceCells) = engine.classCells(face: f)
+            uniform.append(winner)
+            cells.append(faceCells.map(\.polygon.vertices))
+            labels.append(faceCells.map(\.label))
+        }
+        classCells = cells
+        classLabels = labels
+        uniformClasses = uniform
+        layers = engine.layerStats
+        // Boundary vertices are appended by classCells; they count in the signature through the cells.
+    }
+}
+
+/// A seeded family of small networks and slices on which both arithmetics are compared.
+public struct VerificationCase: Sendable, CustomStringConvertible {
+    public var network: Network
+    public var anchors: [[Double]]
+    public var domain: DomainSpec
+    public var family: String
+    public var description: String {
+        "\(family): widths \([network.inputDimension] + network.layers.map(\.outputs)), \(network.activation), \(domain)"
+    }
+}
+
+/// The i-th verification case of a seed: random float32 networks of varied depth, width,
+/// activation and domain, and degenerate families (zero biases through the origin, duplicated and
+/// dead neurons, small-integer weights with many coincidences).
+public func verificationCase(_ index: Int, seed: UInt64 = 1) -> VerificationCase {
+    var random = SeededGenerator(seed: seed &* 1_000_003 &+ UInt64(index))
+    func pick<T>(_ options: [T]) -> T { options[Int(random.next() % UInt64(options.count))] }
+    func float32(_ x: Double) -> Double { Double(Float(x)) }
+    let families = ["random", "random", "zero-bias", "integer", "duplicated-dead"]
+    let family = families[index % families.count]
+    let inputs = pick([2, 3, 5])
+    let depth = pick([1, 1, 2, 2, 3])
+    let widths = [inputs] + (0..<depth).map { _ in pick([2, 3, 4, 6, 8]) } + [pick([1, 2, 3, 4])]
+    let activation = pick([Activation.relu, .relu, .leakyReLU(alpha: 0.1), .abs])
+    var layers: [DenseLayer] = []
+    for (n, m) in zip(widths, widths.dropFirst()) {
+        var weights: [Double], bias: [Double]
+        switch family {
+        case "integer":
+            weights = (0..<(n * m)).map { _ in Double(Int(random.next() % 5) - 2) }
+            bias = (0..<m).map { _ in Double(Int(random.next() % 5) - 2) / 2 }
+        case "zero-bias":
+            weights = (0..<(n * m)).map { _ in float32(random.normal() / Double(n).squareRoot()) }
+            bias = Array(repeating: 0, count: m)
+        default:
+            weights = (0..<(n * m)).map { _ in float32(random.normal() / Double(n).squareRoot()) }
+            bias = (0..<m).map { _ in float32(random.normal() * 0.3) }
+        }
+        if family == "duplicated-dead", m >= 2, layers.count < depth {
+            // Neuron 1 copies neuron 0; the last neuron is dead.
+            for i in 0..<n { weights[n + i] = weights[i] }
+            bias[1] = bias[0]
+            for i in 0..<n { weights[(m - 1) * n + i] = 0 }
+            bias[m - 1] = 0
+        }
+        layers.append(DenseLayer(inputs: n, outputs: m, weights: weights, bias: bias))
+    }
+    let network = try! Network(layers: layers, activation: activation)
+    var anchors: [[Double]]
+    repeat {
+        switch family {
+        case "zero-bias":
+            // A plane through the origin: x3 = −(x1 + x2)/2 keeps 0 in the anchors' span... exactly
+            // when the origin is an affine combination: use x1, x2 and x3 = −x1 (so 0 = (x1 + x3)/2).
+            let x1 = (0..<inputs).map { _ in float32(random.uniform() * 2 - 1) }
+            let x2 = (0..<inputs).map { _ in float32(random.uniform() * 2 - 1) }
+            anchors = [x1, x2, x1.map { -$0 }]
+        case "integer":
+            anchors = (0..<3).map { _ in (0..<inputs).map { _ in Double(Int(random.next() % 5) - 2) / 2 } }
+        default:
+            anchors = (0..<3).map { _ in (0..<inputs).map { _ in float32(random.uniform()) } }
+        }
+    } while (try? SlicePlane(anchors: anchors)) == nil
+    let domain = pick([DomainSpec.square(scale: 1.5), .square(scale: 3), .triangle(scale: 2),
+                       .disk(radius: 0.7, anchor: 1), .diamond(radius: 0.5, anchor: 2)])
+    return VerificationCase(network: network, anchors: anchors, domain: domain, family: family)
+}
+
+/// Slices a case in both arithmetics and returns nil when their combinatorial outputs are identical,
+/// else a description of the first difference.
+public func compareArithmetics(_ testCase: VerificationCase) throws -> String? {
+    let plane = try SlicePlane(anchors: testCase.anchors)
+    let corners = try testCase.domain.corners(plane: plane)
+    var signatures: [CombinatorialSignature] = []
+    for arithmetic in [Arithmetic.certified, .exact] {
+        let engine = try Subdivision(network: testCase.network, plane: plane, arithmetic: arithmetic, maxRegions: 1_000_000)
+        engine.setUpDomain(corners)
+        try engine.run()
+        signatures.append(CombinatorialSignature(engine))
+    }
+    let (a, b) = (signatures[0], signatures[1])
+    if a == b { return nil }
+    if a.faces != b.faces { return "faces differ: \(a.faces.count) certified vs \(b.faces.count) exact" }
+    if a.patterns != b.patterns { return "patterns differ" }
+    if a.edges != b.edges { return "edges differ" }
+    if a.vertexLines != b.vertexLines { return "vertices differ" }
+    if a.layers != b.layers { return "layer statistics differ" }
+    return "decision boundary differs"
+}
