@@ -10,7 +10,7 @@ struct AnchorPainter {
 
     func paint(_ c: Canvas) {
         let u = layout.unit
-        let radius = 0.38 * u
+        let radius = 0.45 * u
         let points = result.anchors.map { layout.map($0) }
         guard !points.isEmpty else { return }
         let cx = points.map(\.x).reduce(0, +) / Double(points.count)
@@ -32,9 +32,9 @@ struct AnchorPainter {
     func paintCaption(_ c: Canvas, at p: (x: Double, y: Double), direction d: (Double, Double),
                       radius: Double, label: String, thumbnail: Thumbnail?) {
         let u = layout.unit
-        c.font(size: 0.85 * u, bold: true)
+        c.font(size: 1.0 * u, bold: true)
         let textWidth = label.isEmpty ? 0 : c.textWidth(label)
-        let textHeight = label.isEmpty ? 0 : 1.1 * u
+        let textHeight = label.isEmpty ? 0 : 1.25 * u
         var thumbSize = (w: 0.0, h: 0.0)
         if let t = thumbnail, t.rows > 0, t.columns > 0, t.values.count == t.rows * t.columns {
             let side = 3.2 * u

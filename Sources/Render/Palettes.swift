@@ -20,7 +20,7 @@ public enum Palette {
     public static func pastel(hash: UInt64) -> Color {
         let h = mix(hash)
         // Light and low-chroma: black edges and the red boundary stay readable on every fill.
-        return .oklch(0.855 + 0.075 * fraction(h, shift: 16), 0.045 + 0.045 * fraction(h, shift: 32),
+        return .oklch(0.855 + 0.075 * fraction(h, shift: 16), 0.04 + 0.04 * fraction(h, shift: 32),
                       360 * fraction(h, shift: 0))
     }
 

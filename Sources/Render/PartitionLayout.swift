@@ -35,17 +35,20 @@ public struct PartitionLayout: Sendable {
 
         let entries = showsKey ? style.legendEntries(for: result) : []
         canvas.font(size: Self.keyFont(u))
-        let legendWidth = entries.isEmpty ? 0 : 2.2 * u + (entries.map { canvas.textWidth($0.label) }.max() ?? 0)
+        // Legend items run in rows under the plot: mark, label, then a gap to the next item.
+        let itemWidths = entries.map { 2.1 * u + canvas.textWidth($0.label) }
         let wantsBar = showsKey && style.fill == .slope
-        let barWidth = wantsBar ? 1.1 * u + 0.5 * u + canvas.textWidth("0.000") + 1.6 * u : 0
-        let sideWidth = max(legendWidth, barWidth)
+        let sideWidth = wantsBar ? 1.1 * u + 0.5 * u + canvas.textWidth("0.000") + 0.8 * u : 0
         let gap = sideWidth > 0 ? 1.2 * u : 0
+        let rowWidth = bounds.width - 2 * pad - sideWidth - gap
+        let rows = Self.rows(itemWidths, spacing: 1.4 * u, width: rowWidth)
+        let row = 1.4 * u
+        let legendHeight = rows.isEmpty ? 0 : Double(rows.count) * row + 0.6 * u
 
         let top = bounds.y + (title == nil ? pad : 2.6 * u)
         titleBaseline = title == nil ? nil : bounds.y + 1.75 * u
-        let available = Rect(x: bounds.x + pad, y: top,
-                             width: max(bounds.width - 2 * pad - sideWidth - gap, 1),
-                             height: max(bounds.maxY - pad - top, 1))
+        let available = Rect(x: bounds.x + pad, y: top, width: max(rowWidth, 1),
+                             height: max(bounds.maxY - pad - legendHeight - top, 1))
         let s = min(available.width / f.width, available.height / f.height)
         scale = s
         let (w, h) = (f.width * s, f.height * s)
@@ -54,19 +57,31 @@ public struct PartitionLayout: Sendable {
         let plot = Rect(x: x0, y: available.y + (available.height - h) / 2, width: w, height: h)
         plotRect = plot
 
-        let sideX = plot.maxX + gap
-        let row = 1.5 * u
-        legend = entries.enumerated().map { i, entry in
-            let y = plot.y + 0.3 * u + Double(i) * row
-            return (entry, Rect(x: sideX, y: y + 0.35 * u, width: 1.5 * u, height: 0.8 * u))
+        var placed: [(entry: LegendEntry, mark: Rect)] = []
+        for (r, members) in rows.enumerated() {
+            let total = members.map { itemWidths[$0] }.reduce(0, +) + 1.4 * u * Double(members.count - 1)
+            var x = plot.midX - total / 2
+            let y = plot.maxY + 0.6 * u + Double(r) * row
+            for i in members {
+                placed.append((entries[i], Rect(x: x, y: y + 0.3 * u, width: 1.5 * u, height: 0.8 * u)))
+                x += itemWidths[i] + 1.4 * u
+            }
         }
-        if wantsBar {
-            let barTop = plot.y + (entries.isEmpty ? 0.1 * h : Double(entries.count) * row + 1.5 * u)
-            let barHeight = max(min(0.5 * h, plot.maxY - barTop - 0.5 * u), 4 * u)
-            colorBar = Rect(x: sideX, y: barTop + 1.6 * u, width: 1.1 * u, height: barHeight - 1.6 * u)
-        } else {
-            colorBar = nil
+        legend = placed
+        colorBar = wantsBar ? Rect(x: plot.maxX + gap, y: plot.y + 0.25 * h, width: 1.1 * u, height: 0.5 * h) : nil
+    }
+
+    /// Greedy line breaking of legend items (indices) into rows no wider than `width`.
+    static func rows(_ widths: [Double], spacing: Double, width: Double) -> [[Int]] {
+        var rows: [[Int]] = []
+        var current: [Int] = [], used = 0.0
+        for (i, w) in widths.enumerated() {
+            if !current.isEmpty, used + spacing + w > width { rows.append(current); current = []; used = 0 }
+            used += (current.isEmpty ? 0 : spacing) + w
+            current.append(i)
         }
+        if !current.isEmpty { rows.append(current) }
+        return rows
     }
 
     static func keyFont(_ u: Double) -> Double { 0.8 * u }
