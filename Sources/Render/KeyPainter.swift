@@ -12,21 +12,24 @@ struct KeyPainter {
             c.font(size: 1.05 * u, bold: true)
             c.text(title, x: layout.plotRect.midX, y: baseline, align: .center)
         }
-        c.font(size: PartitionLayout.keyFont(u))
-        for (entry, mark) in layout.legend {
-            switch entry.mark {
-            case .line: c.line(mark.x, mark.midY, mark.maxX, mark.midY, entry.color, width: 0.3 * u)
-            case .swatch:
-                c.fillRect(mark, entry.color)
-                c.strokeRect(mark, Color.ink.withAlpha(0.6), width: max(0.05 * u, 0.7))
-            }
-            c.text(entry.label, x: mark.maxX + 0.6 * u, y: mark.midY + 0.3 * u)
-        }
-        if let bar = layout.colorBar { paintColorBar(c, bar) }
+        for (entry, mark) in layout.legend { Self.paintEntry(c, entry, mark: mark, unit: u) }
+        if let bar = layout.colorBar { Self.paintColorBar(c, bar, range: slopeRange, unit: u) }
     }
 
-    func paintColorBar(_ c: Canvas, _ bar: Rect) {
-        let u = layout.unit
+    /// One legend item: a line sample or swatch in `mark`, its label to the right.
+    static func paintEntry(_ c: Canvas, _ entry: LegendEntry, mark: Rect, unit u: Double) {
+        switch entry.mark {
+        case .line: c.line(mark.x, mark.midY, mark.maxX, mark.midY, entry.color, width: 0.3 * u)
+        case .swatch:
+            c.fillRect(mark, entry.color)
+            c.strokeRect(mark, Color.ink.withAlpha(0.6), width: max(0.05 * u, 0.7))
+        }
+        c.font(size: PartitionLayout.keyFont(u))
+        c.text(entry.label, x: mark.maxX + 0.6 * u, y: mark.midY + 0.3 * u)
+    }
+
+    /// A vertical colour bar of the slope map with ticks and a heading.
+    static func paintColorBar(_ c: Canvas, _ bar: Rect, range slopeRange: ClosedRange<Double>, unit u: Double) {
         // Many thin bands rather than a Cairo gradient: the map is interpolated in OKLab, not sRGB.
         let bands = max(Int(bar.height / 2), 16)
         for i in 0..<bands {
