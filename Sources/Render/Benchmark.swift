@@ -8,11 +8,13 @@ public struct RenderBenchmark: Sendable, CustomStringConvertible {
     public var buildSeconds: Double
     /// Drawing and writing the PNG.
     public var renderSeconds: Double
+    /// Drawing in memory only (no PNG encoding), for comparison.
+    public var drawSeconds: Double
     public var bytes: Int
 
     public var description: String {
-        String(format: "%d regions -> %dx%d PNG (%d bytes): render %.3f s (building the synthetic slice %.3f s)",
-               regions, size, size, bytes, renderSeconds, buildSeconds)
+        String(format: "%d regions -> %dx%d PNG (%d bytes): render %.3f s (of which drawing %.3f s; building the synthetic slice %.3f s)",
+               regions, size, size, bytes, renderSeconds, drawSeconds, buildSeconds)
     }
 }
 
@@ -28,8 +30,10 @@ public func benchmarkRender(regions: Int = 50_000, size: Int = 1600, to path: St
     style.anchorLabels = ["a", "b", "c"]
     try drawPartition(slice, style: style, to: target, format: .png)
     let t2 = Date()
+    _ = try renderPartitionPixels(slice, style: style)
+    let t3 = Date()
     let bytes = (try? FileManager.default.attributesOfItem(atPath: target)[.size] as? Int) ?? 0
     if path == nil { try? FileManager.default.removeItem(atPath: target) }
     return RenderBenchmark(regions: slice.regions.count, size: size, buildSeconds: t1.timeIntervalSince(t0),
-                           renderSeconds: t2.timeIntervalSince(t1), bytes: bytes)
+                           renderSeconds: t2.timeIntervalSince(t1), drawSeconds: t3.timeIntervalSince(t2), bytes: bytes)
 }

@@ -43,10 +43,11 @@ public struct CompositeFigure: Sendable {
         let cols = max(1, min(columns, max(panels.count, 1)))
         let rows = max(1, (panels.count + cols - 1) / cols)
         let side = Double(max(panelSize, 50))
-        let u = side / 60
+        // Panels are small pictures: text is sized for the figure, not scaled down with each panel.
+        let u = max(side / 34, 10)
         let top = title == nil ? 0 : 2.8 * u
         let (gridW, gridH) = (Double(cols) * side, Double(rows) * side)
-        let plotExtent = Double(plotExtent ?? Int(plotPlacement == .left ? 1.4 * min(gridH, 2 * side) : 0.55 * gridW))
+        let plotExtent = Double(plotExtent ?? Int(plotPlacement == .left ? 1.1 * gridH : 0.5 * gridW))
         let left = plot != nil && plotPlacement == .left ? plotExtent : 0
         let above = plot != nil && plotPlacement == .top ? plotExtent : 0
         let keyH = legendRows > 0 ? Double(legendRows) * 1.4 * u + 1.0 * u : 0
@@ -56,7 +57,7 @@ public struct CompositeFigure: Sendable {
             rects.append(Rect(x: left + Double(i % cols) * side, y: top + above + Double(i / cols) * side, width: side, height: side))
         }
         let plotRect: Rect? = plot == nil ? nil : plotPlacement == .left
-            ? Rect(x: 0, y: top + (gridH - min(gridH, plotExtent / 1.4)) / 2, width: left, height: min(gridH, plotExtent / 1.4))
+            ? Rect(x: 0, y: top, width: left, height: gridH)
             : Rect(x: 0, y: top, width: gridW, height: above)
         let height = top + above + gridH + keyH
         let bar = barW > 0 ? Rect(x: left + gridW + 1.5 * u, y: top + above + 0.25 * gridH, width: 1.1 * u, height: 0.5 * gridH) : nil

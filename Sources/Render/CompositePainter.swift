@@ -45,9 +45,9 @@ extension CompositeFigure {
         let slopes = style.resolvedSlopeRange(for: panels.map(\.result))
         for (panel, rect) in zip(panels, l.panels) {
             paintPartition(panel.result, style: shared, in: rect, canvas: c, title: panel.subtitle,
-                           showsKey: false, slopeRange: slopes, crispFills: crispFills)
+                           showsKey: false, slopeRange: slopes, crispFills: crispFills, unit: u)
         }
-        if let plot, let rect = l.plot { PlotPainter(plot, in: rect.inset(0.5 * u), canvas: c).paint(c) }
+        if let plot, let rect = l.plot { PlotPainter(plot, in: rect.inset(0.5 * u), canvas: c, unit: u).paint(c) }
         if let y = l.legendY {
             let gridLeft = l.panels.map(\.x).min() ?? 0, gridRight = l.panels.map(\.maxX).max() ?? Double(l.width)
             for (r, members) in rows.enumerated() {

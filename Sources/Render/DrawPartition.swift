@@ -32,8 +32,9 @@ func paintPartitionPicture(_ result: SliceResult, style: PartitionStyle, canvas:
 /// Paints one partition picture inside `bounds` (also used for the panels of composite figures).
 @discardableResult
 func paintPartition(_ result: SliceResult, style: PartitionStyle, in bounds: Rect, canvas: Canvas, title: String?,
-                    showsKey: Bool, slopeRange: ClosedRange<Double>, crispFills: Bool) -> PartitionLayout {
-    let layout = PartitionLayout(result: result, style: style, bounds: bounds, canvas: canvas, title: title, showsKey: showsKey)
+                    showsKey: Bool, slopeRange: ClosedRange<Double>, crispFills: Bool, unit: Double? = nil) -> PartitionLayout {
+    let layout = PartitionLayout(result: result, style: style, bounds: bounds, canvas: canvas, title: title,
+                                 showsKey: showsKey, unit: unit)
     var titled = style
     titled.title = title
     PartitionPainter(result: result, style: titled, layout: layout, slopeRange: slopeRange, crispFills: crispFills).paint(canvas)

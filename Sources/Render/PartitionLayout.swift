@@ -24,10 +24,12 @@ public struct PartitionLayout: Sendable {
         (plotRect.x + (p.x - framing.minX) * scale, plotRect.y + (framing.maxY - p.y) * scale)
     }
 
-    init(result: SliceResult, style: PartitionStyle, bounds: Rect, canvas: Canvas, title: String?, showsKey: Bool) {
+    init(result: SliceResult, style: PartitionStyle, bounds: Rect, canvas: Canvas, title: String?, showsKey: Bool,
+         unit: Double? = nil) {
         self.bounds = bounds
-        let u = min(bounds.width, bounds.height) / 60
-        unit = u
+        // Text stays readable in small pictures; figures pass one unit for all their panels.
+        let u = unit ?? max(min(bounds.width, bounds.height) / 60, 10)
+        self.unit = u
         let pad = 0.9 * u
         var f = style.framing ?? Framing(for: result)
         if !f.isUsable { f = Framing(minX: -1, minY: -1, maxX: 1, maxY: 1) }

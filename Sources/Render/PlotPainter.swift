@@ -12,10 +12,11 @@ struct PlotPainter {
     /// The data area.
     let frame: Rect
 
-    init(_ plot: LinePlot, in bounds: Rect, canvas c: Canvas) {
+    init(_ plot: LinePlot, in bounds: Rect, canvas c: Canvas, unit: Double? = nil) {
         self.plot = plot
         self.bounds = bounds
-        u = min(bounds.width, bounds.height) / 38
+        let u = unit ?? max(min(bounds.width, bounds.height) / 38, 10)
+        self.u = u
         xRange = plot.xRange()
         left = plot.yRange(.left)
         right = plot.yRange(.right)
@@ -27,7 +28,9 @@ struct PlotPainter {
         }
         let leftMargin = 0.8 * u + labelWidth(left) + (plot.yLabel.isEmpty ? 0.6 * u : 2.0 * u)
         let rightMargin = plot.usesRightAxis ? 0.8 * u + labelWidth(right) + (plot.rightLabel.isEmpty ? 0.6 * u : 2.0 * u) : 1.2 * u
-        let top = plot.title == nil ? 1.0 * u : 2.6 * u
+        // Marker labels sit in a strip above the frame, where no curve can hide them.
+        let labelled = plot.markers.contains { !$0.label.isEmpty }
+        let top = (plot.title == nil ? 1.0 * u : 2.6 * u) + (labelled ? 1.3 * u : 0)
         let bottom = plot.xLabel.isEmpty ? 2.4 * u : 3.9 * u
         frame = Rect(x: bounds.x + leftMargin, y: bounds.y + top,
                      width: max(bounds.width - leftMargin - rightMargin, 1), height: max(bounds.height - top - bottom, 1))
@@ -50,7 +53,7 @@ struct PlotPainter {
         let thin = max(0.06 * u, 0.6)
         let (major, minor) = plot.logX ? logTicks(xRange) : (niceTicks(xRange.lowerBound, xRange.upperBound, target: 6), [])
         let yTicks = niceTicks(left.lowerBound, left.upperBound)
-        for x in minor { c.line(px(x), frame.y, px(x), frame.maxY, grid.withAlpha(0.5), width: thin) }
+        for x in minor { c.line(px(x), frame.y, px(x), frame.maxY, grid.withAlpha(0.4), width: thin) }
         for x in major { c.line(px(x), frame.y, px(x), frame.maxY, grid, width: thin) }
         for y in yTicks { c.line(frame.x, py(y, .left), frame.maxX, py(y, .left), grid, width: thin) }
 
@@ -60,6 +63,7 @@ struct PlotPainter {
         for s in plot.series { paintCurve(c, s) }
         c.restore()
         c.strokeRect(frame, .ink, width: max(0.07 * u, 0.8))
+        paintMarkerLabels(c)
         paintXAxis(c, major: major, minor: minor)
         paintYAxis(c, left, ticks: yTicks, axis: .left, label: plot.yLabel)
         if plot.usesRightAxis { paintYAxis(c, right, ticks: niceTicks(right.lowerBound, right.upperBound), axis: .right, label: plot.rightLabel) }
@@ -71,13 +75,30 @@ struct PlotPainter {
     }
 
     func paintMarkers(_ c: Canvas) {
-        c.font(size: 0.8 * u, bold: true)
         for m in plot.markers where !plot.logX || m.x > 0 {
             c.save(); c.dash([0.4 * u, 0.3 * u])
             c.line(px(m.x), frame.y, px(m.x), frame.maxY, Color(0.35, 0.35, 0.35), width: max(0.08 * u, 0.8))
             c.restore()
-            if !m.label.isEmpty { c.text(m.label, x: px(m.x) + 0.3 * u, y: frame.y + 1.1 * u, color: Color(0.3, 0.3, 0.3), halo: 0.25 * u) }
         }
+    }
+
+    func paintMarkerLabels(_ c: Canvas) {
+        c.font(size: 0.85 * u, bold: true)
+        for m in plot.markers where !m.label.isEmpty && (!plot.logX || m.x > 0) && px(m.x) >= frame.x - 1 && px(m.x) <= frame.maxX + 1 {
+            c.text(m.label, x: px(m.x), y: frame.y - 0.45 * u, align: .center, color: Color(0.3, 0.3, 0.3))
+        }
+    }
+
+    /// The corner whose legend box would cover the fewest curve points (ties: upper right first).
+    func quietestCorner(width w: Double, height h: Double) -> LinePlot.LegendCorner {
+        let corners: [LinePlot.LegendCorner] = [.upperRight, .upperLeft, .lowerRight, .lowerLeft]
+        let points = plot.series.flatMap { s in s.drawable(logX: plot.logX).map { (px($0.x), py($0.y, s.axis)) } }
+        func covered(_ corner: LinePlot.LegendCorner) -> Int {
+            let x = corner == .upperLeft || corner == .lowerLeft ? frame.x : frame.maxX - w - 1.2 * u
+            let y = corner == .upperLeft || corner == .upperRight ? frame.y : frame.maxY - h - 1.2 * u
+            return points.filter { $0.0 >= x && $0.0 <= x + w + 1.2 * u && $0.1 >= y && $0.1 <= y + h + 1.2 * u }.count
+        }
+        return corners.min { covered($0) < covered($1) } ?? .upperRight
     }
 
     func paintBand(_ c: Canvas, _ s: PlotSeries) {
@@ -158,7 +179,7 @@ struct PlotPainter {
         let row = 1.35 * u
         let w = 3.4 * u + (entries.map { c.textWidth($0.label) }.max() ?? 0)
         let h = Double(entries.count) * row + 0.5 * u
-        let corner = plot.legendCorner
+        let corner = plot.legendCorner == .best ? quietestCorner(width: w, height: h) : plot.legendCorner
         let x = corner == .upperLeft || corner == .lowerLeft ? frame.x + 0.6 * u : frame.maxX - w - 0.6 * u
         let y = corner == .upperLeft || corner == .upperRight ? frame.y + 0.6 * u : frame.maxY - h - 0.6 * u
         let box = Rect(x: x, y: y, width: w, height: h)

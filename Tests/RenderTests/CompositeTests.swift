@@ -14,7 +14,7 @@ struct CompositeTests {
         figure.plotExtent = 700
         let image = try renderCompositePixels(figure)
         // The plot sits left of a 2 x 2 grid of 300-unit panels; a legend row runs below the grid.
-        #expect(image.width == 700 + 600)
+        #expect(image.width == 700 + 600)  // plotExtent is given explicitly
         #expect(image.height > 600 && image.height < 640)
         let folder = try Probe.temporaryFolder()
         try drawComposite(figure, to: folder + "/fig.png")
