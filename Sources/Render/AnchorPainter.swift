@@ -1,0 +1,88 @@
+import CCairo
+import Foundation
+
+/// Draws the anchors: white discs with dark outlines, each with its label and optional thumbnail
+/// placed on the side facing away from the other anchors.
+struct AnchorPainter {
+    let result: SliceResult
+    let style: PartitionStyle
+    let layout: PartitionLayout
+
+    func paint(_ c: Canvas) {
+        let u = layout.unit
+        let radius = 0.45 * u
+        let points = result.anchors.map { layout.map($0) }
+        guard !points.isEmpty else { return }
+        let cx = points.map(\.x).reduce(0, +) / Double(points.count)
+        let cy = points.map(\.y).reduce(0, +) / Double(points.count)
+        for (i, p) in points.enumerated() {
+            c.setColor(.white); c.circle(p.x, p.y, radius: radius); c.fill()
+            c.setColor(.ink); c.lineWidth(max(0.1 * u, 1)); c.circle(p.x, p.y, radius: radius); c.stroke()
+            // Point away from the anchors' centre so labels sit outside the triangle they span.
+            var (dx, dy) = (p.x - cx, p.y - cy)
+            let n = (dx * dx + dy * dy).squareRoot()
+            if n < 1e-9 { (dx, dy) = (0.7, -0.7) } else { (dx, dy) = (dx / n, dy / n) }
+            let label = i < style.anchorLabels.count ? style.anchorLabels[i] : ""
+            let thumb = i < style.thumbnails.count ? style.thumbnails[i] : nil
+            paintCaption(c, at: p, direction: (dx, dy), radius: radius, label: label, thumbnail: thumb)
+        }
+    }
+
+    /// Places a box holding the thumbnail above the label next to the marker.
+    func paintCaption(_ c: Canvas, at p: (x: Double, y: Double), direction d: (Double, Double),
+                      radius: Double, label: String, thumbnail: Thumbnail?) {
+        let u = layout.unit
+        c.font(size: 1.0 * u, bold: true)
+        let textWidth = label.isEmpty ? 0 : c.textWidth(label)
+        let textHeight = label.isEmpty ? 0 : 1.25 * u
+        var thumbSize = (w: 0.0, h: 0.0)
+        if let t = thumbnail, t.rows > 0, t.columns > 0, t.values.count == t.rows * t.columns {
+            let side = 3.2 * u
+            let k = side / Double(max(t.rows, t.columns))
+            thumbSize = (Double(t.columns) * k, Double(t.rows) * k)
+        }
+        let boxW = max(textWidth, thumbSize.w), boxH = thumbSize.h + textHeight + (thumbSize.h > 0 && textHeight > 0 ? 0.2 * u : 0)
+        guard boxW > 0 else { return }
+        let reach = radius + 0.35 * u
+        let ax = p.x + d.0 * reach, ay = p.y + d.1 * reach
+        // The box corner nearest the marker sits at the reach point; then it is kept in bounds.
+        var x = abs(d.0) < 0.35 ? ax - boxW / 2 : (d.0 > 0 ? ax : ax - boxW)
+        var y = abs(d.1) < 0.35 ? ay - boxH / 2 : (d.1 > 0 ? ay : ay - boxH)
+        x = min(max(x, layout.bounds.x + 2), layout.bounds.maxX - boxW - 2)
+        y = min(max(y, layout.bounds.y + 2), layout.bounds.maxY - boxH - 2)
+        if let t = thumbnail, thumbSize.w > 0 {
+            let r = Rect(x: x + (boxW - thumbSize.w) / 2, y: y, width: thumbSize.w, height: thumbSize.h)
+            paintThumbnail(c, t, in: r)
+        }
+        if !label.isEmpty {
+            c.text(label, x: x + boxW / 2, y: y + boxH - 0.3 * u, align: .center, color: .ink, halo: 0.3 * u)
+        }
+    }
+
+    func paintThumbnail(_ c: Canvas, _ t: Thumbnail, in r: Rect) {
+        guard let image = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(t.columns), Int32(t.rows)) else { return }
+        defer { cairo_surface_destroy(image) }
+        guard cairo_surface_status(image) == CAIRO_STATUS_SUCCESS, let data = cairo_image_surface_get_data(image) else { return }
+        let stride = Int(cairo_image_surface_get_stride(image)) / 4
+        data.withMemoryRebound(to: UInt32.self, capacity: stride * t.rows) { words in
+            for row in 0..<t.rows {
+                for col in 0..<t.columns {
+                    let v = t.values[row * t.columns + col]
+                    let g = UInt32((min(max(v.isFinite ? v : 0, 0), 1) * 255).rounded())
+                    words[row * stride + col] = 0xff00_0000 | g << 16 | g << 8 | g
+                }
+            }
+        }
+        cairo_surface_mark_dirty(image)
+        c.save()
+        cairo_translate(c.cr, r.x, r.y)
+        cairo_scale(c.cr, r.width / Double(t.columns), r.height / Double(t.rows))
+        cairo_set_source_surface(c.cr, image, 0, 0)
+        // Nearest-neighbour keeps the pixels of a tiny digit crisp.
+        cairo_pattern_set_filter(cairo_get_source(c.cr), CAIRO_FILTER_NEAREST)
+        cairo_rectangle(c.cr, 0, 0, Double(t.columns), Double(t.rows))
+        cairo_fill(c.cr)
+        c.restore()
+        c.strokeRect(r, .ink, width: max(0.06 * layout.unit, 1))
+    }
+}

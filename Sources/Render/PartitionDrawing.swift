@@ -1,0 +1,111 @@
+import CCairo
+import Foundation
+
+/// Paints one partition picture (fills, edges, boundary, anchors, title, legend, colour bar)
+/// inside `bounds`. Shared by PNG, SVG, PDF, in-memory pictures and composite figures.
+struct PartitionPainter {
+    let result: SliceResult
+    let style: PartitionStyle
+    let layout: PartitionLayout
+    let slopeRange: ClosedRange<Double>
+    /// Raster targets fill without antialiasing: neighbouring regions then tile pixels exactly,
+    /// with no background seams; the antialiased edges drawn on top hide the staircase.
+    let crispFills: Bool
+
+    func paint(_ c: Canvas) {
+        c.clip(layout.plotRect)
+        paintFills(c)
+        paintEdges(c)
+        paintDomainOutline(c)
+        if style.showsBoundary { paintBoundary(c) }
+        c.restore()
+        if style.showsAnchors { AnchorPainter(result: result, style: style, layout: layout).paint(c) }
+        KeyPainter(layout: layout, slopeRange: slopeRange).paint(c, title: layout.titleBaseline == nil ? nil : style.title)
+    }
+
+    func point(_ p: Point2) -> (x: Double, y: Double) { layout.map(p) }
+
+    func tracePolygon(_ c: Canvas, _ points: [Point2]) {
+        guard let first = points.first else { return }
+        let p = point(first)
+        c.moveTo(p.x, p.y)
+        for q in points.dropFirst() { let d = point(q); c.lineTo(d.x, d.y) }
+        c.closePath()
+    }
+
+    func paintFills(_ c: Canvas) {
+        if crispFills { c.antialias(false) }
+        let vertices = result.vertices
+        for region in result.regions {
+            if style.fill == .class, !region.classCells.isEmpty {
+                for cell in region.classCells {
+                    c.setColor(style.fillColor(of: cell, in: region))
+                    tracePolygon(c, cell.polygon)
+                    c.fill()
+                }
+                continue
+            }
+            c.setColor(style.fillColor(of: region, slopeRange: slopeRange))
+            // Indices from an engine are trusted only as far as they are in range.
+            tracePolygon(c, region.vertexIndices.compactMap { vertices.indices.contains($0) ? vertices[$0] : nil })
+            c.fill()
+        }
+        c.antialias(true)
+    }
+
+    /// Edge width in device units: thinner as regions get smaller on screen, so dense pictures
+    /// show texture rather than a black mass.
+    var edgeWidth: Double {
+        let areas = result.regions.map(\.area).filter { $0.isFinite && $0 > 0 }.sorted()
+        let median = areas.isEmpty ? layout.framing.width * layout.framing.height : areas[areas.count / 2]
+        let side = (median * layout.scale * layout.scale).squareRoot()
+        return min(max(0.09 * side, 0.3), 0.075 * layout.unit) * style.edgeWidthScale
+    }
+
+    /// Edge opacity: lighter for dense pictures where lines crowd together.
+    var edgeAlpha: Double {
+        let areas = result.regions.count
+        let perRegion = layout.plotRect.width * layout.plotRect.height / Double(max(areas, 1))
+        return 0.5 + 0.3 * min(max((perRegion.squareRoot() - 6) / 40, 0), 1)
+    }
+
+    func paintEdges(_ c: Canvas) {
+        guard style.edges != .hidden else { return }
+        let vertices = result.vertices
+        var byLayer: [Int: [SliceEdge]] = [:]
+        for edge in result.edges where edge.layer > 0 && vertices.indices.contains(edge.from) && vertices.indices.contains(edge.to) {
+            byLayer[style.edges == .byLayer ? edge.layer : 1, default: []].append(edge)
+        }
+        c.lineWidth(edgeWidth)
+        cairo_set_line_cap(c.cr, CAIRO_LINE_CAP_ROUND)
+        for layer in byLayer.keys.sorted() {
+            let color = style.edges == .byLayer ? Palette.layerColor(layer).withAlpha(min(edgeAlpha + 0.15, 1))
+                                                : Color.black.withAlpha(edgeAlpha)
+            c.setColor(color)
+            for edge in byLayer[layer]! {
+                let (a, b) = (point(vertices[edge.from]), point(vertices[edge.to]))
+                c.moveTo(a.x, a.y); c.lineTo(b.x, b.y)
+            }
+            c.stroke()
+        }
+    }
+
+    func paintDomainOutline(_ c: Canvas) {
+        c.setColor(Color.ink.withAlpha(0.85))
+        c.lineWidth(max(0.06 * layout.unit, 0.8))
+        tracePolygon(c, result.domainPolygon)
+        c.stroke()
+    }
+
+    func paintBoundary(_ c: Canvas) {
+        guard !result.boundarySegments.isEmpty else { return }
+        c.setColor(Color.boundaryRed)
+        c.lineWidth(max(2.4 * edgeWidth, 0.13 * layout.unit, 1.5))
+        cairo_set_line_cap(c.cr, CAIRO_LINE_CAP_ROUND)
+        for (a, b) in result.boundarySegments {
+            let (p, q) = (point(a), point(b))
+            c.moveTo(p.x, p.y); c.lineTo(q.x, q.y)
+        }
+        c.stroke()
+    }
+}

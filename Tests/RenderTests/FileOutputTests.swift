@@ -1,0 +1,81 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Render
+import Testing
+
+/// Counts elements by name while parsing XML.
+final class ElementCounter: NSObject, XMLParserDelegate {
+    var counts: [String: Int] = [:]
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                attributes: [String: String] = [:]) {
+        counts[name, default: 0] += 1
+    }
+}
+
+struct FileOutputTests {
+    static let slice = syntheticSlice(regions: 150, layers: 2, outputs: 1, seed: 21)
+
+    @Test func svgIsXMLWithPaths() throws {
+        let folder = try Probe.temporaryFolder()
+        let path = folder + "/p.svg"
+        try drawPartition(Self.slice, style: PartitionStyle(width: 400, height: 400, title: "svg"), to: path)
+        let parser = XMLParser(data: try Data(contentsOf: URL(fileURLWithPath: path)))
+        let counter = ElementCounter()
+        parser.delegate = counter
+        #expect(parser.parse())
+        #expect(counter.counts["svg"] == 1)
+        #expect((counter.counts["path"] ?? 0) >= Self.slice.regions.count / 2)
+    }
+
+    @Test func pdfHasOnePage() throws {
+        let folder = try Probe.temporaryFolder()
+        let path = folder + "/p.pdf"
+        try drawPartition(Self.slice, style: PartitionStyle(width: 400, height: 400), to: path)
+        let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
+        #expect(text.hasPrefix("%PDF-"))
+        let pages = text.components(separatedBy: "/Type /Page").dropFirst().filter { !$0.hasPrefix("s") }
+        #expect(pages.count == 1)
+        #expect(text.contains("%%EOF"))
+    }
+
+    @Test func pngHasSignatureAndLeavesNoTemporaryFiles() throws {
+        let folder = try Probe.temporaryFolder()
+        try drawPartition(Self.slice, style: PartitionStyle(width: 300, height: 200), to: folder + "/p.PNG")
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: folder + "/p.PNG")).prefix(8))
+        #expect(bytes == [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["p.PNG"])
+    }
+
+    @Test func unwritablePathThrowsAndLeavesNothing() throws {
+        let folder = try Probe.temporaryFolder()
+        let path = folder + "/missing/p.png"
+        #expect(throws: TesseraError.self) { try drawPartition(Self.slice, style: PartitionStyle(), to: path) }
+        do {
+            try drawPartition(Self.slice, style: PartitionStyle(), to: path)
+        } catch let TesseraError.io(message) {
+            #expect(message.hasPrefix("cannot write \(path): "))
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
+        // A folder in the way is reported too, and stays a folder.
+        try FileManager.default.createDirectory(atPath: folder + "/taken.png", withIntermediateDirectories: false)
+        #expect(throws: TesseraError.io("cannot write \(folder)/taken.png: it is a directory")) {
+            try drawPartition(Self.slice, style: PartitionStyle(), to: folder + "/taken.png")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["taken.png"])
+    }
+
+    @Test func formatComesFromTheExtension() throws {
+        #expect(try ImageFormat(path: "a/b.c/frame.Svg") == .svg)
+        #expect(try ImageFormat(path: "x.pdf") == .pdf)
+        #expect(throws: TesseraError.self) { try ImageFormat(path: "picture.jpg") }
+        #expect(throws: TesseraError.self) { try ImageFormat(path: "dir.png/noext") }
+    }
+
+    @Test func absurdSizeIsBadInput() {
+        #expect(throws: TesseraError.self) {
+            try renderPartitionPixels(Self.slice, style: PartitionStyle(width: 0, height: 10))
+        }
+    }
+}
