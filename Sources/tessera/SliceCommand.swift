@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Slicer
+import Render
 
 struct SliceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,6 +17,7 @@ struct SliceCommand: ParsableCommand {
     @Option(help: "Write a PNG picture here.") var png: String?
     @Option(help: "Write an SVG picture here.") var svg: String?
     @Option(help: "Write a PDF picture here.") var pdf: String?
+    @OptionGroup var picture: PictureOptions
     @Flag(help: "Print per-layer progress on stderr.") var progress = false
 
     func run() throws {
@@ -35,8 +36,8 @@ struct SliceCommand: ParsableCommand {
             if progress { printError("layer \(layer): \(regions) regions") }
         }
         if let json { try OutputFile.writeJSON(sliceReport(result), to: json) }
-        try drawPictures(result, labels: input.labels, imageShape: input.imageShape, anchors: input.anchors,
-                         png: png, svg: svg, pdf: pdf)
+        let style = try picture.style(for: result, labels: input.labels, anchors: input.anchors)
+        try drawPictures(result, style: style, png: png, svg: svg, pdf: pdf)
         print("\(result.regions.count) regions, \(result.vertices.count) vertices, \(result.edges.count) edges, "
               + "\(result.boundarySegments.count) boundary segments (\(result.arithmetic), \(String(format: "%.3f", result.seconds)) s)")
     }
