@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Slicer
+import Render
 
 /// Times the engine on SPEC §7's synthetic workload (no files needed).
 struct BenchCommand: ParsableCommand {
@@ -15,6 +15,8 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Also save the workload's model here (safetensors, float32).") var saveModel: String?
     @Option(help: "Also save the workload's anchors here (.npy, [3, D]).") var savePoints: String?
     @Flag(help: "Only save the workload; do not slice.") var saveOnly = false
+    @Option(help: "Also render the partition to this PNG and time the rendering.") var png: String?
+    @Option(help: "Size of the rendered PNG in pixels.") var size = 1600
 
     func run() throws {
         let widthList = widths.split(separator: ",").compactMap { Int($0) }
@@ -27,6 +29,13 @@ struct BenchCommand: ParsableCommand {
         let options = SliceOptions(domain: try DomainSpec(parsing: domain), arithmetic: mode, maxRegions: maxRegions)
         let result = try slice(network: network, anchors: anchors, options: options) { layer, regions in
             FileHandle.standardError.write(Data("layer \(layer): \(regions) regions\n".utf8))
+        }
+        if let png {
+            let start = Date()
+            var style = PartitionStyle(width: size, height: size)
+            style.title = "\(result.regions.count) regions"
+            try drawPartition(result, style: style, to: png, format: .png)
+            print(String(format: "rendered %d regions to a %dx%d PNG in %.3f s", result.regions.count, size, size, Date().timeIntervalSince(start)))
         }
         print("widths \(widths) arithmetic \(result.arithmetic): \(result.regions.count) regions, \(result.vertices.count) vertices, \(result.edges.count) edges, \(result.boundarySegments.count) boundary segments, \(String(format: "%.3f", result.seconds)) s; decisions: \(result.decisions.certified) certified, \(result.decisions.symbolic) symbolic, \(result.decisions.exact) exact")
     }

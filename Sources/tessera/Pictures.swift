@@ -11,6 +11,17 @@ struct PictureOptions: ParsableArguments {
     @Flag(help: "No anchor thumbnails.") var noThumbnails = false
     @Option(help: "Picture title (default: the region count).") var title: String?
 
+    /// Checked at parse time, so a typo fails before any long work.
+    func validate() throws {
+        guard ["pattern", "class", "slope"].contains(fill) else {
+            throw ValidationError("unknown --fill '\(fill)' (expected pattern, class or slope)")
+        }
+        guard ["dark", "layer", "none"].contains(edges) else {
+            throw ValidationError("unknown --edges '\(edges)' (expected dark, layer or none)")
+        }
+        guard (64...16384).contains(size) else { throw ValidationError("--size must be between 64 and 16384 pixels") }
+    }
+
     func style(for result: SliceResult, labels: [String]?, anchors: [[Double]], step: Int? = nil) throws -> PartitionStyle {
         var style = PartitionStyle()
         switch fill {
