@@ -29,7 +29,6 @@ func runTessera() -> Int32 {
         }
         let message = Tessera.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
         FileHandle.standardError.write(Data("error: \(message)\n".utf8))
-        if code == .validationFailure { FileHandle.standardError.write(Data("(see tessera help)\n".utf8)) }
         return code == .validationFailure ? 2 : 1
     }
 }
