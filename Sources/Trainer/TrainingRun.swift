@@ -5,19 +5,18 @@ import Slicer
 /// A whole training run on disk: data loading, checkpoints on the schedule, metrics, resume, progress.
 public enum TrainingRun {
     /// Trains `config` on the IDX data in `dataDirectory`, writing the run into `out`. With `resume`, continues
-    /// the run in `out` from its last saved optimizer state (its run.json config wins; `steps` may extend it).
-    /// `log` receives progress lines (at most about one a second).
+    /// the run in `out` from its last saved optimizer state with its run.json config (`resumeSteps`, when
+    /// given, sets a new total). `log` receives progress lines (at most about one a second).
     public static func run(config: TrainingConfig, dataDirectory: String?, out: String, resume: Bool,
-                           log: @escaping (String) -> Void) throws {
+                           resumeSteps: Int? = nil, log: @escaping (String) -> Void) throws {
         let directory = RunDirectory(path: out)
         var config = config
         var saved: RunInfo?
         if resume {
             guard directory.exists else { throw TesseraError.badInput("--resume: \(out) holds no run (no run.json)") }
             let info = try directory.readRunInfo()
-            let steps = config.steps
             config = info.config
-            config.steps = steps
+            if let steps = resumeSteps { config.steps = steps }
             saved = info
         } else if directory.exists {
             throw TesseraError.badInput("\(out) already holds a run; pass --resume to continue it or choose another --out")

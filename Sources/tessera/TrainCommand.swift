@@ -18,7 +18,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Training samples used.") var trainSize = 1000
     @Option(help: "first: the first --train-size samples; random: a seeded subset.") var trainSubset = "first"
     @Option(help: "Test samples evaluated per checkpoint (default: the whole test split).") var testSize: Int?
-    @Option(help: "Optimizer steps (with --resume: the new total).") var steps = 100_000
+    @Option(help: "Optimizer steps, default 100000 (with --resume: a new total).") var steps: Int?
     @Option(help: "Batch size.") var batch = 200
     @Option(help: "AdamW learning rate.") var lr = 1e-3
     @Option(help: "AdamW decoupled weight decay.") var weightDecay = 0.01
@@ -34,7 +34,7 @@ struct TrainCommand: ParsableCommand {
         var config = TrainingConfig()
         config.depth = depth; config.width = width; config.activation = activation
         config.trainSize = trainSize; config.trainSubset = trainSubset; config.testSize = testSize
-        config.steps = steps; config.batch = batch; config.learningRate = lr; config.weightDecay = weightDecay
+        config.steps = steps ?? 100_000; config.batch = batch; config.learningRate = lr; config.weightDecay = weightDecay
         config.initScale = initScale; config.seed = seed; config.dtype = dtype
         config.checkpointsPerDecade = checkpointsPerDecade
         if let list = checkpointSteps {
@@ -46,7 +46,7 @@ struct TrainCommand: ParsableCommand {
             }
         }
         if !resume && data == nil { throw TesseraError.badInput("--data is required") }
-        try TrainingRun.run(config: config, dataDirectory: data, out: out, resume: resume) { line in
+        try TrainingRun.run(config: config, dataDirectory: data, out: out, resume: resume, resumeSteps: steps) { line in
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
     }
