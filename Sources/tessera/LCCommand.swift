@@ -24,7 +24,16 @@ struct LCCommand: ParsableCommand {
     @Option(help: "CSV output: one row per checkpoint × sample set × radius.") var csv: String?
     @Option(help: "JSON output (the last checkpoint of a run).") var json: String?
 
+    @Flag(help: ArgumentHelp("Time --samples random points on a PyTorch-initialised 784-200-200-200-10 MLP.", visibility: .hidden))
+    var benchmark = false
+
     func run() throws {
+        if benchmark {
+            let radii = try Array(parseRadii().prefix(radius.isEmpty ? 1 : .max))
+            let timing = try Benchmarks.lcSeconds(sizes: [784, 200, 200, 200, 10], samples: samples, directions: directions, radii: radii, seed: seed)
+            print(String(format: "%.3f s for %d samples, P = %d, %d radius/radii (mean LC %.2f)", timing.seconds, samples, directions, radii.count, timing.mean))
+            return
+        }
         guard (runPath == nil) != (model == nil) else { throw TesseraError.badInput("give either a run directory or --model") }
         guard points == nil || (data == nil && split == nil) else { throw TesseraError.badInput("--points excludes --data and --split") }
         let radii = try parseRadii()

@@ -29,6 +29,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Explicit checkpoint steps, comma-separated (the final step is always added).") var checkpointSteps: String?
     @Flag(help: "Continue the run in --out from its last checkpoint (its run.json settings are kept; --steps may extend it).")
     var resume = false
+    @Flag(help: ArgumentHelp("Time --steps steps on synthetic 784-pixel data; write nothing.", visibility: .hidden))
+    var benchmark = false
 
     func run() throws {
         var config = TrainingConfig()
@@ -44,6 +46,13 @@ struct TrainCommand: ParsableCommand {
                 }
                 return step
             }
+        }
+        if benchmark {
+            config.steps = steps ?? 500
+            try config.validate()
+            let rate = try Benchmarks.trainerStepsPerSecond(config: config)
+            print(String(format: "%.1f steps/s (synthetic 784-pixel data, %@, batch %d)", rate, "\(config.depth) layers × \(config.width)", config.batch))
+            return
         }
         if !resume && data == nil { throw TesseraError.badInput("--data is required") }
         try TrainingRun.run(config: config, dataDirectory: data, out: out, resume: resume, resumeSteps: steps) { line in
