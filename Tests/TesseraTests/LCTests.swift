@@ -135,6 +135,10 @@ import Slicer
         var parallel = serial
         parallel.workers = 2; parallel.chunkSize = 4
         #expect(try serial.estimate(samples: xs) == parallel.estimate(samples: xs))
+        // Forwarding the vertices themselves agrees with the factored first layer (away from rounding ties).
+        var direct = parallel
+        direct.factorFirstLayer = false
+        #expect(try direct.estimate(samples: xs) == parallel.estimate(samples: xs))
     }
 
     @Test func badInputsThrow() throws {
