@@ -101,16 +101,20 @@ public struct LCEstimator: Sendable {
         let chunks = (count + chunk - 1) / chunk
         let done = Counter()
         let workerCount = max(1, min(workers, chunks))
-        DispatchQueue.concurrentPerform(iterations: workerCount) { worker in
-            var workspace = Workspace()
-            for c in stride(from: worker, to: chunks, by: workerCount) {
-                let range = c * chunk..<min(count, (c + 1) * chunk)
-                for (r, radius) in radii.enumerated() {
-                    countChunk(samples, range, radius: radius, into: output.value + r * count * layers, workspace: &workspace)
+        func work() {
+            DispatchQueue.concurrentPerform(iterations: workerCount) { worker in
+                var workspace = Workspace()
+                for c in stride(from: worker, to: chunks, by: workerCount) {
+                    let range = c * chunk..<min(count, (c + 1) * chunk)
+                    for (r, radius) in radii.enumerated() {
+                        countChunk(samples, range, radius: radius, into: output.value + r * count * layers, workspace: &workspace)
+                    }
+                    progress?(done.add(range.count))
                 }
-                progress?(done.add(range.count))
             }
         }
+        // Workers already fill the cores; BLAS threads on top of them only compete.
+        if workerCount > 1 { BLASThreads.singleThreaded(work) } else { work() }
         return radii.indices.map { r in
             let base = storage + r * count * layers
             let counts = (0..<count).map { s in (0..<layers).map { base[s * layers + $0] } }

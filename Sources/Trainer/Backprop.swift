@@ -37,6 +37,8 @@ final class Workspace<T: TrainScalar> {
     /// Gradient with respect to the current layer's pre-activations, and to its input.
     let dz: UnsafeMutablePointer<T>
     let da: UnsafeMutablePointer<T>
+    /// ∂loss/∂parameters of the rows last passed backward, in layout order.
+    let gradient: UnsafeMutablePointer<T>
     let widest: Int
 
     init(layout: ParameterLayout, capacity: Int) {
@@ -47,11 +49,12 @@ final class Workspace<T: TrainScalar> {
         a = (0..<layout.layers).map { _ in .allocate(capacity: capacity * (layout.sizes.max() ?? 1)) }
         dz = .allocate(capacity: capacity * widest)
         da = .allocate(capacity: capacity * widest)
+        gradient = .allocate(capacity: layout.count)
     }
 
     deinit {
         (z + a).forEach { $0.deallocate() }
-        dz.deallocate(); da.deallocate()
+        dz.deallocate(); da.deallocate(); gradient.deallocate()
     }
 
     /// Forward pass of `rows` inputs; returns the output layer's pre-activations (the logits) pointer.

@@ -1,3 +1,4 @@
+import Dispatch
 import Slicer
 
 /// Mini-batch training of an MLP (SPEC §3) in precision T: forward and backward through BLAS, MSE against
@@ -13,8 +14,10 @@ public final class TrainingEngine<T: TrainScalar> {
     /// Rows per batch: the configured batch, at most the training set.
     public let batchSize: Int
     let function: ActivationFunction<T>
-    let workspace: Workspace<T>
-    var evaluationWorkspace: Workspace<T>?
+    /// Cores the batch is split over (each part runs its own single-threaded gemms).
+    public var workers = 2
+    var partWorkspaces: [Workspace<T>] = []
+    var evaluationWorkspaces: [Workspace<T>] = []
     var gradient: [T]
     var epochOrder: (epoch: Int, order: [Int])?
 
@@ -34,7 +37,6 @@ public final class TrainingEngine<T: TrainScalar> {
         optimizer = AdamW(parameterCount: layout.count, learningRate: config.learningRate, beta1: config.beta1,
                           beta2: config.beta2, epsilon: config.epsilon, weightDecay: config.weightDecay)
         batchSize = min(config.batch, train.count)
-        workspace = Workspace(layout: layout, capacity: batchSize)
         gradient = [T](repeating: 0, count: layout.count)
     }
 
@@ -79,8 +81,45 @@ public final class TrainingEngine<T: TrainScalar> {
         return result
     }
 
-    /// Fills `gradient`; rows beyond the workspace are refused by construction (indices come from batches).
+    /// Fills `gradient`: the rows are split in `workers` contiguous parts, each forwarded and back-propagated
+    /// on its own core with single-threaded BLAS; the part gradients are then summed in a fixed order.
     func computeGradient(_ indices: [Int]) -> (loss: Double, accuracy: Double) {
+        let rows = indices.count, c = train.classes
+        let parts = max(1, min(workers, rows))
+        if partWorkspaces.count != parts || partWorkspaces[0].capacity < (rows + parts - 1) / parts {
+            let capacity = max((rows + parts - 1) / parts, (batchSize + parts - 1) / parts)
+            partWorkspaces = (0..<parts).map { _ in Workspace(layout: layout, capacity: capacity) }
+        }
+        // Per-part sums, written by the parts at distinct slots (raw memory: no shared array mutation).
+        let sums = UnsafeMutablePointer<Double>.allocate(capacity: 2 * parts)
+        defer { sums.deallocate() }
+        // ∂/∂y of mean((y − t)²) over all rows × classes elements of the batch.
+        let scale = T(2) / T(rows * c)
+        let work = { (part: Int) in
+            let range = (part * rows / parts)..<((part + 1) * rows / parts)
+            let stats = self.partGradient(Array(indices[range]), scale: scale, space: self.partWorkspaces[part])
+            sums[2 * part] = stats.loss * Double(range.count * c)
+            sums[2 * part + 1] = stats.accuracy * Double(range.count)
+        }
+        if parts > 1 {
+            BLASThreads.singleThreaded { DispatchQueue.concurrentPerform(iterations: parts, execute: work) }
+        } else {
+            work(0)
+        }
+        gradient.withUnsafeMutableBufferPointer { g in
+            let first = partWorkspaces[0].gradient
+            for i in 0..<g.count { g[i] = first[i] }
+            for part in 1..<parts {
+                let other = partWorkspaces[part].gradient
+                for i in 0..<g.count { g[i] += other[i] }
+            }
+        }
+        let squared = (0..<parts).reduce(0.0) { $0 + sums[2 * $1] }, correct = (0..<parts).reduce(0.0) { $0 + sums[2 * $1 + 1] }
+        return (squared / Double(rows * c), correct / Double(rows))
+    }
+
+    /// Forward and backward of some batch rows into `space.gradient`; loss and accuracy of those rows.
+    func partGradient(_ indices: [Int], scale: T, space: Workspace<T>) -> (loss: Double, accuracy: Double) {
         let rows = indices.count, d = train.dimension, c = train.classes
         var input = [T](repeating: 0, count: rows * d)
         var target = [T](repeating: 0, count: rows * c)
@@ -88,19 +127,14 @@ public final class TrainingEngine<T: TrainScalar> {
             for i in 0..<d { input[r * d + i] = train.inputs[index * d + i] }
             for i in 0..<c { target[r * c + i] = train.targets[index * c + i] }
         }
-        let space = rows <= workspace.capacity ? workspace : Workspace(layout: layout, capacity: rows)
         var stats = (loss: 0.0, accuracy: 0.0)
         input.withUnsafeBufferPointer { x in
             parameters.withUnsafeBufferPointer { p in
                 let output = space.forward(x.baseAddress!, rows: rows, parameters: p.baseAddress!, activation: function)
                 stats = Metrics.lossAndAccuracy(output, target, labels: indices.map { train.labels[$0] }, rows: rows, classes: c)
-                // ∂/∂y of mean((y − t)²) over rows × classes elements.
-                let scale = T(2) / T(rows * c)
                 for i in 0..<(rows * c) { space.dz[i] = (output[i] - target[i]) * scale }
-                gradient.withUnsafeMutableBufferPointer { g in
-                    space.backward(x.baseAddress!, rows: rows, parameters: p.baseAddress!, activation: function,
-                                   gradient: g.baseAddress!)
-                }
+                space.backward(x.baseAddress!, rows: rows, parameters: p.baseAddress!, activation: function,
+                               gradient: space.gradient)
             }
         }
         return stats
@@ -112,25 +146,38 @@ public final class TrainingEngine<T: TrainScalar> {
             throw TesseraError.badInput("evaluation data has shape [\(data.dimension)] / \(data.classes) classes, the model [\(train.dimension)] / \(train.classes)")
         }
         guard data.count > 0 else { return (0, 0) }
-        let chunk = 1000
-        if evaluationWorkspace == nil { evaluationWorkspace = Workspace(layout: layout, capacity: chunk) }
-        let space = evaluationWorkspace!
-        var squared = 0.0, correct = 0.0
-        for start in stride(from: 0, to: data.count, by: chunk) {
-            let rows = min(chunk, data.count - start), d = data.dimension, c = data.classes
-            data.inputs.withUnsafeBufferPointer { x in
-                data.targets.withUnsafeBufferPointer { t in
-                    parameters.withUnsafeBufferPointer { p in
-                        let output = space.forward(x.baseAddress! + start * d, rows: rows, parameters: p.baseAddress!, activation: function)
-                        let target = Array(t[(start * c)..<((start + rows) * c)])
-                        let stats = Metrics.lossAndAccuracy(output, target, labels: Array(data.labels[start..<start + rows]), rows: rows, classes: c)
-                        squared += stats.loss * Double(rows * c)
-                        correct += stats.accuracy * Double(rows)
+        let chunk = 500
+        let chunks = (data.count + chunk - 1) / chunk
+        let parts = max(1, min(workers, chunks))
+        if evaluationWorkspaces.count != parts {
+            evaluationWorkspaces = (0..<parts).map { _ in Workspace(layout: layout, capacity: chunk) }
+        }
+        // Per-chunk sums in raw memory, added up in chunk order so the result does not depend on scheduling.
+        let sums = UnsafeMutablePointer<Double>.allocate(capacity: 2 * chunks)
+        defer { sums.deallocate() }
+        let d = data.dimension, c = data.classes
+        let work = { (part: Int) in
+            let space = self.evaluationWorkspaces[part]
+            for index in stride(from: part, to: chunks, by: parts) {
+                let start = index * chunk, rows = min(chunk, data.count - start)
+                data.inputs.withUnsafeBufferPointer { x in
+                    self.parameters.withUnsafeBufferPointer { p in
+                        let output = space.forward(x.baseAddress! + start * d, rows: rows, parameters: p.baseAddress!, activation: self.function)
+                        let stats = Metrics.lossAndAccuracy(output, Array(data.targets[(start * c)..<((start + rows) * c)]),
+                                                            labels: Array(data.labels[start..<start + rows]), rows: rows, classes: c)
+                        sums[2 * index] = stats.loss * Double(rows * c)
+                        sums[2 * index + 1] = stats.accuracy * Double(rows)
                     }
                 }
             }
         }
-        return (squared / Double(data.count * data.classes), correct / Double(data.count))
+        if parts > 1 {
+            BLASThreads.singleThreaded { DispatchQueue.concurrentPerform(iterations: parts, execute: work) }
+        } else {
+            work(0)
+        }
+        let squared = (0..<chunks).reduce(0.0) { $0 + sums[2 * $1] }, correct = (0..<chunks).reduce(0.0) { $0 + sums[2 * $1 + 1] }
+        return (squared / Double(data.count * c), correct / Double(data.count))
     }
 
     /// The current parameters as a Slicer network (every value converts to Double exactly).
