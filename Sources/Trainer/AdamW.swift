@@ -46,7 +46,7 @@ public struct AdamW<T: TrainScalar>: Sendable {
                             p[i] *= decay
                             m[i] += oneMinusBeta1 * (g[i] - m[i])
                             v[i] = v[i] * beta2T + oneMinusBeta2 * g[i] * g[i]
-                            let denom = T.sqrt(v[i]) / correction2Root + eps
+                            let denom = v[i].squareRoot() / correction2Root + eps
                             p[i] -= stepSize * (m[i] / denom)
                         }
                     }
