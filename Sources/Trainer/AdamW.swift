@@ -1,3 +1,4 @@
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -38,16 +39,22 @@ public struct AdamW<T: TrainScalar>: Sendable {
         let stepSize = T(learningRate / (1 - pow(beta1, Double(step))))
         let correction2Root = T((1 - pow(beta2, Double(step))).squareRoot())
         let eps = T(epsilon)
-        parameters.withUnsafeMutableBufferPointer { p in
-            firstMoment.withUnsafeMutableBufferPointer { m in
-                secondMoment.withUnsafeMutableBufferPointer { v in
-                    gradient.withUnsafeBufferPointer { g in
-                        for i in 0..<p.count {
-                            p[i] *= decay
-                            m[i] += oneMinusBeta1 * (g[i] - m[i])
-                            v[i] = v[i] * beta2T + oneMinusBeta2 * g[i] * g[i]
-                            let denom = v[i].squareRoot() / correction2Root + eps
-                            p[i] -= stepSize * (m[i] / denom)
+        let count = parameters.count
+        parameters.withUnsafeMutableBufferPointer { pb in
+            firstMoment.withUnsafeMutableBufferPointer { mb in
+                secondMoment.withUnsafeMutableBufferPointer { vb in
+                    gradient.withUnsafeBufferPointer { gb in
+                        let (p, m, v, g) = (pb.baseAddress!, mb.baseAddress!, vb.baseAddress!, gb.baseAddress!)
+                        // Elementwise, so splitting over cores cannot change any value.
+                        let parts = count >= 65_536 ? 2 : 1
+                        DispatchQueue.concurrentPerform(iterations: parts) { part in
+                            for i in (part * count / parts)..<((part + 1) * count / parts) {
+                                p[i] *= decay
+                                m[i] += oneMinusBeta1 * (g[i] - m[i])
+                                v[i] = v[i] * beta2T + oneMinusBeta2 * g[i] * g[i]
+                                let denom = v[i].squareRoot() / correction2Root + eps
+                                p[i] -= stepSize * (m[i] / denom)
+                            }
                         }
                     }
                 }
