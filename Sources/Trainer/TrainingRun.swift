@@ -8,7 +8,8 @@ public enum TrainingRun {
     /// the run in `out` from its last saved optimizer state with its run.json config (`resumeSteps`, when
     /// given, sets a new total). `log` receives progress lines (at most about one a second).
     public static func run(config: TrainingConfig, dataDirectory: String?, out: String, resume: Bool,
-                           resumeSteps: Int? = nil, log: @escaping (String) -> Void) throws {
+                           resumeSteps: Int? = nil, storage: RunStorage = FileStorage(),
+                           log: @escaping (String) -> Void) throws {
         let directory = RunDirectory(path: out)
         var config = config
         var saved: RunInfo?
@@ -24,23 +25,23 @@ public enum TrainingRun {
         try config.validate()
         guard let dataPath = dataDirectory ?? saved?.data.directory else { throw TesseraError.badInput("--data is required") }
         if config.dtype == "f64" {
-            try execute(Double.self, config, dataPath, directory, saved, log)
+            try execute(Double.self, config, dataPath, directory, saved, storage, log)
         } else {
-            try execute(Float.self, config, dataPath, directory, saved, log)
+            try execute(Float.self, config, dataPath, directory, saved, storage, log)
         }
     }
 
     static func execute<T: TrainScalar>(_: T.Type, _ config: TrainingConfig, _ dataPath: String, _ directory: RunDirectory,
-                                        _ saved: RunInfo?, _ log: @escaping (String) -> Void) throws {
-        let trainSet = try Dataset.load(directory: dataPath, split: "train")
-        let testSet = try Dataset.load(directory: dataPath, split: "test")
+                                        _ saved: RunInfo?, _ storage: RunStorage, _ log: @escaping (String) -> Void) throws {
+        let trainSet = try storage.loadDataset(directory: dataPath, split: "train")
+        let testSet = try storage.loadDataset(directory: dataPath, split: "test")
         var info = try saved ?? makeInfo(config, dataPath, trainSet, testSet)
         info.config = config
         let train = try LabeledData<T>(trainSet, indices: info.data.trainIndices, classes: info.data.classes)
         let test = try LabeledData<T>(testSet, indices: Array(0..<info.data.testSize), classes: info.data.classes)
         let engine = try TrainingEngine<T>(config: config, train: train)
         try directory.create()
-        if saved != nil, let start = try restore(engine, directory) {
+        if saved != nil, let start = try restore(engine, directory, storage) {
             log("resuming \(directory.path) at step \(start)")
         } else {
             try directory.resetMetrics(keepingThrough: nil)
@@ -48,11 +49,11 @@ public enum TrainingRun {
         }
         try directory.writeRunInfo(info)
         let schedule = Set(config.schedule)
-        if engine.step == 0, schedule.contains(0) { try saveCheckpoint(engine, test, directory) }
+        if engine.step == 0, schedule.contains(0) { try saveCheckpoint(engine, test, directory, storage) }
         var progress = Progress(total: config.steps, log: log)
         while engine.step < config.steps {
             let batch = engine.trainStep()
-            if schedule.contains(engine.step) { try saveCheckpoint(engine, test, directory) }
+            if schedule.contains(engine.step) { try saveCheckpoint(engine, test, directory, storage) }
             progress.report(step: engine.step, loss: batch.loss, accuracy: batch.accuracy)
         }
         let final = try engine.evaluate(train), finalTest = try engine.evaluate(test)
@@ -60,9 +61,10 @@ public enum TrainingRun {
     }
 
     /// Writes the model checkpoint, then its metrics row, then the optimizer state (the resume point).
-    static func saveCheckpoint<T: TrainScalar>(_ engine: TrainingEngine<T>, _ test: LabeledData<T>, _ directory: RunDirectory) throws {
+    static func saveCheckpoint<T: TrainScalar>(_ engine: TrainingEngine<T>, _ test: LabeledData<T>, _ directory: RunDirectory,
+                                             _ storage: RunStorage) throws {
         let network = try engine.network()
-        try ModelFile.save(network, path: directory.checkpointPath(step: engine.step), dtype: T.dtype,
+        try storage.saveModel(network, path: directory.checkpointPath(step: engine.step), dtype: T.dtype,
                            metadata: ["activation": network.activation.description, "step": String(engine.step),
                                       "tessera_version": tesseraVersion])
         let trainMetrics = try engine.evaluate(engine.train)
@@ -73,21 +75,21 @@ public enum TrainingRun {
             ("exp_avg", Tensor(shape: [engine.layout.count], dtype: T.dtype, values: engine.optimizer.firstMoment.map(Double.init))),
             ("exp_avg_sq", Tensor(shape: [engine.layout.count], dtype: T.dtype, values: engine.optimizer.secondMoment.map(Double.init))),
         ]
-        try SafeTensors.write(path: directory.optimizerPath, tensors: moments,
+        try storage.writeTensors(path: directory.optimizerPath, tensors: moments,
                               metadata: ["step": String(engine.step), "tessera_version": tesseraVersion])
     }
 
     /// Loads the optimizer state and its checkpoint; drops later checkpoints and metrics rows. Nil when the
     /// run never saved an optimizer state (it then restarts from scratch).
-    static func restore<T: TrainScalar>(_ engine: TrainingEngine<T>, _ directory: RunDirectory) throws -> Int? {
+    static func restore<T: TrainScalar>(_ engine: TrainingEngine<T>, _ directory: RunDirectory, _ storage: RunStorage) throws -> Int? {
         guard FileManager.default.fileExists(atPath: directory.optimizerPath) else { return nil }
-        let state = try SafeTensors.read(path: directory.optimizerPath)
+        let state = try storage.readTensors(path: directory.optimizerPath)
         guard let stepText = state.metadata["step"], let step = Int(stepText),
               let first = state.tensors["exp_avg"], let second = state.tensors["exp_avg_sq"] else {
             throw TesseraError.badInput("\(directory.optimizerPath) lacks exp_avg, exp_avg_sq or its step")
         }
-        let model = try ModelFile.load(path: directory.checkpointPath(step: step), activation: engine.activation)
-        try engine.restore(network: model.network, firstMoment: first.values.map { T($0) },
+        let network = try storage.loadModel(path: directory.checkpointPath(step: step), activation: engine.activation)
+        try engine.restore(network: network, firstMoment: first.values.map { T($0) },
                            secondMoment: second.values.map { T($0) }, step: step)
         for later in try directory.checkpoints() where later.step > step { try? FileManager.default.removeItem(atPath: later.path) }
         try directory.resetMetrics(keepingThrough: step)
