@@ -1,7 +1,103 @@
 import ArgumentParser
+import Dispatch
+import Foundation
 import Slicer
+import Trainer
 
 struct LCCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "lc", abstract: "Not implemented yet.")
-    func run() throws { throw TesseraError.badInput("'lc' is not implemented yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "lc",
+        abstract: "The paper's approximate local complexity: sign changes among x ± r·v_p, per layer, over sample sets.")
+
+    @Argument(help: "A run directory from 'tessera train' (every checkpoint is measured).") var runPath: String?
+    @Option(help: "A single model (.safetensors) instead of a run.") var model: String?
+    @Option(help: "Activation for a model file without tessera metadata (relu, leaky_relu[:alpha], abs, gelu).") var activation: String?
+    @Option(help: "IDX dataset directory (default with a run: the run's data).") var data: String?
+    @Option(help: "Sample sets, comma-separated: train, test, random (default: train,test,random with a run, else train).") var split: String?
+    @Option(help: "Samples per set (with a run, train uses the run's own training samples).") var samples = 1000
+    @Option(help: "Points file [N, D] (.npy or .safetensors) instead of --data.") var points: String?
+    @Option(help: "Neighbourhood radius; repeat or comma-separate (default 0.005,0.05,0.5).") var radius: [String] = []
+    @Option(help: "Number P of orthonormal directions.") var directions = 25
+    @Option(help: "Explicit directions [P, D] with orthonormal rows (.npy).") var frame: String?
+    @Flag(help: "Also count the final Linear layer's outputs (as the authors' code does).") var includeOutput = false
+    @Option(help: "Seed for the directions and the random points.") var seed: UInt64 = 0
+    @Option(help: "CSV output: one row per checkpoint × sample set × radius.") var csv: String?
+    @Option(help: "JSON output (the last checkpoint of a run).") var json: String?
+
+    @Flag(help: ArgumentHelp("Time --samples random points on a PyTorch-initialised 784-200-200-200-10 MLP.", visibility: .hidden))
+    var benchmark = false
+
+    func run() throws {
+        if benchmark {
+            let radii = try Array(parseRadii().prefix(radius.isEmpty ? 1 : .max))
+            let timing = try Benchmarks.lcSeconds(sizes: [784, 200, 200, 200, 10], samples: samples, directions: directions, radii: radii, seed: seed)
+            print(String(format: "%.3f s for %d samples, P = %d, %d radius/radii (mean LC %.2f)", timing.seconds, samples, directions, radii.count, timing.mean))
+            return
+        }
+        guard (runPath == nil) != (model == nil) else { throw TesseraError.badInput("give either a run directory or --model") }
+        guard points == nil || (data == nil && split == nil) else { throw TesseraError.badInput("--points excludes --data and --split") }
+        let radii = try parseRadii()
+        let override = try activation.map(Activation.init(parsing:))
+        let runDirectory = runPath.map(RunDirectory.init(path:))
+        let info = try runDirectory?.readRunInfo()
+        let models: [(step: Int?, path: String)] = try runDirectory.map { try $0.checkpoints().map { ($0.step, $0.path) } }
+            ?? [(nil, model!)]
+        guard !models.isEmpty else { throw TesseraError.badInput("\(runPath!) has no checkpoints") }
+        let first = try ModelFile.load(path: models[0].path, activation: override ?? info.flatMap { try? $0.config.parsedActivation() })
+        let dimension = first.network.inputDimension
+        let sets: [LCSampleSet]
+        if let points {
+            sets = [LCSampleSet(name: "points", points: try PointsFile.load(path: points))]
+        } else {
+            let names = (split ?? (runPath != nil ? "train,test,random" : "train")).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            sets = try LCSampleSet.make(splits: names, limit: samples, dataDirectory: data, run: info, dimension: dimension, seed: seed)
+        }
+        let frameRows = try frame.map { try LCDirections.frame(from: NPY.read(path: $0), dimension: dimension) }
+            ?? LCDirections.random(count: directions, dimension: dimension, seed: seed)
+        var rows: [String] = [], last: LCReport?, layers = 0
+        var lastLog = DispatchTime.now().uptimeNanoseconds
+        for (index, entry) in models.enumerated() {
+            let network = index == 0 ? first.network : try ModelFile.load(path: entry.path, activation: override ?? first.network.activation).network
+            let step = entry.step ?? first.metadata["step"].flatMap { Int($0) }
+            let start = DispatchTime.now().uptimeNanoseconds
+            let estimator = try LCEstimator(network: network, directions: frameRows, radii: radii, includeOutput: includeOutput)
+            let results = try sets.map { (set: $0.name, byRadius: try estimator.estimate(samples: $0.points)) }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let report = LCReport(step: step, results: results, directions: frameRows.count, includeOutput: includeOutput, seconds: seconds)
+            layers = estimator.countedLayers
+            rows += report.csvRows
+            last = report
+            let now = DispatchTime.now().uptimeNanoseconds
+            if models.count > 1, now - lastLog >= 1_000_000_000 || index == models.count - 1 {
+                let summary = results.map { "\($0.set) \(String(format: "%.3g", $0.byRadius[0].mean))" }.joined(separator: "  ")
+                log("checkpoint \(index + 1)/\(models.count) step \(step ?? 0): LC at r=\(radii[0]): \(summary)  (\(String(format: "%.2f", seconds)) s)")
+                lastLog = now
+            }
+        }
+        let csvText = ([LCReport.csvHeader(layers: layers)] + rows).joined(separator: "\n") + "\n"
+        if let csv { try write(Data(csvText.utf8), to: csv) }
+        if let json { try write(try last!.json(), to: json) }
+        if csv == nil && json == nil {
+            if models.count > 1 { print(csvText, terminator: "") } else { print(String(decoding: try last!.json(), as: UTF8.self)) }
+        }
+    }
+
+    func parseRadii() throws -> [Double] {
+        let items = radius.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !items.isEmpty else { return [0.005, 0.05, 0.5] }
+        return try items.map { item in
+            guard let value = Double(item), value.isFinite, value >= 0 else {
+                throw TesseraError.badInput("--radius '\(item)' is not a non-negative number")
+            }
+            return value
+        }
+    }
+
+    func log(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+
+    func write(_ data: Data, to path: String) throws {
+        do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+            throw TesseraError.io("cannot write \(path): \(error.localizedDescription)")
+        }
+    }
 }

@@ -1,2 +1,0 @@
-import COpenBLAS
-import Slicer
