@@ -66,11 +66,11 @@ public func verificationCase(_ index: Int, seed: UInt64 = 1) -> VerificationCase
             weights = (0..<(n * m)).map { _ in Double(Int(random.next() % 5) - 2) }
             bias = (0..<m).map { _ in Double(Int(random.next() % 5) - 2) / 2 }
         case "zero-bias":
-            weights = (0..<(n * m)).map { _ in float32(random.normal() / Double(n).squareRoot()) }
+            weights = (0..<(n * m)).map { _ in float32(random.workloadNormal() / Double(n).squareRoot()) }
             bias = Array(repeating: 0, count: m)
         default:
-            weights = (0..<(n * m)).map { _ in float32(random.normal() / Double(n).squareRoot()) }
-            bias = (0..<m).map { _ in float32(random.normal() * 0.3) }
+            weights = (0..<(n * m)).map { _ in float32(random.workloadNormal() / Double(n).squareRoot()) }
+            bias = (0..<m).map { _ in float32(random.workloadNormal() * 0.3) }
         }
         if family == "duplicated-dead", m >= 2, layers.count < depth {
             // Neuron 1 copies neuron 0; the last neuron is dead.
@@ -88,13 +88,13 @@ public func verificationCase(_ index: Int, seed: UInt64 = 1) -> VerificationCase
         case "zero-bias":
             // A plane through the origin: x3 = −(x1 + x2)/2 keeps 0 in the anchors' span... exactly
             // when the origin is an affine combination: use x1, x2 and x3 = −x1 (so 0 = (x1 + x3)/2).
-            let x1 = (0..<inputs).map { _ in float32(random.uniform() * 2 - 1) }
-            let x2 = (0..<inputs).map { _ in float32(random.uniform() * 2 - 1) }
+            let x1 = (0..<inputs).map { _ in float32(random.nextUnit() * 2 - 1) }
+            let x2 = (0..<inputs).map { _ in float32(random.nextUnit() * 2 - 1) }
             anchors = [x1, x2, x1.map { -$0 }]
         case "integer":
             anchors = (0..<3).map { _ in (0..<inputs).map { _ in Double(Int(random.next() % 5) - 2) / 2 } }
         default:
-            anchors = (0..<3).map { _ in (0..<inputs).map { _ in float32(random.uniform()) } }
+            anchors = (0..<3).map { _ in (0..<inputs).map { _ in float32(random.nextUnit()) } }
         }
     } while (try? SlicePlane(anchors: anchors)) == nil
     let domain = pick([DomainSpec.square(scale: 1.5), .square(scale: 3), .triangle(scale: 2),
