@@ -68,6 +68,9 @@ public struct LCEstimator: Sendable {
         for radius in radii where !(radius.isFinite && radius >= 0) {
             throw TesseraError.badInput("LC radius must be finite and non-negative, got \(radius)")
         }
+        guard network.layers.count > 1 || includeOutput else {
+            throw TesseraError.badInput("the network has no hidden layer to count; pass --include-output to count its outputs")
+        }
         self.network = network
         self.directions = directions
         self.radii = radii
@@ -96,10 +99,10 @@ public struct LCEstimator: Sendable {
         let storage = UnsafeMutablePointer<Int>.allocate(capacity: max(1, size))
         storage.initialize(repeating: 0, count: max(1, size))
         defer { storage.deallocate() }
-        let output = UnsafeSendable(storage)
+        let output = LCSharedPointer(storage)
         let chunk = max(1, chunkSize)
         let chunks = (count + chunk - 1) / chunk
-        let done = Counter()
+        let done = LCProgressCounter()
         let workerCount = max(1, min(workers, chunks))
         func work() {
             DispatchQueue.concurrentPerform(iterations: workerCount) { worker in
@@ -229,7 +232,7 @@ public struct LCEstimator: Sendable {
 }
 
 /// Thread-safe running total for progress reports.
-final class Counter: @unchecked Sendable {
+private final class LCProgressCounter: @unchecked Sendable {
     private var value = 0
     private let lock = DispatchSemaphore(value: 1)
     func add(_ amount: Int) -> Int {
@@ -240,5 +243,5 @@ final class Counter: @unchecked Sendable {
 }
 
 /// Wraps a raw pointer whose disjoint ranges are written by different workers.
-struct UnsafeSendable<T>: @unchecked Sendable { let value: T; init(_ value: T) { self.value = value } }
+private struct LCSharedPointer<T>: @unchecked Sendable { let value: T; init(_ value: T) { self.value = value } }
 

@@ -7,7 +7,8 @@ import Trainer
 struct LCCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lc",
-        abstract: "The paper's approximate local complexity: sign changes among x ± r·v_p, per layer, over sample sets.")
+        abstract: "The paper's approximate local complexity: sign changes among x ± r·v_p, per layer, over sample sets.",
+        discussion: "Means and (population) standard deviations over the samples of each set, per layer and summed.")
 
     @Argument(help: "A run directory from 'tessera train' (every checkpoint is measured).") var runPath: String?
     @Option(help: "A single model (.safetensors) instead of a run.") var model: String?

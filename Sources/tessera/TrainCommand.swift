@@ -11,7 +11,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Directory with MNIST-format IDX files ({train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]).")
     var data: String?
     @Option(help: "Run directory to create (or continue with --resume).")
-    var out: String
+    var out: String?
     @Option(help: "Number of Linear layers (4 = three hidden layers).") var depth = 4
     @Option(help: "Hidden layer width.") var width = 200
     @Option(help: "relu, leaky_relu[:alpha], gelu or abs.") var activation = "relu"
@@ -54,6 +54,7 @@ struct TrainCommand: ParsableCommand {
             print(String(format: "%.1f steps/s (synthetic 784-pixel data, %@, batch %d)", rate, "\(config.depth) layers × \(config.width)", config.batch))
             return
         }
+        guard let out else { throw TesseraError.badInput("--out is required") }
         if !resume && data == nil { throw TesseraError.badInput("--data is required") }
         try TrainingRun.run(config: config, dataDirectory: data, out: out, resume: resume, resumeSteps: steps) { line in
             FileHandle.standardError.write(Data((line + "\n").utf8))

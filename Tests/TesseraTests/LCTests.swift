@@ -151,6 +151,9 @@ import Slicer
         #expect(throws: TesseraError.self) { try estimator.estimate(samples: [[1, 2]]) }
         #expect(throws: TesseraError.self) { try estimator.estimate(samples: [[1, .nan, 2]]) }
         #expect(try estimator.estimate(samples: [])[0].samples == 0)
+        let linear = try network([3, 2], seed: 1)
+        #expect(throws: TesseraError.self) { try LCEstimator(network: linear, directions: frame, radii: [0.1]) }
+        #expect(try LCEstimator(network: linear, directions: frame, radii: [0.1], includeOutput: true).countedLayers == 1)
     }
 }
 
