@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Slicer
 import Trainer
+import Render
 
 struct LCCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,6 +25,7 @@ struct LCCommand: ParsableCommand {
     @Option(help: "Seed for the directions and the random points.") var seed: UInt64 = 0
     @Option(help: "CSV output: one row per checkpoint × sample set × radius.") var csv: String?
     @Option(help: "JSON output (the last checkpoint of a run).") var json: String?
+    @Option(help: "The paper-style LC plot over a run's checkpoints (PNG, SVG or PDF; first radius).") var plot: String?
 
     @Flag(help: ArgumentHelp("Time --samples random points on a PyTorch-initialised 784-200-200-200-10 MLP.", visibility: .hidden))
     var benchmark = false
@@ -55,7 +57,9 @@ struct LCCommand: ParsableCommand {
         }
         let frameRows = try frame.map { try LCDirections.frame(from: NPY.read(path: $0), dimension: dimension) }
             ?? LCDirections.random(count: directions, dimension: dimension, seed: seed)
+        for path in [csv, json, plot].compactMap({ $0 }) { try OutputFile.checkWritable(path) }
         var rows: [String] = [], last: LCReport?, layers = 0
+        var reports: [LCReport] = []
         var lastLog = DispatchTime.now().uptimeNanoseconds
         for (index, entry) in models.enumerated() {
             let network = index == 0 ? first.network : try ModelFile.load(path: entry.path, activation: override ?? first.network.activation).network
@@ -67,6 +71,7 @@ struct LCCommand: ParsableCommand {
             let report = LCReport(step: step, results: results, directions: frameRows.count, includeOutput: includeOutput, seconds: seconds)
             layers = estimator.countedLayers
             rows += report.csvRows
+            reports.append(report)
             last = report
             let now = DispatchTime.now().uptimeNanoseconds
             if models.count > 1, now - lastLog >= 1_000_000_000 || index == models.count - 1 {
@@ -78,7 +83,11 @@ struct LCCommand: ParsableCommand {
         let csvText = ([LCReport.csvHeader(layers: layers)] + rows).joined(separator: "\n") + "\n"
         if let csv { try write(Data(csvText.utf8), to: csv) }
         if let json { try write(try last!.json(), to: json) }
-        if csv == nil && json == nil {
+        if let plot {
+            let metrics = (try? runDirectory?.readMetrics()) ?? nil
+            try drawPlot(lcPlot(reports, radius: radii[0], metrics: metrics ?? []), to: plot)
+        }
+        if csv == nil && json == nil && plot == nil {
             if models.count > 1 { print(csvText, terminator: "") } else { print(String(decoding: try last!.json(), as: UTF8.self)) }
         }
     }
@@ -101,4 +110,32 @@ struct LCCommand: ParsableCommand {
             throw TesseraError.io("cannot write \(path): \(error.localizedDescription)")
         }
     }
+}
+
+/// The paper's LC figure: mean LC per sample set against log-scale steps, a band of 25% of the std,
+/// and train/test accuracy on the right axis (step 0 cannot sit on a log axis and is left out).
+func lcPlot(_ reports: [LCReport], radius: Double, metrics: [MetricsRow]) -> LinePlot {
+    let colors: [String: Color] = ["train": .lcTrain, "test": .lcTest, "random": .lcRandom]
+    var series: [PlotSeries] = []
+    let names = reports.first?.results.map(\.set) ?? []
+    for (index, name) in names.enumerated() {
+        let points = reports.compactMap { report -> (Double, Double, Double)? in
+            guard let step = report.step, step > 0 else { return nil }
+            let result = report.results[index].byRadius[0]
+            return (Double(step), result.mean, 0.25 * result.std)
+        }
+        series.append(PlotSeries(name: "\(name) LC", x: points.map(\.0), y: points.map(\.1), band: points.map(\.2),
+                                 color: colors[name] ?? .ink))
+    }
+    let kept = metrics.filter { $0.step > 0 }
+    if !kept.isEmpty {
+        series.append(PlotSeries(name: "train acc", x: kept.map { Double($0.step) }, y: kept.map(\.trainAccuracy),
+                                 color: .lcTrain, axis: .right, dashed: true))
+        series.append(PlotSeries(name: "test acc", x: kept.map { Double($0.step) }, y: kept.map(\.testAccuracy),
+                                 color: .lcTest, axis: .right, dashed: true))
+    }
+    var plot = LinePlot(title: "Local complexity, r = \(radius), P = \(reports.first?.directions ?? 0)",
+                        xLabel: "training step", yLabel: "local complexity (neurons cut)", series: series)
+    if !kept.isEmpty { plot.rightLabel = "accuracy"; plot.rightRange = 0...1 }
+    return plot
 }

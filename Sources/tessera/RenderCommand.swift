@@ -149,7 +149,7 @@ struct PartitionSequence {
         let steps = table.map { max(1, Double($0[0]) ?? 1) }
         let anchorShare = table.map { Double($0[columns - 3]) ?? .nan }
         let boundaryShare = table.map { Double($0[columns - 2]) ?? .nan }
-        let plot = LinePlot(title: "Where the neurons are: share of neuron-edge length within \(delta) of…",
+        let plot = LinePlot(title: "Share of neuron-edge length within δ = \(delta)",
                             xLabel: "training step", yLabel: "share of edge length",
                             series: [PlotSeries(name: "the anchors", x: steps, y: anchorShare, color: .lcTrain),
                                      PlotSeries(name: "the decision boundary", x: steps, y: boundaryShare, color: .boundaryRed)])
