@@ -30,6 +30,21 @@ public struct ActivationPattern: Hashable, Sendable {
         return hash
     }
 
+    /// Indices in `range` where two patterns differ.
+    public func differences(from other: ActivationPattern, in range: Range<Int>) -> [Int] {
+        var result: [Int] = []
+        guard !range.isEmpty else { return result }
+        for w in (range.lowerBound >> 6)...((range.upperBound - 1) >> 6) {
+            var diff = words[w] ^ other.words[w]
+            while diff != 0 {
+                let index = w * 64 + diff.trailingZeroBitCount
+                if range.contains(index) { result.append(index) }
+                diff &= diff - 1
+            }
+        }
+        return result
+    }
+
     /// Indices of neurons that differ between two patterns.
     public func differences(from other: ActivationPattern) -> [Int] {
         var result: [Int] = []

@@ -1,3 +1,4 @@
+import Foundation
 import Polytope
 
 /// The layer-by-layer subdivision: each hidden layer splits every face by each of its neurons.
@@ -42,11 +43,18 @@ extension Subdivision {
     }
 
     /// Maps of layer k + 1 for every face (each face becomes a region of layer k + 1):
-    /// M_{k+1} = W·S·M_k + [0 0 b] with S the face's slopes, as one matrix product over all faces.
+    /// M_{k+1} = W·S·M_k + [0 0 b] with S the face's slopes.
+    ///
+    /// Faces of one layer-k region share M_k and differ only in the slopes of the neurons that split
+    /// the region, so one matrix product per region (with a reference face's slopes) is followed, per
+    /// face, by a rank-one update (s_f − s_ref)·W[:, j]·M_k[j, :] for each neuron j where they differ.
     ///
     /// Bound (region-independent): with |S| ≤ s_max, |M̃_k| ≤ B_k and |M̃_k − M_k| ≤ E_k,
-    /// E_{k+1} = s_max|W|E_k + γ_{n+2}(s_max|W|B_k + |b|) (the extra roundoff covers S·M̃ when the
-    /// slope is not ±1 or 0), and B_{k+1} = (1 + γ_{n+2})(s_max|W|B_k + |b|).
+    /// the product gives E_{k+1} = s_max|W|E_k + γ_{n+2}(s_max|W|B_k + |b|) (the extra roundoff
+    /// covers S·M̃ when the slope is not ±1 or 0), and B_{k+1} = (1 + γ_{n+2})(s_max|W|B_k + |b|).
+    /// Each rank-one update rounds its slope difference, product and sum: at most 3u·2s_max|W||M̃_k|
+    /// summed over all updates, and u·B_{k+1} per update, so E_{k+1} gains (6 + 2d)·u·B_{k+1} for
+    /// at most d updates per face.
     func computeNextLayerMaps(after k: Int) {
         let next = network.layers[k + 1]
         let n = network.layers[k].outputs, nNext = next.outputs
@@ -54,40 +62,64 @@ extension Subdivision {
         let offset = patternOffsets[k]
         let positive = network.activation.positiveSlope, negative = network.activation.negativeSlope
         let previous = floatMaps[k]
-        // Chunks of faces keep the slope-scaled input small (it never exists for all faces at once).
-        let chunk = 4096
-        var input = [Double](repeating: 0, count: min(faceCount, chunk) * 3 * n)
+        let regionCount = previous.count / (3 * n)
+        var reference = [Int32](repeating: -1, count: regionCount)
+        for f in 0..<faceCount where reference[Int(faceRegion[f])] < 0 { reference[Int(faceRegion[f])] = Int32(f) }
+        // One product per region, with its reference face's slopes.
+        var input = [Double](repeating: 0, count: regionCount * 3 * n)
+        for r in 0..<regionCount where reference[r] >= 0 {
+            let pattern = facePattern[Int(reference[r])]
+            let base = r * 3 * n
+            for j in 0..<n {
+                let slope = pattern[offset + j] ? positive : negative
+                input[base + j] = slope * previous[base + j]
+                input[base + n + j] = slope * previous[base + n + j]
+                input[base + 2 * n + j] = slope * previous[base + 2 * n + j]
+            }
+        }
+        var regionMaps = gemm(input, next.weights, m: 3 * regionCount, n: nNext, k: n, transposeB: true)
+        for r in 0..<regionCount {
+            let base = r * 3 * nNext + 2 * nNext
+            for j in 0..<nNext { regionMaps[base + j] += next.bias[j] }
+        }
+        // Column j of W is row j of its transpose.
+        let transposed = (0..<n).flatMap { j in (0..<nNext).map { next.weights[$0 * n + j] } }
+        var maxUpdates = 0
+        let lock = NSLock()
         let map = [Double](unsafeUninitializedCapacity: faceCount * 3 * nNext) { buffer, initialized in
             let out = buffer.baseAddress!
-            for first in stride(from: 0, to: faceCount, by: chunk) {
-                let count = min(chunk, faceCount - first)
-                input.withUnsafeMutableBufferPointer { inputBuffer in
-                    let scaled = inputBuffer.baseAddress!
+            regionMaps.withUnsafeBufferPointer { regionBuffer in
+                transposed.withUnsafeBufferPointer { columns in
                     previous.withUnsafeBufferPointer { prev in
                         facePattern.withUnsafeBufferPointer { patterns in
                             faceRegion.withUnsafeBufferPointer { regions in
-                                parallelChunks(count, minimumChunk: 512) { range in
-                                    var slopes = [Double](repeating: 0, count: n)
-                                    for local in range {
-                                        let f = first + local
-                                        let pattern = patterns[f]
-                                        for j in 0..<n { slopes[j] = pattern[offset + j] ? positive : negative }
-                                        let source = Int(regions[f]) * 3 * n, target = local * 3 * n
-                                        for row in 0..<3 {
-                                            for j in 0..<n { scaled[target + row * n + j] = slopes[j] * prev[source + row * n + j] }
+                                parallelChunks(faceCount, minimumChunk: 2048) { range in
+                                    var localMax = 0
+                                    for f in range {
+                                        let r = Int(regions[f])
+                                        let target = out + f * 3 * nNext
+                                        target.update(from: regionBuffer.baseAddress! + r * 3 * nNext, count: 3 * nNext)
+                                        let ref = Int(reference[r])
+                                        if ref == f { continue }
+                                        let differing = patterns[f].differences(from: patterns[ref], in: offset..<(offset + n))
+                                        localMax = max(localMax, differing.count)
+                                        for bit in differing {
+                                            let j = bit - offset
+                                            let delta = patterns[f][bit] ? positive - negative : negative - positive
+                                            let column = columns.baseAddress! + j * nNext
+                                            for row in 0..<3 {
+                                                let m = delta * prev[r * 3 * n + row * n + j]
+                                                if m == 0 { continue }
+                                                let rowBase = target + row * nNext
+                                                for i in 0..<nNext { rowBase[i] += m * column[i] }
+                                            }
                                         }
                                     }
+                                    lock.withLock { maxUpdates = max(maxUpdates, localMax) }
                                 }
                             }
                         }
                     }
-                    next.weights.withUnsafeBufferPointer { w in
-                        gemm(scaled, w.baseAddress!, out + first * 3 * nNext, m: 3 * count, n: nNext, k: n, transposeB: true)
-                    }
-                }
-                for f in first..<(first + count) {
-                    let base = f * 3 * nNext + 2 * nNext
-                    for j in 0..<nNext { out[base + j] += next.bias[j] }
                 }
             }
             initialized = faceCount * 3 * nNext
@@ -97,12 +129,14 @@ extension Subdivision {
         let propagated = gemm(mapBound[k].map { $0 * sMax }, absWeights, m: 3, n: nNext, k: n, transposeB: true)
         let magnitude = gemm(mapMagnitude[k].map { $0 * sMax }, absWeights, m: 3, n: nNext, k: n, transposeB: true)
         let g = gamma(n + 2)
+        let updateRounding = Double(6 + 2 * maxUpdates) * unitRoundoff
         var bound = [Double](repeating: 0, count: 3 * nNext)
         var newMagnitude = [Double](repeating: 0, count: 3 * nNext)
         for index in 0..<(3 * nNext) {
             let biasTerm = index >= 2 * nNext ? abs(next.bias[index - 2 * nNext]) : 0
-            bound[index] = (propagated[index] + g * (magnitude[index] + biasTerm)) * boundSafety + boundFloor
             newMagnitude[index] = (1 + g) * (magnitude[index] + biasTerm) * boundSafety + boundFloor
+            bound[index] = (propagated[index] + g * (magnitude[index] + biasTerm)
+                            + updateRounding * newMagnitude[index]) * boundSafety + boundFloor
         }
         floatMaps.append(map)
         mapBound.append(bound)
