@@ -155,10 +155,17 @@ extension Subdivision {
         var hasPositive = [Bool](repeating: false, count: n)
         var hasNegative = [Bool](repeating: false, count: n)
         let startCount = faces.count
-        var zMin = [Double](repeating: 0, count: n), zMax = [Double](repeating: 0, count: n)
+        // The floating-point filter only reads the subdivision, so it runs on all cores first; the
+        // splits it finds stay valid while faces change (an inserted vertex lies on an existing edge).
+        var filters = [FaceFilter](repeating: FaceFilter(), count: startCount)
+        filters.withUnsafeMutableBufferPointer { results in
+            parallelChunks(startCount, minimumChunk: 256) { range in
+                var zMin = [Double](repeating: 0, count: n), zMax = [Double](repeating: 0, count: n)
+                for f in range { results[f] = floatFilter(face: f, layer: k, zMin: &zMin, zMax: &zMax) }
+            }
+        }
         for f0 in 0..<startCount {
-            let candidates = filterCandidates(face: Int32(f0), layer: k, zMin: &zMin, zMax: &zMax,
-                                              hasPositive: &hasPositive, hasNegative: &hasNegative)
+            let candidates = resolve(filters[f0], face: Int32(f0), layer: k, hasPositive: &hasPositive, hasNegative: &hasNegative)
             if candidates.isEmpty { continue }
             var work: [(face: Int32, next: Int)] = [(Int32(f0), 0)]
             while let (f, first) = work.popLast() {
@@ -185,61 +192,72 @@ extension Subdivision {
         layerStats.append(LayerStats(index: k + 1, neurons: n, neuronsCut: cut, regions: faces.count))
     }
 
-    /// The neurons of layer k that take both strict signs on face f (which must split it). Sets the
-    /// pattern bits of the others and records, per neuron, whether it is positive or negative anywhere.
-    func filterCandidates(face f: Int32, layer k: Int, zMin: inout [Double], zMax: inout [Double],
-                          hasPositive: inout [Bool], hasNegative: inout [Bool]) -> [Int] {
-        let n = network.layers[k].outputs
-        let offset = patternOffsets[k]
-        let region = Int(faceRegion[Int(f)])
-        let vertices = faces[Int(f)].vertices
+    /// What the floating-point filter decided for one face: neurons that certainly take both signs,
+    /// neurons certainly positive (or negative) at every vertex, and neurons it could not settle.
+    struct FaceFilter {
         var candidates: [Int] = []
+        var positive: [Int] = []
+        var negative: [Int] = []
         var ambiguous: [Int] = []
+    }
+
+    /// Classifies layer k's neurons on face f from the face's vertex values and one bound per neuron
+    /// (the per-vertex bound of `evaluate` with |s|, |t| and δ at their face maxima). Reads only.
+    func floatFilter(face f: Int, layer k: Int, zMin: inout [Double], zMax: inout [Double]) -> FaceFilter {
+        let n = network.layers[k].outputs
+        var result = FaceFilter()
         if arithmetic == .exact {
-            ambiguous = Array(0..<n)
-        } else {
-            let map = floatMaps[k], bound = mapBound[k]
-            let base = region * 3 * n
-            var sMax = 0.0, tMax = 0.0, deltaMax = 0.0
-            for j in 0..<n { zMin[j] = .infinity; zMax[j] = -.infinity }
-            map.withUnsafeBufferPointer { m in
-                zMin.withUnsafeMutableBufferPointer { lo in
-                    zMax.withUnsafeMutableBufferPointer { hi in
-                        for v in vertices {
-                            let s = vs[Int(v)], t = vt[Int(v)]
-                            sMax = max(sMax, abs(s)); tMax = max(tMax, abs(t)); deltaMax = max(deltaMax, vdelta[Int(v)])
-                            for j in 0..<n {
-                                let z = m[base + j] * s + m[base + n + j] * t + m[base + 2 * n + j]
-                                lo[j] = min(lo[j], z)
-                                hi[j] = max(hi[j], z)
-                            }
+            result.ambiguous = Array(0..<n)
+            return result
+        }
+        let region = Int(faceRegion[f])
+        let vertices = faces[f].vertices
+        let map = floatMaps[k], bound = mapBound[k]
+        let base = region * 3 * n
+        var sMax = 0.0, tMax = 0.0, deltaMax = 0.0
+        for j in 0..<n { zMin[j] = .infinity; zMax[j] = -.infinity }
+        map.withUnsafeBufferPointer { m in
+            zMin.withUnsafeMutableBufferPointer { lo in
+                zMax.withUnsafeMutableBufferPointer { hi in
+                    for v in vertices {
+                        let s = vs[Int(v)], t = vt[Int(v)]
+                        sMax = max(sMax, abs(s)); tMax = max(tMax, abs(t)); deltaMax = max(deltaMax, vdelta[Int(v)])
+                        for j in 0..<n {
+                            let z = m[base + j] * s + m[base + n + j] * t + m[base + 2 * n + j]
+                            lo[j] = min(lo[j], z)
+                            hi[j] = max(hi[j], z)
                         }
                     }
                 }
             }
-            for j in 0..<n {
-                let a = map[base + j], b = map[base + n + j], c = map[base + 2 * n + j]
-                let ea = bound[j], eb = bound[n + j], ec = bound[2 * n + j]
-                // The per-vertex bound of `evaluate`, with |s|, |t| and δ at their face maxima.
-                let e = (ea * sMax + eb * tMax + ec + (abs(a) + ea + abs(b) + eb) * deltaMax
-                         + gamma3 * (abs(a) * sMax + abs(b) * tMax + abs(c))) * boundSafety + boundFloor
-                if zMin[j] > e {
-                    facePattern[Int(f)][offset + j] = true
-                    hasPositive[j] = true
-                } else if zMax[j] < -e {
-                    hasNegative[j] = true
-                } else if zMin[j] < -e && zMax[j] > e {
-                    candidates.append(j)
-                    hasPositive[j] = true; hasNegative[j] = true
-                } else {
-                    ambiguous.append(j)
-                }
-            }
         }
-        for j in ambiguous {
+        for j in 0..<n {
+            let a = map[base + j], b = map[base + n + j], c = map[base + 2 * n + j]
+            let ea = bound[j], eb = bound[n + j], ec = bound[2 * n + j]
+            let e = (ea * sMax + eb * tMax + ec + (abs(a) + ea + abs(b) + eb) * deltaMax
+                     + gamma3 * (abs(a) * sMax + abs(b) * tMax + abs(c))) * boundSafety + boundFloor
+            if zMin[j] > e { result.positive.append(j) }
+            else if zMax[j] < -e { result.negative.append(j) }
+            else if zMin[j] < -e && zMax[j] > e { result.candidates.append(j) }
+            else { result.ambiguous.append(j) }
+        }
+        return result
+    }
+
+    /// Settles the filter's undecided neurons with exact-correct signs, sets the pattern bits of the
+    /// neurons that do not split face f, records signs per neuron, and returns the splitting neurons.
+    func resolve(_ filter: FaceFilter, face f: Int32, layer k: Int,
+                 hasPositive: inout [Bool], hasNegative: inout [Bool]) -> [Int] {
+        let offset = patternOffsets[k]
+        let region = Int(faceRegion[Int(f)])
+        var candidates = filter.candidates
+        for j in filter.candidates { hasPositive[j] = true; hasNegative[j] = true }
+        for j in filter.positive { facePattern[Int(f)][offset + j] = true; hasPositive[j] = true }
+        for j in filter.negative { hasNegative[j] = true }
+        for j in filter.ambiguous {
             let line = certifiedLine(layer: k, neuron: j, region: region)
             var positive = false, negative = false
-            for v in vertices {
+            for v in faces[Int(f)].vertices {
                 let s = sign(v, line)
                 if s > 0 { positive = true } else if s < 0 { negative = true }
                 if positive && negative { break }
