@@ -67,8 +67,11 @@ public struct ValidationMeasurer: Sendable {
     /// Exact slice and the P = 2 estimate at one sample.
     public func exact(at x: [Double]) throws -> (regions: Int, cut: [Int], lc2: [Int]) {
         let options = SliceOptions(domain: domain, arithmetic: arithmetic, maxRegions: maxRegions)
-        let result = try slice(network: network, anchors: anchors(at: x), options: options)
-        let lc2 = signChangeCounts(network: network, vertices: try corners(at: x))
+        let plane = try SlicePlane(anchors: anchors(at: x))
+        let result = try slice(network: network, plane: plane, options: options)
+        // The very (s, t) corners the engine partitioned, mapped to input space.
+        let corners = try domain.corners(plane: plane).map { plane.point($0.s, $0.t) }
+        let lc2 = signChangeCounts(network: network, vertices: corners)
         return (result.regions.count, result.layers.map(\.neuronsCut), lc2)
     }
 
@@ -102,16 +105,25 @@ public struct ValidationMeasurer: Sendable {
 /// vertex: the paper's estimator (and `LCEstimator`'s rule) on an explicit vertex set.
 public func signChangeCounts(network: Network, vertices: [[Double]], includeOutput: Bool = false) -> [Int] {
     let layers = network.layers.count - (includeOutput ? 0 : 1)
-    var masks = (0..<layers).map { [UInt8](repeating: 0, count: network.layers[$0].outputs) }
-    for vertex in vertices {
-        let z = network.preActivations(at: vertex)
-        for layer in 0..<layers {
-            for (j, value) in z[layer].enumerated() {
-                masks[layer][j] |= value > 0 ? 1 : value < 0 ? 2 : value == 0 ? 4 : 8
+    let rows = vertices.count
+    guard rows > 0 else { return Array(repeating: 0, count: layers) }
+    var input = vertices.flatMap { $0 }
+    var counts: [Int] = []
+    for (index, layer) in network.layers.prefix(layers).enumerated() {
+        // One gemm for all vertices, as the estimator forwards them.
+        var z = gemm(input, layer.weights, m: rows, n: layer.outputs, k: layer.inputs, transposeB: true)
+        var masks = [UInt8](repeating: 0, count: layer.outputs)
+        for row in 0..<rows {
+            for j in 0..<layer.outputs {
+                let value = z[row * layer.outputs + j] + layer.bias[j]
+                z[row * layer.outputs + j] = value
+                masks[j] |= value > 0 ? 1 : value < 0 ? 2 : value == 0 ? 4 : 8
             }
         }
+        counts.append(masks.filter { $0 & ($0 &- 1) != 0 }.count)
+        if index + 1 < network.layers.count { input = z.map(network.activation.apply) }
     }
-    return masks.map { layer in layer.filter { $0 & ($0 &- 1) != 0 }.count }
+    return counts
 }
 
 /// Fixed-size result slots written from concurrent workers (each index by one worker only).
