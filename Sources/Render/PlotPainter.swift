@@ -185,9 +185,14 @@ struct PlotPainter {
         let box = Rect(x: x, y: y, width: w, height: h)
         c.fillRect(box, Color.white.withAlpha(0.88))
         c.strokeRect(box, Color(0.75, 0.75, 0.75), width: max(0.05 * u, 0.6))
+        let dashed = plot.series.filter { !$0.name.isEmpty }.map(\.dashed)
         for (i, e) in entries.enumerated() {
             let cy = y + 0.25 * u + (Double(i) + 0.5) * row
+            // A dashed series shows a dashed sample, so dashed and solid curves of one colour stay apart.
+            c.save()
+            if i < dashed.count && dashed[i] { c.dash([0.45 * u, 0.25 * u]) }
             c.line(x + 0.5 * u, cy, x + 2.3 * u, cy, e.color, width: 0.22 * u)
+            c.restore()
             c.text(e.label, x: x + 2.8 * u, y: cy + 0.3 * u)
         }
     }

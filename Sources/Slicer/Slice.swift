@@ -16,7 +16,12 @@ public struct SliceOptions: Sendable {
 public func slice(network: Network, anchors: [[Double]], options: SliceOptions = SliceOptions(),
                   progress: ((Int, Int) -> Void)? = nil) throws -> SliceResult {
     let start = Date()
-    let plane = try SlicePlane(anchors: anchors)
+    return try slice(network: network, plane: try SlicePlane(anchors: anchors), options: options, start: start, progress: progress)
+}
+
+/// The same for a plane already built (callers that also need the plane's geometry skip building it twice).
+public func slice(network: Network, plane: SlicePlane, options: SliceOptions = SliceOptions(), start: Date = Date(),
+                  progress: ((Int, Int) -> Void)? = nil) throws -> SliceResult {
     let engine = try Subdivision(network: network, plane: plane, arithmetic: options.arithmetic, maxRegions: options.maxRegions)
     engine.setUpDomain(try options.domain.corners(plane: plane))
     try engine.run(progress: progress)
