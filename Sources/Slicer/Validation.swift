@@ -238,3 +238,10 @@ public enum CheckpointChoice {
         }
     }
 }
+
+/// Thread-safe running total for progress reports.
+final class Counter: @unchecked Sendable {
+    private var value = 0
+    private let lock = NSLock()
+    func add(_ amount: Int) -> Int { lock.withLock { value += amount; return value } }
+}
