@@ -36,23 +36,36 @@ extension Subdivision {
 
     /// The class that certainly wins strictly at vertex v of region r, or nil when classes tie there
     /// or the float winner could not be confirmed.
+    ///
+    /// The common case is settled inline: the float winner c beats every other class i when
+    /// l̃_c − l̃_i exceeds the bound of `evaluate` for the difference line (as built by `logitLine`);
+    /// anything else goes through `sign`, which falls back to exact arithmetic.
     func strictWinner(at v: Int32, region r: Int) -> Int? {
         let k = outputLayer
         let n = network.outputDimension
         let base = r * 3 * n
-        let map = floatMaps[k]
-        let s = vs[Int(v)], t = vt[Int(v)]
-        var best = 0
+        let map = floatMaps[k], bound = mapBound[k]
+        let s = vs[Int(v)], t = vt[Int(v)], delta = vdelta[Int(v)]
         if n == 1 {
-            best = map[base] * s + map[base + 1] * t + map[base + 2] > 0 ? 1 : 0
-        } else {
-            var bestValue = -Double.infinity
-            for c in 0..<n {
-                let value = map[base + c] * s + map[base + n + c] * t + map[base + 2 * n + c]
-                if value > bestValue { bestValue = value; best = c }
-            }
+            let best = map[base] * s + map[base + 1] * t + map[base + 2] > 0 ? 1 : 0
+            return sign(v, logitLine(best, minus: 1 - best, region: r)) > 0 ? best : nil
         }
-        for i in 0..<classCount where i != best {
+        var best = 0
+        var bestValue = -Double.infinity
+        for c in 0..<n {
+            let value = map[base + c] * s + map[base + n + c] * t + map[base + 2 * n + c]
+            if value > bestValue { bestValue = value; best = c }
+        }
+        for i in 0..<n where i != best {
+            let a = map[base + best] - map[base + i], b = map[base + n + best] - map[base + n + i]
+            let c = map[base + 2 * n + best] - map[base + 2 * n + i]
+            let ea = (bound[best] + bound[i] + unitRoundoff * abs(a)) * boundSafety
+            let eb = (bound[n + best] + bound[n + i] + unitRoundoff * abs(b)) * boundSafety
+            let ec = (bound[2 * n + best] + bound[2 * n + i] + unitRoundoff * abs(c)) * boundSafety
+            let value = a * s + b * t + c
+            let error = ((ea * abs(s) + eb * abs(t) + ec) + (abs(a) + ea + abs(b) + eb) * delta
+                         + gamma3 * (abs(a * s) + abs(b * t) + abs(c))) * boundSafety + boundFloor
+            if value > error { continue }
             if sign(v, logitLine(best, minus: i, region: r)) <= 0 { return nil }
         }
         return best

@@ -196,8 +196,9 @@ extension Subdivision {
     /// neurons certainly positive (or negative) at every vertex, and neurons it could not settle.
     struct FaceFilter {
         var candidates: [Int] = []
-        var positive: [Int] = []
-        var negative: [Int] = []
+        /// Bit j set: neuron j is certainly positive (negative) at every vertex.
+        var positive: [UInt64] = []
+        var negative: [UInt64] = []
         var ambiguous: [Int] = []
     }
 
@@ -215,31 +216,43 @@ extension Subdivision {
         let map = floatMaps[k], bound = mapBound[k]
         let base = region * 3 * n
         var sMax = 0.0, tMax = 0.0, deltaMax = 0.0
-        for j in 0..<n { zMin[j] = .infinity; zMax[j] = -.infinity }
         map.withUnsafeBufferPointer { m in
             zMin.withUnsafeMutableBufferPointer { lo in
                 zMax.withUnsafeMutableBufferPointer { hi in
+                    let a = m.baseAddress! + base, b = a + n, c = b + n
+                    let low = lo.baseAddress!, high = hi.baseAddress!
+                    for j in 0..<n { low[j] = .infinity; high[j] = -.infinity }
                     for v in vertices {
                         let s = vs[Int(v)], t = vt[Int(v)]
                         sMax = max(sMax, abs(s)); tMax = max(tMax, abs(t)); deltaMax = max(deltaMax, vdelta[Int(v)])
                         for j in 0..<n {
-                            let z = m[base + j] * s + m[base + n + j] * t + m[base + 2 * n + j]
-                            lo[j] = min(lo[j], z)
-                            hi[j] = max(hi[j], z)
+                            let z = a[j] * s + b[j] * t + c[j]
+                            low[j] = z < low[j] ? z : low[j]
+                            high[j] = z > high[j] ? z : high[j]
                         }
                     }
                 }
             }
         }
-        for j in 0..<n {
-            let a = map[base + j], b = map[base + n + j], c = map[base + 2 * n + j]
-            let ea = bound[j], eb = bound[n + j], ec = bound[2 * n + j]
-            let e = (ea * sMax + eb * tMax + ec + (abs(a) + ea + abs(b) + eb) * deltaMax
-                     + gamma3 * (abs(a) * sMax + abs(b) * tMax + abs(c))) * boundSafety + boundFloor
-            if zMin[j] > e { result.positive.append(j) }
-            else if zMax[j] < -e { result.negative.append(j) }
-            else if zMin[j] < -e && zMax[j] > e { result.candidates.append(j) }
-            else { result.ambiguous.append(j) }
+        result.positive = [UInt64](repeating: 0, count: (n + 63) / 64)
+        result.negative = result.positive
+        map.withUnsafeBufferPointer { m in
+            bound.withUnsafeBufferPointer { e in
+                zMin.withUnsafeBufferPointer { low in
+                    zMax.withUnsafeBufferPointer { high in
+                        for j in 0..<n {
+                            let a = m[base + j], b = m[base + n + j], c = m[base + 2 * n + j]
+                            let ea = e[j], eb = e[n + j], ec = e[2 * n + j]
+                            let bound = (ea * sMax + eb * tMax + ec + (abs(a) + ea + abs(b) + eb) * deltaMax
+                                         + gamma3 * (abs(a) * sMax + abs(b) * tMax + abs(c))) * boundSafety + boundFloor
+                            if low[j] > bound { result.positive[j >> 6] |= 1 << UInt64(j & 63) }
+                            else if high[j] < -bound { result.negative[j >> 6] |= 1 << UInt64(j & 63) }
+                            else if low[j] < -bound && high[j] > bound { result.candidates.append(j) }
+                            else { result.ambiguous.append(j) }
+                        }
+                    }
+                }
+            }
         }
         return result
     }
@@ -252,8 +265,22 @@ extension Subdivision {
         let region = Int(faceRegion[Int(f)])
         var candidates = filter.candidates
         for j in filter.candidates { hasPositive[j] = true; hasNegative[j] = true }
-        for j in filter.positive { facePattern[Int(f)][offset + j] = true; hasPositive[j] = true }
-        for j in filter.negative { hasNegative[j] = true }
+        for (w, word) in filter.positive.enumerated() {
+            var bits = word
+            while bits != 0 {
+                let j = w * 64 + bits.trailingZeroBitCount
+                facePattern[Int(f)][offset + j] = true
+                hasPositive[j] = true
+                bits &= bits - 1
+            }
+        }
+        for (w, word) in filter.negative.enumerated() {
+            var bits = word
+            while bits != 0 {
+                hasNegative[w * 64 + bits.trailingZeroBitCount] = true
+                bits &= bits - 1
+            }
+        }
         for j in filter.ambiguous {
             let line = certifiedLine(layer: k, neuron: j, region: region)
             var positive = false, negative = false
