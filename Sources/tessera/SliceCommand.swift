@@ -29,16 +29,24 @@ struct SliceCommand: ParsableCommand {
         let override = try activation.map(Activation.init(parsing:))
         let outputs = [json, png, svg, pdf].compactMap { $0 }
         for path in outputs { try OutputFile.checkWritable(path) }
+        var clock = PhaseClock()
         let (network, _) = try ModelFile.load(path: model, activation: override)
+        clock.lap("load model")
         let input = try anchors.load()
+        clock.lap("load anchors")
         let options = SliceOptions(domain: domainSpec, arithmetic: mode, maxRegions: maxRegions)
         let result = try slice(network: network, anchors: input.anchors, options: options) { layer, regions in
             if progress { printError("layer \(layer): \(regions) regions") }
         }
+        clock.lap("slice")
         if let json { try OutputFile.writeJSON(sliceReport(result), to: json) }
+        clock.lap("json")
         let style = try picture.style(for: result, labels: input.labels, anchors: input.anchors)
         try drawPictures(result, style: style, png: png, svg: svg, pdf: pdf)
         print("\(result.regions.count) regions, \(result.vertices.count) vertices, \(result.edges.count) edges, "
               + "\(result.boundarySegments.count) boundary segments (\(result.arithmetic), \(String(format: "%.3f", result.seconds)) s)")
+        // Everything is written: skip tearing down a partition of possibly millions of objects.
+        fflush(stdout)
+        Foundation.exit(0)
     }
 }

@@ -33,4 +33,13 @@ func runTessera() -> Int32 {
     }
 }
 
+#if os(Linux)
+// glibc's mallopt (not exported by the Glibc module): M_TRIM_THRESHOLD = −1, M_MMAP_THRESHOLD = −3.
+@_silgen_name("mallopt") func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+// Large per-layer arrays come and go; keeping freed memory in the heap instead of returning it to
+// the kernel avoids page-faulting it in again for the next layer.
+_ = glibcMallopt(-3, 1 << 30)
+_ = glibcMallopt(-1, 1 << 30)
+#endif
+
 exit(runTessera())

@@ -36,26 +36,32 @@ extension Subdivision {
 
     /// The class that certainly wins strictly at vertex v of region r, or nil when classes tie there
     /// or the float winner could not be confirmed.
-    ///
-    /// The common case is settled inline: the float winner c beats every other class i when
-    /// l̃_c − l̃_i exceeds the bound of `evaluate` for the difference line (as built by `logitLine`);
-    /// anything else goes through `sign`, which falls back to exact arithmetic.
     func strictWinner(at v: Int32, region r: Int) -> Int? {
+        let (best, settled) = floatWinner(at: v, region: r)
+        for i in 0..<classCount where i != best && !settled.contains(i) {
+            if sign(v, logitLine(best, minus: i, region: r)) <= 0 { return nil }
+        }
+        return best
+    }
+
+    /// The float winner at a vertex and the classes it certainly beats: l̃_c − l̃_i exceeds the bound
+    /// of `evaluate` for the difference line (as `logitLine` builds it). Reads only, so faces can be
+    /// checked concurrently.
+    func floatWinner(at v: Int32, region r: Int) -> (best: Int, settled: [Int]) {
         let k = outputLayer
         let n = network.outputDimension
         let base = r * 3 * n
         let map = floatMaps[k], bound = mapBound[k]
         let s = vs[Int(v)], t = vt[Int(v)], delta = vdelta[Int(v)]
-        if n == 1 {
-            let best = map[base] * s + map[base + 1] * t + map[base + 2] > 0 ? 1 : 0
-            return sign(v, logitLine(best, minus: 1 - best, region: r)) > 0 ? best : nil
-        }
+        if n == 1 { return (map[base] * s + map[base + 1] * t + map[base + 2] > 0 ? 1 : 0, []) }
         var best = 0
         var bestValue = -Double.infinity
         for c in 0..<n {
             let value = map[base + c] * s + map[base + n + c] * t + map[base + 2 * n + c]
             if value > bestValue { bestValue = value; best = c }
         }
+        var settled: [Int] = []
+        settled.reserveCapacity(n - 1)
         for i in 0..<n where i != best {
             let a = map[base + best] - map[base + i], b = map[base + n + best] - map[base + n + i]
             let c = map[base + 2 * n + best] - map[base + 2 * n + i]
@@ -65,10 +71,20 @@ extension Subdivision {
             let value = a * s + b * t + c
             let error = ((ea * abs(s) + eb * abs(t) + ec) + (abs(a) + ea + abs(b) + eb) * delta
                          + gamma3 * (abs(a * s) + abs(b * t) + abs(c))) * boundSafety + boundFloor
-            if value > error { continue }
-            if sign(v, logitLine(best, minus: i, region: r)) <= 0 { return nil }
+            if value > error { settled.append(i) }
         }
-        return best
+        return (best, settled)
+    }
+
+    /// The class winning strictly at every vertex of face f by the float test alone, or nil.
+    func floatUniformClass(face f: Int) -> Int? {
+        var winner: Int? = nil
+        for v in faces[f].vertices {
+            let (best, settled) = floatWinner(at: v, region: f)
+            guard settled.count == classCount - 1, winner == nil || winner == best else { return nil }
+            winner = best
+        }
+        return winner
     }
 
     /// Keeps the part of a polygon where `line` ≥ 0; nil when that part has no interior.

@@ -65,22 +65,36 @@ extension Subdivision {
         let regionCount = previous.count / (3 * n)
         var reference = [Int32](repeating: -1, count: regionCount)
         for f in 0..<faceCount where reference[Int(faceRegion[f])] < 0 { reference[Int(faceRegion[f])] = Int32(f) }
-        // One product per region, with its reference face's slopes.
-        var input = [Double](repeating: 0, count: regionCount * 3 * n)
-        for r in 0..<regionCount where reference[r] >= 0 {
-            let pattern = facePattern[Int(reference[r])]
-            let base = r * 3 * n
-            for j in 0..<n {
-                let slope = pattern[offset + j] ? positive : negative
-                input[base + j] = slope * previous[base + j]
-                input[base + n + j] = slope * previous[base + n + j]
-                input[base + 2 * n + j] = slope * previous[base + 2 * n + j]
+        // One product per region, with its reference face's slopes, in chunks of regions so the
+        // slope-scaled copy of M_k stays small.
+        let chunk = 2048
+        var input = [Double](repeating: 0, count: min(regionCount, chunk) * 3 * n)
+        let regionMaps = [Double](unsafeUninitializedCapacity: regionCount * 3 * nNext) { buffer, initialized in
+            let out = buffer.baseAddress!
+            for first in stride(from: 0, to: regionCount, by: chunk) {
+                let count = min(chunk, regionCount - first)
+                input.withUnsafeMutableBufferPointer { scaled in
+                    for local in 0..<count {
+                        let r = first + local
+                        let pattern = facePattern[Int(reference[r])]
+                        let source = r * 3 * n, target = local * 3 * n
+                        for j in 0..<n {
+                            let slope = pattern[offset + j] ? positive : negative
+                            scaled[target + j] = slope * previous[source + j]
+                            scaled[target + n + j] = slope * previous[source + n + j]
+                            scaled[target + 2 * n + j] = slope * previous[source + 2 * n + j]
+                        }
+                    }
+                    next.weights.withUnsafeBufferPointer { w in
+                        gemm(scaled.baseAddress!, w.baseAddress!, out + first * 3 * nNext, m: 3 * count, n: nNext, k: n, transposeB: true)
+                    }
+                }
+                for r in first..<(first + count) {
+                    let base = r * 3 * nNext + 2 * nNext
+                    for j in 0..<nNext { out[base + j] += next.bias[j] }
+                }
             }
-        }
-        var regionMaps = gemm(input, next.weights, m: 3 * regionCount, n: nNext, k: n, transposeB: true)
-        for r in 0..<regionCount {
-            let base = r * 3 * nNext + 2 * nNext
-            for j in 0..<nNext { regionMaps[base + j] += next.bias[j] }
+            initialized = regionCount * 3 * nNext
         }
         // Column j of W is row j of its transpose.
         let transposed = (0..<n).flatMap { j in (0..<nNext).map { next.weights[$0 * n + j] } }

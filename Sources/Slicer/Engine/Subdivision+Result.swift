@@ -4,31 +4,47 @@ import Polytope
 extension Subdivision {
     func makeResult(domain: DomainSpec, seconds: Double) -> SliceResult {
         let partitionVertices = vertexCount
-        var regions: [SliceRegion] = []
-        regions.reserveCapacity(faces.count)
-        var segments: [(Point2, Point2)] = []
+        let faceCount = faces.count
         let frame: (Int32) -> Point2 = { self.plane.toFrame(self.vs[Int($0)], self.vt[Int($0)]) }
-        for f in faces.indices {
-            let face = faces[f]
-            let polygon = face.vertices.map(frame)
-            let (uniform, cells) = classCells(face: f)
-            var label = uniform ?? 0
+        // Most regions hold no boundary: the float test settles them on all cores; the rest go
+        // through `classCells`, whose undecided signs are recomputed exactly.
+        var uniform = [Int32](repeating: -1, count: faceCount)
+        uniform.withUnsafeMutableBufferPointer { out in
+            parallelChunks(faceCount, minimumChunk: 512) { range in
+                for f in range { out[f] = Int32(floatUniformClass(face: f) ?? -1) }
+            }
+        }
+        var labels = uniform.map { Int($0) }
+        var cellsOf: [Int: [ClassCell]] = [:]
+        var segments: [(Point2, Point2)] = []
+        for f in 0..<faceCount where uniform[f] < 0 {
+            let (winner, cells) = classCells(face: f)
+            labels[f] = winner ?? 0
+            guard winner == nil else { continue }
+            var largest = -1.0
             var classCells: [ClassCell] = []
-            if uniform == nil {
-                var largest = -1.0
-                for (c, cell) in cells {
-                    let points = cell.vertices.map(frame)
-                    let area = abs(signedArea(points))
-                    if area > largest { largest = area; label = c }
-                    classCells.append(ClassCell(polygon: points, label: c))
-                    for (index, other) in cell.otherClass.enumerated() where other > Int32(c) {
-                        segments.append((points[index], points[(index + 1) % points.count]))
-                    }
+            for (c, cell) in cells {
+                let points = cell.vertices.map(frame)
+                let area = abs(signedArea(points))
+                if area > largest { largest = area; labels[f] = c }
+                classCells.append(ClassCell(polygon: points, label: c))
+                for (index, other) in cell.otherClass.enumerated() where other > Int32(c) {
+                    segments.append((points[index], points[(index + 1) % points.count]))
                 }
             }
-            regions.append(SliceRegion(vertexIndices: face.vertices.map(Int.init), pattern: facePattern[f],
-                                       predictedClass: label, classCells: classCells,
-                                       slope: slope(face: f, label: label), area: abs(signedArea(polygon))))
+            cellsOf[f] = classCells
+        }
+        let regions = [SliceRegion](unsafeUninitializedCapacity: faceCount) { buffer, initialized in
+            let out = buffer.baseAddress!
+            parallelChunks(faceCount, minimumChunk: 512) { range in
+                for f in range {
+                    let polygon = faces[f].vertices.map(frame)
+                    (out + f).initialize(to: SliceRegion(
+                        vertexIndices: faces[f].vertices.map(Int.init), pattern: facePattern[f], predictedClass: labels[f],
+                        classCells: cellsOf[f] ?? [], slope: slope(face: f, label: labels[f]), area: abs(signedArea(polygon))))
+                }
+            }
+            initialized = faceCount
         }
         let vertices = (0..<partitionVertices).map { frame(Int32($0)) }
         let sliceEdges = edges.map { SliceEdge(from: Int($0.from), to: Int($0.to), layer: Int($0.layer), neuron: Int($0.neuron)) }
