@@ -34,9 +34,16 @@ struct SliceCommand: ParsableCommand {
         let result = try slice(network: network, anchors: input.anchors, options: options) { layer, regions in
             if progress { printError("layer \(layer): \(regions) regions") }
         }
-        if let json { try OutputFile.writeJSON(sliceReport(result), to: json) }
-        try drawPictures(result, labels: input.labels, imageShape: input.imageShape, anchors: input.anchors,
-                         png: png, svg: svg, pdf: pdf)
+        // All outputs or none: if a later one fails, the earlier ones of this run are removed again.
+        let written = OutputTransaction(paths: outputs)
+        do {
+            if let json { try OutputFile.writeJSON(sliceReport(result), to: json) }
+            try drawPictures(result, labels: input.labels, imageShape: input.imageShape, anchors: input.anchors,
+                             png: png, svg: svg, pdf: pdf)
+        } catch {
+            written.rollback()
+            throw error
+        }
         print("\(result.regions.count) regions, \(result.vertices.count) vertices, \(result.edges.count) edges, "
               + "\(result.boundarySegments.count) boundary segments (\(result.arithmetic), \(String(format: "%.3f", result.seconds)) s)")
     }
