@@ -46,14 +46,26 @@ public enum TemporaryFiles {
     /// then die of the same signal (so the exit status still says what happened).
     public static func removeOnSignals() {
         _ = slots  // initialise the slots before a handler can look at them
+        // A parent may start us with these signals blocked (a blocked mask survives exec; libdispatch
+        // worker threads block them, for one): unblock them, or Ctrl-C would wait for the process to end.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
-            signal(signalNumber) { received in
+            sigaddset(&unblock, signalNumber)
+        }
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+            let previous = signal(signalNumber) { received in
                 // Only async-signal-safe calls here: unlink, signal, raise.
                 for index in 0..<TemporaryFiles.capacity {
                     if let path = TemporaryFiles.slots[index] { unlink(path) }
                 }
                 signal(received, SIG_DFL)
                 raise(received)
+            }
+            // A signal the parent chose to ignore (nohup, `cmd &` in a script) stays ignored.
+            if unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) {
+                signal(signalNumber, SIG_IGN)
             }
         }
     }
