@@ -88,6 +88,20 @@ public func tesseraFuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> C
     _ = libFuzzerTarget.run(bytes, path: libFuzzerInput)
     return 0
 }
+
+/// libFuzzer's driver (linked in by `-sanitize=fuzzer`).
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
+                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+                         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+
+/// SwiftPM links executables with `main` aliased to `<module>_main`; hand control to libFuzzer there.
+@_cdecl("tessera_fuzz_main")
+public func tesseraFuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var vector = argv
+    return LLVMFuzzerRunDriver(&count, &vector, tesseraFuzzOneInput)
+}
 #else
 @main
 struct TesseraFuzz {

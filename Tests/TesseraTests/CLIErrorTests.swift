@@ -418,7 +418,7 @@ struct CLIErrorTests {
                            "not piecewise affine")
     }
 
-    @Test(arguments: ["square:-1", "square:0", "square:nan", "square:inf", "disk", "disk:1@4", "hexagon:1", "square:abc", ""])
+    @Test(arguments: ["square:-1", "square:0", "square:nan", "square:inf", "disk", "disk:1@4", "hexagon:1", "square:abc", "", "square:", "disk:@2", "disk:1@", "diamond:1@x", "square:1e400"])
     func badDomain(_ domain: String) throws {
         let s = try CLIScratch()
         try expectRejected(s, sliceArguments(model: s.file("model.safetensors"), points: s.file("anchors.npy"), ["--domain", domain]), "domain")
@@ -512,6 +512,13 @@ struct CLIErrorTests {
         try expectRejected(s, ["slice", "--points", s.file("anchors.npy")], "model", status: 2)
         try expectRejected(s, ["slice", "--model", s.file("model.safetensors"), "--points", s.file("anchors.npy"), "--bogus"], "bogus", status: 2)
         try expectRejected(s, ["frobnicate"], "frobnicate", status: 2, withOutputs: false)
+    }
+
+    @Test func benchRefusesAbsurdWidths() throws {
+        let s = try CLIScratch()
+        try expectRejected(s, ["bench", "--widths", "9223372036854775807,2", "--save-model", s.file("out.json"), "--save-only"], "widths", withOutputs: false)
+        try expectRejected(s, ["bench", "--widths", "100000,100000,10", "--save-only"], "parameters", withOutputs: false)
+        try expectRejected(s, ["bench", "--widths", "4", "--save-only"], "widths", withOutputs: false)
     }
 
     @Test func anchorSourceConflicts() throws {
