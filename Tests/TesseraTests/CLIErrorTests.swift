@@ -518,6 +518,7 @@ struct CLIErrorTests {
         let s = try CLIScratch()
         try expectRejected(s, ["bench", "--widths", "9223372036854775807,2", "--save-model", s.file("out.json"), "--save-only"], "widths", withOutputs: false)
         try expectRejected(s, ["bench", "--widths", "100000,100000,10", "--save-only"], "parameters", withOutputs: false)
+        try expectRejected(s, ["bench", "--widths", "2,9223372036854775807", "--save-only"], "parameters", withOutputs: false)
         try expectRejected(s, ["bench", "--widths", "4", "--save-only"], "widths", withOutputs: false)
     }
 
