@@ -158,6 +158,7 @@ struct TesseraFuzz {
         var total = 0
         for target in targets {
             print("tessera-fuzz: \(target.rawValue), seed \(seed), \(seconds) s; current input in \(scratch)/input.* (after a crash: the crashing input)")
+            fflush(stdout)
             let start = Date()
             do {
                 let statistics = try fuzz(target: target, seconds: seconds, seed: seed, maximumLength: maximumLength, scratch: scratch)
