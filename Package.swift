@@ -30,6 +30,8 @@ let package = Package(
             "Slicer", "Render", "Trainer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Seeded mutation fuzzing of the file parsers (also libFuzzer-compatible, see its Fuzz.swift).
+        .executableTarget(name: "tessera-fuzz", dependencies: ["Slicer", "CZlib"]),
         .testTarget(name: "PolytopeTests", dependencies: ["Polytope"]),
         .testTarget(name: "SlicerTests", dependencies: ["Slicer"], exclude: ["Fixtures"]),
         .testTarget(name: "RenderTests", dependencies: ["Render"]),

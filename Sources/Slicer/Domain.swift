@@ -10,7 +10,7 @@ public enum DomainSpec: Equatable, Sendable, CustomStringConvertible {
 
     /// Parses `square[:S]`, `triangle[:S]`, `disk:R[@k]`, `diamond:R[@k]`.
     public init(parsing text: String) throws {
-        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+        let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         let kind = parts.first?.lowercased() ?? ""
         func number(_ s: String, _ what: String) throws -> Double {
             guard let v = Double(s), v.isFinite, v > 0 else {
@@ -24,7 +24,7 @@ public enum DomainSpec: Equatable, Sendable, CustomStringConvertible {
             self = kind == "square" ? .square(scale: scale) : .triangle(scale: scale)
         case "disk", "diamond":
             guard parts.count > 1 else { throw TesseraError.badInput("domain '\(text)' needs a radius, e.g. \(kind):0.05") }
-            let sub = parts[1].split(separator: "@", maxSplits: 1).map(String.init)
+            let sub = parts[1].split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             let radius = try number(sub[0], "the radius")
             var anchor = 1
             if sub.count > 1 {

@@ -21,6 +21,15 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         let widthList = widths.split(separator: ",").compactMap { Int($0) }
         guard widthList.count >= 2, widthList.allSatisfy({ $0 > 0 }) else { throw TesseraError.badInput("--widths needs at least two positive integers") }
+        // Refuse absurd sizes up front rather than overflowing or running out of memory later.
+        var parameters = 0
+        for (inputs, outputs) in zip(widthList, widthList.dropFirst()) {
+            let (weights, overflow) = inputs.multipliedReportingOverflow(by: outputs)
+            guard !overflow, weights <= 200_000_000, parameters + weights + outputs <= 200_000_000 else {
+                throw TesseraError.badInput("--widths \(widths) needs too many parameters (at most 200000000)")
+            }
+            parameters += weights + outputs
+        }
         guard let mode = Arithmetic(rawValue: arithmetic) else { throw TesseraError.badInput("unknown arithmetic '\(arithmetic)'") }
         let (network, anchors) = try standardWorkload(widths: widthList, seed: seed)
         if let saveModel { try ModelFile.save(network, path: saveModel, dtype: .f32, metadata: ["workload": "spec7", "seed": "\(seed)"]) }

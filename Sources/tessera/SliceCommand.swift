@@ -39,10 +39,17 @@ struct SliceCommand: ParsableCommand {
             if progress { printError("layer \(layer): \(regions) regions") }
         }
         clock.lap("slice")
-        if let json { try OutputFile.writeJSON(sliceReport(result), to: json) }
-        clock.lap("json")
-        let style = try picture.style(for: result, labels: input.labels, anchors: input.anchors)
-        try drawPictures(result, style: style, png: png, svg: svg, pdf: pdf)
+        // All outputs or none: if a later one fails, the earlier ones of this run are removed again.
+        let written = OutputTransaction(paths: outputs)
+        do {
+            if let json { try OutputFile.writeJSON(sliceReport(result), to: json) }
+            let style = try picture.style(for: result, labels: input.labels, anchors: input.anchors)
+            try drawPictures(result, style: style, png: png, svg: svg, pdf: pdf)
+        } catch {
+            written.rollback()
+            throw error
+        }
+        clock.lap("outputs")
         print("\(result.regions.count) regions, \(result.vertices.count) vertices, \(result.edges.count) edges, "
               + "\(result.boundarySegments.count) boundary segments (\(result.arithmetic), \(String(format: "%.3f", result.seconds)) s)")
         // Everything is written: skip tearing down a partition of possibly millions of objects.

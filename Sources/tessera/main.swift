@@ -18,7 +18,7 @@ func runTessera() -> Int32 {
         try command.run()
         return 0
     } catch let error as TesseraError {
-        FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+        printErrorLine(error.description)
         return 1
     } catch {
         let code = Tessera.exitCode(for: error)
@@ -28,9 +28,20 @@ func runTessera() -> Int32 {
             return 0
         }
         let message = Tessera.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
-        return code == .validationFailure ? 2 : 1
+        if code == .validationFailure {
+            printErrorLine(message + " (see tessera help)")
+            return 2
+        }
+        printErrorLine(message)
+        return 1
     }
+}
+
+/// `error: message` as exactly one line: line breaks from names inside the message (a tensor name,
+/// a path) are shown escaped.
+func printErrorLine(_ message: String) {
+    let oneLine = message.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
+    FileHandle.standardError.write(Data("error: \(oneLine)\n".utf8))
 }
 
 #if os(Linux)
@@ -42,4 +53,5 @@ _ = glibcMallopt(-3, 1 << 30)
 _ = glibcMallopt(-1, 1 << 30)
 #endif
 
+TemporaryFiles.removeOnSignals()
 exit(runTessera())

@@ -48,6 +48,8 @@ enum BinaryFile {
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         guard !name.isEmpty else { throw TesseraError.io("\(path): cannot write (the path names a directory)") }
         let temporary = "\(directory).\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let slot = TemporaryFiles.register(temporary)
+        defer { TemporaryFiles.unregister(slot) }
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o666)
         guard fd >= 0 else { throw TesseraError.io("\(path): cannot write (\(errnoText()))") }
         var failure: String?

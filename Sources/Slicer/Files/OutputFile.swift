@@ -16,6 +16,15 @@ public enum OutputFile {
         guard access(dir, W_OK) == 0 else {
             throw TesseraError.io("\(path): cannot write (directory \(dir) is not writable)")
         }
+        // access() says yes to root everywhere and knows nothing of read-only or special file systems:
+        // create (and remove) a probe file where the temporary file will go.
+        let probe = "\(dir)/.tessera-probe-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let slot = TemporaryFiles.register(probe)
+        defer { TemporaryFiles.unregister(slot) }
+        let fd = open(probe, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else { throw TesseraError.io("\(path): cannot write (\(BinaryFile.errnoText()))") }
+        close(fd)
+        unlink(probe)
     }
 
     /// Writes through a temporary file and a rename, so no reader sees a partial file.
