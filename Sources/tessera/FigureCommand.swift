@@ -145,7 +145,7 @@ struct FigureCommand: ParsableCommand {
             return PartitionPanel(result: slices[i]!, subtitle: "(\(letter)) step \(step.formatted())\(acc) · \(slices[i]!.regions.count.formatted()) regions")
         }
         var style = PartitionStyle(fill: .pattern, edges: .dark)
-        style.anchorLabels = list.map { "#\($0) · class \(dataset.labels[$0])" }
+        style.anchorLabels = list.map { "#\($0) · \(ClassNames.name(of: dataset.labels[$0], directory: data ?? info.data.directory))" }
         let side = Int(Double(dataset.dimension).squareRoot().rounded())
         if dataset.rows * dataset.columns == dataset.dimension, dataset.rows >= 4 {
             style.thumbnails = anchors.map { Thumbnail(rows: dataset.rows, columns: dataset.columns, values: $0.map { min(1, max(0, $0)) }) }

@@ -24,7 +24,7 @@ struct AnchorOptions: ParsableArguments {
         guard split == "train" || split == "test" else { throw TesseraError.badInput("--split must be train or test") }
         let dataset = try Dataset.load(directory: data, split: split)
         let anchors = try dataset.images(at: list)
-        return (anchors, list.map { "\(split) #\($0) · class \(dataset.labels[$0])" }, (dataset.rows, dataset.columns))
+        return (anchors, list.map { "\(split) #\($0) · \(ClassNames.name(of: dataset.labels[$0], directory: data))" }, (dataset.rows, dataset.columns))
     }
 }
 

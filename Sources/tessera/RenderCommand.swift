@@ -59,7 +59,7 @@ struct PartitionSequence {
         guard split == "train" || split == "test" else { throw TesseraError.badInput("--split must be train or test") }
         let dataset = try Dataset.load(directory: data ?? info.data.directory, split: split)
         anchors = try dataset.images(at: indices)
-        labels = indices.map { "\(split) #\($0) · class \(dataset.labels[$0])" }
+        labels = indices.map { "\(split) #\($0) · \(ClassNames.name(of: dataset.labels[$0], directory: data ?? info.data.directory))" }
         self.domain = domain
         self.outputDirectory = outputDirectory ?? runPath + "/render-" + indices.map(String.init).joined(separator: "-")
         self.radius = radius; self.delta = delta; self.maxRegions = maxRegions
