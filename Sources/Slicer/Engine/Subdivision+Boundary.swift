@@ -103,11 +103,7 @@ extension Subdivision {
             }
         }
         let count = cycle.count
-        var start = 0
-        while !(cycleSigns[start] > 0 && cycleSigns[(start + count - 1) % count] <= 0) { start += 1 }
-        let zeroBefore = (start + count - 1) % count
-        var end = start
-        while cycleSigns[end] > 0 { end = (end + 1) % count }
+        let (zeroBefore, end) = positiveRun(cycleSigns)
         var result = LocalPolygon(vertices: [], lines: [], otherClass: [])
         var i = zeroBefore
         while i != end {

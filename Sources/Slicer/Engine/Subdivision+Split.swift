@@ -87,14 +87,8 @@ extension Subdivision {
                 cycle.append(w); cycleEdges.append(e2); cycleSigns.append(0)
             }
         }
-        // The positive vertices form one run between two zero vertices.
         let count = cycle.count
-        var start = 0
-        while !(cycleSigns[start] > 0 && cycleSigns[(start + count - 1) % count] <= 0) { start += 1 }
-        let zeroBefore = (start + count - 1) % count
-        var end = start
-        while cycleSigns[end] > 0 { end = (end + 1) % count }
-        let zeroAfter = end
+        let (zeroBefore, zeroAfter) = positiveRun(cycleSigns)
         let g = Int32(faces.count)
         let chord = Int32(edges.count)
         edges.append(Edge(from: cycle[zeroAfter], to: cycle[zeroBefore], faceA: f, faceB: g,
@@ -119,5 +113,16 @@ extension Subdivision {
         faceRegion.append(faceRegion[Int(f)])
         facePattern.append(facePattern[Int(f)])
         return g
+    }
+
+    /// In a cycle of signs with no strict sign change between neighbours, the positive vertices form
+    /// one run; returns the zero vertices just before and just after it.
+    func positiveRun(_ signs: [Int]) -> (before: Int, after: Int) {
+        let count = signs.count
+        var start = 0
+        while !(signs[start] > 0 && signs[(start + count - 1) % count] <= 0) { start += 1 }
+        var end = start
+        while signs[end] > 0 { end = (end + 1) % count }
+        return ((start + count - 1) % count, end)
     }
 }
