@@ -22,8 +22,10 @@ struct PictureOptions: ParsableArguments {
         guard (64...16384).contains(size) else { throw ValidationError("--size must be between 64 and 16384 pixels") }
     }
 
-    func style(for result: SliceResult, labels: [String]?, anchors: [[Double]], step: Int? = nil) throws -> PartitionStyle {
+    func style(for result: SliceResult, labels: [String]?, anchors: [[Double]], step: Int? = nil,
+               dataDirectory: String? = nil) throws -> PartitionStyle {
         var style = PartitionStyle()
+        style.classNames = dataDirectory.flatMap(ClassNames.names(directory:))
         switch fill {
         case "pattern": style.fill = .pattern
         case "class": style.fill = .class

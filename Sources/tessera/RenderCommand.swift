@@ -45,6 +45,7 @@ struct PartitionSequence {
     let radius: Double, delta: Double, maxRegions: Int
     let picture: PictureOptions
     let activation: Activation?
+    let dataDirectory: String
 
     init(runPath: String, indices: [Int], split: String, data: String?, domain: DomainSpec, outputDirectory: String?,
          every: Int, radius: Double, delta: Double, maxRegions: Int, picture: PictureOptions) throws {
@@ -57,7 +58,8 @@ struct PartitionSequence {
         metrics = Dictionary((try? directory.readMetrics())?.map { ($0.step, $0) } ?? [], uniquingKeysWith: { $1 })
         guard indices.count == 3 else { throw TesseraError.badInput("--indices needs exactly three indices") }
         guard split == "train" || split == "test" else { throw TesseraError.badInput("--split must be train or test") }
-        let dataset = try Dataset.load(directory: data ?? info.data.directory, split: split)
+        dataDirectory = data ?? info.data.directory
+        let dataset = try Dataset.load(directory: dataDirectory, split: split)
         anchors = try dataset.images(at: indices)
         labels = indices.map { "\(split) #\($0) · \(ClassNames.name(of: dataset.labels[$0], directory: data ?? info.data.directory))" }
         self.domain = domain
@@ -82,7 +84,7 @@ struct PartitionSequence {
     func render() throws {
         // Shared style: framing from the (checkpoint-independent) domain, slope range from the last checkpoint.
         let last = try slice(checkpoints[checkpoints.count - 1])
-        var style = try picture.style(for: last, labels: labels, anchors: anchors)
+        var style = try picture.style(for: last, labels: labels, anchors: anchors, dataDirectory: dataDirectory)
         style.framing = Framing(for: last)
         if picture.fill == "slope" { style.slopeRange = style.resolvedSlopeRange(for: [last]) }
         var rows = [String](repeating: "", count: checkpoints.count)

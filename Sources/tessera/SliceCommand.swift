@@ -43,7 +43,7 @@ struct SliceCommand: ParsableCommand {
         let written = OutputTransaction(paths: outputs)
         do {
             if let json { try OutputFile.writeJSON(sliceReport(result), to: json) }
-            let style = try picture.style(for: result, labels: input.labels, anchors: input.anchors)
+            let style = try picture.style(for: result, labels: input.labels, anchors: input.anchors, dataDirectory: anchors.data)
             try drawPictures(result, style: style, png: png, svg: svg, pdf: pdf)
         } catch {
             written.rollback()

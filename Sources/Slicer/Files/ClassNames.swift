@@ -8,4 +8,9 @@ public enum ClassNames {
         if directory.lowercased().contains("fashion"), fashion.indices.contains(label) { return fashion[label] }
         return "class \(label)"
     }
+
+    /// All class names of a known dataset directory, or nil.
+    public static func names(directory: String) -> [String]? {
+        directory.lowercased().contains("fashion") ? fashion : nil
+    }
 }
