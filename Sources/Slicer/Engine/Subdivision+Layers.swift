@@ -5,6 +5,11 @@ import Polytope
 extension Subdivision {
     /// Runs every hidden layer and prepares the output layer's maps.
     func run(progress: ((Int, Int) -> Void)? = nil) throws {
+        // The engine splits its own work over the cores; OpenBLAS runs single-threaded inside it.
+        try BLASThreads.singleThreaded { try runLayers(progress: progress) }
+    }
+
+    func runLayers(progress: ((Int, Int) -> Void)?) throws {
         var clock = PhaseClock()
         computeFirstLayerMaps()
         clock.lap("layer 1 maps")
@@ -66,32 +71,39 @@ extension Subdivision {
         var reference = [Int32](repeating: -1, count: regionCount)
         for f in 0..<faceCount where reference[Int(faceRegion[f])] < 0 { reference[Int(faceRegion[f])] = Int32(f) }
         // One product per region, with its reference face's slopes, in chunks of regions so the
-        // slope-scaled copy of M_k stays small.
-        let chunk = 2048
-        var input = [Double](repeating: 0, count: min(regionCount, chunk) * 3 * n)
+        // slope-scaled copy of M_k stays small; each core takes whole chunks with a single-threaded
+        // product (OpenBLAS's own threads would spin against ours).
+        let chunk = 1024
+        let chunkCount = (regionCount + chunk - 1) / chunk
         let regionMaps = [Double](unsafeUninitializedCapacity: regionCount * 3 * nNext) { buffer, initialized in
             let out = buffer.baseAddress!
-            for first in stride(from: 0, to: regionCount, by: chunk) {
-                let count = min(chunk, regionCount - first)
-                input.withUnsafeMutableBufferPointer { scaled in
-                    for local in 0..<count {
-                        let r = first + local
-                        let pattern = facePattern[Int(reference[r])]
-                        let source = r * 3 * n, target = local * 3 * n
-                        for j in 0..<n {
-                            let slope = pattern[offset + j] ? positive : negative
-                            scaled[target + j] = slope * previous[source + j]
-                            scaled[target + n + j] = slope * previous[source + n + j]
-                            scaled[target + 2 * n + j] = slope * previous[source + 2 * n + j]
+            previous.withUnsafeBufferPointer { prev in
+                next.weights.withUnsafeBufferPointer { w in
+                    facePattern.withUnsafeBufferPointer { patterns in
+                        parallelChunks(chunkCount, minimumChunk: 1) { chunks in
+                            var scaled = [Double](repeating: 0, count: chunk * 3 * n)
+                            var slopes = [Double](repeating: 0, count: n)
+                            for c in chunks {
+                                let first = c * chunk, count = min(chunk, regionCount - first)
+                                for local in 0..<count {
+                                    let r = first + local
+                                    let pattern = patterns[Int(reference[r])]
+                                    for j in 0..<n { slopes[j] = pattern[offset + j] ? positive : negative }
+                                    let source = r * 3 * n, target = local * 3 * n
+                                    for row in 0..<3 {
+                                        for j in 0..<n { scaled[target + row * n + j] = slopes[j] * prev[source + row * n + j] }
+                                    }
+                                }
+                                scaled.withUnsafeBufferPointer { a in
+                                    gemm(a.baseAddress!, w.baseAddress!, out + first * 3 * nNext, m: 3 * count, n: nNext, k: n, transposeB: true)
+                                }
+                                for r in first..<(first + count) {
+                                    let base = r * 3 * nNext + 2 * nNext
+                                    for j in 0..<nNext { out[base + j] += next.bias[j] }
+                                }
+                            }
                         }
                     }
-                    next.weights.withUnsafeBufferPointer { w in
-                        gemm(scaled.baseAddress!, w.baseAddress!, out + first * 3 * nNext, m: 3 * count, n: nNext, k: n, transposeB: true)
-                    }
-                }
-                for r in first..<(first + count) {
-                    let base = r * 3 * nNext + 2 * nNext
-                    for j in 0..<nNext { out[base + j] += next.bias[j] }
                 }
             }
             initialized = regionCount * 3 * nNext
