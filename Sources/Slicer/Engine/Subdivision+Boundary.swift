@@ -37,51 +37,59 @@ extension Subdivision {
     /// The class that certainly wins strictly at vertex v of region r, or nil when classes tie there
     /// or the float winner could not be confirmed.
     func strictWinner(at v: Int32, region r: Int) -> Int? {
-        let (best, settled) = floatWinner(at: v, region: r)
-        for i in 0..<classCount where i != best && !settled.contains(i) {
+        let best = floatArgmax(at: v, region: r)
+        for i in 0..<classCount where i != best && !certainlyBeats(best, i, at: v, region: r) {
             if sign(v, logitLine(best, minus: i, region: r)) <= 0 { return nil }
         }
         return best
     }
 
-    /// The float winner at a vertex and the classes it certainly beats: l̃_c − l̃_i exceeds the bound
-    /// of `evaluate` for the difference line (as `logitLine` builds it). Reads only, so faces can be
-    /// checked concurrently.
-    func floatWinner(at v: Int32, region r: Int) -> (best: Int, settled: [Int]) {
-        let k = outputLayer
+    /// The class with the largest float logit at a vertex (for one output: its side).
+    func floatArgmax(at v: Int32, region r: Int) -> Int {
         let n = network.outputDimension
         let base = r * 3 * n
-        let map = floatMaps[k], bound = mapBound[k]
+        let s = vs[Int(v)], t = vt[Int(v)]
+        return floatMaps[outputLayer].withUnsafeBufferPointer { map in
+            if n == 1 { return map[base] * s + map[base + 1] * t + map[base + 2] > 0 ? 1 : 0 }
+            var best = 0
+            var bestValue = -Double.infinity
+            for c in 0..<n {
+                let value = map[base + c] * s + map[base + n + c] * t + map[base + 2 * n + c]
+                if value > bestValue { bestValue = value; best = c }
+            }
+            return best
+        }
+    }
+
+    /// True when l̃_c − l̃_i at the vertex exceeds the bound of `evaluate` for the difference line
+    /// (built as `logitLine` builds it), so class c certainly beats class i there. Reads only.
+    func certainlyBeats(_ c: Int, _ i: Int, at v: Int32, region r: Int) -> Bool {
+        let n = network.outputDimension
+        if n == 1 { return false }
+        let base = r * 3 * n
         let s = vs[Int(v)], t = vt[Int(v)], delta = vdelta[Int(v)]
-        if n == 1 { return (map[base] * s + map[base + 1] * t + map[base + 2] > 0 ? 1 : 0, []) }
-        var best = 0
-        var bestValue = -Double.infinity
-        for c in 0..<n {
-            let value = map[base + c] * s + map[base + n + c] * t + map[base + 2 * n + c]
-            if value > bestValue { bestValue = value; best = c }
+        return floatMaps[outputLayer].withUnsafeBufferPointer { map in
+            mapBound[outputLayer].withUnsafeBufferPointer { bound in
+                let a = map[base + c] - map[base + i], b = map[base + n + c] - map[base + n + i]
+                let cc = map[base + 2 * n + c] - map[base + 2 * n + i]
+                let ea = (bound[c] + bound[i] + unitRoundoff * abs(a)) * boundSafety
+                let eb = (bound[n + c] + bound[n + i] + unitRoundoff * abs(b)) * boundSafety
+                let ec = (bound[2 * n + c] + bound[2 * n + i] + unitRoundoff * abs(cc)) * boundSafety
+                let value = a * s + b * t + cc
+                let error = ((ea * abs(s) + eb * abs(t) + ec) + (abs(a) + ea + abs(b) + eb) * delta
+                             + gamma3 * (abs(a * s) + abs(b * t) + abs(cc))) * boundSafety + boundFloor
+                return value > error
+            }
         }
-        var settled: [Int] = []
-        settled.reserveCapacity(n - 1)
-        for i in 0..<n where i != best {
-            let a = map[base + best] - map[base + i], b = map[base + n + best] - map[base + n + i]
-            let c = map[base + 2 * n + best] - map[base + 2 * n + i]
-            let ea = (bound[best] + bound[i] + unitRoundoff * abs(a)) * boundSafety
-            let eb = (bound[n + best] + bound[n + i] + unitRoundoff * abs(b)) * boundSafety
-            let ec = (bound[2 * n + best] + bound[2 * n + i] + unitRoundoff * abs(c)) * boundSafety
-            let value = a * s + b * t + c
-            let error = ((ea * abs(s) + eb * abs(t) + ec) + (abs(a) + ea + abs(b) + eb) * delta
-                         + gamma3 * (abs(a * s) + abs(b * t) + abs(c))) * boundSafety + boundFloor
-            if value > error { settled.append(i) }
-        }
-        return (best, settled)
     }
 
     /// The class winning strictly at every vertex of face f by the float test alone, or nil.
     func floatUniformClass(face f: Int) -> Int? {
         var winner: Int? = nil
         for v in faces[f].vertices {
-            let (best, settled) = floatWinner(at: v, region: f)
-            guard settled.count == classCount - 1, winner == nil || winner == best else { return nil }
+            let best = floatArgmax(at: v, region: f)
+            guard winner == nil || winner == best else { return nil }
+            for i in 0..<classCount where i != best && !certainlyBeats(best, i, at: v, region: f) { return nil }
             winner = best
         }
         return winner
