@@ -57,16 +57,12 @@ extension Subdivision {
         edges[Int(e)].from = p
         edges[Int(e)].to = w
         let other = old.otherFace(face)
-        if other >= 0 {
-            // The other face runs the edge the opposite way (to → from): there it becomes
-            // (to → w) = e2 followed by (w → from) = e.
-            var neighbour = faces[Int(other)]
-            if let p = neighbour.edges.firstIndex(of: e) {
-                neighbour.edges[p] = e2
-                neighbour.edges.insert(e, at: p + 1)
-                neighbour.vertices.insert(w, at: p + 1)
-            }
-            faces[Int(other)] = neighbour
+        if other >= 0, let position = faces[Int(other)].edges.firstIndex(of: e) {
+            // The other face runs the edge the opposite way (q → p): there it becomes
+            // (q → w) = e2 followed by (w → p) = e. Mutated in place, so its arrays are not copied.
+            faces[Int(other)].edges[position] = e2
+            faces[Int(other)].edges.insert(e, at: position + 1)
+            faces[Int(other)].vertices.insert(w, at: position + 1)
         }
         return e2
     }
