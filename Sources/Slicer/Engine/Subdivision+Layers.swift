@@ -183,6 +183,7 @@ extension Subdivision {
         let startCount = faces.count
         // The floating-point filter only reads the subdivision, so it runs on all cores first; the
         // splits it finds stay valid while faces change (an inserted vertex lies on an existing edge).
+        var clock = PhaseClock()
         var filters = [FaceFilter](repeating: FaceFilter(), count: startCount)
         filters.withUnsafeMutableBufferPointer { results in
             parallelChunks(startCount, minimumChunk: 256) { range in
@@ -190,6 +191,7 @@ extension Subdivision {
                 for f in range { results[f] = floatFilter(face: f, layer: k, zMin: &zMin, zMax: &zMax) }
             }
         }
+        clock.lap("  filter")
         for f0 in 0..<startCount {
             let candidates = resolve(filters[f0], face: Int32(f0), layer: k, hasPositive: &hasPositive, hasNegative: &hasNegative)
             if candidates.isEmpty { continue }
@@ -214,6 +216,7 @@ extension Subdivision {
                 }
             }
         }
+        clock.lap("  splits")
         let cut = (0..<n).filter { hasPositive[$0] && hasNegative[$0] }.count
         layerStats.append(LayerStats(index: k + 1, neurons: n, neuronsCut: cut, regions: faces.count))
     }
