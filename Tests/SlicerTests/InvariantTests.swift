@@ -5,7 +5,9 @@ import BigInt
 
 /// Invariants of the exact partition on seeded random networks, checked with exact arithmetic.
 @Suite struct InvariantTests {
-    static let cases = (0..<24).map { verificationCase($0, seed: 11) }
+    // The small families; the wide one (exact arithmetic on 24-wide layers) is slow in debug
+    // builds and runs in `tessera verify`.
+    static let cases = (0..<40).map { verificationCase($0, seed: 11) }.filter { $0.family != "wide" }.prefix(24).map { $0 }
 
     @Test(arguments: 0..<24)
     func areasSumExactlyToTheDomain(index: Int) throws {
@@ -67,8 +69,9 @@ import BigInt
 
     @Test func certifiedAndExactAgreeOnRandomAndDegenerateFamilies() throws {
         var exactDecisions = 0
-        for index in 0..<150 {
+        for index in 0..<180 {
             let testCase = verificationCase(index, seed: 3)
+            if testCase.family == "wide" && index > 30 { continue }
             #expect(try compareArithmetics(testCase) == nil, "case \(index): \(testCase)")
             let (engine, _) = try runEngine(testCase.network, anchors: testCase.anchors, domain: testCase.domain, arithmetic: .certified)
             exactDecisions += engine.counts.exact

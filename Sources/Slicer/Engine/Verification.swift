@@ -46,17 +46,19 @@ public struct VerificationCase: Sendable, CustomStringConvertible {
 }
 
 /// The i-th verification case of a seed: random float32 networks of varied depth, width,
-/// activation and domain, and degenerate families (zero biases through the origin, duplicated and
+/// activation and domain (up to 24 neurons a layer in the "wide" family), and degenerate families (zero biases through the origin, duplicated and
 /// dead neurons, small-integer weights with many coincidences).
 public func verificationCase(_ index: Int, seed: UInt64 = 1) -> VerificationCase {
     var random = SeededGenerator(seed: seed &* 1_000_003 &+ UInt64(index))
     func pick<T>(_ options: [T]) -> T { options[Int(random.next() % UInt64(options.count))] }
     func float32(_ x: Double) -> Double { Double(Float(x)) }
-    let families = ["random", "random", "zero-bias", "integer", "duplicated-dead"]
+    let families = ["random", "random", "zero-bias", "integer", "duplicated-dead", "wide"]
     let family = families[index % families.count]
-    let inputs = pick([2, 3, 5])
+    let inputs = family == "wide" ? 12 : pick([2, 3, 5])
     let depth = pick([1, 1, 2, 2, 3])
-    let widths = [inputs] + (0..<depth).map { _ in pick([2, 3, 4, 6, 8]) } + [pick([1, 2, 3, 4])]
+    let widths = family == "wide"
+        ? [inputs] + (0..<depth).map { _ in pick([12, 16, 24]) } + [pick([2, 5, 10])]
+        : [inputs] + (0..<depth).map { _ in pick([2, 3, 4, 6, 8]) } + [pick([1, 2, 3, 4])]
     let activation = pick([Activation.relu, .relu, .leakyReLU(alpha: 0.1), .abs])
     var layers: [DenseLayer] = []
     for (n, m) in zip(widths, widths.dropFirst()) {
