@@ -1,3 +1,4 @@
+import Foundation
 /// A piecewise-affine activation applied elementwise between affine layers.
 public enum Activation: Equatable, Hashable, Sendable, CustomStringConvertible {
     case relu
@@ -139,9 +140,11 @@ public enum TesseraError: Error, CustomStringConvertible, Equatable {
     /// Writing an output failed (exit 1).
     case io(String)
 
+    /// The message on one line: line breaks that came from a file (a header, a tensor name) are escaped.
     public var description: String {
         switch self {
-        case .badInput(let message), .limitExceeded(let message), .io(let message): return message
+        case .badInput(let message), .limitExceeded(let message), .io(let message):
+            return message.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
         }
     }
 }
