@@ -7,8 +7,21 @@ public struct SliceOptions: Sendable {
     public var arithmetic: Arithmetic = .certified
     /// The slice stops with an error when the partition would exceed this many regions.
     public var maxRegions: Int = 2_000_000
-    public init(domain: DomainSpec = .square(scale: 1.5), arithmetic: Arithmetic = .certified, maxRegions: Int = 2_000_000) {
-        self.domain = domain; self.arithmetic = arithmetic; self.maxRegions = maxRegions
+    /// ... or when its region maps would need more than this many bytes (default 8 GiB).
+    public var memoryBudget: Int = 8 << 30
+    public init(domain: DomainSpec = .square(scale: 1.5), arithmetic: Arithmetic = .certified, maxRegions: Int = 2_000_000,
+                memoryBudget: Int = 8 << 30) {
+        self.domain = domain; self.arithmetic = arithmetic; self.maxRegions = maxRegions; self.memoryBudget = memoryBudget
+    }
+
+    /// The region limit for a network: --max-regions, or fewer when each region's maps (three rows
+    /// per neuron of the widest layer, for the current and the next layer) and its share of the
+    /// subdivision (about 1 KB) would exceed the memory budget.
+    public func regionLimit(for network: Network) -> (limit: Int, byMemory: Bool) {
+        let widest = network.layers.map(\.outputs).max() ?? 1
+        let bytesPerRegion = 2 * 3 * widest * 8 + 1024
+        let byMemory = max(1, memoryBudget / bytesPerRegion)
+        return byMemory < maxRegions ? (byMemory, true) : (maxRegions, false)
     }
 }
 
@@ -22,7 +35,9 @@ public func slice(network: Network, anchors: [[Double]], options: SliceOptions =
 /// The same for a plane already built (callers that also need the plane's geometry skip building it twice).
 public func slice(network: Network, plane: SlicePlane, options: SliceOptions = SliceOptions(), start: Date = Date(),
                   progress: ((Int, Int) -> Void)? = nil) throws -> SliceResult {
-    let engine = try Subdivision(network: network, plane: plane, arithmetic: options.arithmetic, maxRegions: options.maxRegions)
+    let (limit, byMemory) = options.regionLimit(for: network)
+    let engine = try Subdivision(network: network, plane: plane, arithmetic: options.arithmetic, maxRegions: limit)
+    engine.limitIsMemory = byMemory
     engine.setUpDomain(try options.domain.corners(plane: plane))
     try engine.run(progress: progress)
     var clock = PhaseClock()

@@ -13,6 +13,7 @@ struct SliceCommand: ParsableCommand {
     @Option(help: "square[:S], triangle[:S], disk:R[@k] or diamond:R[@k].") var domain = "square:1.5"
     @Option(help: "certified (fast, exact results) or exact (rational reference).") var arithmetic = "certified"
     @Option(help: "Stop with an error past this many regions.") var maxRegions = 2_000_000
+    @Option(help: "Stop with an error when the slice would need more memory than this many GiB.") var maxMemory = 8.0
     @Option(help: "Write the JSON summary here.") var json: String?
     @Option(help: "Write a PNG picture here.") var png: String?
     @Option(help: "Write an SVG picture here.") var svg: String?
@@ -25,6 +26,7 @@ struct SliceCommand: ParsableCommand {
             throw TesseraError.badInput("unknown arithmetic '\(arithmetic)' (expected certified or exact)")
         }
         guard maxRegions > 0 else { throw TesseraError.badInput("--max-regions must be positive") }
+        guard maxMemory.isFinite, maxMemory > 0, maxMemory < 1_048_576 else { throw TesseraError.badInput("--max-memory must be a positive number of GiB") }
         let domainSpec = try DomainSpec(parsing: domain)
         let override = try activation.map(Activation.init(parsing:))
         let outputs = [json, png, svg, pdf].compactMap { $0 }
@@ -34,7 +36,8 @@ struct SliceCommand: ParsableCommand {
         clock.lap("load model")
         let input = try anchors.load()
         clock.lap("load anchors")
-        let options = SliceOptions(domain: domainSpec, arithmetic: mode, maxRegions: maxRegions)
+        let options = SliceOptions(domain: domainSpec, arithmetic: mode, maxRegions: maxRegions,
+                                   memoryBudget: Int(maxMemory * Double(1 << 30)))
         let result = try slice(network: network, anchors: input.anchors, options: options) { layer, regions in
             if progress { printError("layer \(layer): \(regions) regions") }
         }

@@ -89,3 +89,21 @@ import Polytope
         #expect(b.layers[0].neuronsCut == 4)
     }
 }
+
+@Suite struct BudgetTests {
+    @Test func regionAndMemoryLimitsStopTheSliceWithAClearError() throws {
+        var random = TestRandom(seed: 5)
+        let network = randomNetwork(widths: [4, 16, 16, 3], activation: .relu, random: &random)
+        let anchors = (0..<3).map { _ in (0..<4).map { _ in random.uniform() } }
+        #expect(throws: TesseraError.self) { try slice(network: network, anchors: anchors, options: SliceOptions(maxRegions: 3)) }
+        do {
+            _ = try slice(network: network, anchors: anchors, options: SliceOptions(memoryBudget: 4096))
+            Issue.record("a 4 KB budget cannot hold this slice")
+        } catch let error as TesseraError {
+            #expect(error.description.contains("memory budget"))
+        }
+        // A generous budget changes nothing.
+        let full = try slice(network: network, anchors: anchors)
+        #expect(full.regions.count > 3)
+    }
+}

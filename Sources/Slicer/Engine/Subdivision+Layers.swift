@@ -207,7 +207,9 @@ extension Subdivision {
                         facePattern[Int(f)][offset + j] = true
                         facePattern[Int(g)][offset + j] = false
                         if faces.count > maxRegions {
-                            throw TesseraError.limitExceeded("the slice exceeds --max-regions \(maxRegions) at layer \(k + 1); raise the limit or shrink the domain")
+                            throw TesseraError.limitExceeded(limitIsMemory
+                                ? "the slice would exceed the memory budget (\(maxRegions) regions of this network) at layer \(k + 1); raise --max-memory or shrink the domain"
+                                : "the slice exceeds --max-regions \(maxRegions) at layer \(k + 1); raise the limit or shrink the domain")
                         }
                         work.append((g, index + 1))
                     } else {

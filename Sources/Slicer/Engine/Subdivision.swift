@@ -49,6 +49,8 @@ final class Subdivision {
     let plane: SlicePlane
     let arithmetic: Arithmetic
     let maxRegions: Int
+    /// True when `maxRegions` comes from the memory budget rather than --max-regions.
+    var limitIsMemory = false
     let hiddenCount: Int
     /// Offset of each hidden layer's neurons in the concatenated activation pattern.
     let patternOffsets: [Int]
