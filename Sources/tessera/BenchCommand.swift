@@ -19,8 +19,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Size of the rendered PNG in pixels.") var size = 1600
 
     func run() throws {
-        let widthList = widths.split(separator: ",").compactMap { Int($0) }
-        guard widthList.count >= 2, widthList.allSatisfy({ $0 > 0 }) else { throw TesseraError.badInput("--widths needs at least two positive integers") }
+        let parts = widths.split(separator: ",", omittingEmptySubsequences: false)
+        let widthList = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard widthList.count == parts.count, widthList.count >= 2, widthList.allSatisfy({ $0 > 0 }) else { throw TesseraError.badInput("--widths needs at least two positive integers") }
         // Refuse absurd sizes up front rather than overflowing or running out of memory later.
         var parameters = 0
         for (inputs, outputs) in zip(widthList, widthList.dropFirst()) {
