@@ -1,5 +1,4 @@
 import Polytope
-import Foundation
 
 /// Sign decisions. Each one is either symbolic (the vertex was built on that zero set), settled by a
 /// floating-point value whose rigorous error bound excludes zero, or recomputed exactly.
@@ -45,13 +44,8 @@ extension Subdivision {
             if value > bound { counts.certified += 1; return 1 }
             if value < -bound { counts.certified += 1; return -1 }
         }
-        if debugFallbacks, counts.exact < 40 {
-            let (value, bound) = evaluate(v, line)
-            print("fallback ref=\(line.ref) value=\(value) bound=\(bound) delta=\(vdelta[i]) s=\(vs[i]) t=\(vt[i]) a=\(line.a) ea=\(line.ea) c=\(line.c) ec=\(line.ec) lines=\(vlineA[i]) \(vlineB[i])")
-        }
         return exactSign(vertex: v, line: line.ref)
     }
 }
 
 let gamma3 = gamma(3)
-let debugFallbacks = getenv("TESSERA_DEBUG_FALLBACKS") != nil
