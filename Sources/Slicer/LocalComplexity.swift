@@ -102,7 +102,7 @@ public struct LCEstimator: Sendable {
         let output = LCSharedPointer(storage)
         let chunk = max(1, chunkSize)
         let chunks = (count + chunk - 1) / chunk
-        let done = LCProgressCounter()
+        let done = ProgressCounter()
         let workerCount = max(1, min(workers, chunks))
         func work() {
             DispatchQueue.concurrentPerform(iterations: workerCount) { worker in
@@ -229,17 +229,6 @@ public struct LCEstimator: Sendable {
     }
 
     struct Workspace { var masks: [UInt8] = [] }
-}
-
-/// Thread-safe running total for progress reports.
-private final class LCProgressCounter: @unchecked Sendable {
-    private var value = 0
-    private let lock = DispatchSemaphore(value: 1)
-    func add(_ amount: Int) -> Int {
-        lock.wait(); defer { lock.signal() }
-        value += amount
-        return value
-    }
 }
 
 /// Wraps a raw pointer whose disjoint ranges are written by different workers.

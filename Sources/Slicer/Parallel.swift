@@ -9,3 +9,10 @@ public func parallelChunks(_ count: Int, minimumChunk: Int = 1024, _ body: (Rang
         body((count * c / chunks)..<(count * (c + 1) / chunks))
     }
 }
+
+/// A thread-safe running total, for progress reports from concurrent workers.
+final class ProgressCounter: @unchecked Sendable {
+    private var value = 0
+    private let lock = NSLock()
+    func add(_ amount: Int) -> Int { lock.withLock { value += amount; return value } }
+}

@@ -47,16 +47,7 @@ public struct ActivationPattern: Hashable, Sendable {
 
     /// Indices of neurons that differ between two patterns.
     public func differences(from other: ActivationPattern) -> [Int] {
-        var result: [Int] = []
-        for (w, (a, b)) in zip(words, other.words).enumerated() where a != b {
-            var diff = a ^ b
-            while diff != 0 {
-                let bit = diff.trailingZeroBitCount
-                result.append(w * 64 + bit)
-                diff &= diff - 1
-            }
-        }
-        return result
+        differences(from: other, in: 0..<count)
     }
 }
 

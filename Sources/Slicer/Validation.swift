@@ -80,7 +80,7 @@ public struct ValidationMeasurer: Sendable {
         let full = try LCEstimator(network: network, directions: directions, radii: [radius]).estimate(samples: samples)[0]
         let count = samples.count
         let slots = Slots<Result<(regions: Int, cut: [Int], lc2: [Int]), Error>>(count: count)
-        let done = Counter()
+        let done = ProgressCounter()
         let workerCount = max(1, min(workers, count))
         let work = {
             DispatchQueue.concurrentPerform(iterations: workerCount) { worker in
@@ -237,11 +237,4 @@ public enum CheckpointChoice {
             return slice.reduce(0, +) / Double(slice.count)
         }
     }
-}
-
-/// Thread-safe running total for progress reports.
-final class Counter: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
-    func add(_ amount: Int) -> Int { lock.withLock { value += amount; return value } }
 }

@@ -30,7 +30,6 @@ struct CombinatorialSignature: Equatable {
         classLabels = labels
         uniformClasses = uniform
         layers = engine.layerStats
-        // Boundary vertices are appended by classCells; they count in the signature through the cells.
     }
 }
 
@@ -88,8 +87,7 @@ public func verificationCase(_ index: Int, seed: UInt64 = 1) -> VerificationCase
     repeat {
         switch family {
         case "zero-bias":
-            // A plane through the origin: x3 = −(x1 + x2)/2 keeps 0 in the anchors' span... exactly
-            // when the origin is an affine combination: use x1, x2 and x3 = −x1 (so 0 = (x1 + x3)/2).
+            // A plane through the origin: with x3 = −x1, the origin is (x1 + x3)/2, exactly.
             let x1 = (0..<inputs).map { _ in float32(random.nextUnit() * 2 - 1) }
             let x2 = (0..<inputs).map { _ in float32(random.nextUnit() * 2 - 1) }
             anchors = [x1, x2, x1.map { -$0 }]
