@@ -19,7 +19,7 @@ extension Subdivision {
         let k = outputLayer
         let n = network.outputDimension
         let base = r * 3 * n
-        let map = floatMaps[k], bound = mapBound[k]
+        let map = maps[k].base, bound = maps[k].bound
         if n == 1 {
             let sign: Double = c == 1 ? 1 : -1
             return CertifiedLine(a: sign * map[base], b: sign * map[base + 1], c: sign * map[base + 2],
@@ -49,16 +49,15 @@ extension Subdivision {
         let n = network.outputDimension
         let base = r * 3 * n
         let s = vs[Int(v)], t = vt[Int(v)]
-        return floatMaps[outputLayer].withUnsafeBufferPointer { map in
-            if n == 1 { return map[base] * s + map[base + 1] * t + map[base + 2] > 0 ? 1 : 0 }
-            var best = 0
-            var bestValue = -Double.infinity
-            for c in 0..<n {
-                let value = map[base + c] * s + map[base + n + c] * t + map[base + 2 * n + c]
-                if value > bestValue { bestValue = value; best = c }
-            }
-            return best
+        let map = maps[outputLayer].base
+        if n == 1 { return map[base] * s + map[base + 1] * t + map[base + 2] > 0 ? 1 : 0 }
+        var best = 0
+        var bestValue = -Double.infinity
+        for c in 0..<n {
+            let value = map[base + c] * s + map[base + n + c] * t + map[base + 2 * n + c]
+            if value > bestValue { bestValue = value; best = c }
         }
+        return best
     }
 
     /// True when l̃_c − l̃_i at the vertex exceeds the bound of `evaluate` for the difference line
@@ -68,18 +67,17 @@ extension Subdivision {
         if n == 1 { return false }
         let base = r * 3 * n
         let s = vs[Int(v)], t = vt[Int(v)], delta = vdelta[Int(v)]
-        return floatMaps[outputLayer].withUnsafeBufferPointer { map in
-            mapBound[outputLayer].withUnsafeBufferPointer { bound in
-                let a = map[base + c] - map[base + i], b = map[base + n + c] - map[base + n + i]
-                let cc = map[base + 2 * n + c] - map[base + 2 * n + i]
-                let ea = (bound[c] + bound[i] + unitRoundoff * abs(a)) * boundSafety
-                let eb = (bound[n + c] + bound[n + i] + unitRoundoff * abs(b)) * boundSafety
-                let ec = (bound[2 * n + c] + bound[2 * n + i] + unitRoundoff * abs(cc)) * boundSafety
-                let value = a * s + b * t + cc
-                let error = ((ea * abs(s) + eb * abs(t) + ec) + (abs(a) + ea + abs(b) + eb) * delta
-                             + gamma3 * (abs(a * s) + abs(b * t) + abs(cc))) * boundSafety + boundFloor
-                return value > error
-            }
+        let map = maps[outputLayer].base
+        return maps[outputLayer].bound.withUnsafeBufferPointer { bound in
+            let a = map[base + c] - map[base + i], b = map[base + n + c] - map[base + n + i]
+            let cc = map[base + 2 * n + c] - map[base + 2 * n + i]
+            let ea = (bound[c] + bound[i] + unitRoundoff * abs(a)) * boundSafety
+            let eb = (bound[n + c] + bound[n + i] + unitRoundoff * abs(b)) * boundSafety
+            let ec = (bound[2 * n + c] + bound[2 * n + i] + unitRoundoff * abs(cc)) * boundSafety
+            let value = a * s + b * t + cc
+            let error = ((ea * abs(s) + eb * abs(t) + ec) + (abs(a) + ea + abs(b) + eb) * delta
+                         + gamma3 * (abs(a * s) + abs(b * t) + abs(cc))) * boundSafety + boundFloor
+            return value > error
         }
     }
 

@@ -40,9 +40,11 @@ extension Subdivision {
             let biasTerm = index >= 2 * n ? abs(layer.bias[index - 2 * n]) : 0
             bound[index] = g * (magnitude[index] + biasTerm) * boundSafety + boundFloor
         }
-        floatMaps = [map]
-        mapBound = [bound]
-        mapMagnitude = [map.map(abs)]
+        let first = LayerMaps(width: n, regionCount: 1, baseCount: 1)
+        _ = first.base.initialize(from: map)
+        first.bound = bound
+        first.magnitude = map.map(abs)
+        maps = [first]
         regionParent = [[]]
         regionPattern = [[]]
     }
@@ -51,109 +53,125 @@ extension Subdivision {
     /// M_{k+1} = W·S·M_k + [0 0 b] with S the face's slopes.
     ///
     /// Faces of one layer-k region share M_k and differ only in the slopes of the neurons that split
-    /// the region, so one matrix product per region (with a reference face's slopes) is followed, per
-    /// face, by a rank-one update (s_f − s_ref)·W[:, j]·M_k[j, :] for each neuron j where they differ.
+    /// the region, so one matrix product per region (with a reference face's slopes) is the base map
+    /// of all its faces, and each face adds a rank-one correction (s_f − s_ref)·W[:, j]·M_k[j, :] for
+    /// each neuron j where they differ. Hidden layers store only bases and corrections
+    /// (`LayerMaps`); the narrow output layer is stored in full, one map per face.
     ///
     /// Bound (region-independent): with |S| ≤ s_max, |M̃_k| ≤ B_k and |M̃_k − M_k| ≤ E_k,
     /// the product gives E_{k+1} = s_max|W|E_k + γ_{n+2}(s_max|W|B_k + |b|) (the extra roundoff
     /// covers S·M̃ when the slope is not ±1 or 0), and B_{k+1} = (1 + γ_{n+2})(s_max|W|B_k + |b|).
-    /// Each rank-one update rounds its slope difference, product and sum: at most 3u·2s_max|W||M̃_k|
-    /// summed over all updates, and u·B_{k+1} per update, so E_{k+1} gains (6 + 2d)·u·B_{k+1} for
-    /// at most d updates per face.
+    /// Each rank-one correction rounds its slope difference, product and sum: at most 3u·2s_max|W||M̃_k|
+    /// summed over all corrections, and u·B_{k+1} per correction (every partial sum is the map of
+    /// some slope pattern, so it is within B_{k+1}), so E_{k+1} gains (6 + 2d)·u·B_{k+1} for at most
+    /// d corrections per face.
     func computeNextLayerMaps(after k: Int) {
         let next = network.layers[k + 1]
         let n = network.layers[k].outputs, nNext = next.outputs
         let faceCount = faces.count
         let offset = patternOffsets[k]
         let positive = network.activation.positiveSlope, negative = network.activation.negativeSlope
-        let previous = floatMaps[k]
-        let regionCount = previous.count / (3 * n)
-        var reference = [Int32](repeating: -1, count: regionCount)
-        for f in 0..<faceCount where reference[Int(faceRegion[f])] < 0 { reference[Int(faceRegion[f])] = Int32(f) }
-        // One product per region, with its reference face's slopes, in chunks of regions so the
-        // slope-scaled copy of M_k stays small; each core takes whole chunks with a single-threaded
-        // product (OpenBLAS's own threads would spin against ours).
-        let chunk = 1024
-        let chunkCount = (regionCount + chunk - 1) / chunk
-        let regionMaps = [Double](unsafeUninitializedCapacity: regionCount * 3 * nNext) { buffer, initialized in
-            let out = buffer.baseAddress!
-            previous.withUnsafeBufferPointer { prev in
-                next.weights.withUnsafeBufferPointer { w in
-                    facePattern.withUnsafeBufferPointer { patterns in
-                        parallelChunks(chunkCount, minimumChunk: 1) { chunks in
-                            var scaled = [Double](repeating: 0, count: chunk * 3 * n)
-                            var slopes = [Double](repeating: 0, count: n)
-                            for c in chunks {
-                                let first = c * chunk, count = min(chunk, regionCount - first)
-                                for local in 0..<count {
-                                    let r = first + local
-                                    let pattern = patterns[Int(reference[r])]
-                                    for j in 0..<n { slopes[j] = pattern[offset + j] ? positive : negative }
-                                    let source = r * 3 * n, target = local * 3 * n
-                                    for row in 0..<3 {
-                                        for j in 0..<n { scaled[target + row * n + j] = slopes[j] * prev[source + row * n + j] }
-                                    }
-                                }
-                                scaled.withUnsafeBufferPointer { a in
-                                    gemm(a.baseAddress!, w.baseAddress!, out + first * 3 * nNext, m: 3 * count, n: nNext, k: n, transposeB: true)
-                                }
-                                for r in first..<(first + count) {
-                                    let base = r * 3 * nNext + 2 * nNext
-                                    for j in 0..<nNext { out[base + j] += next.bias[j] }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            initialized = regionCount * 3 * nNext
+        let previous = maps[k]
+        let regionCount = previous.regionCount
+        // Faces grouped by region in increasing order; a region's first face is its reference.
+        var groupStart = [Int](repeating: 0, count: regionCount + 1)
+        for f in 0..<faceCount { groupStart[Int(faceRegion[f]) + 1] += 1 }
+        for r in 0..<regionCount { groupStart[r + 1] += groupStart[r] }
+        var grouped = [Int32](repeating: 0, count: faceCount)
+        var cursor = groupStart
+        for f in 0..<faceCount {
+            let r = Int(faceRegion[f])
+            grouped[cursor[r]] = Int32(f)
+            cursor[r] += 1
         }
+        // Corrections of each face: the neurons where its slopes differ from its reference face's.
+        var correctionStart = [Int32](repeating: 0, count: faceCount + 1)
+        var maxUpdates = 0
+        for f in 0..<faceCount {
+            let reference = Int(grouped[groupStart[Int(faceRegion[f])]])
+            let count = facePattern[f].differenceCount(from: facePattern[reference], in: offset..<(offset + n))
+            maxUpdates = max(maxUpdates, count)
+            correctionStart[f + 1] = correctionStart[f] + Int32(count)
+        }
+        let full = k + 1 == outputLayer
         // Column j of W is row j of its transpose.
         let transposed = (0..<n).flatMap { j in (0..<nNext).map { next.weights[$0 * n + j] } }
-        var maxUpdates = 0
-        let lock = NSLock()
-        let map = [Double](unsafeUninitializedCapacity: faceCount * 3 * nNext) { buffer, initialized in
-            let out = buffer.baseAddress!
-            regionMaps.withUnsafeBufferPointer { regionBuffer in
-                transposed.withUnsafeBufferPointer { columns in
-                    previous.withUnsafeBufferPointer { prev in
-                        facePattern.withUnsafeBufferPointer { patterns in
-                            faceRegion.withUnsafeBufferPointer { regions in
-                                parallelChunks(faceCount, minimumChunk: 2048) { range in
-                                    var localMax = 0
-                                    for f in range {
-                                        let r = Int(regions[f])
-                                        let target = out + f * 3 * nNext
-                                        target.update(from: regionBuffer.baseAddress! + r * 3 * nNext, count: 3 * nNext)
-                                        let ref = Int(reference[r])
-                                        if ref == f { continue }
-                                        let differing = patterns[f].differences(from: patterns[ref], in: offset..<(offset + n))
-                                        localMax = max(localMax, differing.count)
-                                        for bit in differing {
-                                            let j = bit - offset
-                                            let delta = patterns[f][bit] ? positive - negative : negative - positive
-                                            let column = columns.baseAddress! + j * nNext
-                                            for row in 0..<3 {
-                                                let m = delta * prev[r * 3 * n + row * n + j]
-                                                if m == 0 { continue }
-                                                let rowBase = target + row * nNext
-                                                for i in 0..<nNext { rowBase[i] += m * column[i] }
+        let result = full
+            ? LayerMaps(width: nNext, regionCount: faceCount, baseCount: faceCount)
+            : LayerMaps(width: nNext, regionCount: faceCount, baseCount: regionCount, regionBase: faceRegion,
+                        correctionStart: correctionStart, columns: transposed)
+        // One product per region, with its reference face's slopes, in chunks of regions so the
+        // region maps stay in cache; each core takes whole chunks with a single-threaded product
+        // (OpenBLAS's own threads would spin against ours).
+        let chunk = 256
+        let chunkCount = (regionCount + chunk - 1) / chunk
+        next.weights.withUnsafeBufferPointer { w in
+            transposed.withUnsafeBufferPointer { columns in
+                facePattern.withUnsafeBufferPointer { patterns in
+                    parallelChunks(chunkCount, minimumChunk: 1) { chunks in
+                        let unscaled = UnsafeMutablePointer<Double>.allocate(capacity: chunk * 3 * n)
+                        let scaled = UnsafeMutablePointer<Double>.allocate(capacity: chunk * 3 * n)
+                        let product = UnsafeMutablePointer<Double>.allocate(capacity: full ? chunk * 3 * nNext : 0)
+                        var slopes = [Double](repeating: 0, count: n)
+                        defer { unscaled.deallocate(); scaled.deallocate(); product.deallocate() }
+                        for c in chunks {
+                            let first = c * chunk, count = min(chunk, regionCount - first)
+                            for local in 0..<count {
+                                let r = first + local
+                                let pattern = patterns[Int(grouped[groupStart[r]])]
+                                for j in 0..<n { slopes[j] = pattern[offset + j] ? positive : negative }
+                                let source = unscaled + local * 3 * n, target = scaled + local * 3 * n
+                                previous.materialise(region: r, into: source)
+                                for row in 0..<3 {
+                                    for j in 0..<n { target[row * n + j] = slopes[j] * source[row * n + j] }
+                                }
+                            }
+                            let out = full ? product : result.base.baseAddress! + first * 3 * nNext
+                            gemm(scaled, w.baseAddress!, out, m: 3 * count, n: nNext, k: n, transposeB: true)
+                            for local in 0..<count {
+                                let constants = out + local * 3 * nNext + 2 * nNext
+                                for j in 0..<nNext { constants[j] += next.bias[j] }
+                            }
+                            for local in 0..<count {
+                                let r = first + local
+                                let reference = Int(grouped[groupStart[r]])
+                                for g in grouped[groupStart[r]..<groupStart[r + 1]] {
+                                    let f = Int(g)
+                                    let differing = f == reference ? [] : patterns[f].differences(from: patterns[reference], in: offset..<(offset + n))
+                                    var position = Int(correctionStart[f])
+                                    let target = result.base.baseAddress! + f * 3 * nNext
+                                    if full { target.update(from: out + local * 3 * nNext, count: 3 * nNext) }
+                                    for bit in differing {
+                                        let j = bit - offset
+                                        let delta = patterns[f][bit] ? positive - negative : negative - positive
+                                        var m = (0.0, 0.0, 0.0)
+                                        let source = unscaled + local * 3 * n + j
+                                        m.0 = delta * source[0]; m.1 = delta * source[n]; m.2 = delta * source[2 * n]
+                                        if full {
+                                            withUnsafePointer(to: &m) { pointer in
+                                                pointer.withMemoryRebound(to: Double.self, capacity: 3) { coefficients in
+                                                    LayerMaps.addCorrection(to: target, width: nNext, column: columns.baseAddress! + j * nNext,
+                                                                            coefficients: coefficients)
+                                                }
                                             }
+                                        } else {
+                                            result.correctionNeuron[position] = Int32(j)
+                                            let stored = result.correctionCoefficients.baseAddress! + 3 * position
+                                            stored[0] = m.0; stored[1] = m.1; stored[2] = m.2
+                                            position += 1
                                         }
                                     }
-                                    lock.withLock { maxUpdates = max(maxUpdates, localMax) }
                                 }
                             }
                         }
                     }
                 }
             }
-            initialized = faceCount * 3 * nNext
         }
         let sMax = maxSlope
         let absWeights = next.weights.map(abs)
-        let propagated = gemm(mapBound[k].map { $0 * sMax }, absWeights, m: 3, n: nNext, k: n, transposeB: true)
-        let magnitude = gemm(mapMagnitude[k].map { $0 * sMax }, absWeights, m: 3, n: nNext, k: n, transposeB: true)
+        let propagated = gemm(previous.bound.map { $0 * sMax }, absWeights, m: 3, n: nNext, k: n, transposeB: true)
+        let magnitude = gemm(previous.magnitude.map { $0 * sMax }, absWeights, m: 3, n: nNext, k: n, transposeB: true)
         let g = gamma(n + 2)
         let updateRounding = Double(6 + 2 * maxUpdates) * unitRoundoff
         var bound = [Double](repeating: 0, count: 3 * nNext)
@@ -164,14 +182,14 @@ extension Subdivision {
             bound[index] = (propagated[index] + g * (magnitude[index] + biasTerm)
                             + updateRounding * newMagnitude[index]) * boundSafety + boundFloor
         }
-        floatMaps.append(map)
-        mapBound.append(bound)
-        mapMagnitude.append(newMagnitude)
+        result.bound = bound
+        result.magnitude = newMagnitude
+        maps.append(result)
         regionParent.append(faceRegion)
         regionPattern.append(facePattern)
         for f in 0..<faceCount { faceRegion[f] = Int32(f) }
         // Edges keep their own line coefficients, so layer k's maps are no longer needed.
-        floatMaps[k] = []
+        maps[k] = LayerMaps(width: 0, regionCount: 0, baseCount: 0)
     }
 
     /// Splits every face by every neuron of hidden layer k whose zero set crosses its interior.
@@ -188,7 +206,9 @@ extension Subdivision {
         filters.withUnsafeMutableBufferPointer { results in
             parallelChunks(startCount, minimumChunk: 256) { range in
                 var zMin = [Double](repeating: 0, count: n), zMax = [Double](repeating: 0, count: n)
-                for f in range { results[f] = floatFilter(face: f, layer: k, zMin: &zMin, zMax: &zMax) }
+                let map = UnsafeMutablePointer<Double>.allocate(capacity: 3 * n)
+                defer { map.deallocate() }
+                for f in range { results[f] = floatFilter(face: f, layer: k, map: map, zMin: &zMin, zMax: &zMax) }
             }
         }
         clock.lap("  filter")
@@ -235,7 +255,8 @@ extension Subdivision {
 
     /// Classifies layer k's neurons on face f from the face's vertex values and one bound per neuron
     /// (the per-vertex bound of `evaluate` with |s|, |t| and δ at their face maxima). Reads only.
-    func floatFilter(face f: Int, layer k: Int, zMin: inout [Double], zMax: inout [Double]) -> FaceFilter {
+    func floatFilter(face f: Int, layer k: Int, map: UnsafeMutablePointer<Double>,
+                     zMin: inout [Double], zMax: inout [Double]) -> FaceFilter {
         let n = network.layers[k].outputs
         var result = FaceFilter()
         if arithmetic == .exact {
@@ -244,43 +265,39 @@ extension Subdivision {
         }
         let region = Int(faceRegion[f])
         let vertices = faces[f].vertices
-        let map = floatMaps[k], bound = mapBound[k]
-        let base = region * 3 * n
+        let layerMaps = maps[k]
+        layerMaps.materialise(region: region, into: map)
         var sMax = 0.0, tMax = 0.0, deltaMax = 0.0
-        map.withUnsafeBufferPointer { m in
-            zMin.withUnsafeMutableBufferPointer { lo in
-                zMax.withUnsafeMutableBufferPointer { hi in
-                    let a = m.baseAddress! + base, b = a + n, c = b + n
-                    let low = lo.baseAddress!, high = hi.baseAddress!
-                    for j in 0..<n { low[j] = .infinity; high[j] = -.infinity }
-                    for v in vertices {
-                        let s = vs[Int(v)], t = vt[Int(v)]
-                        sMax = max(sMax, abs(s)); tMax = max(tMax, abs(t)); deltaMax = max(deltaMax, vdelta[Int(v)])
-                        for j in 0..<n {
-                            let z = a[j] * s + b[j] * t + c[j]
-                            low[j] = z < low[j] ? z : low[j]
-                            high[j] = z > high[j] ? z : high[j]
-                        }
+        zMin.withUnsafeMutableBufferPointer { lo in
+            zMax.withUnsafeMutableBufferPointer { hi in
+                let a = map, b = a + n, c = b + n
+                let low = lo.baseAddress!, high = hi.baseAddress!
+                for j in 0..<n { low[j] = .infinity; high[j] = -.infinity }
+                for v in vertices {
+                    let s = vs[Int(v)], t = vt[Int(v)]
+                    sMax = max(sMax, abs(s)); tMax = max(tMax, abs(t)); deltaMax = max(deltaMax, vdelta[Int(v)])
+                    for j in 0..<n {
+                        let z = a[j] * s + b[j] * t + c[j]
+                        low[j] = z < low[j] ? z : low[j]
+                        high[j] = z > high[j] ? z : high[j]
                     }
                 }
             }
         }
         result.positive = [UInt64](repeating: 0, count: (n + 63) / 64)
         result.negative = result.positive
-        map.withUnsafeBufferPointer { m in
-            bound.withUnsafeBufferPointer { e in
-                zMin.withUnsafeBufferPointer { low in
-                    zMax.withUnsafeBufferPointer { high in
-                        for j in 0..<n {
-                            let a = m[base + j], b = m[base + n + j], c = m[base + 2 * n + j]
-                            let ea = e[j], eb = e[n + j], ec = e[2 * n + j]
-                            let bound = (ea * sMax + eb * tMax + ec + (abs(a) + ea + abs(b) + eb) * deltaMax
-                                         + gamma3 * (abs(a) * sMax + abs(b) * tMax + abs(c))) * boundSafety + boundFloor
-                            if low[j] > bound { result.positive[j >> 6] |= 1 << UInt64(j & 63) }
-                            else if high[j] < -bound { result.negative[j >> 6] |= 1 << UInt64(j & 63) }
-                            else if low[j] < -bound && high[j] > bound { result.candidates.append(j) }
-                            else { result.ambiguous.append(j) }
-                        }
+        layerMaps.bound.withUnsafeBufferPointer { e in
+            zMin.withUnsafeBufferPointer { low in
+                zMax.withUnsafeBufferPointer { high in
+                    for j in 0..<n {
+                        let a = map[j], b = map[n + j], c = map[2 * n + j]
+                        let ea = e[j], eb = e[n + j], ec = e[2 * n + j]
+                        let bound = (ea * sMax + eb * tMax + ec + (abs(a) + ea + abs(b) + eb) * deltaMax
+                                     + gamma3 * (abs(a) * sMax + abs(b) * tMax + abs(c))) * boundSafety + boundFloor
+                        if low[j] > bound { result.positive[j >> 6] |= 1 << UInt64(j & 63) }
+                        else if high[j] < -bound { result.negative[j >> 6] |= 1 << UInt64(j & 63) }
+                        else if low[j] < -bound && high[j] > bound { result.candidates.append(j) }
+                        else { result.ambiguous.append(j) }
                     }
                 }
             }

@@ -6,11 +6,11 @@ extension Subdivision {
     /// Neuron j of layer k on region r, with the error bounds of its coefficients.
     @inline(__always)
     func certifiedLine(layer k: Int, neuron j: Int, region r: Int) -> CertifiedLine {
-        let n = network.layers[k].outputs
-        let base = r * 3 * n
-        let map = floatMaps[k], bound = mapBound[k]
-        return CertifiedLine(a: map[base + j], b: map[base + n + j], c: map[base + 2 * n + j],
-                             ea: bound[j], eb: bound[n + j], ec: bound[2 * n + j],
+        let layerMaps = maps[k]
+        let n = layerMaps.width
+        let (a, b, c) = layerMaps.line(neuron: j, region: r)
+        let bound = layerMaps.bound
+        return CertifiedLine(a: a, b: b, c: c, ea: bound[j], eb: bound[n + j], ec: bound[2 * n + j],
                              ref: .neuron(layer: k, neuron: j, region: r))
     }
 

@@ -62,7 +62,8 @@ extension Subdivision {
         let n = network.outputDimension
         let row = n == 1 ? 0 : label
         let base = f * 3 * n
-        let a = floatMaps[outputLayer][base + row], b = floatMaps[outputLayer][base + n + row]
+        let map = maps[outputLayer].base
+        let a = map[base + row], b = map[base + n + row]
         // (X, Y) = (s·|d1| + t·u₁, t·h), so ∂/∂X = (1/|d1|)∂/∂s and ∂/∂Y = (∂/∂t − (u₁/|d1|)∂/∂s)/h.
         let gx = a / plane.length1
         let gy = (b - plane.uAlong / plane.length1 * a) / plane.height

@@ -75,12 +75,8 @@ final class Subdivision {
     var domainLines: [ExactLine] = []
     var domainFloatLines: [CertifiedLine] = []
 
-    // Per network layer k: float maps of every region (region r at offset r·3·n: the s-, t- and
-    // constant-coefficient rows), the region-independent error bound rows E_k (3·n), and the
-    // bound B_k on |M̃_k| used to propagate it.
-    var floatMaps: [[Double]] = []
-    var mapBound: [[Double]] = []
-    var mapMagnitude: [[Double]] = []
+    // Per network layer k: the float maps of every region with their region-independent bounds.
+    var maps: [LayerMaps] = []
     // Region bookkeeping for exact recomputation: for layer k ≥ 1, each region's parent region at
     // layer k − 1 and its pattern (which fixes the slopes of layer k − 1).
     var regionParent: [[Int32]] = []
