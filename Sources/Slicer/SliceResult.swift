@@ -45,6 +45,16 @@ public struct ActivationPattern: Hashable, Sendable {
         return result
     }
 
+    /// Sets bit offset + i for every bit i set in `mask`.
+    public mutating func setBits(_ mask: [UInt64], at offset: Int) {
+        let shift = UInt64(offset & 63)
+        for (w, bits) in mask.enumerated() where bits != 0 {
+            let target = (offset >> 6) + w
+            words[target] |= bits << shift
+            if shift > 0, bits >> (64 - shift) != 0 { words[target + 1] |= bits >> (64 - shift) }
+        }
+    }
+
     /// How many indices in `range` differ between two patterns.
     public func differenceCount(from other: ActivationPattern, in range: Range<Int>) -> Int {
         guard !range.isEmpty else { return 0 }

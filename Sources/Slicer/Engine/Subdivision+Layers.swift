@@ -196,32 +196,63 @@ extension Subdivision {
     func subdivide(layer k: Int) throws {
         let n = network.layers[k].outputs
         let offset = patternOffsets[k]
-        var hasPositive = [Bool](repeating: false, count: n)
-        var hasNegative = [Bool](repeating: false, count: n)
+        let words = (n + 63) / 64
+        // Bit j: neuron j is positive (negative) at some vertex of this layer's subdivision.
+        var positiveSomewhere = [UInt64](repeating: 0, count: words)
+        var negativeSomewhere = [UInt64](repeating: 0, count: words)
         let startCount = faces.count
-        // The floating-point filter only reads the subdivision, so it runs on all cores first; the
-        // splits it finds stay valid while faces change (an inserted vertex lies on an existing edge).
+        // The floating-point filter only reads the subdivision, so it runs on all cores first, and
+        // sets the pattern bits of the neurons it finds positive on a whole face; the splits it finds
+        // stay valid while faces change (an inserted vertex lies on an existing edge).
         var clock = PhaseClock()
         var filters = [FaceFilter](repeating: FaceFilter(), count: startCount)
+        let lock = NSLock()
         filters.withUnsafeMutableBufferPointer { results in
-            parallelChunks(startCount, minimumChunk: 256) { range in
-                var zMin = [Double](repeating: 0, count: n), zMax = [Double](repeating: 0, count: n)
-                let map = UnsafeMutablePointer<Double>.allocate(capacity: 3 * n)
-                defer { map.deallocate() }
-                for f in range { results[f] = floatFilter(face: f, layer: k, map: map, zMin: &zMin, zMax: &zMax) }
+            facePattern.withUnsafeMutableBufferPointer { patterns in
+                parallelChunks(startCount, minimumChunk: 256) { range in
+                    var zMin = [Double](repeating: 0, count: n), zMax = [Double](repeating: 0, count: n)
+                    var positive = [UInt64](repeating: 0, count: words), negative = positive
+                    let map = UnsafeMutablePointer<Double>.allocate(capacity: 3 * n)
+                    defer { map.deallocate() }
+                    for f in range {
+                        var filter = floatFilter(face: f, layer: k, map: map, zMin: &zMin, zMax: &zMax)
+                        if !filter.positive.isEmpty {
+                            patterns[f].setBits(filter.positive, at: offset)
+                            for w in 0..<words { positive[w] |= filter.positive[w]; negative[w] |= filter.negative[w] }
+                            filter.positive = []; filter.negative = []
+                        }
+                        for j in filter.candidates { positive[j >> 6] |= 1 << UInt64(j & 63); negative[j >> 6] |= 1 << UInt64(j & 63) }
+                        results[f] = filter
+                    }
+                    lock.withLock {
+                        for w in 0..<words { positiveSomewhere[w] |= positive[w]; negativeSomewhere[w] |= negative[w] }
+                    }
+                }
             }
         }
         clock.lap("  filter")
+        var signs: [Int] = []
+        var lines: [CertifiedLine] = []
+        var work: [(face: Int32, next: Int)] = []
         for f0 in 0..<startCount {
-            let candidates = resolve(filters[f0], face: Int32(f0), layer: k, hasPositive: &hasPositive, hasNegative: &hasNegative)
+            let candidates = resolve(filters[f0], face: Int32(f0), layer: k,
+                                     positive: &positiveSomewhere, negative: &negativeSomewhere)
             if candidates.isEmpty { continue }
-            var work: [(face: Int32, next: Int)] = [(Int32(f0), 0)]
+            // All pieces of face f0 lie in its region, so each neuron has one line for all of them.
+            let region = Int(faceRegion[f0])
+            lines.removeAll(keepingCapacity: true)
+            for j in candidates { lines.append(certifiedLine(layer: k, neuron: j, region: region)) }
+            work.append((Int32(f0), 0))
             while let (f, first) = work.popLast() {
                 for index in first..<candidates.count {
-                    let j = candidates[index]
-                    let line = certifiedLine(layer: k, neuron: j, region: Int(faceRegion[Int(f)]))
-                    let signs = faces[Int(f)].vertices.map { sign($0, line) }
-                    let positive = signs.contains(1), negative = signs.contains(-1)
+                    let j = candidates[index], line = lines[index]
+                    signs.removeAll(keepingCapacity: true)
+                    var positive = false, negative = false
+                    for v in faces[Int(f)].vertices {
+                        let s = sign(v, line)
+                        signs.append(s)
+                        if s > 0 { positive = true } else if s < 0 { negative = true }
+                    }
                     if positive && negative {
                         let g = split(face: f, by: line, signs: signs, layer: Int32(k + 1), neuron: Int32(j))
                         facePattern[Int(f)][offset + j] = true
@@ -239,7 +270,7 @@ extension Subdivision {
             }
         }
         clock.lap("  splits")
-        let cut = (0..<n).filter { hasPositive[$0] && hasNegative[$0] }.count
+        let cut = zip(positiveSomewhere, negativeSomewhere).reduce(0) { $0 + ($1.0 & $1.1).nonzeroBitCount }
         layerStats.append(LayerStats(index: k + 1, neurons: n, neuronsCut: cut, regions: faces.count))
     }
 
@@ -305,30 +336,14 @@ extension Subdivision {
         return result
     }
 
-    /// Settles the filter's undecided neurons with exact-correct signs, sets the pattern bits of the
-    /// neurons that do not split face f, records signs per neuron, and returns the splitting neurons.
+    /// Settles the filter's undecided neurons with exact-correct signs, sets the pattern bits of those
+    /// that do not split face f, records their signs, and returns all splitting neurons in order.
     func resolve(_ filter: FaceFilter, face f: Int32, layer k: Int,
-                 hasPositive: inout [Bool], hasNegative: inout [Bool]) -> [Int] {
+                 positive positiveSomewhere: inout [UInt64], negative negativeSomewhere: inout [UInt64]) -> [Int] {
+        if filter.ambiguous.isEmpty { return filter.candidates }
         let offset = patternOffsets[k]
         let region = Int(faceRegion[Int(f)])
         var candidates = filter.candidates
-        for j in filter.candidates { hasPositive[j] = true; hasNegative[j] = true }
-        for (w, word) in filter.positive.enumerated() {
-            var bits = word
-            while bits != 0 {
-                let j = w * 64 + bits.trailingZeroBitCount
-                facePattern[Int(f)][offset + j] = true
-                hasPositive[j] = true
-                bits &= bits - 1
-            }
-        }
-        for (w, word) in filter.negative.enumerated() {
-            var bits = word
-            while bits != 0 {
-                hasNegative[w * 64 + bits.trailingZeroBitCount] = true
-                bits &= bits - 1
-            }
-        }
         for j in filter.ambiguous {
             let line = certifiedLine(layer: k, neuron: j, region: region)
             var positive = false, negative = false
@@ -337,8 +352,8 @@ extension Subdivision {
                 if s > 0 { positive = true } else if s < 0 { negative = true }
                 if positive && negative { break }
             }
-            if positive { hasPositive[j] = true }
-            if negative { hasNegative[j] = true }
+            if positive { positiveSomewhere[j >> 6] |= 1 << UInt64(j & 63) }
+            if negative { negativeSomewhere[j >> 6] |= 1 << UInt64(j & 63) }
             if positive && negative { candidates.append(j) }
             else { facePattern[Int(f)][offset + j] = positive }
         }
