@@ -29,7 +29,7 @@ extension PartitionStyle {
     /// The slope range the colour map spans: the style's, else 0 up to the largest slope.
     public func resolvedSlopeRange(for results: [SliceResult]) -> ClosedRange<Double> {
         if let slopeRange { return slopeRange }
-        let top = results.flatMap { $0.regions.map(\.slope) }.filter(\.isFinite).max() ?? 1
+        let top = results.flatMap { $0.regions.map { $0.slope } }.filter(\.isFinite).max() ?? 1
         return 0...(top > 0 ? top : 1)
     }
 
@@ -38,7 +38,7 @@ extension PartitionStyle {
 
     /// Number of hidden layers named in a slice's statistics or edges.
     static func layerCount(_ result: SliceResult) -> Int {
-        max(result.layers.map(\.index).max() ?? 0, result.edges.map(\.layer).max() ?? 0)
+        max(result.layers.map(\.index).max() ?? 0, result.edges.map { $0.layer }.max() ?? 0)
     }
 
     /// The legend of a picture: every hidden layer for `.byLayer` edges, the classes for `.class` fills.

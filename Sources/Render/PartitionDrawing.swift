@@ -56,7 +56,7 @@ struct PartitionPainter {
     /// Edge width in device units: thinner as regions get smaller on screen, so dense pictures
     /// show texture rather than a black mass.
     var edgeWidth: Double {
-        let areas = result.regions.map(\.area).filter { $0.isFinite && $0 > 0 }.sorted()
+        let areas = result.regions.map { $0.area }.filter { $0.isFinite && $0 > 0 }.sorted()
         let median = areas.isEmpty ? layout.framing.width * layout.framing.height : areas[areas.count / 2]
         let side = (median * layout.scale * layout.scale).squareRoot()
         return min(max(0.09 * side, 0.3), 0.075 * layout.unit) * style.edgeWidthScale

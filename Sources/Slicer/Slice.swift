@@ -43,5 +43,8 @@ public func slice(network: Network, plane: SlicePlane, options: SliceOptions = S
     var clock = PhaseClock()
     let result = engine.makeResult(domain: options.domain, seconds: Date().timeIntervalSince(start))
     clock.lap("result and decision boundary")
+    // Tearing down hundreds of thousands of small arrays takes a while: do it off the caller's path.
+    let teardown = Unmanaged.passRetained(engine)
+    DispatchQueue.global(qos: .utility).async { teardown.release() }
     return result
 }

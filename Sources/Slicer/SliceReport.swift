@@ -2,8 +2,8 @@ import Polytope
 
 /// The JSON summary of one slice (SPEC §5 keys and more statistics).
 public func sliceReport(_ result: SliceResult) -> [String: Any] {
-    let areas = result.regions.map(\.area).sorted()
-    let vertexCounts = result.regions.map(\.vertexIndices.count)
+    let areas = result.regions.map { $0.area }.sorted()
+    let vertexCounts = result.regions.map { Double($0.vertexIndices.count) }
     func summary(_ values: [Double]) -> [String: Any] {
         guard !values.isEmpty else { return [:] }
         let sorted = values.sorted()
@@ -23,7 +23,7 @@ public func sliceReport(_ result: SliceResult) -> [String: Any] {
         "seconds": result.seconds,
         "outputs": result.outputs,
         "region_area": summary(areas),
-        "vertices_per_region": summary(vertexCounts.map(Double.init)),
+        "vertices_per_region": summary(vertexCounts),
         "decisions": ["certified": result.decisions.certified, "symbolic": result.decisions.symbolic, "exact": result.decisions.exact],
     ]
 }

@@ -46,15 +46,16 @@ extension Subdivision {
 
     /// The class with the largest float logit at a vertex (for one output: its side).
     func floatArgmax(at v: Int32, region r: Int) -> Int {
-        let n = network.outputDimension
-        let base = r * 3 * n
-        let s = vs[Int(v)], t = vt[Int(v)]
-        let map = maps[outputLayer].base
-        if n == 1 { return map[base] * s + map[base + 1] * t + map[base + 2] > 0 ? 1 : 0 }
+        Subdivision.floatArgmax(map: maps[outputLayer].base.baseAddress! + r * 3 * network.outputDimension,
+                                outputs: network.outputDimension, s: vs[Int(v)], t: vt[Int(v)])
+    }
+
+    static func floatArgmax(map: UnsafePointer<Double>, outputs n: Int, s: Double, t: Double) -> Int {
+        if n == 1 { return map[0] * s + map[1] * t + map[2] > 0 ? 1 : 0 }
         var best = 0
         var bestValue = -Double.infinity
         for c in 0..<n {
-            let value = map[base + c] * s + map[base + n + c] * t + map[base + 2 * n + c]
+            let value = map[c] * s + map[n + c] * t + map[2 * n + c]
             if value > bestValue { bestValue = value; best = c }
         }
         return best
@@ -65,29 +66,39 @@ extension Subdivision {
     func certainlyBeats(_ c: Int, _ i: Int, at v: Int32, region r: Int) -> Bool {
         let n = network.outputDimension
         if n == 1 { return false }
-        let base = r * 3 * n
-        let s = vs[Int(v)], t = vt[Int(v)], delta = vdelta[Int(v)]
-        let map = maps[outputLayer].base
         return maps[outputLayer].bound.withUnsafeBufferPointer { bound in
-            let a = map[base + c] - map[base + i], b = map[base + n + c] - map[base + n + i]
-            let cc = map[base + 2 * n + c] - map[base + 2 * n + i]
-            let ea = (bound[c] + bound[i] + unitRoundoff * abs(a)) * boundSafety
-            let eb = (bound[n + c] + bound[n + i] + unitRoundoff * abs(b)) * boundSafety
-            let ec = (bound[2 * n + c] + bound[2 * n + i] + unitRoundoff * abs(cc)) * boundSafety
-            let value = a * s + b * t + cc
-            let error = ((ea * abs(s) + eb * abs(t) + ec) + (abs(a) + ea + abs(b) + eb) * delta
-                         + gamma3 * (abs(a * s) + abs(b * t) + abs(cc))) * boundSafety + boundFloor
-            return value > error
+            Subdivision.certainlyBeats(c, i, map: maps[outputLayer].base.baseAddress! + r * 3 * n, bound: bound.baseAddress!,
+                                       outputs: n, s: vs[Int(v)], t: vt[Int(v)], delta: vdelta[Int(v)])
         }
     }
 
+    static func certainlyBeats(_ c: Int, _ i: Int, map: UnsafePointer<Double>, bound: UnsafePointer<Double>,
+                               outputs n: Int, s: Double, t: Double, delta: Double) -> Bool {
+        let a = map[c] - map[i], b = map[n + c] - map[n + i]
+        let cc = map[2 * n + c] - map[2 * n + i]
+        let ea = (bound[c] + bound[i] + unitRoundoff * abs(a)) * boundSafety
+        let eb = (bound[n + c] + bound[n + i] + unitRoundoff * abs(b)) * boundSafety
+        let ec = (bound[2 * n + c] + bound[2 * n + i] + unitRoundoff * abs(cc)) * boundSafety
+        let value = a * s + b * t + cc
+        let error = ((ea * abs(s) + eb * abs(t) + ec) + (abs(a) + ea + abs(b) + eb) * delta
+                     + gamma3 * (abs(a * s) + abs(b * t) + abs(cc))) * boundSafety + boundFloor
+        return value > error
+    }
+
     /// The class winning strictly at every vertex of face f by the float test alone, or nil.
-    func floatUniformClass(face f: Int) -> Int? {
+    func floatUniformClass(face f: Int, map: UnsafePointer<Double>, bound: UnsafePointer<Double>,
+                           vertices: VertexView) -> Int? {
+        let n = network.outputDimension
+        if n == 1 { return nil }
+        let map = map + f * 3 * n
         var winner: Int? = nil
         for v in faces[f].vertices {
-            let best = floatArgmax(at: v, region: f)
+            let s = vertices.s[Int(v)], t = vertices.t[Int(v)], delta = vertices.delta[Int(v)]
+            let best = Subdivision.floatArgmax(map: map, outputs: n, s: s, t: t)
             guard winner == nil || winner == best else { return nil }
-            for i in 0..<classCount where i != best && !certainlyBeats(best, i, at: v, region: f) { return nil }
+            for i in 0..<n where i != best {
+                if !Subdivision.certainlyBeats(best, i, map: map, bound: bound, outputs: n, s: s, t: t, delta: delta) { return nil }
+            }
             winner = best
         }
         return winner

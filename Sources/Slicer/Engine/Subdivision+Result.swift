@@ -9,9 +9,17 @@ extension Subdivision {
         // Most regions hold no boundary: the float test settles them on all cores; the rest go
         // through `classCells`, whose undecided signs are recomputed exactly.
         var uniform = [Int32](repeating: -1, count: faceCount)
+        let outputMaps = maps[outputLayer]
         uniform.withUnsafeMutableBufferPointer { out in
-            parallelChunks(faceCount, minimumChunk: 512) { range in
-                for f in range { out[f] = Int32(floatUniformClass(face: f) ?? -1) }
+            outputMaps.bound.withUnsafeBufferPointer { bound in
+                withVertexView { vertices in
+                    parallelChunks(faceCount, minimumChunk: 512) { range in
+                        for f in range {
+                            out[f] = Int32(floatUniformClass(face: f, map: outputMaps.base.baseAddress!, bound: bound.baseAddress!,
+                                                             vertices: vertices) ?? -1)
+                        }
+                    }
+                }
             }
         }
         var labels = uniform.map { Int($0) }

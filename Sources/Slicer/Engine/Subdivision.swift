@@ -33,6 +33,13 @@ struct Edge {
     }
 }
 
+/// Vertex coordinates and their error bounds, for reading in hot loops.
+struct VertexView: @unchecked Sendable {
+    let s: UnsafePointer<Double>
+    let t: UnsafePointer<Double>
+    let delta: UnsafePointer<Double>
+}
+
 /// Counters of how decisions were taken (for tests and benchmarks).
 public struct DecisionCounts: Sendable {
     public var certified = 0
@@ -108,6 +115,17 @@ final class Subdivision {
     }
 
     var vertexCount: Int { vs.count }
+
+    /// Read-only access to the vertex coordinates for hot loops (valid while no vertex is added).
+    func withVertexView<R>(_ body: (VertexView) throws -> R) rethrows -> R {
+        try vs.withUnsafeBufferPointer { s in
+            try vt.withUnsafeBufferPointer { t in
+                try vdelta.withUnsafeBufferPointer { delta in
+                    try body(VertexView(s: s.baseAddress!, t: t.baseAddress!, delta: delta.baseAddress!))
+                }
+            }
+        }
+    }
 
     /// The largest |slope| of the activation, which bounds how much a layer can amplify.
     var maxSlope: Double { max(1, abs(network.activation.negativeSlope)) }
