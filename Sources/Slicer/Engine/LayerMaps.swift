@@ -66,6 +66,16 @@ final class LayerMaps: @unchecked Sendable {
         }
     }
 
+    /// Region r's full map: its base itself when it has no corrections, else built in `scratch`.
+    @inline(__always)
+    func map(region r: Int, scratch: UnsafeMutablePointer<Double>) -> UnsafePointer<Double> {
+        if !hasCorrections || correctionStart[r] == correctionStart[r + 1] {
+            return UnsafePointer(base.baseAddress! + baseIndex(r) * 3 * width)
+        }
+        materialise(region: r, into: scratch)
+        return UnsafePointer(scratch)
+    }
+
     /// Row j of region r's map: the coefficients (a, b, c) of neuron j, as `materialise` computes them.
     @inline(__always)
     func line(neuron j: Int, region r: Int) -> (a: Double, b: Double, c: Double) {

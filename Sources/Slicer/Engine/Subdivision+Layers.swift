@@ -209,23 +209,21 @@ extension Subdivision {
         let lock = NSLock()
         filters.withUnsafeMutableBufferPointer { results in
             facePattern.withUnsafeMutableBufferPointer { patterns in
-                parallelChunks(startCount, minimumChunk: 256) { range in
-                    var zMin = [Double](repeating: 0, count: n), zMax = [Double](repeating: 0, count: n)
-                    var positive = [UInt64](repeating: 0, count: words), negative = positive
-                    let map = UnsafeMutablePointer<Double>.allocate(capacity: 3 * n)
-                    defer { map.deallocate() }
-                    for f in range {
-                        var filter = floatFilter(face: f, layer: k, map: map, zMin: &zMin, zMax: &zMax)
-                        if !filter.positive.isEmpty {
-                            patterns[f].setBits(filter.positive, at: offset)
-                            for w in 0..<words { positive[w] |= filter.positive[w]; negative[w] |= filter.negative[w] }
-                            filter.positive = []; filter.negative = []
+                withVertexView { view in
+                    parallelChunks(startCount, minimumChunk: 256) { range in
+                        var scratch = FilterScratch(width: n)
+                        defer { scratch.deallocate() }
+                        var positive = [UInt64](repeating: 0, count: words), negative = positive
+                        for f in range {
+                            let filter = floatFilter(face: f, layer: k, vertices: view, scratch: &scratch)
+                            patterns[f].setBits(scratch.positive, at: offset)
+                            for w in 0..<words { positive[w] |= scratch.positive[w]; negative[w] |= scratch.negative[w] }
+                            for j in filter.candidates { positive[j >> 6] |= 1 << UInt64(j & 63); negative[j >> 6] |= 1 << UInt64(j & 63) }
+                            results[f] = filter
                         }
-                        for j in filter.candidates { positive[j >> 6] |= 1 << UInt64(j & 63); negative[j >> 6] |= 1 << UInt64(j & 63) }
-                        results[f] = filter
-                    }
-                    lock.withLock {
-                        for w in 0..<words { positiveSomewhere[w] |= positive[w]; negativeSomewhere[w] |= negative[w] }
+                        lock.withLock {
+                            for w in 0..<words { positiveSomewhere[w] |= positive[w]; negativeSomewhere[w] |= negative[w] }
+                        }
                     }
                 }
             }
@@ -274,64 +272,84 @@ extension Subdivision {
         layerStats.append(LayerStats(index: k + 1, neurons: n, neuronsCut: cut, regions: faces.count))
     }
 
-    /// What the floating-point filter decided for one face: neurons that certainly take both signs,
-    /// neurons certainly positive (or negative) at every vertex, and neurons it could not settle.
+    /// What the floating-point filter left for the sequential pass on one face: neurons that
+    /// certainly take both signs, and neurons it could not settle.
     struct FaceFilter {
         var candidates: [Int] = []
-        /// Bit j set: neuron j is certainly positive (negative) at every vertex.
-        var positive: [UInt64] = []
-        var negative: [UInt64] = []
         var ambiguous: [Int] = []
     }
 
+    /// Per-thread buffers of the filter.
+    struct FilterScratch {
+        var map: UnsafeMutablePointer<Double>
+        var low: UnsafeMutablePointer<Double>
+        var high: UnsafeMutablePointer<Double>
+        var bound: UnsafeMutablePointer<Double>
+        /// Bit j: neuron j is certainly positive (negative) at every vertex of the face.
+        var positive: [UInt64]
+        var negative: [UInt64]
+
+        init(width n: Int) {
+            map = .allocate(capacity: 3 * n)
+            low = .allocate(capacity: n); high = .allocate(capacity: n); bound = .allocate(capacity: n)
+            positive = [UInt64](repeating: 0, count: (n + 63) / 64)
+            negative = positive
+        }
+
+        func deallocate() { map.deallocate(); low.deallocate(); high.deallocate(); bound.deallocate() }
+    }
+
     /// Classifies layer k's neurons on face f from the face's vertex values and one bound per neuron
-    /// (the per-vertex bound of `evaluate` with |s|, |t| and δ at their face maxima). Reads only.
-    func floatFilter(face f: Int, layer k: Int, map: UnsafeMutablePointer<Double>,
-                     zMin: inout [Double], zMax: inout [Double]) -> FaceFilter {
+    /// (the per-vertex bound of `evaluate` with |s|, |t| and δ at their face maxima). Reads only;
+    /// the certainly positive and negative neurons are left in `scratch`.
+    func floatFilter(face f: Int, layer k: Int, vertices view: VertexView, scratch: inout FilterScratch) -> FaceFilter {
         let n = network.layers[k].outputs
         var result = FaceFilter()
+        let words = (n + 63) / 64
+        for w in 0..<words { scratch.positive[w] = 0; scratch.negative[w] = 0 }
         if arithmetic == .exact {
             result.ambiguous = Array(0..<n)
             return result
         }
-        let region = Int(faceRegion[f])
-        let vertices = faces[f].vertices
         let layerMaps = maps[k]
-        layerMaps.materialise(region: region, into: map)
+        let map = layerMaps.map(region: Int(faceRegion[f]), scratch: scratch.map)
+        let a = map, b = a + n, c = b + n
+        let low = scratch.low, high = scratch.high, bound = scratch.bound
+        for j in 0..<n { low[j] = .infinity; high[j] = -.infinity }
         var sMax = 0.0, tMax = 0.0, deltaMax = 0.0
-        zMin.withUnsafeMutableBufferPointer { lo in
-            zMax.withUnsafeMutableBufferPointer { hi in
-                let a = map, b = a + n, c = b + n
-                let low = lo.baseAddress!, high = hi.baseAddress!
-                for j in 0..<n { low[j] = .infinity; high[j] = -.infinity }
-                for v in vertices {
-                    let s = vs[Int(v)], t = vt[Int(v)]
-                    sMax = max(sMax, abs(s)); tMax = max(tMax, abs(t)); deltaMax = max(deltaMax, vdelta[Int(v)])
-                    for j in 0..<n {
-                        let z = a[j] * s + b[j] * t + c[j]
-                        low[j] = z < low[j] ? z : low[j]
-                        high[j] = z > high[j] ? z : high[j]
-                    }
-                }
+        for v in faces[f].vertices {
+            let s = view.s[Int(v)], t = view.t[Int(v)]
+            sMax = max(sMax, abs(s)); tMax = max(tMax, abs(t)); deltaMax = max(deltaMax, view.delta[Int(v)])
+            for j in 0..<n {
+                let z = a[j] * s + b[j] * t + c[j]
+                low[j] = z < low[j] ? z : low[j]
+                high[j] = z > high[j] ? z : high[j]
             }
         }
-        result.positive = [UInt64](repeating: 0, count: (n + 63) / 64)
-        result.negative = result.positive
         layerMaps.bound.withUnsafeBufferPointer { e in
-            zMin.withUnsafeBufferPointer { low in
-                zMax.withUnsafeBufferPointer { high in
-                    for j in 0..<n {
-                        let a = map[j], b = map[n + j], c = map[2 * n + j]
-                        let ea = e[j], eb = e[n + j], ec = e[2 * n + j]
-                        let bound = (ea * sMax + eb * tMax + ec + (abs(a) + ea + abs(b) + eb) * deltaMax
-                                     + gamma3 * (abs(a) * sMax + abs(b) * tMax + abs(c))) * boundSafety + boundFloor
-                        if low[j] > bound { result.positive[j >> 6] |= 1 << UInt64(j & 63) }
-                        else if high[j] < -bound { result.negative[j >> 6] |= 1 << UInt64(j & 63) }
-                        else if low[j] < -bound && high[j] > bound { result.candidates.append(j) }
-                        else { result.ambiguous.append(j) }
-                    }
-                }
+            let ea = e.baseAddress!, eb = ea + n, ec = eb + n
+            for j in 0..<n {
+                bound[j] = (ea[j] * sMax + eb[j] * tMax + ec[j] + (abs(a[j]) + ea[j] + abs(b[j]) + eb[j]) * deltaMax
+                            + gamma3 * (abs(a[j]) * sMax + abs(b[j]) * tMax + abs(c[j]))) * boundSafety + boundFloor
             }
+        }
+        for w in 0..<words {
+            var positive: UInt64 = 0, negative: UInt64 = 0, crossing: UInt64 = 0
+            let first = w * 64, last = min(n, first + 64)
+            for j in first..<last {
+                let bit: UInt64 = 1 << UInt64(j - first)
+                let e = bound[j]
+                // NaN values or bounds fail every test and leave the neuron ambiguous.
+                if low[j] > e { positive |= bit }
+                if high[j] < -e { negative |= bit }
+                if low[j] < -e && high[j] > e { crossing |= bit }
+            }
+            scratch.positive[w] = positive
+            scratch.negative[w] = negative
+            let all: UInt64 = last - first == 64 ? ~0 : (1 << UInt64(last - first)) - 1
+            var undecided = all & ~(positive | negative | crossing)
+            while crossing != 0 { result.candidates.append(first + crossing.trailingZeroBitCount); crossing &= crossing - 1 }
+            while undecided != 0 { result.ambiguous.append(first + undecided.trailingZeroBitCount); undecided &= undecided - 1 }
         }
         return result
     }
