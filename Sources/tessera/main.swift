@@ -51,19 +51,6 @@ func printErrorLine(_ message: String) {
 // the kernel avoids page-faulting it in again for the next layer.
 _ = glibcMallopt(-3, 1 << 30)
 _ = glibcMallopt(-1, 1 << 30)
-
-/// Restarts the process once with glibc's transparent-huge-page tunable, which glibc reads only at
-/// start-up: a slice touches hundreds of MB of fresh arrays, and 2 MB pages cut its page-fault time
-/// by about half. Skipped when already set, and harmless if exec fails.
-func reexecWithHugePages() {
-    let tunables = ProcessInfo.processInfo.environment["GLIBC_TUNABLES"] ?? ""
-    guard !tunables.contains("glibc.malloc.hugetlb"), ProcessInfo.processInfo.environment["TESSERA_NO_REEXEC"] == nil else { return }
-    setenv("GLIBC_TUNABLES", tunables.isEmpty ? "glibc.malloc.hugetlb=1" : tunables + ":glibc.malloc.hugetlb=1", 1)
-    setenv("TESSERA_NO_REEXEC", "1", 1)
-    let arguments = CommandLine.arguments.map { strdup($0) } + [nil]
-    execv("/proc/self/exe", arguments)
-}
-reexecWithHugePages()
 #endif
 
 TemporaryFiles.removeOnSignals()
