@@ -1,6 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// tessera is always built from source where it runs, so the numeric code may use every vector unit
+// of this CPU. Swift never fuses a·b + c without being told, so results do not depend on it.
+let nativeCPU: SwiftSetting = .unsafeFlags(["-target-cpu", "native"], .when(platforms: [.linux]))
+
 let package = Package(
     name: "tessera",
     products: [
@@ -20,12 +24,13 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "Polytope", dependencies: [.product(name: "BigInt", package: "BigInt")]),
+        .target(name: "Polytope", dependencies: [.product(name: "BigInt", package: "BigInt")],
+                swiftSettings: [nativeCPU]),
         .target(name: "Slicer", dependencies: ["Polytope", "COpenBLAS", "CZlib"],
                 // The engine's hot loops touch class-held arrays; dynamic exclusivity checks cost ~15%.
-                swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
-        .target(name: "Render", dependencies: ["Slicer", "CCairo"]),
-        .target(name: "Trainer", dependencies: ["Slicer", "COpenBLAS"]),
+                swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)), nativeCPU]),
+        .target(name: "Render", dependencies: ["Slicer", "CCairo"], swiftSettings: [nativeCPU]),
+        .target(name: "Trainer", dependencies: ["Slicer", "COpenBLAS"], swiftSettings: [nativeCPU]),
         .executableTarget(name: "tessera", dependencies: [
             "Slicer", "Render", "Trainer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
