@@ -230,20 +230,16 @@ extension Subdivision {
         }
         clock.lap("  filter")
         var signs: [Int] = []
-        var lines: [CertifiedLine] = []
         var work: [(face: Int32, next: Int)] = []
         for f0 in 0..<startCount {
             let candidates = resolve(filters[f0], face: Int32(f0), layer: k,
                                      positive: &positiveSomewhere, negative: &negativeSomewhere)
             if candidates.isEmpty { continue }
             // All pieces of face f0 lie in its region, so each neuron has one line for all of them.
-            let region = Int(faceRegion[f0])
-            lines.removeAll(keepingCapacity: true)
-            for j in candidates { lines.append(certifiedLine(layer: k, neuron: j, region: region)) }
             work.append((Int32(f0), 0))
             while let (f, first) = work.popLast() {
                 for index in first..<candidates.count {
-                    let j = candidates[index], line = lines[index]
+                    let (j, line) = candidates[index]
                     signs.removeAll(keepingCapacity: true)
                     var positive = false, negative = false
                     for v in faces[Int(f)].vertices {
@@ -277,6 +273,9 @@ extension Subdivision {
     struct FaceFilter {
         var candidates: [Int] = []
         var ambiguous: [Int] = []
+        /// The lines of the candidates, then of the ambiguous neurons, read while the face's map
+        /// was at hand (empty in exact mode, where they are built when needed).
+        var lines: [CertifiedLine] = []
     }
 
     /// Per-thread buffers of the filter.
@@ -351,19 +350,32 @@ extension Subdivision {
             while crossing != 0 { result.candidates.append(first + crossing.trailingZeroBitCount); crossing &= crossing - 1 }
             while undecided != 0 { result.ambiguous.append(first + undecided.trailingZeroBitCount); undecided &= undecided - 1 }
         }
+        let count = result.candidates.count + result.ambiguous.count
+        if count > 0 {
+            result.lines.reserveCapacity(count)
+            let e = layerMaps.bound
+            for j in result.candidates + result.ambiguous {
+                result.lines.append(CertifiedLine(a: a[j], b: b[j], c: c[j], ea: e[j], eb: e[n + j], ec: e[2 * n + j],
+                                                  ref: .neuron(layer: k, neuron: j, region: Int(faceRegion[f]))))
+            }
+        }
         return result
     }
 
     /// Settles the filter's undecided neurons with exact-correct signs, sets the pattern bits of those
-    /// that do not split face f, records their signs, and returns all splitting neurons in order.
+    /// that do not split face f, records their signs, and returns all splitting neurons in order with
+    /// their lines.
     func resolve(_ filter: FaceFilter, face f: Int32, layer k: Int,
-                 positive positiveSomewhere: inout [UInt64], negative negativeSomewhere: inout [UInt64]) -> [Int] {
-        if filter.ambiguous.isEmpty { return filter.candidates }
-        let offset = patternOffsets[k]
+                 positive positiveSomewhere: inout [UInt64], negative negativeSomewhere: inout [UInt64]) -> [(neuron: Int, line: CertifiedLine)] {
         let region = Int(faceRegion[Int(f)])
-        var candidates = filter.candidates
-        for j in filter.ambiguous {
-            let line = certifiedLine(layer: k, neuron: j, region: region)
+        func line(_ index: Int, _ j: Int) -> CertifiedLine {
+            filter.lines.isEmpty ? certifiedLine(layer: k, neuron: j, region: region) : filter.lines[index]
+        }
+        var candidates = filter.candidates.enumerated().map { ($1, line($0, $1)) }
+        if filter.ambiguous.isEmpty { return candidates }
+        let offset = patternOffsets[k]
+        for (index, j) in filter.ambiguous.enumerated() {
+            let line = line(filter.candidates.count + index, j)
             var positive = false, negative = false
             for v in faces[Int(f)].vertices {
                 let s = sign(v, line)
@@ -372,10 +384,10 @@ extension Subdivision {
             }
             if positive { positiveSomewhere[j >> 6] |= 1 << UInt64(j & 63) }
             if negative { negativeSomewhere[j >> 6] |= 1 << UInt64(j & 63) }
-            if positive && negative { candidates.append(j) }
+            if positive && negative { candidates.append((j, line)) }
             else { facePattern[Int(f)][offset + j] = positive }
         }
-        candidates.sort()
+        candidates.sort { $0.0 < $1.0 }
         return candidates
     }
 }
