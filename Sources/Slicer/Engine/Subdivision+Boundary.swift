@@ -47,7 +47,7 @@ extension Subdivision {
     /// The class with the largest float logit at a vertex (for one output: its side).
     func floatArgmax(at v: Int32, region r: Int) -> Int {
         Subdivision.floatArgmax(map: maps[outputLayer].base.baseAddress! + r * 3 * network.outputDimension,
-                                outputs: network.outputDimension, s: vs[Int(v)], t: vt[Int(v)])
+                                outputs: network.outputDimension, s: vertexRecords[Int(v)].s, t: vertexRecords[Int(v)].t)
     }
 
     static func floatArgmax(map: UnsafePointer<Double>, outputs n: Int, s: Double, t: Double) -> Int {
@@ -68,7 +68,8 @@ extension Subdivision {
         if n == 1 { return false }
         return maps[outputLayer].bound.withUnsafeBufferPointer { bound in
             Subdivision.certainlyBeats(c, i, map: maps[outputLayer].base.baseAddress! + r * 3 * n, bound: bound.baseAddress!,
-                                       outputs: n, s: vs[Int(v)], t: vt[Int(v)], delta: vdelta[Int(v)])
+                                       outputs: n, s: vertexRecords[Int(v)].s, t: vertexRecords[Int(v)].t,
+                                       delta: vertexRecords[Int(v)].delta)
         }
     }
 
@@ -93,7 +94,8 @@ extension Subdivision {
         let map = map + f * 3 * n
         var winner: Int? = nil
         for v in faces[f].vertices {
-            let s = vertices.s[Int(v)], t = vertices.t[Int(v)], delta = vertices.delta[Int(v)]
+            let record = vertices[v]
+            let s = record.s, t = record.t, delta = record.delta
             let best = Subdivision.floatArgmax(map: map, outputs: n, s: s, t: t)
             guard winner == nil || winner == best else { return nil }
             for i in 0..<n where i != best {

@@ -76,7 +76,7 @@ extension Subdivision {
 
     func exactVertex(_ v: Int32) -> ExactPoint {
         if let cached = exactVertexCache[v] { return cached }
-        let a = exactLine(vlineA[Int(v)]), b = exactLine(vlineB[Int(v)])
+        let a = exactLine(vertexRecords[Int(v)].lineA), b = exactLine(vertexRecords[Int(v)].lineB)
         guard let point = ExactPoint(intersecting: a, b) else {
             preconditionFailure("vertex \(v) is defined by parallel lines")
         }

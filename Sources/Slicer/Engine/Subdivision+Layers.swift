@@ -317,8 +317,9 @@ extension Subdivision {
         for j in 0..<n { low[j] = .infinity; high[j] = -.infinity }
         var sMax = 0.0, tMax = 0.0, deltaMax = 0.0
         for v in faces[f].vertices {
-            let s = view.s[Int(v)], t = view.t[Int(v)]
-            sMax = max(sMax, abs(s)); tMax = max(tMax, abs(t)); deltaMax = max(deltaMax, view.delta[Int(v)])
+            let record = view[v]
+            let s = record.s, t = record.t
+            sMax = max(sMax, abs(s)); tMax = max(tMax, abs(t)); deltaMax = max(deltaMax, record.delta)
             for j in 0..<n {
                 let z = a[j] * s + b[j] * t + c[j]
                 low[j] = z < low[j] ? z : low[j]

@@ -22,7 +22,8 @@ extension Subdivision {
     @inline(__always)
     func evaluate(_ v: Int32, _ line: CertifiedLine) -> (value: Double, bound: Double) {
         let i = Int(v)
-        let s = vs[i], t = vt[i], delta = vdelta[i]
+        let record = vertexRecords[i]
+        let s = record.s, t = record.t, delta = record.delta
         let value = line.a * s + line.b * t + line.c
         let coefficient = line.ea * abs(s) + line.eb * abs(t) + line.ec
         let position = (abs(line.a) + line.ea + abs(line.b) + line.eb) * delta
@@ -34,7 +35,7 @@ extension Subdivision {
     @inline(__always)
     func sign(_ v: Int32, _ line: CertifiedLine) -> Int {
         let i = Int(v)
-        if vlineA[i].sameZeroSet(as: line.ref) || vlineB[i].sameZeroSet(as: line.ref) {
+        if vertexRecords[i].lineA.sameZeroSet(as: line.ref) || vertexRecords[i].lineB.sameZeroSet(as: line.ref) {
             counts.symbolic += 1
             return 0
         }

@@ -5,7 +5,7 @@ extension Subdivision {
     func makeResult(domain: DomainSpec, seconds: Double) -> SliceResult {
         let partitionVertices = vertexCount
         let faceCount = faces.count
-        let frame: (Int32) -> Point2 = { self.plane.toFrame(self.vs[Int($0)], self.vt[Int($0)]) }
+        let frame: (Int32) -> Point2 = { self.plane.toFrame(self.vertexRecords[Int($0)].s, self.vertexRecords[Int($0)].t) }
         // Most regions hold no boundary: the float test settles them on all cores; the rest go
         // through `classCells`, whose undecided signs are recomputed exactly.
         var uniform = [Int32](repeating: -1, count: faceCount)

@@ -13,11 +13,11 @@ extension Subdivision {
         // Exact construction: the intersection of the two defining lines.
         let v = addVertex(s: 0, t: 0, delta: 0, lineA: edgeLine.ref, lineB: line.ref)
         let point = exactVertex(v).approximate
-        vs[Int(v)] = point.x
-        vt[Int(v)] = point.y
+        vertexRecords[Int(v)].s = point.x
+        vertexRecords[Int(v)].t = point.y
         // approximate() is within about two ulps of the exact value.
-        vdelta[Int(v)] = 4 * unitRoundoff * max(abs(point.x), abs(point.y)) * boundSafety + boundFloor
-        if !point.x.isFinite || !point.y.isFinite { vdelta[Int(v)] = .infinity }
+        vertexRecords[Int(v)].delta = 4 * unitRoundoff * max(abs(point.x), abs(point.y)) * boundSafety + boundFloor
+        if !point.x.isFinite || !point.y.isFinite { vertexRecords[Int(v)].delta = .infinity }
         return v
     }
 

@@ -33,11 +33,20 @@ struct Edge {
     }
 }
 
-/// Vertex coordinates and their error bounds, for reading in hot loops.
+/// A vertex: coordinates (s, t) in Double with an error bound `delta` (both |s̃ − s| and
+/// |t̃ − t| ≤ delta), and the two lines whose intersection defines it exactly.
+struct VertexRecord {
+    var s: Double
+    var t: Double
+    var delta: Double
+    var lineA: LineRef
+    var lineB: LineRef
+}
+
+/// Vertex records for reading in hot loops.
 struct VertexView: @unchecked Sendable {
-    let s: UnsafePointer<Double>
-    let t: UnsafePointer<Double>
-    let delta: UnsafePointer<Double>
+    let records: UnsafePointer<VertexRecord>
+    subscript(_ v: Int32) -> VertexRecord { records[Int(v)] }
 }
 
 /// Counters of how decisions were taken (for tests and benchmarks).
@@ -63,13 +72,8 @@ final class Subdivision {
     let patternOffsets: [Int]
     let totalHidden: Int
 
-    // Vertices (struct of arrays). Coordinates are (s, t) in Double with an error bound `delta`
-    // (both |s̃ − s| and |t̃ − t| ≤ delta); `lineA`/`lineB` define the vertex exactly.
-    var vs: [Double] = []
-    var vt: [Double] = []
-    var vdelta: [Double] = []
-    var vlineA: [LineRef] = []
-    var vlineB: [LineRef] = []
+    // Vertices, one 64-byte record each (a sign decision reads all of it at once).
+    var vertexRecords: [VertexRecord] = []
     var exactVertexCache: [Int32: ExactPoint] = [:]
 
     var faces: [Face] = []
@@ -114,17 +118,11 @@ final class Subdivision {
         totalHidden = total
     }
 
-    var vertexCount: Int { vs.count }
+    var vertexCount: Int { vertexRecords.count }
 
     /// Read-only access to the vertex coordinates for hot loops (valid while no vertex is added).
     func withVertexView<R>(_ body: (VertexView) throws -> R) rethrows -> R {
-        try vs.withUnsafeBufferPointer { s in
-            try vt.withUnsafeBufferPointer { t in
-                try vdelta.withUnsafeBufferPointer { delta in
-                    try body(VertexView(s: s.baseAddress!, t: t.baseAddress!, delta: delta.baseAddress!))
-                }
-            }
-        }
+        try vertexRecords.withUnsafeBufferPointer { try body(VertexView(records: $0.baseAddress!)) }
     }
 
     /// The largest |slope| of the activation, which bounds how much a layer can amplify.
@@ -136,8 +134,8 @@ final class Subdivision {
 
     @discardableResult
     func addVertex(s: Double, t: Double, delta: Double, lineA: LineRef, lineB: LineRef) -> Int32 {
-        vs.append(s); vt.append(t); vdelta.append(delta); vlineA.append(lineA); vlineB.append(lineB)
-        return Int32(vs.count - 1)
+        vertexRecords.append(VertexRecord(s: s, t: t, delta: delta, lineA: lineA, lineB: lineB))
+        return Int32(vertexRecords.count - 1)
     }
 
     /// Sets up the domain as the single face of region 0.

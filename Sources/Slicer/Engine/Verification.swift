@@ -18,7 +18,7 @@ struct CombinatorialSignature: Equatable {
         patterns = engine.facePattern
         edges = engine.edges.map { [$0.from, $0.to, $0.faceA, $0.faceB, $0.layer, $0.neuron] }
         let partitionVertices = engine.vertexCount
-        vertexLines = (0..<partitionVertices).map { [engine.vlineA[$0], engine.vlineB[$0]] }
+        vertexLines = (0..<partitionVertices).map { [engine.vertexRecords[$0].lineA, engine.vertexRecords[$0].lineB] }
         var cells: [[[Int32]]] = [], labels: [[Int]] = [], uniform: [Int?] = []
         for f in engine.faces.indices {
             let (winner, faceCells) = engine.classCells(face: f)
