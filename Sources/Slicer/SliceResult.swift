@@ -45,6 +45,14 @@ public struct ActivationPattern: Hashable, Sendable {
         return result
     }
 
+    /// The `width` (1...64) bits from index `start` on, as the low bits of a word.
+    public func word(at start: Int, width: Int) -> UInt64 {
+        let shift = UInt64(start & 63), index = start >> 6
+        var value = words[index] >> shift
+        if shift > 0, index + 1 < words.count { value |= words[index + 1] << (64 - shift) }
+        return width == 64 ? value : value & ((1 << UInt64(width)) - 1)
+    }
+
     /// Sets bit offset + i for every bit i set in `mask`.
     public mutating func setBits(_ mask: [UInt64], at offset: Int) {
         let shift = UInt64(offset & 63)

@@ -26,11 +26,19 @@ final class LayerMaps: @unchecked Sendable {
     /// Region-independent bound rows B (3·width) on |M̃|.
     var magnitude: [Double] = []
 
-    init(width: Int, regionCount: Int, baseCount: Int, regionBase: [Int32] = [],
+    /// Maps with room for `baseCount` bases (filled by the caller) and the given corrections.
+    convenience init(width: Int, regionCount: Int, baseCount: Int, regionBase: [Int32] = [],
+                     correctionStart: [Int32] = [], columns: [Double] = []) {
+        self.init(width: width, regionCount: regionCount, adopting: .allocate(capacity: baseCount * 3 * width),
+                  regionBase: regionBase, correctionStart: correctionStart, columns: columns)
+    }
+
+    /// Maps whose bases are `base`, which they now own.
+    init(width: Int, regionCount: Int, adopting base: UnsafeMutableBufferPointer<Double>, regionBase: [Int32] = [],
          correctionStart: [Int32] = [], columns: [Double] = []) {
         self.width = width
         self.regionCount = regionCount
-        base = .allocate(capacity: baseCount * 3 * width)
+        self.base = base
         self.regionBase = regionBase
         self.columns = columns
         let corrections = Int(correctionStart.last ?? 0)

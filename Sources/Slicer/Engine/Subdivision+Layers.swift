@@ -14,186 +14,20 @@ extension Subdivision {
         computeFirstLayerMaps()
         clock.lap("layer 1 maps")
         for k in 0..<hiddenCount {
-            try subdivide(layer: k)
+            let products = try subdivide(layer: k)
             clock.lap("layer \(k + 1) subdivision")
             progress?(k + 1, faces.count)
-            computeNextLayerMaps(after: k)
+            finishNextLayerMaps(after: k, products: products)
             clock.lap("layer \(k + 2) maps")
         }
     }
 
-    /// Layer 0: M = W·[d1 u x1] + [0 0 b], with d1 = x2 − x1 and u = x3 − x1 rounded to Double.
-    ///
-    /// Bound: fl(x2 − x1) = d1(1 + ε), |ε| ≤ u, and the D-term products add γ_D|W||d̃1|, so
-    /// |ã − a| ≤ γ_{D+2}|W||d̃1| (likewise b); |c̃ − c| ≤ γ_{D+1}(|W||x1| + |b|).
-    func computeFirstLayerMaps() {
-        let layer = network.layers[0]
-        let n = layer.outputs, d = layer.inputs
-        let x1 = plane.anchors[0]
-        let input = plane.d1 + plane.u + x1                       // 3 × D, row-major
-        var map = gemm(input, layer.weights, m: 3, n: n, k: d, transposeB: true)
-        for j in 0..<n { map[2 * n + j] += layer.bias[j] }
-        let magnitude = gemm(input.map(abs), layer.weights.map(abs), m: 3, n: n, k: d, transposeB: true)
-        let g = gamma(d + 2)
-        var bound = [Double](repeating: 0, count: 3 * n)
-        for index in 0..<(3 * n) {
-            let biasTerm = index >= 2 * n ? abs(layer.bias[index - 2 * n]) : 0
-            bound[index] = g * (magnitude[index] + biasTerm) * boundSafety + boundFloor
-        }
-        let first = LayerMaps(width: n, regionCount: 1, baseCount: 1)
-        _ = first.base.initialize(from: map)
-        first.bound = bound
-        first.magnitude = map.map(abs)
-        maps = [first]
-        regionParent = [[]]
-        regionPattern = [[]]
-    }
-
-    /// Maps of layer k + 1 for every face (each face becomes a region of layer k + 1):
-    /// M_{k+1} = W·S·M_k + [0 0 b] with S the face's slopes.
-    ///
-    /// Faces of one layer-k region share M_k and differ only in the slopes of the neurons that split
-    /// the region, so one matrix product per region (with a reference face's slopes) is the base map
-    /// of all its faces, and each face adds a rank-one correction (s_f − s_ref)·W[:, j]·M_k[j, :] for
-    /// each neuron j where they differ. Hidden layers store only bases and corrections
-    /// (`LayerMaps`); the narrow output layer is stored in full, one map per face.
-    ///
-    /// Bound (region-independent): with |S| ≤ s_max, |M̃_k| ≤ B_k and |M̃_k − M_k| ≤ E_k,
-    /// the product gives E_{k+1} = s_max|W|E_k + γ_{n+2}(s_max|W|B_k + |b|) (the extra roundoff
-    /// covers S·M̃ when the slope is not ±1 or 0), and B_{k+1} = (1 + γ_{n+2})(s_max|W|B_k + |b|).
-    /// Each rank-one correction rounds its slope difference, product and sum: at most 3u·2s_max|W||M̃_k|
-    /// summed over all corrections, and u·B_{k+1} per correction (every partial sum is the map of
-    /// some slope pattern, so it is within B_{k+1}), so E_{k+1} gains (6 + 2d)·u·B_{k+1} for at most
-    /// d corrections per face.
-    func computeNextLayerMaps(after k: Int) {
-        let next = network.layers[k + 1]
-        let n = network.layers[k].outputs, nNext = next.outputs
-        let faceCount = faces.count
-        let offset = patternOffsets[k]
-        let positive = network.activation.positiveSlope, negative = network.activation.negativeSlope
-        let previous = maps[k]
-        let regionCount = previous.regionCount
-        // Faces grouped by region in increasing order; a region's first face is its reference.
-        var groupStart = [Int](repeating: 0, count: regionCount + 1)
-        for f in 0..<faceCount { groupStart[Int(faceRegion[f]) + 1] += 1 }
-        for r in 0..<regionCount { groupStart[r + 1] += groupStart[r] }
-        var grouped = [Int32](repeating: 0, count: faceCount)
-        var cursor = groupStart
-        for f in 0..<faceCount {
-            let r = Int(faceRegion[f])
-            grouped[cursor[r]] = Int32(f)
-            cursor[r] += 1
-        }
-        // Corrections of each face: the neurons where its slopes differ from its reference face's.
-        var correctionStart = [Int32](repeating: 0, count: faceCount + 1)
-        var maxUpdates = 0
-        for f in 0..<faceCount {
-            let reference = Int(grouped[groupStart[Int(faceRegion[f])]])
-            let count = facePattern[f].differenceCount(from: facePattern[reference], in: offset..<(offset + n))
-            maxUpdates = max(maxUpdates, count)
-            correctionStart[f + 1] = correctionStart[f] + Int32(count)
-        }
-        let full = k + 1 == outputLayer
-        // Column j of W is row j of its transpose.
-        let transposed = (0..<n).flatMap { j in (0..<nNext).map { next.weights[$0 * n + j] } }
-        let result = full
-            ? LayerMaps(width: nNext, regionCount: faceCount, baseCount: faceCount)
-            : LayerMaps(width: nNext, regionCount: faceCount, baseCount: regionCount, regionBase: faceRegion,
-                        correctionStart: correctionStart, columns: transposed)
-        // One product per region, with its reference face's slopes, in chunks of regions so the
-        // region maps stay in cache; each core takes whole chunks with a single-threaded product
-        // (OpenBLAS's own threads would spin against ours).
-        let chunk = 256
-        let chunkCount = (regionCount + chunk - 1) / chunk
-        next.weights.withUnsafeBufferPointer { w in
-            transposed.withUnsafeBufferPointer { columns in
-                facePattern.withUnsafeBufferPointer { patterns in
-                    parallelChunks(chunkCount, minimumChunk: 1) { chunks in
-                        let unscaled = UnsafeMutablePointer<Double>.allocate(capacity: chunk * 3 * n)
-                        let scaled = UnsafeMutablePointer<Double>.allocate(capacity: chunk * 3 * n)
-                        let product = UnsafeMutablePointer<Double>.allocate(capacity: full ? chunk * 3 * nNext : 0)
-                        var slopes = [Double](repeating: 0, count: n)
-                        defer { unscaled.deallocate(); scaled.deallocate(); product.deallocate() }
-                        for c in chunks {
-                            let first = c * chunk, count = min(chunk, regionCount - first)
-                            for local in 0..<count {
-                                let r = first + local
-                                let pattern = patterns[Int(grouped[groupStart[r]])]
-                                for j in 0..<n { slopes[j] = pattern[offset + j] ? positive : negative }
-                                let source = unscaled + local * 3 * n, target = scaled + local * 3 * n
-                                previous.materialise(region: r, into: source)
-                                for row in 0..<3 {
-                                    for j in 0..<n { target[row * n + j] = slopes[j] * source[row * n + j] }
-                                }
-                            }
-                            let out = full ? product : result.base.baseAddress! + first * 3 * nNext
-                            gemm(scaled, w.baseAddress!, out, m: 3 * count, n: nNext, k: n, transposeB: true)
-                            for local in 0..<count {
-                                let constants = out + local * 3 * nNext + 2 * nNext
-                                for j in 0..<nNext { constants[j] += next.bias[j] }
-                            }
-                            for local in 0..<count {
-                                let r = first + local
-                                let reference = Int(grouped[groupStart[r]])
-                                for g in grouped[groupStart[r]..<groupStart[r + 1]] {
-                                    let f = Int(g)
-                                    let differing = f == reference ? [] : patterns[f].differences(from: patterns[reference], in: offset..<(offset + n))
-                                    var position = Int(correctionStart[f])
-                                    let target = result.base.baseAddress! + f * 3 * nNext
-                                    if full { target.update(from: out + local * 3 * nNext, count: 3 * nNext) }
-                                    for bit in differing {
-                                        let j = bit - offset
-                                        let delta = patterns[f][bit] ? positive - negative : negative - positive
-                                        var m = (0.0, 0.0, 0.0)
-                                        let source = unscaled + local * 3 * n + j
-                                        m.0 = delta * source[0]; m.1 = delta * source[n]; m.2 = delta * source[2 * n]
-                                        if full {
-                                            withUnsafePointer(to: &m) { pointer in
-                                                pointer.withMemoryRebound(to: Double.self, capacity: 3) { coefficients in
-                                                    LayerMaps.addCorrection(to: target, width: nNext, column: columns.baseAddress! + j * nNext,
-                                                                            coefficients: coefficients)
-                                                }
-                                            }
-                                        } else {
-                                            result.correctionNeuron[position] = Int32(j)
-                                            let stored = result.correctionCoefficients.baseAddress! + 3 * position
-                                            stored[0] = m.0; stored[1] = m.1; stored[2] = m.2
-                                            position += 1
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        let sMax = maxSlope
-        let absWeights = next.weights.map(abs)
-        let propagated = gemm(previous.bound.map { $0 * sMax }, absWeights, m: 3, n: nNext, k: n, transposeB: true)
-        let magnitude = gemm(previous.magnitude.map { $0 * sMax }, absWeights, m: 3, n: nNext, k: n, transposeB: true)
-        let g = gamma(n + 2)
-        let updateRounding = Double(6 + 2 * maxUpdates) * unitRoundoff
-        var bound = [Double](repeating: 0, count: 3 * nNext)
-        var newMagnitude = [Double](repeating: 0, count: 3 * nNext)
-        for index in 0..<(3 * nNext) {
-            let biasTerm = index >= 2 * nNext ? abs(next.bias[index - 2 * nNext]) : 0
-            newMagnitude[index] = (1 + g) * (magnitude[index] + biasTerm) * boundSafety + boundFloor
-            bound[index] = (propagated[index] + g * (magnitude[index] + biasTerm)
-                            + updateRounding * newMagnitude[index]) * boundSafety + boundFloor
-        }
-        result.bound = bound
-        result.magnitude = newMagnitude
-        maps.append(result)
-        regionParent.append(faceRegion)
-        regionPattern.append(facePattern)
-        for f in 0..<faceCount { faceRegion[f] = Int32(f) }
-        // Edges keep their own line coefficients, so layer k's maps are no longer needed.
-        maps[k] = LayerMaps(width: 0, regionCount: 0, baseCount: 0)
-    }
-
     /// Splits every face by every neuron of hidden layer k whose zero set crosses its interior.
-    func subdivide(layer k: Int) throws {
+    ///
+    /// The next layer's matrix products need only each region's map and a slope pattern chosen
+    /// before the splits, so they start on a second thread as soon as the filter is done and run
+    /// while this thread splits; the returned products are finished by `finishNextLayerMaps`.
+    func subdivide(layer k: Int) throws -> RegionProducts {
         let n = network.layers[k].outputs
         let offset = patternOffsets[k]
         let words = (n + 63) / 64
@@ -206,9 +40,11 @@ extension Subdivision {
         // stay valid while faces change (an inserted vertex lies on an existing edge).
         var clock = PhaseClock()
         var filters = [FaceFilter](repeating: FaceFilter(), count: startCount)
+        var baseSlopes = [UInt64](repeating: 0, count: startCount * words)
         let lock = NSLock()
         filters.withUnsafeMutableBufferPointer { results in
             facePattern.withUnsafeMutableBufferPointer { patterns in
+                baseSlopes.withUnsafeMutableBufferPointer { baseSlopes in
                 withVertexView { view in
                     parallelChunks(startCount, minimumChunk: 256) { range in
                         var scratch = FilterScratch(width: n)
@@ -216,6 +52,7 @@ extension Subdivision {
                         var positive = [UInt64](repeating: 0, count: words), negative = positive
                         for f in range {
                             let filter = floatFilter(face: f, layer: k, vertices: view, scratch: &scratch)
+                            for w in 0..<words { baseSlopes[f * words + w] = scratch.somewherePositive[w] }
                             patterns[f].setBits(scratch.positive, at: offset)
                             for w in 0..<words { positive[w] |= scratch.positive[w]; negative[w] |= scratch.negative[w] }
                             for j in filter.candidates { positive[j >> 6] |= 1 << UInt64(j & 63); negative[j >> 6] |= 1 << UInt64(j & 63) }
@@ -226,9 +63,31 @@ extension Subdivision {
                         }
                     }
                 }
+                }
             }
         }
         clock.lap("  filter")
+        let products = RegionProducts(previous: maps[k], next: network.layers[k + 1], baseSlopes: baseSlopes,
+                                      positiveSlope: network.activation.positiveSlope,
+                                      negativeSlope: network.activation.negativeSlope)
+        products.start()
+        do {
+            try splitFaces(layer: k, count: startCount, filters: filters,
+                           positive: &positiveSomewhere, negative: &negativeSomewhere)
+        } catch {
+            products.cancel()
+            throw error
+        }
+        clock.lap("  splits")
+        let cut = zip(positiveSomewhere, negativeSomewhere).reduce(0) { $0 + ($1.0 & $1.1).nonzeroBitCount }
+        layerStats.append(LayerStats(index: k + 1, neurons: n, neuronsCut: cut, regions: faces.count))
+        return products
+    }
+
+    /// The sequential pass: settles each face's undecided neurons and splits it by its crossing ones.
+    func splitFaces(layer k: Int, count startCount: Int, filters: [FaceFilter],
+                    positive positiveSomewhere: inout [UInt64], negative negativeSomewhere: inout [UInt64]) throws {
+        let offset = patternOffsets[k]
         var signs: [Int] = []
         var work: [(face: Int32, next: Int)] = []
         for f0 in 0..<startCount {
@@ -263,9 +122,6 @@ extension Subdivision {
                 }
             }
         }
-        clock.lap("  splits")
-        let cut = zip(positiveSomewhere, negativeSomewhere).reduce(0) { $0 + ($1.0 & $1.1).nonzeroBitCount }
-        layerStats.append(LayerStats(index: k + 1, neurons: n, neuronsCut: cut, regions: faces.count))
     }
 
     /// What the floating-point filter left for the sequential pass on one face: neurons that
@@ -287,12 +143,16 @@ extension Subdivision {
         /// Bit j: neuron j is certainly positive (negative) at every vertex of the face.
         var positive: [UInt64]
         var negative: [UInt64]
+        /// Bit j: neuron j's float value is positive at some vertex (the face's base slope pattern
+        /// for the next layer's products; any pattern would do, this one needs few corrections).
+        var somewherePositive: [UInt64]
 
         init(width n: Int) {
             map = .allocate(capacity: 3 * n)
             low = .allocate(capacity: n); high = .allocate(capacity: n); bound = .allocate(capacity: n)
             positive = [UInt64](repeating: 0, count: (n + 63) / 64)
             negative = positive
+            somewherePositive = positive
         }
 
         func deallocate() { map.deallocate(); low.deallocate(); high.deallocate(); bound.deallocate() }
@@ -305,11 +165,6 @@ extension Subdivision {
         let n = network.layers[k].outputs
         var result = FaceFilter()
         let words = (n + 63) / 64
-        for w in 0..<words { scratch.positive[w] = 0; scratch.negative[w] = 0 }
-        if arithmetic == .exact {
-            result.ambiguous = Array(0..<n)
-            return result
-        }
         let layerMaps = maps[k]
         let map = layerMaps.map(region: Int(faceRegion[f]), scratch: scratch.map)
         let a = map, b = a + n, c = b + n
@@ -344,12 +199,24 @@ extension Subdivision {
                 if high[j] < -e { negative |= bit }
                 if low[j] < -e && high[j] > e { crossing |= bit }
             }
+            var somewhere: UInt64 = 0
+            for j in first..<last where high[j] > 0 { somewhere |= 1 << UInt64(j - first) }
+            scratch.somewherePositive[w] = somewhere
+            if arithmetic == .exact {
+                scratch.positive[w] = 0; scratch.negative[w] = 0
+                continue
+            }
             scratch.positive[w] = positive
             scratch.negative[w] = negative
             let all: UInt64 = last - first == 64 ? ~0 : (1 << UInt64(last - first)) - 1
             var undecided = all & ~(positive | negative | crossing)
             while crossing != 0 { result.candidates.append(first + crossing.trailingZeroBitCount); crossing &= crossing - 1 }
             while undecided != 0 { result.ambiguous.append(first + undecided.trailingZeroBitCount); undecided &= undecided - 1 }
+        }
+        if arithmetic == .exact {
+            // Every sign is decided exactly.
+            result.ambiguous = Array(0..<n)
+            return result
         }
         let count = result.candidates.count + result.ambiguous.count
         if count > 0 {

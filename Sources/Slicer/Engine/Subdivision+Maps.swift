@@ -1,0 +1,264 @@
+import Foundation
+import Polytope
+
+/// The float maps of each layer: the first from the plane, the others one matrix product per region
+/// plus rank-one corrections per face.
+extension Subdivision {
+    /// Layer 0: M = W·[d1 u x1] + [0 0 b], with d1 = x2 − x1 and u = x3 − x1 rounded to Double.
+    ///
+    /// Bound: fl(x2 − x1) = d1(1 + ε), |ε| ≤ u, and the D-term products add γ_D|W||d̃1|, so
+    /// |ã − a| ≤ γ_{D+2}|W||d̃1| (likewise b); |c̃ − c| ≤ γ_{D+1}(|W||x1| + |b|).
+    func computeFirstLayerMaps() {
+        let layer = network.layers[0]
+        let n = layer.outputs, d = layer.inputs
+        let x1 = plane.anchors[0]
+        let input = plane.d1 + plane.u + x1                       // 3 × D, row-major
+        var map = gemm(input, layer.weights, m: 3, n: n, k: d, transposeB: true)
+        for j in 0..<n { map[2 * n + j] += layer.bias[j] }
+        let magnitude = gemm(input.map(abs), layer.weights.map(abs), m: 3, n: n, k: d, transposeB: true)
+        let g = gamma(d + 2)
+        var bound = [Double](repeating: 0, count: 3 * n)
+        for index in 0..<(3 * n) {
+            let biasTerm = index >= 2 * n ? abs(layer.bias[index - 2 * n]) : 0
+            bound[index] = g * (magnitude[index] + biasTerm) * boundSafety + boundFloor
+        }
+        let first = LayerMaps(width: n, regionCount: 1, baseCount: 1)
+        _ = first.base.initialize(from: map)
+        first.bound = bound
+        first.magnitude = map.map(abs)
+        maps = [first]
+        regionParent = [[]]
+        regionPattern = [[]]
+    }
+
+    /// Maps of layer k + 1 for every face (each face becomes a region of layer k + 1):
+    /// M_{k+1} = W·S·M_k + [0 0 b] with S the face's slopes.
+    ///
+    /// All faces of one layer-k region share M_k and differ only in the slopes of the neurons that
+    /// split the region. `products` holds, per region, the base W·S_base·M_k + [0 0 b] for a slope
+    /// pattern S_base fixed before the splits; each face adds a rank-one correction
+    /// (s_f − s_base)·W[:, j]·M_k[j, :] for each neuron j where its slopes differ. Hidden layers
+    /// store only bases and corrections (`LayerMaps`); the narrow output layer is stored in full.
+    ///
+    /// Bound (region-independent): with |S| ≤ s_max, |M̃_k| ≤ B_k and |M̃_k − M_k| ≤ E_k,
+    /// the product gives E_{k+1} = s_max|W|E_k + γ_{n+2}(s_max|W|B_k + |b|) (the extra roundoff
+    /// covers S·M̃ when the slope is not ±1 or 0), and B_{k+1} = (1 + γ_{n+2})(s_max|W|B_k + |b|).
+    /// Each rank-one correction rounds its slope difference, product and sum: at most 3u·2s_max|W||M̃_k|
+    /// summed over all corrections, and u·B_{k+1} per correction (every partial sum is the map of
+    /// some slope pattern, so it is within B_{k+1}), so E_{k+1} gains (6 + 2d)·u·B_{k+1} for at most
+    /// d corrections per face.
+    func finishNextLayerMaps(after k: Int, products: RegionProducts) {
+        var clock = PhaseClock()
+        products.finish()
+        clock.lap("  products")
+        let next = network.layers[k + 1]
+        let n = network.layers[k].outputs, nNext = next.outputs
+        let faceCount = faces.count
+        let offset = patternOffsets[k]
+        let words = (n + 63) / 64
+        let positive = network.activation.positiveSlope, negative = network.activation.negativeSlope
+        let previous = maps[k]
+        // Corrections of each face: the neurons where its slopes differ from its region's base.
+        var differing = [UInt64](repeating: 0, count: faceCount * words)
+        var correctionStart = [Int32](repeating: 0, count: faceCount + 1)
+        differing.withUnsafeMutableBufferPointer { differing in
+            correctionStart.withUnsafeMutableBufferPointer { counts in
+                products.baseSlopes.withUnsafeBufferPointer { base in
+                    facePattern.withUnsafeBufferPointer { patterns in
+                        parallelChunks(faceCount, minimumChunk: 2048) { range in
+                            for f in range {
+                                let r = Int(faceRegion[f])
+                                var total = 0
+                                for w in 0..<words {
+                                    let bits = patterns[f].word(at: offset + 64 * w, width: min(64, n - 64 * w)) ^ base[r * words + w]
+                                    differing[f * words + w] = bits
+                                    total += bits.nonzeroBitCount
+                                }
+                                counts[f + 1] = Int32(total)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var maxUpdates = 0
+        for f in 0..<faceCount {
+            maxUpdates = max(maxUpdates, Int(correctionStart[f + 1]))
+            correctionStart[f + 1] += correctionStart[f]
+        }
+        let full = k + 1 == outputLayer
+        // Column j of W is row j of its transpose.
+        var transposed = [Double](repeating: 0, count: n * nNext)
+        for i in 0..<nNext { for j in 0..<n { transposed[j * nNext + i] = next.weights[i * n + j] } }
+        let result = full
+            ? LayerMaps(width: nNext, regionCount: faceCount, baseCount: faceCount)
+            : LayerMaps(width: nNext, regionCount: faceCount, adopting: products.takeOutput(), regionBase: faceRegion,
+                        correctionStart: correctionStart, columns: transposed)
+        differing.withUnsafeBufferPointer { differing in
+            transposed.withUnsafeBufferPointer { columns in
+                facePattern.withUnsafeBufferPointer { patterns in
+                    parallelChunks(faceCount, minimumChunk: 2048) { range in
+                        for f in range {
+                            let r = Int(faceRegion[f])
+                            var position = Int(correctionStart[f])
+                            let target = result.base.baseAddress! + f * 3 * nNext
+                            if full { target.update(from: products.output + r * 3 * nNext, count: 3 * nNext) }
+                            for w in 0..<words {
+                                var bits = differing[f * words + w]
+                                while bits != 0 {
+                                    let j = 64 * w + bits.trailingZeroBitCount
+                                    bits &= bits - 1
+                                    let delta = patterns[f][offset + j] ? positive - negative : negative - positive
+                                    let row = previous.line(neuron: j, region: r)
+                                    let stored = result.correctionCoefficients.baseAddress! + 3 * position
+                                    var m = (delta * row.a, delta * row.b, delta * row.c)
+                                    if full {
+                                        withUnsafePointer(to: &m) { pointer in
+                                            pointer.withMemoryRebound(to: Double.self, capacity: 3) { coefficients in
+                                                LayerMaps.addCorrection(to: target, width: nNext, column: columns.baseAddress! + j * nNext,
+                                                                        coefficients: coefficients)
+                                            }
+                                        }
+                                    } else {
+                                        result.correctionNeuron[position] = Int32(j)
+                                        stored[0] = m.0; stored[1] = m.1; stored[2] = m.2
+                                        position += 1
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        clock.lap("  corrections")
+        let sMax = maxSlope
+        let absWeights = next.weights.map(abs)
+        let propagated = gemm(previous.bound.map { $0 * sMax }, absWeights, m: 3, n: nNext, k: n, transposeB: true)
+        let magnitude = gemm(previous.magnitude.map { $0 * sMax }, absWeights, m: 3, n: nNext, k: n, transposeB: true)
+        let g = gamma(n + 2)
+        let updateRounding = Double(6 + 2 * maxUpdates) * unitRoundoff
+        var bound = [Double](repeating: 0, count: 3 * nNext)
+        var newMagnitude = [Double](repeating: 0, count: 3 * nNext)
+        for index in 0..<(3 * nNext) {
+            let biasTerm = index >= 2 * nNext ? abs(next.bias[index - 2 * nNext]) : 0
+            newMagnitude[index] = (1 + g) * (magnitude[index] + biasTerm) * boundSafety + boundFloor
+            bound[index] = (propagated[index] + g * (magnitude[index] + biasTerm)
+                            + updateRounding * newMagnitude[index]) * boundSafety + boundFloor
+        }
+        result.bound = bound
+        result.magnitude = newMagnitude
+        maps.append(result)
+        regionParent.append(faceRegion)
+        regionPattern.append(facePattern)
+        for f in 0..<faceCount { faceRegion[f] = Int32(f) }
+        // Edges keep their own line coefficients, so layer k's maps are no longer needed.
+        maps[k] = LayerMaps(width: 0, regionCount: 0, baseCount: 0)
+    }
+}
+
+/// The next layer's base maps, one matrix product per region of the current layer with a slope
+/// pattern fixed by the filter, computed by a background thread (and the caller, once it is free)
+/// while the current layer's faces are split. It reads only the current maps and the weights.
+final class RegionProducts: @unchecked Sendable {
+    let previous: LayerMaps
+    let weights: [Double]
+    let bias: [Double]
+    /// Per region, `words` words: bit j set when neuron j takes the positive slope in the base.
+    let baseSlopes: [UInt64]
+    let positiveSlope: Double
+    let negativeSlope: Double
+    let regionCount: Int
+    let width: Int
+    let nextWidth: Int
+    /// regionCount × 3 × nextWidth: the base maps.
+    let output: UnsafeMutablePointer<Double>
+    private var outputTaken = false
+    private let chunk = 128
+    private var nextChunk = 0
+    private var cancelled = false
+    private let lock = NSLock()
+    private let group = DispatchGroup()
+
+    init(previous: LayerMaps, next: DenseLayer, baseSlopes: [UInt64], positiveSlope: Double, negativeSlope: Double) {
+        self.previous = previous
+        weights = next.weights
+        bias = next.bias
+        self.baseSlopes = baseSlopes
+        self.positiveSlope = positiveSlope
+        self.negativeSlope = negativeSlope
+        regionCount = previous.regionCount
+        width = previous.width
+        nextWidth = next.outputs
+        output = .allocate(capacity: regionCount * 3 * nextWidth)
+    }
+
+    deinit { if !outputTaken { output.deallocate() } }
+
+    /// Starts the background thread.
+    func start() {
+        group.enter()
+        DispatchQueue.global(qos: .userInitiated).async {
+            self.work()
+            self.group.leave()
+        }
+    }
+
+    /// Takes the remaining chunks on the calling thread, then waits for the background thread.
+    func finish() {
+        work()
+        group.wait()
+    }
+
+    /// Stops handing out chunks and waits for the one in progress.
+    func cancel() {
+        lock.withLock { cancelled = true }
+        group.wait()
+    }
+
+    /// The base maps, now owned by the caller.
+    func takeOutput() -> UnsafeMutableBufferPointer<Double> {
+        outputTaken = true
+        return UnsafeMutableBufferPointer(start: output, count: regionCount * 3 * nextWidth)
+    }
+
+    private func claim() -> Int? {
+        lock.withLock {
+            guard !cancelled, nextChunk * chunk < regionCount else { return nil }
+            nextChunk += 1
+            return nextChunk - 1
+        }
+    }
+
+    private func work() {
+        let n = width, nNext = nextWidth
+        let words = (n + 63) / 64
+        let unscaled = UnsafeMutablePointer<Double>.allocate(capacity: chunk * 3 * n)
+        let scaled = UnsafeMutablePointer<Double>.allocate(capacity: chunk * 3 * n)
+        var slopes = [Double](repeating: 0, count: n)
+        defer { unscaled.deallocate(); scaled.deallocate() }
+        weights.withUnsafeBufferPointer { w in
+            while let c = claim() {
+                let first = c * chunk, count = min(chunk, regionCount - first)
+                for local in 0..<count {
+                    let r = first + local
+                    for j in 0..<n {
+                        let positive = baseSlopes[r * words + (j >> 6)] & (1 << UInt64(j & 63)) != 0
+                        slopes[j] = positive ? positiveSlope : negativeSlope
+                    }
+                    let source = unscaled + local * 3 * n, target = scaled + local * 3 * n
+                    previous.materialise(region: r, into: source)
+                    for row in 0..<3 {
+                        for j in 0..<n { target[row * n + j] = slopes[j] * source[row * n + j] }
+                    }
+                }
+                let out = output + first * 3 * nNext
+                gemm(scaled, w.baseAddress!, out, m: 3 * count, n: nNext, k: n, transposeB: true)
+                for local in 0..<count {
+                    let constants = out + local * 3 * nNext + 2 * nNext
+                    for j in 0..<nNext { constants[j] += bias[j] }
+                }
+            }
+        }
+    }
+}
