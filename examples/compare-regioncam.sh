@@ -15,7 +15,7 @@
 #   --no-build      do not run swift build (use the existing release binary)
 #   -h, --help      this text
 # Environment:
-#   TESSERA_SCRATCH_PATH  passed to `swift build --scratch-path` (default: the package's .build)
+#   TESSERA_SCRATCH_PATH  passed to `swift build --scratch-path` (default: the package's .build-static)
 #   PYTHON                interpreter used to create the venv (default python3)
 set -euo pipefail
 
@@ -67,8 +67,9 @@ now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 
 # 1. Build tessera.
-scratch=()
-[ -z "${TESSERA_SCRATCH_PATH:-}" ] || scratch=(--scratch-path "$TESSERA_SCRATCH_PATH")
+# Built as a command-line tool is shipped: the Swift runtime and Foundation linked in (about 10 ms
+# less start-up per process), in its own build directory so the everyday build is left alone.
+scratch=(--scratch-path "${TESSERA_SCRATCH_PATH:-$root/.build-static}" --static-swift-stdlib)
 if [ "$build" = 1 ]; then
     echo "== building tessera (swift build -c release ${scratch[*]})" >&2
     (cd "$root" && swift build -c release "${scratch[@]}" >&2)

@@ -3,10 +3,16 @@ import Polytope
 /// The JSON summary of one slice (SPEC §5 keys and more statistics).
 public func sliceReport(_ result: SliceResult) -> [String: Any] {
     let areas = result.regions.map { $0.area }.sorted()
-    let vertexCounts = result.regions.map { Double($0.vertexIndices.count) }
-    func summary(_ values: [Double]) -> [String: Any] {
-        guard !values.isEmpty else { return [:] }
-        let sorted = values.sorted()
+    // Vertex counts are small integers: sorted by counting.
+    var histogram: [Int] = []
+    for region in result.regions {
+        let count = region.vertexIndices.count
+        if count >= histogram.count { histogram += [Int](repeating: 0, count: count + 1 - histogram.count) }
+        histogram[count] += 1
+    }
+    let vertexCounts = histogram.enumerated().flatMap { [Double](repeating: Double($0.offset), count: $0.element) }
+    func summary(_ sorted: [Double]) -> [String: Any] {
+        guard !sorted.isEmpty else { return [:] }
         return ["min": sorted.first!, "max": sorted.last!, "mean": sorted.reduce(0, +) / Double(sorted.count),
                 "median": sorted[sorted.count / 2]]
     }

@@ -42,19 +42,29 @@ extension Subdivision {
             }
             cellsOf[f] = classCells
         }
+        let vertices = (0..<partitionVertices).map { frame(Int32($0)) }
         let regions = [SliceRegion](unsafeUninitializedCapacity: faceCount) { buffer, initialized in
             let out = buffer.baseAddress!
-            parallelChunks(faceCount, minimumChunk: 512) { range in
-                for f in range {
-                    let polygon = faces[f].vertices.map(frame)
-                    (out + f).initialize(to: SliceRegion(
-                        vertexIndices: faces[f].vertices.map(Int.init), pattern: facePattern[f], predictedClass: labels[f],
-                        classCells: cellsOf[f] ?? [], slope: slope(face: f, label: labels[f]), area: abs(signedArea(polygon))))
+            vertices.withUnsafeBufferPointer { points in
+                parallelChunks(faceCount, minimumChunk: 512) { range in
+                    for f in range {
+                        let cycle = faces[f].vertices
+                        // Shoelace, as `signedArea` computes it, without building the polygon.
+                        var twice = 0.0
+                        if cycle.count >= 3 {
+                            for i in cycle.indices {
+                                let a = points[Int(cycle[i])], b = points[Int(cycle[(i + 1) % cycle.count])]
+                                twice += a.x * b.y - a.y * b.x
+                            }
+                        }
+                        (out + f).initialize(to: SliceRegion(
+                            vertexIndices: cycle.map(Int.init), pattern: facePattern[f], predictedClass: labels[f],
+                            classCells: cellsOf[f] ?? [], slope: slope(face: f, label: labels[f]), area: abs(twice / 2)))
+                    }
                 }
             }
             initialized = faceCount
         }
-        let vertices = (0..<partitionVertices).map { frame(Int32($0)) }
         let sliceEdges = edges.map { SliceEdge(from: Int($0.from), to: Int($0.to), layer: Int($0.layer), neuron: Int($0.neuron)) }
         let corners = domainCorners.map { plane.toFrame($0.s, $0.t) }
         var result = SliceResult(arithmetic: arithmetic.rawValue, domainKind: domain.kind, domainPolygon: corners,
