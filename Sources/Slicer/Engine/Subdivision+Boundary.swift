@@ -87,19 +87,35 @@ extension Subdivision {
     }
 
     /// The class winning strictly at every vertex of face f by the float test alone, or nil.
+    ///
+    /// At each vertex every logit gets the error bound E_x of `evaluate`, so the true l_x lies within
+    /// E_x of its float value z̃_x; class b certainly beats class i when z̃_b − z̃_i > E_b + E_i. The
+    /// computed difference d carries one rounding (d ≤ (z̃_b − z̃_i)(1 + u)), and `boundSafety`
+    /// covers that and the rounding of (E_b + E_i)·boundSafety, so d > (E_b + E_i)·boundSafety suffices.
+    /// `values` and `errors` are scratch space for the K logits.
     func floatUniformClass(face f: Int, map: UnsafePointer<Double>, bound: UnsafePointer<Double>,
-                           vertices: VertexView) -> Int? {
+                           vertices: VertexView, values: UnsafeMutablePointer<Double>,
+                           errors: UnsafeMutablePointer<Double>) -> Int? {
         let n = network.outputDimension
         if n == 1 { return nil }
         let map = map + f * 3 * n
+        let ea = bound, eb = bound + n, ec = bound + 2 * n
         var winner: Int? = nil
         for v in faces[f].vertices {
             let record = vertices[v]
             let s = record.s, t = record.t, delta = record.delta
-            let best = Subdivision.floatArgmax(map: map, outputs: n, s: s, t: t)
+            var best = 0
+            var bestValue = -Double.infinity
+            for x in 0..<n {
+                let a = map[x], b = map[n + x], c = map[2 * n + x]
+                values[x] = a * s + b * t + c
+                errors[x] = (ea[x] * abs(s) + eb[x] * abs(t) + ec[x] + (abs(a) + ea[x] + abs(b) + eb[x]) * delta
+                             + gamma3 * (abs(a * s) + abs(b * t) + abs(c))) * boundSafety + boundFloor
+                if values[x] > bestValue { bestValue = values[x]; best = x }
+            }
             guard winner == nil || winner == best else { return nil }
             for i in 0..<n where i != best {
-                if !Subdivision.certainlyBeats(best, i, map: map, bound: bound, outputs: n, s: s, t: t, delta: delta) { return nil }
+                if !(values[best] - values[i] > (errors[best] + errors[i]) * boundSafety) { return nil }
             }
             winner = best
         }

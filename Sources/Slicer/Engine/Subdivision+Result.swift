@@ -14,9 +14,13 @@ extension Subdivision {
             outputMaps.bound.withUnsafeBufferPointer { bound in
                 withVertexView { vertices in
                     parallelChunks(faceCount, minimumChunk: 512) { range in
+                        let n = network.outputDimension
+                        let values = UnsafeMutablePointer<Double>.allocate(capacity: n)
+                        let errors = UnsafeMutablePointer<Double>.allocate(capacity: n)
+                        defer { values.deallocate(); errors.deallocate() }
                         for f in range {
                             out[f] = Int32(floatUniformClass(face: f, map: outputMaps.base.baseAddress!, bound: bound.baseAddress!,
-                                                             vertices: vertices) ?? -1)
+                                                             vertices: vertices, values: values, errors: errors) ?? -1)
                         }
                     }
                 }
