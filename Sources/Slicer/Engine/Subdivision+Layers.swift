@@ -189,18 +189,32 @@ extension Subdivision {
             }
         }
         for w in 0..<words {
-            var positive: UInt64 = 0, negative: UInt64 = 0, crossing: UInt64 = 0
+            var positive: UInt64 = 0, negative: UInt64 = 0, crossing: UInt64 = 0, somewhere: UInt64 = 0
             let first = w * 64, last = min(n, first + 64)
-            for j in first..<last {
+            // NaN values or bounds fail every test and leave the neuron ambiguous. Eight neurons at
+            // a time: each lane's test result becomes its bit.
+            let lanes = SIMD8<UInt64>(1, 2, 4, 8, 16, 32, 64, 128), none = SIMD8<UInt64>(repeating: 0)
+            var j = first
+            while j + 8 <= last {
+                let lo = UnsafeRawPointer(low + j).loadUnaligned(as: SIMD8<Double>.self)
+                let hi = UnsafeRawPointer(high + j).loadUnaligned(as: SIMD8<Double>.self)
+                let e = UnsafeRawPointer(bound + j).loadUnaligned(as: SIMD8<Double>.self)
+                let shift = UInt64(j - first)
+                positive |= none.replacing(with: lanes, where: lo .> e).wrappedSum() << shift
+                negative |= none.replacing(with: lanes, where: hi .< -e).wrappedSum() << shift
+                crossing |= none.replacing(with: lanes, where: (lo .< -e) .& (hi .> e)).wrappedSum() << shift
+                somewhere |= none.replacing(with: lanes, where: hi .> 0).wrappedSum() << shift
+                j += 8
+            }
+            while j < last {
                 let bit: UInt64 = 1 << UInt64(j - first)
                 let e = bound[j]
-                // NaN values or bounds fail every test and leave the neuron ambiguous.
                 if low[j] > e { positive |= bit }
                 if high[j] < -e { negative |= bit }
                 if low[j] < -e && high[j] > e { crossing |= bit }
+                if high[j] > 0 { somewhere |= bit }
+                j += 1
             }
-            var somewhere: UInt64 = 0
-            for j in first..<last where high[j] > 0 { somewhere |= 1 << UInt64(j - first) }
             scratch.somewherePositive[w] = somewhere
             if arithmetic == .exact {
                 scratch.positive[w] = 0; scratch.negative[w] = 0
