@@ -233,21 +233,21 @@ final class RegionProducts: @unchecked Sendable {
     private func work() {
         let n = width, nNext = nextWidth
         let words = (n + 63) / 64
-        let unscaled = UnsafeMutablePointer<Double>.allocate(capacity: chunk * 3 * n)
         let scaled = UnsafeMutablePointer<Double>.allocate(capacity: chunk * 3 * n)
-        var slopes = [Double](repeating: 0, count: n)
-        defer { unscaled.deallocate(); scaled.deallocate() }
+        let slopes = UnsafeMutablePointer<Double>.allocate(capacity: n)
+        defer { scaled.deallocate(); slopes.deallocate() }
         weights.withUnsafeBufferPointer { w in
+            baseSlopes.withUnsafeBufferPointer { bits in
             while let c = claim() {
                 let first = c * chunk, count = min(chunk, regionCount - first)
                 for local in 0..<count {
                     let r = first + local
                     for j in 0..<n {
-                        let positive = baseSlopes[r * words + (j >> 6)] & (1 << UInt64(j & 63)) != 0
-                        slopes[j] = positive ? positiveSlope : negativeSlope
+                        slopes[j] = bits[r * words + (j >> 6)] >> UInt64(j & 63) & 1 != 0 ? positiveSlope : negativeSlope
                     }
-                    let source = unscaled + local * 3 * n, target = scaled + local * 3 * n
-                    previous.materialise(region: r, into: source)
+                    // The region's map (read in place when it is a base), times the slopes.
+                    let target = scaled + local * 3 * n
+                    let source = previous.map(region: r, scratch: target)
                     for row in 0..<3 {
                         for j in 0..<n { target[row * n + j] = slopes[j] * source[row * n + j] }
                     }
@@ -258,6 +258,7 @@ final class RegionProducts: @unchecked Sendable {
                     let constants = out + local * 3 * nNext + 2 * nNext
                     for j in 0..<nNext { constants[j] += bias[j] }
                 }
+            }
             }
         }
     }
