@@ -9,6 +9,9 @@ public struct SliceOptions: Sendable {
     public var maxRegions: Int = 2_000_000
     /// ... or when its region maps would need more than this many bytes (default 8 GiB).
     public var memoryBudget: Int = 8 << 30
+    /// False when the process exits right after the slice: the engine's working memory (hundreds
+    /// of thousands of small arrays) is then left for the system to reclaim instead of freed.
+    public var freesWorkingMemory = true
     public init(domain: DomainSpec = .square(scale: 1.5), arithmetic: Arithmetic = .certified, maxRegions: Int = 2_000_000,
                 memoryBudget: Int = 8 << 30) {
         self.domain = domain; self.arithmetic = arithmetic; self.maxRegions = maxRegions; self.memoryBudget = memoryBudget
@@ -43,8 +46,9 @@ public func slice(network: Network, plane: SlicePlane, options: SliceOptions = S
     var clock = PhaseClock()
     let result = engine.makeResult(domain: options.domain, seconds: Date().timeIntervalSince(start))
     clock.lap("result and decision boundary")
-    // Tearing down hundreds of thousands of small arrays takes a while: do it off the caller's path.
+    // Tearing down hundreds of thousands of small arrays takes a while: off the caller's path, or
+    // not at all when the process is about to exit.
     let teardown = Unmanaged.passRetained(engine)
-    DispatchQueue.global(qos: .utility).async { teardown.release() }
+    if options.freesWorkingMemory { DispatchQueue.global(qos: .utility).async { teardown.release() } }
     return result
 }

@@ -5,8 +5,8 @@ public func sliceReport(_ result: SliceResult) -> [String: Any] {
     let areas = result.regions.map { $0.area }.sorted()
     // Vertex counts are small integers: sorted by counting.
     var histogram: [Int] = []
-    for region in result.regions {
-        let count = region.vertexIndices.count
+    for index in result.regions.indices {
+        let count = result.regions[index].vertexIndices.count
         if count >= histogram.count { histogram += [Int](repeating: 0, count: count + 1 - histogram.count) }
         histogram[count] += 1
     }

@@ -36,8 +36,10 @@ struct SliceCommand: ParsableCommand {
         clock.lap("load model")
         let input = try anchors.load()
         clock.lap("load anchors")
-        let options = SliceOptions(domain: domainSpec, arithmetic: mode, maxRegions: maxRegions,
+        var options = SliceOptions(domain: domainSpec, arithmetic: mode, maxRegions: maxRegions,
                                    memoryBudget: Int(maxMemory * Double(1 << 30)))
+        // The command exits as soon as its outputs are written.
+        options.freesWorkingMemory = false
         let result = try slice(network: network, anchors: input.anchors, options: options) { layer, regions in
             if progress { printError("layer \(layer): \(regions) regions") }
         }
