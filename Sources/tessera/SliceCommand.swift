@@ -57,8 +57,9 @@ struct SliceCommand: ParsableCommand {
         clock.lap("outputs")
         print("\(result.regions.count) regions, \(result.vertices.count) vertices, \(result.edges.count) edges, "
               + "\(result.boundarySegments.count) boundary segments (\(result.arithmetic), \(String(format: "%.3f", result.seconds)) s)")
-        // Everything is written: skip tearing down a partition of possibly millions of objects.
+        // Everything is written and closed: skip tearing down a partition of possibly millions of
+        // objects, and the libraries' exit handlers (OpenBLAS joins its idle threads).
         fflush(stdout)
-        Foundation.exit(0)
+        _exit(0)
     }
 }
