@@ -160,7 +160,7 @@ extension Subdivision {
             if winner == nil { winner = w } else if winner != w { uniform = false; break }
         }
         if uniform, let w = winner { return (w, []) }
-        let start = LocalPolygon(vertices: face.vertices, lines: face.edges.map { edges[Int($0)].line },
+        let start = LocalPolygon(vertices: face.vertices, lines: face.edges.map { edgeLines[Int($0)] },
                                  otherClass: Array(repeating: -1, count: face.vertices.count))
         var cells: [(Int, LocalPolygon)] = []
         for c in 0..<classCount {

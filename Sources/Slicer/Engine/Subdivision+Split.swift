@@ -52,8 +52,9 @@ extension Subdivision {
     func splitEdge(_ e: Int32, from p: Int32, to q: Int32, at w: Int32, seenFrom face: Int32) -> Int32 {
         let old = edges[Int(e)]
         let e2 = Int32(edges.count)
-        edges.append(Edge(from: w, to: q, faceA: old.faceA, faceB: old.faceB,
-                          layer: old.layer, neuron: old.neuron, line: old.line))
+        edges.append(Edge(from: w, to: q, faceA: old.faceA, faceB: old.faceB, layer: old.layer, neuron: old.neuron))
+        let line = edgeLines[Int(e)]
+        edgeLines.append(line)
         edges[Int(e)].from = p
         edges[Int(e)].to = w
         let other = old.otherFace(face)
@@ -78,7 +79,7 @@ extension Subdivision {
             let p = face.vertices[i], q = face.vertices[(i + 1) % m], e = face.edges[i]
             cycle.append(p); cycleEdges.append(e); cycleSigns.append(signs[i])
             if signs[i] * signs[(i + 1) % m] < 0 {
-                let w = makeVertex(from: p, to: q, edgeLine: edges[Int(e)].line, line: line)
+                let w = makeVertex(from: p, to: q, edgeLine: edgeLines[Int(e)], line: line)
                 let e2 = splitEdge(e, from: p, to: q, at: w, seenFrom: f)
                 cycle.append(w); cycleEdges.append(e2); cycleSigns.append(0)
             }
@@ -87,8 +88,8 @@ extension Subdivision {
         let (zeroBefore, zeroAfter) = positiveRun(cycleSigns)
         let g = Int32(faces.count)
         let chord = Int32(edges.count)
-        edges.append(Edge(from: cycle[zeroAfter], to: cycle[zeroBefore], faceA: f, faceB: g,
-                          layer: layer, neuron: neuron, line: line))
+        edges.append(Edge(from: cycle[zeroAfter], to: cycle[zeroBefore], faceA: f, faceB: g, layer: layer, neuron: neuron))
+        edgeLines.append(line)
         var positive = Face(vertices: [], edges: [])
         var i = zeroBefore
         while i != zeroAfter {

@@ -24,8 +24,6 @@ struct Edge {
     /// 0 for the domain boundary, else the 1-based hidden layer that made it.
     var layer: Int32
     var neuron: Int32
-    /// The supporting line, in floating point with bounds (and its exact reference).
-    var line: CertifiedLine
 
     func otherFace(_ face: Int32) -> Int32 { faceA == face ? faceB : faceA }
     mutating func replaceFace(_ old: Int32, with new: Int32) {
@@ -80,6 +78,9 @@ final class Subdivision {
     var faceRegion: [Int32] = []
     var facePattern: [ActivationPattern] = []
     var edges: [Edge] = []
+    /// Each edge's supporting line, in floating point with bounds (and its exact reference); apart
+    /// from `edges` so the topology the splits walk stays compact.
+    var edgeLines: [CertifiedLine] = []
 
     // Domain.
     var domainCorners: [(s: Double, t: Double)] = []
@@ -158,8 +159,8 @@ final class Subdivision {
             exactVertexCache[v] = exact[i]
         }
         for i in 0..<n {
-            edges.append(Edge(from: Int32(i), to: Int32((i + 1) % n), faceA: 0, faceB: -1,
-                              layer: 0, neuron: -1, line: domainFloatLines[i]))
+            edges.append(Edge(from: Int32(i), to: Int32((i + 1) % n), faceA: 0, faceB: -1, layer: 0, neuron: -1))
+            edgeLines.append(domainFloatLines[i])
         }
         faces = [Face(vertices: (0..<n).map(Int32.init), edges: (0..<n).map(Int32.init))]
         faceRegion = [0]
