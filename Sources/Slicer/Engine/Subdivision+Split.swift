@@ -90,14 +90,19 @@ extension Subdivision {
         let chord = Int32(edges.count)
         edges.append(Edge(from: cycle[zeroAfter], to: cycle[zeroBefore], faceA: f, faceB: g, layer: layer, neuron: neuron))
         edgeLines.append(line)
+        // Each part gets arrays of exactly its size (growing them vertex by vertex reallocates).
+        let positiveCount = (zeroAfter - zeroBefore + count) % count + 1
         var positive = Face(vertices: [], edges: [])
+        positive.vertices.reserveCapacity(positiveCount); positive.edges.reserveCapacity(positiveCount)
         var i = zeroBefore
         while i != zeroAfter {
             positive.vertices.append(cycle[i]); positive.edges.append(cycleEdges[i])
             i = (i + 1) % count
         }
         positive.vertices.append(cycle[zeroAfter]); positive.edges.append(chord)
+        let negativeCount = (zeroBefore - zeroAfter + count) % count + 1
         var negative = Face(vertices: [], edges: [])
+        negative.vertices.reserveCapacity(negativeCount); negative.edges.reserveCapacity(negativeCount)
         i = zeroAfter
         while i != zeroBefore {
             negative.vertices.append(cycle[i]); negative.edges.append(cycleEdges[i])
