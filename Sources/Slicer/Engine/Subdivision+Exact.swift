@@ -1,5 +1,12 @@
 import Polytope
 
+/// Names one neuron's line on one region.
+struct ExactLineKey: Hashable {
+    var layer: Int32
+    var neuron: Int32
+    var region: Int32
+}
+
 /// Exact recomputation: region maps as dyadic lines, vertices as exact intersections.
 extension Subdivision {
     func exactWeights(_ k: Int) -> [Dyadic] {
@@ -16,48 +23,78 @@ extension Subdivision {
         return bias
     }
 
-    /// The exact affine map (one line per neuron) of layer k's pre-activations on region r.
+    /// The exact inputs of layer k on region r, as three vectors (coefficients of s, t and 1).
+    func exactInputs(layer k: Int, region r: Int) -> (a: [Dyadic], b: [Dyadic], c: [Dyadic]) {
+        if k == 0 {
+            let x1 = plane.anchors[0].map(Dyadic.init)
+            return (zip(plane.anchors[1].map(Dyadic.init), x1).map { $0 - $1 },
+                    zip(plane.anchors[2].map(Dyadic.init), x1).map { $0 - $1 }, x1)
+        }
+        let previous = exactMap(layer: k - 1, region: Int(regionParent[k][r]))
+        let pattern = regionPattern[k][r]
+        let offset = patternOffsets[k - 1]
+        let negative = Dyadic(network.activation.negativeSlope)
+        var inputA: [Dyadic] = [], inputB: [Dyadic] = [], inputC: [Dyadic] = []
+        for (i, line) in previous.enumerated() {
+            if pattern[offset + i] {
+                inputA.append(line.a); inputB.append(line.b); inputC.append(line.c)
+            } else {
+                inputA.append(negative * line.a); inputB.append(negative * line.b); inputC.append(negative * line.c)
+            }
+        }
+        return (inputA, inputB, inputC)
+    }
+
+    /// Neuron j of layer k as an exact line, given the layer's exact inputs.
+    func exactNeuronLine(layer k: Int, neuron j: Int, inputs: (a: [Dyadic], b: [Dyadic], c: [Dyadic]),
+                         weights: [Dyadic], bias: [Dyadic]) -> ExactLine {
+        let count = network.layers[k].inputs
+        var a = Dyadic.zero, b = Dyadic.zero, c = bias[j]
+        let base = j * count
+        for i in 0..<count {
+            let w = weights[base + i]
+            if w.isZero { continue }
+            if !inputs.a[i].isZero { a += w * inputs.a[i] }
+            if !inputs.b[i].isZero { b += w * inputs.b[i] }
+            if !inputs.c[i].isZero { c += w * inputs.c[i] }
+        }
+        return ExactLine(a: a.normalized(), b: b.normalized(), c: c.normalized())
+    }
+
+    /// The exact affine map (one line per neuron) of layer k's pre-activations on region r; wide
+    /// layers split their lines over the cores.
     func exactMap(layer k: Int, region r: Int) -> [ExactLine] {
         let key = Int64(k) << 40 | Int64(r)
         if let cached = exactMapCache[key] { return cached }
         let layer = network.layers[k]
         let weights = exactWeights(k), bias = exactBias(k)
-        var inputA: [Dyadic], inputB: [Dyadic], inputC: [Dyadic]
-        if k == 0 {
-            let x1 = plane.anchors[0].map(Dyadic.init)
-            inputA = zip(plane.anchors[1].map(Dyadic.init), x1).map { $0 - $1 }
-            inputB = zip(plane.anchors[2].map(Dyadic.init), x1).map { $0 - $1 }
-            inputC = x1
-        } else {
-            let previous = exactMap(layer: k - 1, region: Int(regionParent[k][r]))
-            let pattern = regionPattern[k][r]
-            let offset = patternOffsets[k - 1]
-            let negative = Dyadic(network.activation.negativeSlope)
-            inputA = []; inputB = []; inputC = []
-            for (i, line) in previous.enumerated() {
-                if pattern[offset + i] {
-                    inputA.append(line.a); inputB.append(line.b); inputC.append(line.c)
-                } else {
-                    inputA.append(negative * line.a); inputB.append(negative * line.b); inputC.append(negative * line.c)
+        let inputs = exactInputs(layer: k, region: r)
+        let map = [ExactLine](unsafeUninitializedCapacity: layer.outputs) { buffer, initialized in
+            let out = buffer.baseAddress!
+            let minimum = layer.outputs * layer.inputs >= 16384 ? 8 : layer.outputs
+            parallelChunks(layer.outputs, minimumChunk: minimum) { range in
+                for j in range {
+                    (out + j).initialize(to: exactNeuronLine(layer: k, neuron: j, inputs: inputs, weights: weights, bias: bias))
                 }
             }
-        }
-        var map: [ExactLine] = []
-        map.reserveCapacity(layer.outputs)
-        for j in 0..<layer.outputs {
-            var a = Dyadic.zero, b = Dyadic.zero, c = bias[j]
-            let base = j * layer.inputs
-            for i in 0..<layer.inputs {
-                let w = weights[base + i]
-                if w.isZero { continue }
-                if !inputA[i].isZero { a += w * inputA[i] }
-                if !inputB[i].isZero { b += w * inputB[i] }
-                if !inputC[i].isZero { c += w * inputC[i] }
-            }
-            map.append(ExactLine(a: a.normalized(), b: b.normalized(), c: c.normalized()))
+            initialized = layer.outputs
         }
         exactMapCache[key] = map
         return map
+    }
+
+    /// One neuron's exact line: from the region's whole map when it is known or (in exact mode, where
+    /// most lines of a region are asked for) worth building, else alone (the layers below still need
+    /// whole maps, this one does not).
+    func exactNeuronLine(layer k: Int, neuron j: Int, region r: Int) -> ExactLine {
+        if let map = exactMapCache[Int64(k) << 40 | Int64(r)] { return map[j] }
+        if arithmetic == .exact { return exactMap(layer: k, region: r)[j] }
+        let key = ExactLineKey(layer: Int32(k), neuron: Int32(j), region: Int32(r))
+        if let cached = exactLineCache[key] { return cached }
+        let line = exactNeuronLine(layer: k, neuron: j, inputs: exactInputs(layer: k, region: r),
+                                   weights: exactWeights(k), bias: exactBias(k))
+        exactLineCache[key] = line
+        return line
     }
 
     func exactLine(_ ref: LineRef) -> ExactLine {
@@ -65,7 +102,7 @@ extension Subdivision {
         case .domain:
             return domainLines[Int(ref.index)]
         case .neuron:
-            return exactMap(layer: Int(ref.layer), region: Int(ref.region))[Int(ref.index)]
+            return exactNeuronLine(layer: Int(ref.layer), neuron: Int(ref.index), region: Int(ref.region))
         case .logit:
             let map = exactMap(layer: network.layers.count - 1, region: Int(ref.region))
             // One output: classes 1 and 0 are its positive and negative side.

@@ -94,6 +94,7 @@ final class Subdivision {
     var regionParent: [[Int32]] = []
     var regionPattern: [[ActivationPattern]] = []
     var exactMapCache: [Int64: [ExactLine]] = [:]
+    var exactLineCache: [ExactLineKey: ExactLine] = [:]
     var exactWeightCache: [Int: [Dyadic]] = [:]
     var exactBiasCache: [Int: [Dyadic]] = [:]
 
