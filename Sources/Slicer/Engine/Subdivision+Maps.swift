@@ -87,6 +87,12 @@ extension Subdivision {
             correctionStart[f + 1] += correctionStart[f]
         }
         let full = k + 1 == outputLayer
+        if !full && Int(correctionStart[faceCount]) > 16 * faceCount {
+            // Faces far from their region's base (the first layer's faces all share the domain's):
+            // one product per face is cheaper than rebuilding its many corrections at every read.
+            finishWithFaceProducts(after: k, previous: previous)
+            return
+        }
         // Column j of W is row j of its transpose.
         var transposed = [Double](repeating: 0, count: n * nNext)
         for i in 0..<nNext { for j in 0..<n { transposed[j * nNext + i] = next.weights[i * n + j] } }
@@ -132,6 +138,68 @@ extension Subdivision {
             }
         }
         clock.lap("  corrections")
+        setBounds(of: result, after: k, corrections: maxUpdates)
+        maps.append(result)
+        regionParent.append(faceRegion)
+        regionPattern.append(facePattern)
+        for f in 0..<faceCount { faceRegion[f] = Int32(f) }
+        // Edges keep their own line coefficients, so layer k's maps are no longer needed.
+        maps[k] = LayerMaps(width: 0, regionCount: 0, baseCount: 0)
+    }
+
+    /// Maps of layer k + 1 as one product per face with its own slopes (no corrections).
+    func finishWithFaceProducts(after k: Int, previous: LayerMaps) {
+        let next = network.layers[k + 1]
+        let n = network.layers[k].outputs, nNext = next.outputs
+        let faceCount = faces.count
+        let offset = patternOffsets[k]
+        let positive = network.activation.positiveSlope, negative = network.activation.negativeSlope
+        let result = LayerMaps(width: nNext, regionCount: faceCount, baseCount: faceCount)
+        let chunk = 128
+        next.weights.withUnsafeBufferPointer { w in
+            facePattern.withUnsafeBufferPointer { patterns in
+                faceRegion.withUnsafeBufferPointer { regions in
+                    parallelChunks((faceCount + chunk - 1) / chunk, minimumChunk: 1) { chunks in
+                        let scaled = UnsafeMutablePointer<Double>.allocate(capacity: chunk * 3 * n)
+                        defer { scaled.deallocate() }
+                        for c in chunks {
+                            let first = c * chunk, count = min(chunk, faceCount - first)
+                            for local in 0..<count {
+                                let f = first + local
+                                let target = scaled + local * 3 * n
+                                let source = previous.map(region: Int(regions[f]), scratch: target)
+                                for j in 0..<n {
+                                    let slope = patterns[f][offset + j] ? positive : negative
+                                    target[j] = slope * source[j]
+                                    target[n + j] = slope * source[n + j]
+                                    target[2 * n + j] = slope * source[2 * n + j]
+                                }
+                            }
+                            let out = result.base.baseAddress! + first * 3 * nNext
+                            gemm(scaled, w.baseAddress!, out, m: 3 * count, n: nNext, k: n, transposeB: true)
+                            for local in 0..<count {
+                                let constants = out + local * 3 * nNext + 2 * nNext
+                                for j in 0..<nNext { constants[j] += next.bias[j] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        setBounds(of: result, after: k, corrections: 0)
+        maps.append(result)
+        regionParent.append(faceRegion)
+        regionPattern.append(facePattern)
+        for f in 0..<faceCount { faceRegion[f] = Int32(f) }
+        maps[k] = LayerMaps(width: 0, regionCount: 0, baseCount: 0)
+    }
+
+    /// The region-independent bounds E_{k+1} and B_{k+1} (see `finishNextLayerMaps`) for maps with at
+    /// most `corrections` rank-one corrections per face.
+    func setBounds(of result: LayerMaps, after k: Int, corrections maxUpdates: Int) {
+        let next = network.layers[k + 1]
+        let n = network.layers[k].outputs, nNext = next.outputs
+        let previous = maps[k]
         let sMax = maxSlope
         let absWeights = next.weights.map(abs)
         let propagated = gemm(previous.bound.map { $0 * sMax }, absWeights, m: 3, n: nNext, k: n, transposeB: true)
@@ -148,12 +216,6 @@ extension Subdivision {
         }
         result.bound = bound
         result.magnitude = newMagnitude
-        maps.append(result)
-        regionParent.append(faceRegion)
-        regionPattern.append(facePattern)
-        for f in 0..<faceCount { faceRegion[f] = Int32(f) }
-        // Edges keep their own line coefficients, so layer k's maps are no longer needed.
-        maps[k] = LayerMaps(width: 0, regionCount: 0, baseCount: 0)
     }
 }
 
