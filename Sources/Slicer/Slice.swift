@@ -46,9 +46,8 @@ public func slice(network: Network, plane: SlicePlane, options: SliceOptions = S
     var clock = PhaseClock()
     let result = engine.makeResult(domain: options.domain, seconds: Date().timeIntervalSince(start))
     clock.lap("result and decision boundary")
-    // Tearing down hundreds of thousands of small arrays takes a while: off the caller's path, or
-    // not at all when the process is about to exit.
-    let teardown = Unmanaged.passRetained(engine)
-    if options.freesWorkingMemory { DispatchQueue.global(qos: .utility).async { teardown.release() } }
+    // Tearing down hundreds of thousands of small arrays takes a while: skipped when the process is
+    // about to exit.
+    if !options.freesWorkingMemory { _ = Unmanaged.passRetained(engine) }
     return result
 }

@@ -63,20 +63,6 @@ public struct ActivationPattern: Hashable, Sendable {
         }
     }
 
-    /// How many indices in `range` differ between two patterns.
-    public func differenceCount(from other: ActivationPattern, in range: Range<Int>) -> Int {
-        guard !range.isEmpty else { return 0 }
-        var total = 0
-        for w in (range.lowerBound >> 6)...((range.upperBound - 1) >> 6) {
-            var diff = words[w] ^ other.words[w]
-            let low = w * 64
-            if range.lowerBound > low { diff &= ~0 << UInt64(range.lowerBound - low) }
-            if range.upperBound < low + 64 { diff &= (1 << UInt64(range.upperBound - low)) &- 1 }
-            total += diff.nonzeroBitCount
-        }
-        return total
-    }
-
     /// Indices of neurons that differ between two patterns.
     public func differences(from other: ActivationPattern) -> [Int] {
         differences(from: other, in: 0..<count)

@@ -13,6 +13,14 @@ import Polytope
         return (result.regions.count, result.vertices.count, result.edges.count, patterns)
     }
 
+    /// A non-trivial partition, and the same counts and patterns on both sides.
+    func expectSamePartition(_ a: (Int, Int, Int, Set<[Int]>), _ b: (Int, Int, Int, Set<[Int]>),
+                             sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(a.0 > 10, "a non-trivial partition", sourceLocation: sourceLocation)
+        #expect(a.0 == b.0 && a.1 == b.1 && a.2 == b.2, sourceLocation: sourceLocation)
+        #expect(a.3 == b.3, sourceLocation: sourceLocation)
+    }
+
     func baseCase(_ seed: UInt64) -> (Network, [[Double]]) {
         var random = TestRandom(seed: seed)
         let network = randomNetwork(widths: [4, 6, 5, 3], activation: .relu, random: &random)
@@ -33,9 +41,7 @@ import Polytope
         permuted.layers[1].weights = (0..<next.outputs).flatMap { r in order.map { next.weight(r, $0) } }
         let a = try summary(network, anchors)
         let b = try summary(permuted, anchors, rename: { $0 < n ? n - 1 - $0 : $0 })
-        #expect(a.0 > 10, "a non-trivial partition")
-        #expect(a.0 == b.0 && a.1 == b.1 && a.2 == b.2)
-        #expect(a.3 == b.3)
+        expectSamePartition(a, b)
     }
 
     @Test(arguments: 1...6 as ClosedRange<UInt64>)
@@ -49,9 +55,7 @@ import Polytope
         let next = network.layers[2]
         for r in 0..<next.outputs { scaled.layers[2].weights[r * next.inputs + j] /= 32 }
         let a = try summary(network, anchors), b = try summary(scaled, anchors)
-        #expect(a.0 > 10, "a non-trivial partition")
-        #expect(a.0 == b.0 && a.1 == b.1 && a.2 == b.2)
-        #expect(a.3 == b.3)
+        expectSamePartition(a, b)
     }
 
     @Test(arguments: 1...6 as ClosedRange<UInt64>)
@@ -73,8 +77,6 @@ import Polytope
         let a = try summary(network, anchors)
         // The twin (index n) always agrees with neuron 1; later layers shift by one.
         let b = try summary(duplicated, anchors, rename: { $0 == n ? nil : ($0 > n ? $0 - 1 : $0) })
-        #expect(a.0 > 10, "a non-trivial partition")
-        #expect(a.0 == b.0 && a.1 == b.1 && a.2 == b.2)
-        #expect(a.3 == b.3)
+        expectSamePartition(a, b)
     }
 }

@@ -1,6 +1,4 @@
 // These tests write and read checkpoints through Slicer's file API (ModelFile, SafeTensors, Dataset.load).
-// They fail until the file-format branch is merged; run them after the merge:
-//   swift test --filter CheckpointIOTests
 import Foundation
 import Testing
 import Slicer
@@ -24,51 +22,42 @@ import Slicer
         return directory
     }
 
-    func config(steps: Int) -> TrainingConfig {
-        var config = TrainingConfig()
-        config.depth = 3; config.width = 8; config.batch = 10; config.trainSize = 40; config.steps = steps
-        config.checkpointsPerDecade = 5; config.learningRate = 1e-2; config.seed = 4
-        return config
-    }
-
-    func temporaryRun() -> String { NSTemporaryDirectory() + "tessera-run-\(UUID().uuidString)" }
-
     func train(_ config: TrainingConfig, _ data: String, _ out: String, resume: Bool = false, resumeSteps: Int? = nil) throws {
         try TrainingRun.run(config: config, dataDirectory: data, out: out, resume: resume, resumeSteps: resumeSteps) { _ in }
     }
 
     @Test func runWritesScheduledCheckpointsMetricsAndRunJSON() throws {
-        let data = try idxDirectory(), out = temporaryRun()
-        try train(config(steps: 30), data, out)
+        let data = try idxDirectory(), out = temporaryRunPath()
+        try train(smallTrainingConfig(steps: 30), data, out)
         let run = RunDirectory(path: out)
         let expected = Array(0...10) + [16, 25, 30]
         #expect(try run.checkpoints().map(\.step) == expected)
         #expect(try run.readMetrics().map(\.step) == expected)
         let info = try run.readRunInfo()
-        #expect(info.config == config(steps: 30))
+        #expect(info.config == smallTrainingConfig(steps: 30))
         #expect(info.data.trainIndices == Array(0..<40) && info.data.testSize == 30 && info.data.classes == 3)
         let last = try ModelFile.load(path: run.checkpointPath(step: 30), activation: nil)
         #expect(last.metadata["step"] == "30" && last.metadata["tessera_version"] == tesseraVersion)
         #expect(last.network.layers.map(\.outputs) == [8, 8, 3])
         let metrics = try run.readMetrics()
         #expect(metrics.last!.trainLoss < metrics.first!.trainLoss)
-        #expect(throws: TesseraError.self) { try train(config(steps: 30), data, out) }  // refuses to overwrite
+        #expect(throws: TesseraError.self) { try train(smallTrainingConfig(steps: 30), data, out) }  // refuses to overwrite
     }
 
     @Test func sameSeedGivesByteIdenticalCheckpoints() throws {
-        let data = try idxDirectory(), a = temporaryRun(), b = temporaryRun()
-        try train(config(steps: 12), data, a)
-        try train(config(steps: 12), data, b)
+        let data = try idxDirectory(), a = temporaryRunPath(), b = temporaryRunPath()
+        try train(smallTrainingConfig(steps: 12), data, a)
+        try train(smallTrainingConfig(steps: 12), data, b)
         for (x, y) in zip(try RunDirectory(path: a).checkpoints(), try RunDirectory(path: b).checkpoints()) {
             #expect(FileManager.default.contents(atPath: x.path) == FileManager.default.contents(atPath: y.path))
         }
     }
 
     @Test func resumedRunEqualsUninterruptedRun() throws {
-        let data = try idxDirectory(), whole = temporaryRun(), parts = temporaryRun()
-        try train(config(steps: 30), data, whole)
-        try train(config(steps: 16), data, parts)
-        try train(config(steps: 16), data, parts, resume: true, resumeSteps: 30)
+        let data = try idxDirectory(), whole = temporaryRunPath(), parts = temporaryRunPath()
+        try train(smallTrainingConfig(steps: 30), data, whole)
+        try train(smallTrainingConfig(steps: 16), data, parts)
+        try train(smallTrainingConfig(steps: 16), data, parts, resume: true, resumeSteps: 30)
         let a = try RunDirectory(path: whole).checkpoints(), b = try RunDirectory(path: parts).checkpoints()
         #expect(a.map(\.step) == b.map(\.step))
         for (x, y) in zip(a, b) {

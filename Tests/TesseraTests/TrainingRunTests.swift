@@ -36,15 +36,6 @@ final class MemoryStorage: RunStorage, @unchecked Sendable {
 }
 
 @Suite struct TrainingRunTests {
-    func config(steps: Int) -> TrainingConfig {
-        var config = TrainingConfig()
-        config.depth = 3; config.width = 8; config.batch = 10; config.trainSize = 40; config.steps = steps
-        config.checkpointsPerDecade = 5; config.learningRate = 1e-2; config.seed = 4
-        return config
-    }
-
-    func temporaryRun() -> String { NSTemporaryDirectory() + "tessera-run-\(UUID().uuidString)" }
-
     func train(_ config: TrainingConfig, _ out: String, _ storage: MemoryStorage, resume: Bool = false, resumeSteps: Int? = nil) throws {
         try TrainingRun.run(config: config, dataDirectory: "memory", out: out, resume: resume, resumeSteps: resumeSteps,
                             storage: storage) { _ in }
@@ -56,8 +47,8 @@ final class MemoryStorage: RunStorage, @unchecked Sendable {
     }
 
     @Test func runFollowsTheScheduleAndRecordsItsConfiguration() throws {
-        let storage = MemoryStorage(), out = temporaryRun()
-        try train(config(steps: 30), out, storage)
+        let storage = MemoryStorage(), out = temporaryRunPath()
+        try train(smallTrainingConfig(steps: 30), out, storage)
         let run = RunDirectory(path: out)
         let expected = Array(0...10) + [16, 25, 30]
         #expect(try run.checkpoints().map(\.step) == expected)
@@ -66,25 +57,25 @@ final class MemoryStorage: RunStorage, @unchecked Sendable {
         #expect(metrics.last!.trainLoss < metrics.first!.trainLoss)
         #expect(metrics.allSatisfy { $0.testLoss.isFinite && $0.testAccuracy >= 0 && $0.testAccuracy <= 1 })
         let info = try run.readRunInfo()
-        #expect(info.config == config(steps: 30))
+        #expect(info.config == smallTrainingConfig(steps: 30))
         #expect(info.data.trainIndices == Array(0..<40) && info.data.testSize == 30 && info.data.classes == 3)
         #expect(storage.tensors[run.optimizerPath]?.metadata["step"] == "30")
         let header = try String(contentsOfFile: run.metricsPath, encoding: .utf8).split(separator: "\n").first
         #expect(header.map(String.init) == RunDirectory.metricsHeader)
-        #expect(throws: TesseraError.self) { try train(config(steps: 30), out, storage) }
-        #expect(throws: TesseraError.self) { try train(config(steps: 30), temporaryRun(), storage, resume: true) }
+        #expect(throws: TesseraError.self) { try train(smallTrainingConfig(steps: 30), out, storage) }
+        #expect(throws: TesseraError.self) { try train(smallTrainingConfig(steps: 30), temporaryRunPath(), storage, resume: true) }
     }
 
     @Test func resumedRunEqualsUninterruptedRun() throws {
-        let storage = MemoryStorage(), whole = temporaryRun(), parts = temporaryRun()
-        try train(config(steps: 30), whole, storage)
-        try train(config(steps: 16), parts, storage)
+        let storage = MemoryStorage(), whole = temporaryRunPath(), parts = temporaryRunPath()
+        try train(smallTrainingConfig(steps: 30), whole, storage)
+        try train(smallTrainingConfig(steps: 16), parts, storage)
         // Debris of a crash after step 16's optimizer state: a later checkpoint and metrics row.
         let run = RunDirectory(path: parts)
         try storage.saveModel(try storage.loadModel(path: run.checkpointPath(step: 16), activation: nil),
                               path: run.checkpointPath(step: 25), dtype: .f32, metadata: [:])
         try run.appendMetrics(MetricsRow(step: 25, trainLoss: 9, trainAccuracy: 0, testLoss: 9, testAccuracy: 0))
-        try train(config(steps: 999), parts, storage, resume: true, resumeSteps: 30)
+        try train(smallTrainingConfig(steps: 999), parts, storage, resume: true, resumeSteps: 30)
         let a = try models(whole, storage), b = try models(parts, storage)
         #expect(a.map(\.0) == b.map(\.0))
         for (x, y) in zip(a, b) { #expect(x.1 == y.1) }
@@ -93,10 +84,10 @@ final class MemoryStorage: RunStorage, @unchecked Sendable {
     }
 
     @Test func sameSeedSameCheckpointsOtherSeedOthers() throws {
-        let storage = MemoryStorage(), a = temporaryRun(), b = temporaryRun(), c = temporaryRun()
-        try train(config(steps: 12), a, storage)
-        try train(config(steps: 12), b, storage)
-        var other = config(steps: 12)
+        let storage = MemoryStorage(), a = temporaryRunPath(), b = temporaryRunPath(), c = temporaryRunPath()
+        try train(smallTrainingConfig(steps: 12), a, storage)
+        try train(smallTrainingConfig(steps: 12), b, storage)
+        var other = smallTrainingConfig(steps: 12)
         other.seed = 5
         try train(other, c, storage)
         let (ma, mb, mc) = (try models(a, storage), try models(b, storage), try models(c, storage))
@@ -105,15 +96,15 @@ final class MemoryStorage: RunStorage, @unchecked Sendable {
     }
 
     @Test func randomSubsetIsSeededSortedAndDistinct() throws {
-        let storage = MemoryStorage(), out = temporaryRun()
-        var random = config(steps: 2)
+        let storage = MemoryStorage(), out = temporaryRunPath()
+        var random = smallTrainingConfig(steps: 2)
         random.trainSubset = "random"
         try train(random, out, storage)
         let indices = try RunDirectory(path: out).readRunInfo().data.trainIndices
         #expect(indices.count == 40 && indices == indices.sorted() && Set(indices).count == 40)
         #expect(indices != Array(0..<40) && indices.allSatisfy { $0 < 60 })
-        var tooMany = config(steps: 2)
+        var tooMany = smallTrainingConfig(steps: 2)
         tooMany.trainSize = 61
-        #expect(throws: TesseraError.self) { try train(tooMany, temporaryRun(), storage) }
+        #expect(throws: TesseraError.self) { try train(tooMany, temporaryRunPath(), storage) }
     }
 }

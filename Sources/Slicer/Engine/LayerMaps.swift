@@ -1,8 +1,8 @@
 /// The float affine maps of one network layer's pre-activations on every region, with their bounds.
 ///
-/// Regions cut from one parent region share a base map (one matrix product per parent) and differ
-/// from it by a few rank-one corrections, one per neuron whose slope differs from the parent's
-/// reference face: region r's map is base[b(r)] + Σ m ⊗ W[:, j] over its corrections (j, m), added in
+/// Regions cut from one parent region share a base map (one matrix product per parent, with a slope
+/// pattern fixed before the parent was cut) and differ from it by a few rank-one corrections, one
+/// per neuron whose slope differs from that pattern: region r's map is base[b(r)] + Σ m ⊗ W[:, j] over its corrections (j, m), added in
 /// order. Only bases and corrections are stored, which is a fraction of every region's full map.
 /// A map is rebuilt in the same order wherever it is read, so every reader sees the same values.
 final class LayerMaps: @unchecked Sendable {

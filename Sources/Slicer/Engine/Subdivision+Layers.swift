@@ -45,24 +45,24 @@ extension Subdivision {
         filters.withUnsafeMutableBufferPointer { results in
             facePattern.withUnsafeMutableBufferPointer { patterns in
                 baseSlopes.withUnsafeMutableBufferPointer { baseSlopes in
-                withVertexView { view in
-                    parallelChunks(startCount, minimumChunk: 256) { range in
-                        var scratch = FilterScratch(width: n)
-                        defer { scratch.deallocate() }
-                        var positive = [UInt64](repeating: 0, count: words), negative = positive
-                        for f in range {
-                            let filter = floatFilter(face: f, layer: k, vertices: view, scratch: &scratch)
-                            for w in 0..<words { baseSlopes[f * words + w] = scratch.somewherePositive[w] }
-                            patterns[f].setBits(scratch.positive, at: offset)
-                            for w in 0..<words { positive[w] |= scratch.positive[w]; negative[w] |= scratch.negative[w] }
-                            for j in filter.candidates { positive[j >> 6] |= 1 << UInt64(j & 63); negative[j >> 6] |= 1 << UInt64(j & 63) }
-                            results[f] = filter
-                        }
-                        lock.withLock {
-                            for w in 0..<words { positiveSomewhere[w] |= positive[w]; negativeSomewhere[w] |= negative[w] }
+                    withVertexView { view in
+                        parallelChunks(startCount, minimumChunk: 256) { range in
+                            var scratch = FilterScratch(width: n)
+                            defer { scratch.deallocate() }
+                            var positive = [UInt64](repeating: 0, count: words), negative = positive
+                            for f in range {
+                                let filter = floatFilter(face: f, layer: k, vertices: view, scratch: &scratch)
+                                for w in 0..<words { baseSlopes[f * words + w] = scratch.somewherePositive[w] }
+                                patterns[f].setBits(scratch.positive, at: offset)
+                                for w in 0..<words { positive[w] |= scratch.positive[w]; negative[w] |= scratch.negative[w] }
+                                for j in filter.candidates { positive[j >> 6] |= 1 << UInt64(j & 63); negative[j >> 6] |= 1 << UInt64(j & 63) }
+                                results[f] = filter
+                            }
+                            lock.withLock {
+                                for w in 0..<words { positiveSomewhere[w] |= positive[w]; negativeSomewhere[w] |= negative[w] }
+                            }
                         }
                     }
-                }
                 }
             }
         }

@@ -116,7 +116,6 @@ extension Subdivision {
                                     bits &= bits - 1
                                     let delta = patterns[f][offset + j] ? positive - negative : negative - positive
                                     let row = previous.line(neuron: j, region: r)
-                                    let stored = result.correctionCoefficients.baseAddress! + 3 * position
                                     var m = (delta * row.a, delta * row.b, delta * row.c)
                                     if full {
                                         withUnsafePointer(to: &m) { pointer in
@@ -127,6 +126,7 @@ extension Subdivision {
                                         }
                                     } else {
                                         result.correctionNeuron[position] = Int32(j)
+                                        let stored = result.correctionCoefficients.baseAddress! + 3 * position
                                         stored[0] = m.0; stored[1] = m.1; stored[2] = m.2
                                         position += 1
                                     }
@@ -138,11 +138,16 @@ extension Subdivision {
             }
         }
         clock.lap("  corrections")
+        install(result, after: k, corrections: maxUpdates)
+    }
+
+    /// Makes `result` layer k + 1's maps, with its bounds; every face becomes a region of layer k + 1.
+    func install(_ result: LayerMaps, after k: Int, corrections maxUpdates: Int) {
         setBounds(of: result, after: k, corrections: maxUpdates)
         maps.append(result)
         regionParent.append(faceRegion)
         regionPattern.append(facePattern)
-        for f in 0..<faceCount { faceRegion[f] = Int32(f) }
+        for f in faceRegion.indices { faceRegion[f] = Int32(f) }
         // Edges keep their own line coefficients, so layer k's maps are no longer needed.
         maps[k] = LayerMaps(width: 0, regionCount: 0, baseCount: 0)
     }
@@ -161,37 +166,23 @@ extension Subdivision {
                 faceRegion.withUnsafeBufferPointer { regions in
                     parallelChunks((faceCount + chunk - 1) / chunk, minimumChunk: 1) { chunks in
                         let scaled = UnsafeMutablePointer<Double>.allocate(capacity: chunk * 3 * n)
-                        defer { scaled.deallocate() }
+                        let slopes = UnsafeMutablePointer<Double>.allocate(capacity: n)
+                        defer { scaled.deallocate(); slopes.deallocate() }
                         for c in chunks {
                             let first = c * chunk, count = min(chunk, faceCount - first)
-                            for local in 0..<count {
+                            nextLayerProducts(count: count, width: n, weights: w.baseAddress!, bias: next.bias,
+                                              scaled: scaled, slopes: slopes,
+                                              into: result.base.baseAddress! + first * 3 * nNext) { local, slopes, scratch in
                                 let f = first + local
-                                let target = scaled + local * 3 * n
-                                let source = previous.map(region: Int(regions[f]), scratch: target)
-                                for j in 0..<n {
-                                    let slope = patterns[f][offset + j] ? positive : negative
-                                    target[j] = slope * source[j]
-                                    target[n + j] = slope * source[n + j]
-                                    target[2 * n + j] = slope * source[2 * n + j]
-                                }
-                            }
-                            let out = result.base.baseAddress! + first * 3 * nNext
-                            gemm(scaled, w.baseAddress!, out, m: 3 * count, n: nNext, k: n, transposeB: true)
-                            for local in 0..<count {
-                                let constants = out + local * 3 * nNext + 2 * nNext
-                                for j in 0..<nNext { constants[j] += next.bias[j] }
+                                for j in 0..<n { slopes[j] = patterns[f][offset + j] ? positive : negative }
+                                return previous.map(region: Int(regions[f]), scratch: scratch)
                             }
                         }
                     }
                 }
             }
         }
-        setBounds(of: result, after: k, corrections: 0)
-        maps.append(result)
-        regionParent.append(faceRegion)
-        regionPattern.append(facePattern)
-        for f in 0..<faceCount { faceRegion[f] = Int32(f) }
-        maps[k] = LayerMaps(width: 0, regionCount: 0, baseCount: 0)
+        install(result, after: k, corrections: 0)
     }
 
     /// The region-independent bounds E_{k+1} and B_{k+1} (see `finishNextLayerMaps`) for maps with at
@@ -300,28 +291,43 @@ final class RegionProducts: @unchecked Sendable {
         defer { scaled.deallocate(); slopes.deallocate() }
         weights.withUnsafeBufferPointer { w in
             baseSlopes.withUnsafeBufferPointer { bits in
-            while let c = claim() {
-                let first = c * chunk, count = min(chunk, regionCount - first)
-                for local in 0..<count {
-                    let r = first + local
-                    for j in 0..<n {
-                        slopes[j] = bits[r * words + (j >> 6)] >> UInt64(j & 63) & 1 != 0 ? positiveSlope : negativeSlope
-                    }
-                    // The region's map (read in place when it is a base), times the slopes.
-                    let target = scaled + local * 3 * n
-                    let source = previous.map(region: r, scratch: target)
-                    for row in 0..<3 {
-                        for j in 0..<n { target[row * n + j] = slopes[j] * source[row * n + j] }
+                while let c = claim() {
+                    let first = c * chunk, count = min(chunk, regionCount - first)
+                    nextLayerProducts(count: count, width: n, weights: w.baseAddress!, bias: bias, scaled: scaled, slopes: slopes,
+                                      into: output + first * 3 * nNext) { local, slopes, scratch in
+                        let r = first + local
+                        for j in 0..<n {
+                            slopes[j] = bits[r * words + (j >> 6)] >> UInt64(j & 63) & 1 != 0 ? positiveSlope : negativeSlope
+                        }
+                        return previous.map(region: r, scratch: scratch)
                     }
                 }
-                let out = output + first * 3 * nNext
-                gemm(scaled, w.baseAddress!, out, m: 3 * count, n: nNext, k: n, transposeB: true)
-                for local in 0..<count {
-                    let constants = out + local * 3 * nNext + 2 * nNext
-                    for j in 0..<nNext { constants[j] += bias[j] }
-                }
-            }
             }
         }
+    }
+}
+
+/// One chunk of next-layer products: for each of `count` maps, `prepare` fills the slopes and
+/// returns the map (3·width values; it may be built in the scratch it is given), the map is scaled
+/// by the slopes in `scaled`, and one product writes W·S·M + [0 0 b] to `out` (3 rows of W's height
+/// per map).
+func nextLayerProducts(count: Int, width n: Int, weights: UnsafePointer<Double>, bias: [Double],
+                       scaled: UnsafeMutablePointer<Double>, slopes: UnsafeMutablePointer<Double>,
+                       into out: UnsafeMutablePointer<Double>,
+                       prepare: (_ local: Int, _ slopes: UnsafeMutablePointer<Double>,
+                                 _ scratch: UnsafeMutablePointer<Double>) -> UnsafePointer<Double>) {
+    let nNext = bias.count
+    for local in 0..<count {
+        let target = scaled + local * 3 * n
+        // In place when `prepare` built the map in `target`: each value is read before it is written.
+        let source = prepare(local, slopes, target)
+        for row in 0..<3 {
+            for j in 0..<n { target[row * n + j] = slopes[j] * source[row * n + j] }
+        }
+    }
+    gemm(scaled, weights, out, m: 3 * count, n: nNext, k: n, transposeB: true)
+    for local in 0..<count {
+        let constants = out + local * 3 * nNext + 2 * nNext
+        for j in 0..<nNext { constants[j] += bias[j] }
     }
 }
