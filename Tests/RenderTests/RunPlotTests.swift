@@ -108,6 +108,7 @@ struct RunPlotTests {
     @Test func anchorsHaveOneNameInPicturesAndColumns() {
         let names = AnchorNames(split: "train", indices: [5, 17, 42], classes: ["Sneaker", "", "Bag"])
         #expect(names.labels == ["train #5 · Sneaker", "train #17", "train #42 · Bag"])
+        #expect(names.shortLabels == ["#5 · Sneaker", "#17", "#42 · Bag"])
         let header = PartitionRow.csvHeader(layers: 2, anchors: names).split(separator: ",").map(String.init)
         #expect(header.filter { $0.hasPrefix("regions_near_") } == ["regions_near_train_5", "regions_near_train_17", "regions_near_train_42"])
         // Every column of the header has a value in a row.

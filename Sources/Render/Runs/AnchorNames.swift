@@ -1,7 +1,8 @@
 import Slicer
 
-/// The names of a run's three anchors, one scheme everywhere: "train #12 · Sneaker" in pictures and
-/// `train_12` in CSV columns (dataset split, sample index, class name).
+/// The names of a run's three anchors, one scheme everywhere: dataset split and sample index, as
+/// "train #12 · Sneaker" in pictures ("#12 · Sneaker" under a title naming the split) and `train_12`
+/// in CSV columns.
 public struct AnchorNames: Sendable, Equatable {
     public var split: String
     public var indices: [Int]
@@ -21,6 +22,11 @@ public struct AnchorNames: Sendable, Equatable {
     /// Picture labels: "train #12 · Sneaker".
     public var labels: [String] {
         indices.indices.map { i in "\(split) #\(indices[i])" + (classes[i].isEmpty ? "" : " · \(classes[i])") }
+    }
+
+    /// Picture labels where a title already names the split: "#12 · Sneaker".
+    public var shortLabels: [String] {
+        indices.indices.map { i in "#\(indices[i])" + (classes[i].isEmpty ? "" : " · \(classes[i])") }
     }
 
     /// CSV column suffixes: "train_12".

@@ -129,7 +129,7 @@ public enum FigureOne {
             return PartitionPanel(result: slices[i]!, subtitle: "(\(letter)) step \(groupedDigits(step))\(acc) · \(groupedDigits(slices[i]!.regions.count)) regions")
         }
         var style = PartitionStyle(fill: .pattern, edges: .dark)
-        style.anchorLabels = AnchorNames(split: request.split, indices: request.indices, dataset: dataset, directory: dataDirectory).labels
+        style.anchorLabels = AnchorNames(split: request.split, indices: request.indices, dataset: dataset, directory: dataDirectory).shortLabels
         let side = Int(Double(dataset.dimension).squareRoot().rounded())
         if dataset.rows * dataset.columns == dataset.dimension, dataset.rows >= 4 {
             style.thumbnails = anchors.map { Thumbnail(rows: dataset.rows, columns: dataset.columns, values: $0.map { min(1, max(0, $0)) }) }
