@@ -92,7 +92,20 @@ struct PlotPainter {
     /// The corner whose legend box would cover the fewest curve points (ties: upper right first).
     func quietestCorner(width w: Double, height h: Double) -> LinePlot.LegendCorner {
         let corners: [LinePlot.LegendCorner] = [.upperRight, .upperLeft, .lowerRight, .lowerLeft]
-        let points = plot.series.flatMap { s in s.drawable(logX: plot.logX).map { (px($0.x), py($0.y, s.axis)) } }
+        // Curves sampled every half unit along their segments, so sparse points (early steps on a
+        // log axis) still count where their lines run.
+        var points: [(Double, Double)] = []
+        for s in plot.series {
+            let curve = s.drawable(logX: plot.logX).map { (px($0.x), py($0.y, s.axis)) }
+            for (a, b) in zip(curve, curve.dropFirst()) {
+                let pieces = max(1, Int((hypot(b.0 - a.0, b.1 - a.1) / (0.5 * u)).rounded(.up)))
+                for k in 0..<pieces {
+                    let t = Double(k) / Double(pieces)
+                    points.append((a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1)))
+                }
+            }
+            if let last = curve.last { points.append(last) }
+        }
         func covered(_ corner: LinePlot.LegendCorner) -> Int {
             let x = corner == .upperLeft || corner == .lowerLeft ? frame.x : frame.maxX - w - 1.2 * u
             let y = corner == .upperLeft || corner == .upperRight ? frame.y : frame.maxY - h - 1.2 * u
