@@ -45,16 +45,8 @@ struct SliceCommand: ParsableCommand {
             if progress { printError("layer \(layer): \(regions) regions") }
         }
         clock.lap("slice")
-        // All outputs or none: if a later one fails, the earlier ones of this run are removed again.
-        let written = OutputTransaction(paths: outputs)
-        do {
-            if let json { try OutputFile.writeJSON(sliceReport(result), to: json) }
-            let style = try picture.settings().style(for: result, labels: input.labels, anchors: input.anchors, dataDirectory: anchors.data)
-            try drawPartition(result, style: style, toEach: [png, svg, pdf].compactMap { $0 })
-        } catch {
-            written.rollback()
-            throw error
-        }
+        let style = try picture.settings().style(for: result, labels: input.labels, anchors: input.anchors, dataDirectory: anchors.data)
+        try writeSliceOutputs(result, json: json, pictures: [png, svg, pdf].compactMap { $0 }, style: style)
         clock.lap("outputs")
         print("\(result.regions.count) regions, \(result.vertices.count) vertices, \(result.edges.count) edges, "
               + "\(result.boundarySegments.count) boundary segments (\(result.arithmetic), \(String(format: "%.3f", result.seconds)) s)")
