@@ -34,19 +34,10 @@ public enum FigureOne {
         let sampleSets = try LCSampleSet.make(splits: sets, limit: request.samples, dataDirectory: request.data, run: info,
                                               dimension: first.inputDimension, seed: request.seed)
         let frame = try LCDirections.random(count: request.directions, dimension: first.inputDimension, seed: request.seed)
-        var curves = [[LCResult]](repeating: [], count: sets.count)
-        var lastLog = DispatchTime.now().uptimeNanoseconds
         log("figure: LC at r = \(request.radius), P = \(request.directions) on \(sets.joined(separator: ", ")) (\(request.samples) samples each) over \(models.count) checkpoints")
-        for (index, entry) in models.enumerated() {
-            let network = index == 0 ? first : try ModelFile.load(path: entry.path, activation: first.activation).network
-            let estimator = try LCEstimator(network: network, directions: frame, radii: [request.radius])
-            for (s, set) in sampleSets.enumerated() { curves[s].append(try estimator.estimate(samples: set.points)[0]) }
-            let now = DispatchTime.now().uptimeNanoseconds
-            if now - lastLog > 2_000_000_000 || index == models.count - 1 {
-                log("  checkpoint \(index + 1)/\(models.count) step \(entry.step): train LC \(String(format: "%.2f", curves[0].last!.mean))")
-                lastLog = now
-            }
-        }
+        let measured = try RunLCCurves(checkpoints: models, activation: first.activation, sets: sampleSets, radii: [request.radius],
+                                       directions: frame, log: log)
+        let curves = sets.indices.map { measured.curve(set: $0) }
         let stepList = models.map(\.step)
 
         // 2. The four checkpoints.
