@@ -33,7 +33,7 @@ enum ONNXTensorDecoding {
     static func decode(_ tensor: Onnx_TensorProto, what: String) throws -> ONNXConstant {
         func bad(_ problem: String) -> ONNXNodeError { ONNXNodeError(message: "\(what) \(problem)") }
         if tensor.dataLocation == .external || !tensor.externalData.isEmpty {
-            throw bad("keeps its data in an external file; save the model with its weights inside (onnx.save(model, path, save_as_external_data=False))")
+            throw bad("keeps its data in an external file; export with the weights inside (torch.onnx.export(..., external_data=False), or onnx.save(model, path, save_as_external_data=False))")
         }
         if tensor.hasSegment { throw bad("is a segmented tensor, which is not supported") }
         guard tensor.dims.count <= ONNXLimits.maximumRank else { throw bad("has rank \(tensor.dims.count), more than \(ONNXLimits.maximumRank)") }
