@@ -6,7 +6,7 @@ import Slicer
 
 /// One parser entry point and the valid files its mutations start from.
 enum FuzzTarget: String, CaseIterable {
-    case safetensors, npy, idx, idxgz = "idx-gz", model
+    case safetensors, npy, idx, idxgz = "idx-gz", model, onnx
 
     /// Feeds `bytes` to the parser through the file at `path`. Thrown errors are the expected outcome
     /// for bad input; returns the error text (nil when the input parsed).
@@ -16,6 +16,7 @@ enum FuzzTarget: String, CaseIterable {
         case .safetensors, .model: file = path + ".safetensors"
         case .npy: file = path + ".npy"
         case .idx, .idxgz: file = path + ".idx"
+        case .onnx: file = path + ".onnx"
         }
         guard FileManager.default.createFile(atPath: file, contents: Data(bytes)) else {
             fatalError("tessera-fuzz: cannot write \(file)")
@@ -32,6 +33,11 @@ enum FuzzTarget: String, CaseIterable {
                 _ = try IDX.read(path: file)
             case .model:
                 _ = try ModelFile.load(path: file, activation: nil)
+            case .onnx:
+                // The reader, then what inspect and the MLP engine do with a model that parsed.
+                let details = try ONNXModel.details(path: file)
+                _ = details.model.chainNetwork
+                _ = details.model.summary(batchName: details.batchName, notes: details.notes)
             }
             return nil
         } catch {
@@ -81,6 +87,8 @@ enum FuzzTarget: String, CaseIterable {
                 ], metadata: ["activation": "leaky_relu:0.1"])
             })
             return seeds
+        case .onnx:
+            return try onnxSeeds()
         case .npy:
             var seeds: [[UInt8]] = []
             seeds.append(try saved { try NPY.write(Tensor(shape: [3, 4], dtype: .f64, values: (0..<12).map(Double.init)), path: $0) })
@@ -108,6 +116,8 @@ enum FuzzTarget: String, CaseIterable {
             let dimensions = input.count >= 4 ? Int(input[3]) : 1
             return [(2, 1, false), (3, 1, false)] + (0..<max(1, min(dimensions, 4))).map { (4 + 4 * $0, 4, true) }
         case .idxgz: return [(0, 4, false)]
+        // The model's first field (the IR version or the graph) and its length varint.
+        case .onnx: return [(1, 1, false), (1, 2, false), (3, 1, false)]
         }
     }
 
