@@ -97,6 +97,14 @@ enum FuzzTarget: String, CaseIterable {
             seeds.append(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }", major: 1, data: (0..<6).flatMap { littleEndian(UInt64(Float($0).bitPattern), 4) }))
             seeds.append(npy("{'descr': '<f2', 'fortran_order': False, 'shape': (2L, 1L), }", major: 2, data: [0, 60, 0, 188]))
             seeds.append(npy("{\"descr\": \"<f8\", \"fortran_order\": False, \"shape\": [1, 1]}", major: 3, data: littleEndian(Double.pi.bitPattern, 8)))
+            // Fortran order, big-endian floats and integers, 64-bit integers, bytes and booleans.
+            seeds.append(npy("{'descr': '<f8', 'fortran_order': True, 'shape': (2, 3), }", major: 1, data: (0..<6).flatMap { littleEndian(Double($0).bitPattern, 8) }))
+            seeds.append(npy("{'descr': '>f4', 'fortran_order': True, 'shape': (2, 1, 2), }", major: 1, data: (0..<4).flatMap { bigEndian(UInt64(Float($0).bitPattern), 4) }))
+            seeds.append(npy("{'descr': '>i4', 'fortran_order': False, 'shape': (2, 2), }", major: 1, data: [-3, 0, 7, Int32.min].flatMap { bigEndian(UInt64(UInt32(bitPattern: $0)), 4) }))
+            seeds.append(npy("{'descr': '<i8', 'fortran_order': False, 'shape': (1, 2), }", major: 1, data: littleEndian(1 << 53, 8) + littleEndian(UInt64(bitPattern: -5), 8)))
+            seeds.append(npy("{'descr': '>u8', 'fortran_order': False, 'shape': (1, 1), }", major: 1, data: bigEndian(UInt64.max - 2047, 8)))
+            seeds.append(npy("{'descr': '|u1', 'fortran_order': False, 'shape': (2, 3), }", major: 1, data: [0, 1, 127, 128, 254, 255]))
+            seeds.append(npy("{'descr': '|b1', 'fortran_order': False, 'shape': (1, 3), }", major: 1, data: [1, 0, 1]))
             return seeds
         case .idx, .idxgz:
             let images = idx(type: 8, dimensions: [3, 2, 2], data: (0..<12).map { UInt8($0 * 20) })
@@ -134,6 +142,8 @@ enum FuzzTarget: String, CaseIterable {
 func littleEndian(_ value: UInt64, _ count: Int) -> [UInt8] {
     (0..<count).map { UInt8(truncatingIfNeeded: value >> (8 * UInt64($0))) }
 }
+
+func bigEndian(_ value: UInt64, _ count: Int) -> [UInt8] { littleEndian(value, count).reversed() }
 
 /// gzip-compresses `bytes` in memory (zlib's deflate with a gzip wrapper).
 func gzip(_ bytes: [UInt8]) -> [UInt8] {
