@@ -32,8 +32,9 @@ let package = Package(
                 exclude: ["ONNX/Proto/onnx.proto"],
                 // The engine's hot loops touch class-held arrays; dynamic exclusivity checks cost ~15%.
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)), nativeCPU]),
-        .target(name: "Render", dependencies: ["Slicer", "CCairo"], swiftSettings: [nativeCPU]),
         .target(name: "Trainer", dependencies: ["Slicer", "COpenBLAS"], swiftSettings: [nativeCPU]),
+        // Pictures of slices and plots, and the picture pipelines over a training run's checkpoints.
+        .target(name: "Render", dependencies: ["Slicer", "Trainer", "CCairo"], swiftSettings: [nativeCPU]),
         .executableTarget(name: "tessera", dependencies: [
             "Slicer", "Render", "Trainer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -42,8 +43,9 @@ let package = Package(
         .executableTarget(name: "tessera-fuzz", dependencies: ["Slicer", "CZlib"]),
         .testTarget(name: "PolytopeTests", dependencies: ["Polytope"]),
         .testTarget(name: "SlicerTests", dependencies: ["Slicer"], exclude: ["Fixtures"]),
-        .testTarget(name: "RenderTests", dependencies: ["Render"]),
-        .testTarget(name: "TesseraTests", dependencies: ["Slicer", "Render", "Trainer"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "Slicer", "Polytope", "Trainer"]),
+        // Depends on the executable so that `swift test` always builds the binary the CLI tests run.
+        .testTarget(name: "TesseraTests", dependencies: ["Slicer", "Render", "Trainer", "tessera"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -4,7 +4,8 @@ import Polytope
 ///
 /// (s, t) are affine coordinates of the anchor triangle: exact whenever the anchors are, with no
 /// division and no square root. Pictures and areas use the orthonormal frame e1 = d1/|d1|,
-/// e2 = d2/|d2| of SPEC §1 (input-space units, origin at anchor 1); `toFrame` maps (s, t) there.
+/// e2 = d2/|d2|, where d1 = x2 − x1 and d2 is x3 − x1 minus its part along d1 (input-space units,
+/// origin at anchor 1); `toFrame` maps (s, t) there.
 public struct SlicePlane: Sendable {
     public let anchors: [[Double]]
     /// x2 − x1 and x3 − x1 rounded to Double (the exact differences are recomputed when needed).

@@ -1,6 +1,6 @@
 import Polytope
 
-/// The JSON summary of one slice (SPEC §5 keys and more statistics).
+/// The JSON summary of one slice: counts, per-layer statistics, the decision boundary and the framing.
 public func sliceReport(_ result: SliceResult) -> [String: Any] {
     let areas = result.regions.map { $0.area }.sorted()
     // Vertex counts are small integers: sorted by counting.

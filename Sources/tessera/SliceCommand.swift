@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Render
+import Slicer
 
 struct SliceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -48,8 +49,8 @@ struct SliceCommand: ParsableCommand {
         let written = OutputTransaction(paths: outputs)
         do {
             if let json { try OutputFile.writeJSON(sliceReport(result), to: json) }
-            let style = try picture.style(for: result, labels: input.labels, anchors: input.anchors, dataDirectory: anchors.data)
-            try drawPictures(result, style: style, png: png, svg: svg, pdf: pdf)
+            let style = try picture.settings().style(for: result, labels: input.labels, anchors: input.anchors, dataDirectory: anchors.data)
+            try drawPartition(result, style: style, toEach: [png, svg, pdf].compactMap { $0 })
         } catch {
             written.rollback()
             throw error
