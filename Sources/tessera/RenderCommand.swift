@@ -20,6 +20,7 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Distance (input-space units) for the migration measure.") var delta = 0.5
     @Option(help: "Render every N-th checkpoint only.") var every = 1
     @Option(help: "Stop a frame with an error past this many regions.") var maxRegions = 2_000_000
+    @Flag(help: "Also write each checkpoint's partition as GeoJSON (frame-<step>.geojson).") var regions = false
     @OptionGroup var picture: PictureOptions
 
     func run() throws {
@@ -29,6 +30,10 @@ struct RenderCommand: ParsableCommand {
                                              radius: radius, delta: delta, maxRegions: maxRegions, picture: picture)
         if let video { try checkVideoTools(video) }
         try sequence.render()
+        var viewer = RunViewer(runPath: runPath, checkpoints: sequence.checkpoints, anchors: sequence.anchors, labels: sequence.labels,
+                               domain: sequence.domain, activation: sequence.activation, dataDirectory: sequence.dataDirectory)
+        viewer.fill = picture.fill
+        try viewer.write(to: sequence.outputDirectory + "/view.html", regionsDirectory: regions ? sequence.outputDirectory : nil)
         if let video { try makeVideo(frames: sequence.framePaths, to: video, fps: fps) }
     }
 }
