@@ -9,6 +9,7 @@ import Polytope
 ///   layer; unit i is bit i of the number), `class`, `area`, `vertices`, `slope`, and with exact
 ///   vertices `exact_vertices`: the ring's (s, t) as rational strings ("p/q");
 /// - `edge`: a LineString made by hidden `layer` (1-based) and `unit` (0-based);
+/// - `domain_edge`: a LineString of the domain's boundary;
 /// - `decision_boundary`: a LineString between two predicted classes;
 /// - `domain`: the domain Polygon;
 /// - `anchor`: a Point with `index` (1, 2, 3) and `label` when known.
@@ -48,9 +49,10 @@ public enum PartitionGeoJSON {
             }
             feature(polygon(ring.map { result.vertices[$0] }), properties)
         }
-        for edge in result.edges where edge.layer > 0 {
-            feature(lineString([result.vertices[edge.from], result.vertices[edge.to]]),
-                    "\"kind\":\"edge\",\"layer\":\(edge.layer),\"unit\":\(edge.neuron)")
+        for edge in result.edges {
+            let points = lineString([result.vertices[edge.from], result.vertices[edge.to]])
+            if edge.layer > 0 { feature(points, "\"kind\":\"edge\",\"layer\":\(edge.layer),\"unit\":\(edge.neuron)") }
+            else { feature(points, "\"kind\":\"domain_edge\"") }
         }
         for segment in result.boundarySegments {
             feature(lineString([segment.0, segment.1]), "\"kind\":\"decision_boundary\"")

@@ -282,7 +282,7 @@ $("play").addEventListener("click", () => {
   }, 1000 / DATA.fps);
 });
 document.addEventListener("keydown", (ev) => {
-  if (ev.target.tagName === "SELECT") return;
+  if (ev.target.tagName === "SELECT" || ev.target.tagName === "INPUT") return;
   if (ev.key === "ArrowRight") setFrame(state.frame + 1);
   if (ev.key === "ArrowLeft") setFrame(state.frame - 1);
 });
@@ -301,6 +301,7 @@ function buildLayerToggles() {
 // Curves: LC and accuracy against log-scale steps; the current frame marked; a click jumps to the nearest frame.
 const curves = $("curves"), cctx = curves.getContext("2d");
 const plot = { left: 64, right: 64, top: 14, bottom: 40 };
+let curveX = null;
 function curveGeometry() {
   const steps = [];
   DATA.curves.forEach((c) => c.x.forEach((x) => { if (x > 0) steps.push(x); }));
@@ -317,13 +318,14 @@ function drawCurves() {
   if (!DATA.curves.length) { c.fillStyle = "#666"; c.font = "13px sans-serif"; c.fillText("no LC or accuracy curves for this run", 12, 24); return; }
   const g = curveGeometry(), pw = w - plot.left - plot.right, ph = h - plot.top - plot.bottom;
   const X = (s) => plot.left + (Math.log10(Math.max(s, 1e-12)) - g.lo) / (g.hi - g.lo) * pw;
+  curveX = X;
   const YL = (v) => plot.top + ph - v / g.leftMax * ph, YR = (v) => plot.top + ph - v * ph;
   c.strokeStyle = "#bbb"; c.lineWidth = 1; c.strokeRect(plot.left, plot.top, pw, ph);
   c.fillStyle = "#444"; c.font = "11px sans-serif"; c.textAlign = "center";
   for (let p = Math.ceil(g.lo); p <= Math.floor(g.hi); p++) { const x = X(10 ** p); c.fillText(p === 0 ? "1" : `10${"⁰¹²³⁴⁵⁶⁷⁸⁹"[p] || "^" + p}`, x, plot.top + ph + 14); c.fillRect(x, plot.top + ph, 1, 4); }
   c.fillText("training step", plot.left + pw / 2, h - 6);
   c.textAlign = "right";
-  for (let k = 0; k <= 4; k++) { const v = g.leftMax * k / 4; c.fillText(fmtNum(+v.toPrecision(2)), plot.left - 6, YL(v) + 4); }
+  for (let k = 0; k <= 4; k++) { const v = g.leftMax * k / 4; c.fillText(String(+v.toPrecision(3)), plot.left - 6, YL(v) + 4); }
   c.textAlign = "left";
   for (let k = 0; k <= 4; k++) c.fillText((k / 4).toFixed(2), plot.left + pw + 6, YR(k / 4) + 4);
   c.save(); c.translate(14, plot.top + ph / 2); c.rotate(-Math.PI / 2); c.textAlign = "center"; c.fillText(DATA.leftLabel, 0, 0); c.restore();
@@ -366,6 +368,7 @@ window.tesseraViewer = {
   setFrame,
   clientPoint(x, y) { const r = overlay.getBoundingClientRect(); return { x: r.left + sx(x), y: r.top + sy(y) }; },
   regionAt(x, y) { return regionAt(frame(state.frame), x, y); },
+  curvePoint(step) { const r = curves.getBoundingClientRect(); return curveX ? { x: r.left + curveX(step), y: r.top + 100 } : null; },
   ready: false,
 };
 
