@@ -10,7 +10,7 @@ class Partition:
 
     Coordinates are input-space units in the slice plane: (u, v) = (s·|d1|, t·|d2|) with anchor 1
     at the origin, d1 = x2 − x1 and d2 the part of x3 − x1 orthogonal to d1; so the input point of
-    (u, v) is x1 + u·d1/|d1| + v·d2/|d2| (see ``to_input_space``).
+    (u, v) is x1 + u·d1/|d1| + v·d2/|d2| (``to_input_space``; ``to_plane`` projects the other way).
 
     Statistics (always present): ``summary`` (the slice's JSON summary as a dict), ``n_regions``,
     ``n_vertices``, ``n_edges``, ``layers`` (per hidden layer: index, neurons, neurons_cut, regions),
@@ -98,6 +98,14 @@ class Partition:
         origin, e1, e2 = self._frame
         points = np.asarray(points, dtype=np.float64)
         return origin + points[..., :1] * e1 + points[..., 1:2] * e2
+
+    def to_plane(self, points):
+        """Input points [..., D] → their orthogonal projections onto the plane, in plane coordinates [..., 2]."""
+        if self._frame is None:
+            raise ValueError("this partition does not know its anchors in input space")
+        origin, e1, e2 = self._frame
+        offsets = np.asarray(points, dtype=np.float64) - origin
+        return np.stack([offsets @ e1, offsets @ e2], axis=-1)
 
     def plot(self, ax=None, fill="pattern", edges=True, boundary=True, anchors=True, title=None):
         """Draws the partition with matplotlib on ``ax`` (a new figure's axes when None); returns ax.
