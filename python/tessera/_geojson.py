@@ -62,15 +62,16 @@ def read_partition_geojson(path):
 
 
 def _open_ring(ring):
-    points = np.asarray(ring, dtype=np.float64).reshape(-1, 2)
-    if len(points) > 1 and np.array_equal(points[0], points[-1]):
-        points = points[:-1]
-    return points
+    if len(ring) > 1 and ring[0] == ring[-1]:
+        ring = ring[:-1]
+    return np.asarray(ring, dtype=np.float64).reshape(-1, 2)
 
 
 def _segments(lines):
     """LineStrings as one [n, 2, 2] array of segments (a line of k points gives k - 1), and the
     number of segments of each line."""
+    if all(len(line) == 2 for line in lines):  # what tessera writes: one segment per line, read at once
+        return np.asarray(lines, dtype=np.float64).reshape(-1, 2, 2), np.ones(len(lines), dtype=np.int64)
     segments, counts = [], []
     for line in lines:
         points = np.asarray(line, dtype=np.float64).reshape(-1, 2)

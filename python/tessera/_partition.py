@@ -18,7 +18,8 @@ class Partition:
 
     Geometry (None when sliced with ``geometry=False``): ``regions`` (list of [k, 2] polygons, open
     rings, counter-clockwise), ``patterns`` (per region, one hex string per hidden layer; unit i is
-    bit i), ``classes`` (predicted class per region), ``areas``, ``slopes``, ``edges`` ([E, 2, 2]
+    bit i), ``classes`` (predicted class per region; where the decision boundary crosses a region,
+    the class of its largest part), ``areas``, ``slopes``, ``edges`` ([E, 2, 2]
     segments made by neurons) with ``edge_layers`` and ``edge_units``, ``boundary`` ([B, 2, 2]
     decision-boundary segments), ``domain`` ([k, 2] polygon); ``anchors`` ([3, 2]) always.
     """
@@ -111,7 +112,8 @@ class Partition:
         """Draws the partition with matplotlib on ``ax`` (a new figure's axes when None); returns ax.
 
         fill: "pattern" (a colour per activation pattern, stable across checkpoints), "class"
-        (by predicted class) or None. Neuron edges thin and dark, the decision boundary red,
+        (by predicted class; a region the decision boundary crosses takes the class of its
+        largest part) or None. Neuron edges thin and dark, the decision boundary red,
         the anchors numbered.
         """
         from ._plot import plot_partition

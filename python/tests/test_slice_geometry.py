@@ -74,7 +74,7 @@ def test_plot_and_notebook_picture(partition):
     import matplotlib
     matplotlib.use("Agg")
     ax = partition.plot(fill="class")
-    assert len(ax.collections) == 3  # regions, neuron edges, decision boundary
+    assert len(ax.collections) == 4  # regions, neuron edges, decision boundary, anchors
     assert len(ax.collections[0].get_paths()) == partition.n_regions
     png = partition._repr_png_()
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 10_000
