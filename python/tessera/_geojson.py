@@ -1,6 +1,7 @@
 """Reading the partition GeoJSON that ``tessera slice --regions`` writes."""
 
 import json
+from fractions import Fraction
 
 import numpy as np
 
@@ -15,7 +16,7 @@ def read_partition_geojson(path):
     """
     with open(path, encoding="utf-8") as file:
         document = json.load(file)
-    regions, patterns, classes, areas, slopes = [], [], [], [], []
+    regions, patterns, classes, areas, slopes, exact = [], [], [], [], [], []
     edges, edge_layers, edge_units, boundary = [], [], [], []
     domain, anchors, labels = None, {}, {}
     for feature in document.get("features", []):
@@ -30,6 +31,8 @@ def read_partition_geojson(path):
             classes.append(properties.get("class", -1))
             areas.append(properties.get("area", np.nan))
             slopes.append(properties.get("slope", np.nan))
+            if "exact_vertices" in properties:
+                exact.append([(Fraction(s), Fraction(t)) for s, t in properties["exact_vertices"]])
         elif kind == "edge":
             edges.append(coordinates)
             edge_layers.append(properties.get("layer", 0))
@@ -58,6 +61,7 @@ def read_partition_geojson(path):
         "domain": domain,
         "anchors": np.asarray([anchors[key] for key in sorted(anchors)], dtype=np.float64).reshape(-1, 2),
         "anchor_labels": [labels.get(key) for key in sorted(anchors)],
+        "exact_vertices": exact if exact else None,
     }
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ._errors import TesseraError
 from ._safetensors import write_mlp
 
 
@@ -131,6 +132,9 @@ def _export_onnx(module, path, example_shape, exporter):
                 torch.onnx.export(module, (example,), str(path), dynamo=True, external_data=False, verbose=False)
             else:
                 torch.onnx.export(module, (example,), str(path), dynamo=False)
+    except Exception as error:  # the exporter raises many kinds; the caller gets the package's one
+        first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        raise TesseraError(f"cannot export the module to ONNX on an input of shape {tuple(example.shape)}: {first_line}") from error
     finally:
         exporter_log.setLevel(level)
         module.train(was_training)

@@ -22,6 +22,8 @@ class Partition:
     the class of its largest part), ``areas``, ``slopes``, ``edges`` ([E, 2, 2]
     segments made by neurons) with ``edge_layers`` and ``edge_units``, ``boundary`` ([B, 2, 2]
     decision-boundary segments), ``domain`` ([k, 2] polygon); ``anchors`` ([3, 2]) always.
+    With ``exact_vertices=True``: ``exact_vertices``, per region its vertices' exact plane parameters
+    (s, t) as ``fractions.Fraction`` pairs, the input point being x1 + s·d1 + t·d2.
     """
 
     def __init__(self, summary, geometry=None, frame=None):
@@ -52,6 +54,7 @@ class Partition:
         if self.domain is None and polygon is not None:
             self.domain = np.asarray(polygon, dtype=np.float64)
         self.anchor_labels = geometry.get("anchor_labels")
+        self.exact_vertices = geometry.get("exact_vertices")
 
     @property
     def has_geometry(self):
@@ -61,6 +64,12 @@ class Partition:
     def neurons_cut(self):
         """Per hidden layer, the neurons whose zero set meets the domain's interior."""
         return np.array([layer["neurons_cut"] for layer in self.layers], dtype=np.int64)
+
+    @property
+    def vertex_counts(self):
+        """Vertices per region."""
+        self._require_geometry()
+        return np.array([len(polygon) for polygon in self.regions], dtype=np.int64)
 
     @property
     def widths(self):

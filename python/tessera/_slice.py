@@ -14,7 +14,7 @@ from ._partition import Partition
 
 
 def slice(model, anchors, domain="square:1.5", arithmetic="certified", *, activation=None, geometry=True,
-          max_regions=None, binary=None, exporter="dynamo"):
+          exact_vertices=False, max_regions=None, binary=None, exporter="dynamo"):
     """The exact linear regions of ``model`` on the plane through three anchors, as a Partition.
 
     model: a ``torch.nn.Module`` (a plain Sequential MLP of Linear and ReLU/LeakyReLU layers is sent
@@ -26,6 +26,7 @@ def slice(model, anchors, domain="square:1.5", arithmetic="certified", *, activa
     arithmetic: "certified" (fast, exact results) or "exact" (the rational reference).
     activation: "relu", "leaky_relu[:alpha]" or "abs" for weights files and numpy pairs (default relu).
     geometry: False reads the statistics only (no polygons: faster for very large partitions).
+    exact_vertices: also read every region's vertices exactly, as fractions.Fraction plane parameters.
     max_regions: stop with an error past this many regions.
     binary: the tessera executable (default: see ``tessera.find_binary``).
 
@@ -46,12 +47,14 @@ def slice(model, anchors, domain="square:1.5", arithmetic="certified", *, activa
             arguments += ["--activation", activation]
         if max_regions is not None:
             arguments += ["--max-regions", int(max_regions)]
-        if geometry:
+        if geometry or exact_vertices:
             arguments += ["--regions", regions_path]
+        if exact_vertices:
+            arguments.append("--exact-vertices")
         run(arguments, binary=binary, names=temporary_names(directory, anchors=points_path, model=model_path))
         with open(summary_path, encoding="utf-8") as file:
             summary = json.load(file)
-        shapes = read_partition_geojson(regions_path) if geometry else None
+        shapes = read_partition_geojson(regions_path) if geometry or exact_vertices else None
     return Partition(summary, shapes, frame=plane_frame(flat_rows(points)))
 
 

@@ -1,5 +1,7 @@
 """The partition's geometry: what the CLI writes, and what the network says at every region."""
 
+from fractions import Fraction
+
 import numpy as np
 import pytest
 
@@ -85,3 +87,43 @@ def test_statistics_only():
     assert light.regions is None and light._repr_png_() is None and light.n_regions > 20
     with pytest.raises(ValueError, match="geometry=False"):
         light.plot()
+
+
+def exact_plane(anchors):
+    """x1, d1, d2 of the slice plane as Fractions (the anchors' floats are exact binary fractions)."""
+    x1, x2, x3 = ([Fraction(float(value)) for value in row] for row in anchors)
+    d1 = [b - a for a, b in zip(x1, x2)]
+    e = [c - a for a, c in zip(x1, x3)]
+    ratio = sum(p * q for p, q in zip(e, d1)) / sum(p * p for p in d1)
+    return x1, d1, [p - ratio * q for p, q in zip(e, d1)]
+
+
+def exact_hidden(layers, point):
+    """Every hidden pre-activation at ``point``, in exact rational arithmetic."""
+    values, hidden = point, []
+    for weight, bias in layers[:-1]:
+        z = [sum(Fraction(float(w)) * v for w, v in zip(row, values)) + Fraction(float(b)) for row, b in zip(weight, bias)]
+        hidden.append(z)
+        values = [max(v, 0) for v in z]
+    return hidden
+
+
+def test_exact_vertices_are_on_the_closed_side_of_every_unit_their_pattern_says():
+    layers = random_mlp(53, [5, 6, 6, 3])
+    anchors = np.random.default_rng(54).uniform(size=(3, 5)).astype(np.float32)
+    partition = tessera.slice(layers, anchors, exact_vertices=True)
+    assert len(partition.exact_vertices) == partition.n_regions > 5
+    x1, d1, d2 = exact_plane(anchors)
+    norms = np.linalg.norm(np.array(d1, dtype=float)), np.linalg.norm(np.array(d2, dtype=float))
+    on_a_line = 0
+    for region, vertices in enumerate(partition.exact_vertices):
+        assert len(vertices) == len(partition.regions[region])
+        bits = partition.pattern(region)
+        for corner, (s, t) in zip(partition.regions[region], vertices):
+            assert np.allclose(corner, (float(s) * norms[0], float(t) * norms[1]), rtol=1e-9, atol=1e-9)
+            hidden = exact_hidden(layers, [a + s * p + t * q for a, p, q in zip(x1, d1, d2)])
+            for layer, z in enumerate(hidden):
+                for unit, value in enumerate(z):
+                    assert value >= 0 if bits[layer][unit] else value <= 0, (region, layer, unit)
+                    on_a_line += value == 0
+    assert on_a_line > 0  # the vertices lie exactly on unit lines, not merely near them

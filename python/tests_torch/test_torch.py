@@ -57,8 +57,8 @@ def test_leaky_relu_slope_comes_from_the_module(cli, tmp_path):
     expected = cli_slice_of_state_dict(cli, tmp_path, module[1:], anchors, "--activation", "leaky_relu:0.2")
     partition = tessera.slice(module, anchors, geometry=False)
     assert without_timing(partition.summary) == without_timing(expected)
-    relu = tessera.slice(module, anchors, activation="leaky_relu:0.2", geometry=False)
-    assert without_timing(relu.summary) == without_timing(expected)
+    named = tessera.slice(module, anchors, activation="leaky_relu:0.2", geometry=False)
+    assert without_timing(named.summary) == without_timing(expected)
     with pytest.raises(ValueError, match="leaky_relu:0.2"):
         tessera.slice(module, anchors, activation="relu")
 
@@ -96,3 +96,10 @@ def test_a_module_trained_a_few_steps_keeps_its_mode_and_slices():
     assert module.training
     partition = tessera.slice(module, torch.tensor([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]]), geometry=False)
     assert module.training and partition.n_regions >= 1 and partition.neurons_cut[0] <= 16
+
+
+def test_a_module_that_cannot_take_the_anchors_shape_is_a_tessera_error():
+    # Not a plain MLP (a Tanh), so it goes through torch.onnx.export, which fails on 5-wide inputs.
+    module = mlp(torch.nn.Linear(4, 8), torch.nn.Tanh(), torch.nn.Linear(8, 2), seed=10)
+    with pytest.raises(tessera.TesseraError, match=r"cannot export the module to ONNX on an input of shape \(1, 5\)"):
+        tessera.slice(module, anchors_for(5), exporter="torchscript")
