@@ -16,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/attaswift/BigInt", exact: "6.0.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
     ],
     targets: [
         .systemLibrary(name: "CCairo", pkgConfig: "cairo",
@@ -26,7 +27,9 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
         .target(name: "Polytope", dependencies: [.product(name: "BigInt", package: "BigInt")],
                 swiftSettings: [nativeCPU]),
-        .target(name: "Slicer", dependencies: ["Polytope", "COpenBLAS", "CZlib"],
+        .target(name: "Slicer", dependencies: ["Polytope", "COpenBLAS", "CZlib",
+                                             .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+                exclude: ["ONNX/Proto/onnx.proto"],
                 // The engine's hot loops touch class-held arrays; dynamic exclusivity checks cost ~15%.
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)), nativeCPU]),
         .target(name: "Trainer", dependencies: ["Slicer", "COpenBLAS"], swiftSettings: [nativeCPU]),

@@ -1,16 +1,36 @@
 import Foundation
 import Slicer
 
-/// Writes a slice's JSON summary and pictures (format from each extension): all of them or none —
-/// when a later output fails, the ones this call already wrote are removed again.
-public func writeSliceOutputs(_ result: SliceResult, json: String?, pictures: [String], style: PartitionStyle) throws {
-    let written = OutputTransaction(paths: [json].compactMap { $0 } + pictures)
-    do {
-        if let json { try OutputFile.writeJSON(sliceReport(result), to: json) }
-        try drawPartition(result, style: style, toEach: pictures)
-    } catch {
-        written.rollback()
-        throw error
+/// The files one slice is written to: its JSON summary, its partition as GeoJSON (optionally with
+/// exact vertex coordinates) and pictures (format from each extension).
+public struct SliceOutputs {
+    public var json: String?
+    public var regions: String?
+    public var exactVertices = false
+    public var pictures: [String] = []
+
+    public init(json: String? = nil, regions: String? = nil, exactVertices: Bool = false, pictures: [String] = []) {
+        self.json = json; self.regions = regions; self.exactVertices = exactVertices; self.pictures = pictures
+    }
+
+    /// Every output path.
+    public var paths: [String] { [json, regions].compactMap { $0 } + pictures }
+
+    /// Writes every output or none: when a later one fails, the ones already written are removed again.
+    public func write(_ result: SliceResult, network: Network, anchors: [[Double]], labels: [String]?, domain: DomainSpec,
+                      style: PartitionStyle) throws {
+        let written = OutputTransaction(paths: paths)
+        do {
+            if let json { try OutputFile.writeJSON(sliceReport(result), to: json) }
+            if let regions {
+                let exact = exactVertices ? try ExactVertices.compute(result, network: network, anchors: anchors, domain: domain) : nil
+                try OutputFile.write(PartitionGeoJSON.encode(result, exactVertices: exact, anchorLabels: labels ?? []), to: regions)
+            }
+            try drawPartition(result, style: style, toEach: pictures)
+        } catch {
+            written.rollback()
+            throw error
+        }
     }
 }
 

@@ -22,6 +22,7 @@ struct LCCommand: ParsableCommand {
     @Option(help: "Number P of orthonormal directions.") var directions = 25
     @Option(help: "Explicit directions [P, D] with orthonormal rows (.npy).") var frame: String?
     @Flag(help: "Also count the final Linear layer's outputs (as the authors' code does).") var includeOutput = false
+    @Flag(help: "Also count, per max-pool, the windows whose winner changes among the vertices.") var maxPoolWindows = false
     @Option(help: "Seed for the directions and the random points.") var seed: UInt64 = 0
     @Option(help: "CSV output: one row per checkpoint × sample set × radius.") var csv: String?
     @Option(help: "JSON output (the last checkpoint of a run).") var json: String?
@@ -58,29 +59,24 @@ struct LCCommand: ParsableCommand {
         let frameRows = try frame.map { try LCDirections.frame(from: NPY.read(path: $0), dimension: dimension) }
             ?? LCDirections.random(count: directions, dimension: dimension, seed: seed)
         for path in [csv, json, plot].compactMap({ $0 }) { try OutputFile.checkWritable(path) }
-        var rows: [String] = [], last: LCReport?, layers = 0
+        let sweep = LCSweep(sets: sets, directions: frameRows, radii: radii, includeOutput: includeOutput,
+                            countMaxPoolWindows: maxPoolWindows)
         var reports: [LCReport] = []
         var lastLog = DispatchTime.now().uptimeNanoseconds
         for (index, entry) in models.enumerated() {
             let network = index == 0 ? first.network : try ModelFile.load(path: entry.path, activation: override ?? first.network.activation).network
             let step = entry.step ?? first.metadata["step"].flatMap { Int($0) }
-            let start = DispatchTime.now().uptimeNanoseconds
-            let estimator = try LCEstimator(network: network, directions: frameRows, radii: radii, includeOutput: includeOutput)
-            let results = try sets.map { (set: $0.name, byRadius: try estimator.estimate(samples: $0.points)) }
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            let report = LCReport(step: step, results: results, directions: frameRows.count, includeOutput: includeOutput, seconds: seconds)
-            layers = estimator.countedLayers
-            rows += report.csvRows
+            let report = try sweep.measure(GraphModel(network: network), step: step)
             reports.append(report)
-            last = report
             let now = DispatchTime.now().uptimeNanoseconds
             if models.count > 1, now - lastLog >= 1_000_000_000 || index == models.count - 1 {
-                let summary = results.map { "\($0.set) \(String(format: "%.3g", $0.byRadius[0].mean))" }.joined(separator: "  ")
-                log("checkpoint \(index + 1)/\(models.count) step \(step ?? 0): LC at r=\(radii[0]): \(summary)  (\(String(format: "%.2f", seconds)) s)")
+                let summary = report.results.map { "\($0.set) \(String(format: "%.3g", $0.byRadius[0].mean))" }.joined(separator: "  ")
+                log("checkpoint \(index + 1)/\(models.count) step \(step ?? 0): LC at r=\(radii[0]): \(summary)  (\(String(format: "%.2f", report.seconds)) s)")
                 lastLog = now
             }
         }
-        let csvText = ([LCReport.csvHeader(layers: layers)] + rows).joined(separator: "\n") + "\n"
+        let last = reports.last
+        let csvText = LCSweep.csv(reports)
         if let csv { try write(Data(csvText.utf8), to: csv) }
         if let json { try write(try last!.json(), to: json) }
         if let plot {

@@ -20,6 +20,7 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Distance δ (input-space units) for the migration measures: edge length and area within δ.") var delta = 0.5
     @Option(help: "Render every N-th checkpoint only.") var every = 1
     @Option(help: "Stop a frame with an error past this many regions.") var maxRegions = 2_000_000
+    @Flag(help: "Also write each checkpoint's partition as GeoJSON (frame-<step>.geojson).") var regions = false
     @OptionGroup var picture: PictureOptions
 
     func run() throws {
@@ -29,6 +30,11 @@ struct RenderCommand: ParsableCommand {
                                              radius: radius, delta: delta, maxRegions: maxRegions, picture: try picture.settings())
         if let video { try Video.checkTools(for: video) }
         try sequence.render(progress: printError)
+        var viewer = RunViewer(runPath: runPath, checkpoints: sequence.checkpoints, anchors: sequence.anchors, labels: sequence.names.labels,
+                               domain: sequence.domain, activation: sequence.activation, dataDirectory: sequence.dataDirectory)
+        viewer.fill = picture.fill
+        print(try viewer.write(to: sequence.outputDirectory + "/view.html", regionsDirectory: regions ? sequence.outputDirectory : nil,
+                               progress: printError))
         print("\(sequence.checkpoints.count) frames, partition.csv and migration.png in \(sequence.outputDirectory)")
         if let video {
             try Video.make(frames: sequence.framePaths, to: video, fps: fps)

@@ -19,6 +19,8 @@ struct SliceCommand: ParsableCommand {
     @Option(help: "Write a PNG picture here.") var png: String?
     @Option(help: "Write an SVG picture here.") var svg: String?
     @Option(help: "Write a PDF picture here.") var pdf: String?
+    @Option(help: "Write the partition as GeoJSON here (regions, edges, decision boundary, anchors).") var regions: String?
+    @Flag(help: "With --regions: add every vertex's exact coordinates as rational strings (slower).") var exactVertices = false
     @OptionGroup var picture: PictureOptions
     @Flag(help: "Print per-layer progress on stderr.") var progress = false
 
@@ -30,7 +32,8 @@ struct SliceCommand: ParsableCommand {
         guard maxMemory.isFinite, maxMemory > 0, maxMemory < 1_048_576 else { throw TesseraError.badInput("--max-memory must be a positive number of GiB") }
         let domainSpec = try DomainSpec(parsing: domain)
         let override = try activation.map(Activation.init(parsing:))
-        let outputs = [json, png, svg, pdf].compactMap { $0 }
+        guard regions != nil || !exactVertices else { throw TesseraError.badInput("--exact-vertices needs --regions") }
+        let outputs = [json, png, svg, pdf, regions].compactMap { $0 }
         for path in outputs { try OutputFile.checkWritable(path) }
         var clock = PhaseClock()
         let (network, _) = try ModelFile.load(path: model, activation: override)
@@ -46,7 +49,8 @@ struct SliceCommand: ParsableCommand {
         }
         clock.lap("slice")
         let style = try picture.settings().style(for: result, labels: input.labels, anchors: input.anchors, dataDirectory: anchors.data)
-        try writeSliceOutputs(result, json: json, pictures: [png, svg, pdf].compactMap { $0 }, style: style)
+        try SliceOutputs(json: json, regions: regions, exactVertices: exactVertices, pictures: [png, svg, pdf].compactMap { $0 })
+            .write(result, network: network, anchors: input.anchors, labels: input.labels, domain: domainSpec, style: style)
         clock.lap("outputs")
         print("\(result.regions.count) regions, \(result.vertices.count) vertices, \(result.edges.count) edges, "
               + "\(result.boundarySegments.count) boundary segments (\(result.arithmetic), \(String(format: "%.3f", result.seconds)) s)")

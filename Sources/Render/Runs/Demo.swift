@@ -45,6 +45,9 @@ public enum Demo {
                                              outputDirectory: out + "/frames", every: 2, radius: 0.5, delta: 0.5, maxRegions: 2_000_000,
                                              picture: PictureSettings(size: 900))
         try sequence.render(progress: log)
+        let viewer = RunViewer(runPath: run, checkpoints: sequence.checkpoints, anchors: sequence.anchors, labels: sequence.names.labels,
+                               domain: sequence.domain, activation: sequence.activation, dataDirectory: sequence.dataDirectory)
+        log(try viewer.write(to: out + "/frames/view.html", progress: log))
 
         stage("lc", "lc \(run) --radius 0.5 --samples 300 --csv \(out)/lc.csv --plot \(out)/lc.png")
         let directory = RunDirectory(path: run)
@@ -73,6 +76,7 @@ public enum Demo {
         demo finished in \(Int(Date().timeIntervalSince(start))) s:
           run (checkpoints, metrics.csv, run.json)   \(run)
           partition frames, partition.csv            \(out)/frames
+          interactive viewer (open in a browser)     \(out)/frames/view.html
           migration of neurons to the boundary       \(out)/frames/migration.png
           local complexity (CSV, plot)               \(out)/lc.csv, \(out)/lc.png
           exact vs approximate LC                    \(out)/validate.csv, validate.json, validate.png

@@ -16,8 +16,8 @@ public struct PartitionSequence {
     public let outputDirectory: String
     public let radius: Double, delta: Double, maxRegions: Int
     public let picture: PictureSettings
-    let activation: Activation?
-    let dataDirectory: String
+    public let activation: Activation?
+    public let dataDirectory: String
 
     /// Checks everything and creates the output directory (default RUN/render-i-j-k); `every` keeps
     /// every N-th checkpoint and always the last.

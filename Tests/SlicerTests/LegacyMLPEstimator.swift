@@ -1,68 +1,29 @@
+// The MLP LC estimator as it was before the graph estimator replaced it (Sources/Slicer/LocalComplexity.swift
+// at main c29cb5f), kept verbatim as the reference the graph estimator must match count for count.
+
 import Dispatch
-
-/// The approximate local complexity at one radius, over a set of samples (SPEC §2, paper §3.2).
-public struct LCResult: Sendable, Equatable {
-    public var radius: Double
-    /// Number of samples the statistics are over.
-    public var samples: Int
-    /// Per counted layer (hidden layers, then the output layer when included): mean over samples.
-    public var layerMeans: [Double]
-    /// Per counted layer: population standard deviation over samples (divides by N, not N − 1).
-    public var layerStds: [Double]
-    /// Mean over samples of LC(x) = the sum over counted layers.
-    public var mean: Double
-    /// Population standard deviation of LC(x) over samples.
-    public var std: Double
-    /// counts[sample][layer]: units whose pre-activation sign is not the same at all 2P vertices.
-    public var counts: [[Int]]
-
-    /// LC(x) per sample (the sum over counted layers).
-    public var totals: [Int] { counts.map { $0.reduce(0, +) } }
-
-    public init(radius: Double, counts: [[Int]], layers: Int) {
-        self.radius = radius
-        self.samples = counts.count
-        self.counts = counts
-        layerMeans = []
-        layerStds = []
-        for layer in 0..<layers {
-            let (mean, std) = LCResult.meanAndStd(counts.map { $0[layer] })
-            layerMeans.append(mean)
-            layerStds.append(std)
-        }
-        (mean, std) = LCResult.meanAndStd(counts.map { $0.reduce(0, +) })
-    }
-
-    /// Mean and population standard deviation; (0, 0) for no values.
-    static func meanAndStd(_ values: [Int]) -> (Double, Double) {
-        guard !values.isEmpty else { return (0, 0) }
-        let n = Double(values.count)
-        let mean = values.reduce(0.0) { $0 + Double($1) } / n
-        let variance = values.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / n
-        return (mean, variance.squareRoot())
-    }
-}
+@testable import Slicer
 
 /// The paper's fast LC estimator: for each sample x, forward the 2P vertices x ± r·v_p in one batched
 /// BLAS pass and count, per layer, the units whose pre-activation sign (−1, 0, +1) differs among them.
-public struct LCEstimator: Sendable {
-    public let network: Network
+struct LegacyMLPEstimator: Sendable {
+    let network: Network
     /// P orthonormal rows in R^D.
-    public let directions: [[Double]]
-    public let radii: [Double]
+    let directions: [[Double]]
+    let radii: [Double]
     /// Also count the final Linear layer's outputs (the authors' code does; the SPEC default is off).
-    public let includeOutput: Bool
+    let includeOutput: Bool
     /// Samples per batched forward pass (bounds memory: samples × 2P × widest layer doubles).
-    public var chunkSize = 32
+    var chunkSize = 32
     /// Parallel workers over chunks of samples (each worker runs its own gemms).
-    public var workers = 2
+    var workers = 2
     /// Layer 1 as (W1·x + b1) ± r·(W1·v_p) (default; three times faster on MNIST-sized inputs) instead of
     /// forwarding the vertices themselves; the two differ only by floating-point rounding.
-    public var factorFirstLayer = true
+    var factorFirstLayer = true
     /// W1·v_p for every direction, row-major [P × layer-1 units].
     let directionImages: [Double]
 
-    public init(network: Network, directions: [[Double]], radii: [Double], includeOutput: Bool = false) throws {
+    init(network: Network, directions: [[Double]], radii: [Double], includeOutput: Bool = false) throws {
         try LCDirections.validate(directions, dimension: network.inputDimension)
         guard !radii.isEmpty else { throw TesseraError.badInput("no LC radius given") }
         for radius in radii where !(radius.isFinite && radius >= 0) {
@@ -81,10 +42,10 @@ public struct LCEstimator: Sendable {
     }
 
     /// Layers whose units are counted: the hidden layers, plus the output layer when `includeOutput`.
-    public var countedLayers: Int { network.layers.count - (includeOutput ? 0 : 1) }
+    var countedLayers: Int { network.layers.count - (includeOutput ? 0 : 1) }
 
     /// One result per radius (in `radii` order). `progress` receives the number of samples finished so far.
-    public func estimate(samples: [[Double]], progress: (@Sendable (Int) -> Void)? = nil) throws -> [LCResult] {
+    func estimate(samples: [[Double]], progress: (@Sendable (Int) -> Void)? = nil) throws -> [LCResult] {
         let dimension = network.inputDimension
         for (index, sample) in samples.enumerated() {
             guard sample.count == dimension else {
@@ -99,7 +60,7 @@ public struct LCEstimator: Sendable {
         let storage = UnsafeMutablePointer<Int>.allocate(capacity: max(1, size))
         storage.initialize(repeating: 0, count: max(1, size))
         defer { storage.deallocate() }
-        let output = LCSharedPointer(storage)
+        let output = LegacySharedPointer(storage)
         let chunk = max(1, chunkSize)
         let chunks = (count + chunk - 1) / chunk
         let done = ProgressCounter()
@@ -232,5 +193,6 @@ public struct LCEstimator: Sendable {
 }
 
 /// Wraps a raw pointer whose disjoint ranges are written by different workers.
-private struct LCSharedPointer<T>: @unchecked Sendable { let value: T; init(_ value: T) { self.value = value } }
+private struct LegacySharedPointer<T>: @unchecked Sendable { let value: T; init(_ value: T) { self.value = value } }
+
 

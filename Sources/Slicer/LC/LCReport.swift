@@ -1,5 +1,4 @@
 import Foundation
-import Slicer
 
 /// LC results of one model (a checkpoint) over several sample sets, formatted as CSV rows and JSON.
 public struct LCReport: Sendable {
@@ -10,10 +9,13 @@ public struct LCReport: Sendable {
     public var directions: Int
     public var includeOutput: Bool
     public var seconds: Double
+    /// The counted layers (names and kinds for the JSON); empty when unknown.
+    public var layers: [LCLayer]
 
-    public init(step: Int?, results: [(set: String, byRadius: [LCResult])], directions: Int, includeOutput: Bool, seconds: Double) {
+    public init(step: Int?, results: [(set: String, byRadius: [LCResult])], directions: Int, includeOutput: Bool,
+                seconds: Double, layers: [LCLayer] = []) {
         self.step = step; self.results = results; self.directions = directions
-        self.includeOutput = includeOutput; self.seconds = seconds
+        self.includeOutput = includeOutput; self.seconds = seconds; self.layers = layers
     }
 
     /// CSV header for `layers` counted layers.
@@ -32,7 +34,7 @@ public struct LCReport: Sendable {
         }
     }
 
-    /// SPEC §5 JSON: the first set's first radius at top level, plus `radii` (the first set, every radius)
+    /// The JSON of `lc --json`: the first set's first radius at top level, plus `radii` (the first set, every radius)
     /// and `results` (every set and radius, each with its `split`).
     public func json() throws -> Data {
         guard let first = results.first, let head = first.byRadius.first else { throw TesseraError.badInput("no LC results") }
@@ -51,7 +53,13 @@ public struct LCReport: Sendable {
     func entry(_ r: LCResult) -> [String: Any] {
         [
             "lc": ["mean": r.mean, "std": r.std],
-            "layers": r.layerMeans.indices.map { ["index": $0 + 1, "mean": r.layerMeans[$0], "std": r.layerStds[$0]] },
+            "layers": r.layerMeans.indices.map { i -> [String: Any] in
+                var layer: [String: Any] = ["index": i + 1, "mean": r.layerMeans[i], "std": r.layerStds[i]]
+                if i < layers.count {
+                    layer["name"] = layers[i].name; layer["kind"] = layers[i].kind.rawValue; layer["units"] = layers[i].units
+                }
+                return layer
+            },
             "samples": r.samples, "directions": directions, "radius": r.radius,
         ]
     }
