@@ -11,7 +11,7 @@ struct StandAloneTextTests {
         text.split(separator: "\n").filter { line in forbidden.contains { line.contains($0) } }.map(String.init)
     }
 
-    @Test(arguments: ["", "slice", "train", "render", "lc", "validate", "figure", "demo", "bench", "verify"])
+    @Test(arguments: ["", "slice", "train", "render", "lc", "validate", "figure", "demo", "bench", "verify", "inspect", "forward", "view"])
     func helpCitesNoSpecification(_ command: String) throws {
         let run = try runTessera(command.isEmpty ? ["--help"] : ["help", command])
         #expect(run.status == 0, "\(run)")
