@@ -318,7 +318,7 @@ def main():
     torch.set_num_threads(2)
     out = args.out
     if os.path.isdir(out):
-        keep = {"lc-reference.json", "lc-frame.npy", "lc-points.npy", "README.md"}
+        keep = {"lc-reference.json", "lc-frame.npy", "lc-points.npy"}
         for entry in os.listdir(out):
             path = os.path.join(out, entry)
             if entry in keep:
@@ -352,6 +352,12 @@ def main():
     with open(os.path.join(out, "index.json"), "w") as handle:
         json.dump(index, handle, indent=1, ensure_ascii=False)
         handle.write("\n")
+    with open(os.path.join(HERE, "fixtures-readme.md")) as handle:
+        readme = handle.read()
+    readme += "\n## Exporter failures\n\n" + ("\n".join(notes) if notes else
+                                               "None: every model exported with both exporters.") + "\n"
+    with open(os.path.join(out, "README.md"), "w") as handle:
+        handle.write(readme)
     total = sum(os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(out) for f in files)
     print(f"{len(entries)} fixtures, {total / 1e6:.2f} MB in {out}")
 
