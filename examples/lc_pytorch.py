@@ -291,9 +291,15 @@ def he_initialised_cnn(seed=0):
 
 
 def bench(args):
-    """Seconds per checkpoint for `--samples` samples (default 1,000), P = 25, one radius, on the paper's CNN."""
+    """Seconds per checkpoint for `--samples` samples (default 1,000), P = 25, one radius, on the paper's CNN
+    (He-initialised), or on `--model` (PyTorch's default initialisation, seeded)."""
     samples = args.samples or 1000
     directions = args.directions or 25
+    if args.model:
+        torch.manual_seed(args.seed)
+        make_model, label = (lambda: build(args.model).eval()), args.model
+    else:
+        make_model, label = he_initialised_cnn, "paper CNN (depth 5, width 32)"
     try:
         images, _ = load_split(args.data, "train", samples)
         points = images.reshape(len(images), -1).astype(np.float64)
@@ -301,17 +307,20 @@ def bench(args):
     except FileNotFoundError:
         points = np.random.default_rng(1).uniform(0, 1, size=(samples, 784))
         source = "uniform [0,1]^784"
-    frame = random_frame(directions, 784, args.seed)
+    dimension = int(np.prod(input_shape(args.model))) if args.model else 784
+    if points.shape[1] != dimension:
+        raise BadInput(f"--bench feeds Fashion-MNIST-sized points (784); {args.model} takes {dimension}")
+    frame = random_frame(directions, dimension, args.seed)
     radius = parse_radii(args.radius or ["0.005"])[0]
     results = {}
     for dtype in (["float32", "float64"] if args.dtype_given is None else [args.dtype]):
-        model = he_initialised_cnn().to(DTYPES[dtype])
+        model = make_model().to(DTYPES[dtype])
         local_complexity(model, points[:args.chunk], frame, radius, dtype, args.chunk, diagnostics=False)  # warm-up
         start, cpu_start = time.perf_counter(), time.process_time()
         result = local_complexity(model, points, frame, radius, dtype, args.chunk, diagnostics=False)
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
         results[dtype] = {"seconds": seconds, "cpu_seconds": cpu, "lc_mean": float(result["counts"].sum(1).mean())}
-        print(f"PyTorch {torch.__version__} LC, paper CNN (depth 5, width 32), {samples} samples ({source}), "
+        print(f"PyTorch {torch.__version__} LC, {label}, {samples} samples ({source}), "
               f"P = {directions}, r = {radius}, {dtype}, {torch.get_num_threads()} threads, chunk {args.chunk}: "
               f"{seconds:.2f} s per checkpoint ({cpu:.2f} s CPU; mean LC {results[dtype]['lc_mean']:.2f}; "
               f"load average {os.getloadavg()[0]:.1f})", flush=True)
@@ -364,7 +373,8 @@ def main(argv=None):
     parser.add_argument("--chunk", type=int, default=16, help="samples per forward pass (2P vertices each)")
     parser.add_argument("--counts", action="store_true", help="include per-sample per-layer counts in the JSON")
     parser.add_argument("--json", help="write the JSON here ('-' = stdout; the default prints it)")
-    parser.add_argument("--bench", action="store_true", help="time 1,000 samples, P = 25 on the paper's CNN (float32 and float64)")
+    parser.add_argument("--bench", action="store_true", help="time 1,000 samples, P = 25 on the paper's CNN, or on --model "
+                        "(float32 and float64 unless --dtype)")
     args = parser.parse_args(argv)
     args.dtype_given = args.dtype
     args.dtype = args.dtype or "float64"

@@ -2,7 +2,7 @@
 
     /work/venvs/torch/bin/python examples/onnx/lc_reference.py [--fixtures Tests/SlicerTests/Fixtures/onnx]
 
-Writes lc-frame.npy (P = 5 orthonormal rows, float64), lc-points.npy (five points, float32: Fashion-MNIST
+Writes lc-frame.npy (P = 5 orthonormal rows, float64), lc-frame-axes.npy (five pixel unit vectors), lc-points.npy (five points, float32: Fashion-MNIST
 train 0-2, test 0, one uniform point) and lc-reference.json: per model and radius the per-sample per-layer
 counts, their mean and population std, exact zeros among the pre-activations, the smallest |pre-activation|
 per layer, and a third opinion (onnxruntime in float32 on each ONNX file, hooks replaced by Relu inputs).
@@ -30,7 +30,17 @@ DIRECTIONS = 5
 FRAME_SEED = 20261201
 # (model, the file whose initializers are the state_dict the reference is computed from)
 MODELS = [("cnn5_w32", "cnn5_w32.ts.onnx"), ("cnn5_w32_bn", "cnn5_w32_bn.ts.onnx"), ("lenet", "lenet.ts.onnx"),
-          ("resnet_k4", "resnet_k4.ts.onnx"), ("resnet_k4_bn", "resnet_k4_bn.ts.onnx"), ("mlp", "mlp.safetensors")]
+          ("lenet_zero_bias", "lenet_zero_bias.ts.onnx"), ("resnet_k4", "resnet_k4.ts.onnx"),
+          ("resnet_k4_bn", "resnet_k4_bn.ts.onnx"), ("mlp", "mlp.safetensors")]
+# The axis frame: five pixels' unit vectors (corners and edge are black in the images, the centre is not).
+AXIS_PIXELS = [0, 5 * 28 + 14, 14 * 28 + 14, 20 * 28 + 6, 27 * 28 + 27]
+AXIS_MODELS = {"lenet", "lenet_zero_bias"}
+
+
+def axis_frame():
+    frame = np.zeros((len(AXIS_PIXELS), 784))
+    frame[np.arange(len(AXIS_PIXELS)), AXIS_PIXELS] = 1.0
+    return frame
 
 
 def make_points():
@@ -76,9 +86,10 @@ def main():
     folder = args.fixtures
     with open(os.path.join(folder, "index.json")) as handle:
         index = json.load(handle)
-    frame = random_frame(DIRECTIONS, 784, FRAME_SEED)
+    frames = {"random": random_frame(DIRECTIONS, 784, FRAME_SEED), "axes": axis_frame()}
     points = make_points()
-    np.save(os.path.join(folder, "lc-frame.npy"), frame)
+    np.save(os.path.join(folder, "lc-frame.npy"), frames["random"])
+    np.save(os.path.join(folder, "lc-frame-axes.npy"), frames["axes"])
     np.save(os.path.join(folder, "lc-points.npy"), points)
     models = []
     for name, weights in MODELS:
@@ -99,16 +110,27 @@ def main():
         entry = {"model": name, "architecture": spec, "weights": weights, "exact_for": exact_for,
                  "approximate_for": approximate_for, "input_shape": shape, "results": []}
         layers = None
-        for radius in RADII:
-            result = local_complexity(model, points, frame, radius, "float64", chunk=8, diagnostics=True)
+        for frame_name, radius in [(f, r) for f in frames if f == "random" or name in AXIS_MODELS for r in RADII]:
+            frame = frames[frame_name]
+            pooled = any(isinstance(m, torch.nn.MaxPool2d) for m in model.modules())
+            result = local_complexity(model, points, frame, radius, "float64", chunk=8, maxpool=pooled, diagnostics=True)
+            windows = None
+            if pooled:
+                column = next(i for i, n in enumerate(result["names"]) if n.endswith("(max-pool windows)"))
+                windows = result["counts"][:, column].tolist()
+                keep = [i for i in range(len(result["names"])) if i != column]
+                result = {k: ([v[i] for i in keep] if k == "names" else v[:, keep]) for k, v in result.items()}
             result32 = local_complexity(single, points, frame, radius, "float32", chunk=8, diagnostics=False)
             if layers is None:
                 layers = [{"index": i + 1, "module": n, "onnx_relu_nodes": {f["file"]: f["relu_nodes"][i] for f in onnx_files}}
                           for i, n in enumerate(result["names"])]
                 for f in onnx_files:
                     assert len(f["relu_nodes"]) == len(layers), (f["file"], f["relu_nodes"], result["names"])
-            record = summary(result, radius, DIRECTIONS)
+            record = {"frame": frame_name}
+            record.update(summary(result, radius, DIRECTIONS))
             record["counts"] = result["counts"].tolist()
+            if windows is not None:
+                record["maxpool_window_counts"] = windows
             record["min_abs_preactivation"] = [float(v) for v in result["min_abs"].min(0)]
             record["decision_margin"] = [float(v) for v in result["margin"].min(0)]
             record["float32_pytorch_counts_equal"] = bool((result32["counts"] == result["counts"]).all())
@@ -120,7 +142,7 @@ def main():
                 ort_check[f["file"]] = {"equal": not differences, "differences": differences}
             record["onnxruntime_float32_counts"] = ort_check
             entry["results"].append(record)
-            print(f"{name:14s} r={radius:<6} LC {record['lc']['mean']:8.2f} ± {record['lc']['std']:7.2f}  zeros "
+            print(f"{name:16s} {frame_name:6s} r={radius:<6} LC {record['lc']['mean']:8.2f} ± {record['lc']['std']:7.2f}  zeros "
                   f"{record['zero_preactivations']}  float32 equal {record['float32_pytorch_counts_equal']}  ort equal "
                   f"{ {k: v['equal'] for k, v in ort_check.items()} }")
         entry["layers"] = layers
@@ -132,10 +154,18 @@ def main():
                      "the units whose sign (−1, 0, +1) is not the same at all 2P vertices; LC(x) = the sum over "
                      "layers; the final Linear layer is not counted",
         "dtype": "float64 (vertices x ± r·v computed in float64 from the float32 points and float64 frame)",
-        "frame": "lc-frame.npy", "points": "lc-points.npy", "directions": DIRECTIONS, "radii": RADII,
+        "frames": {"random": "lc-frame.npy (seeded random orthonormal rows)",
+                   "axes": f"lc-frame-axes.npy (unit vectors of pixels {AXIS_PIXELS}; used for {sorted(AXIS_MODELS)})"},
+        "points": "lc-points.npy", "directions": DIRECTIONS, "radii": RADII,
+        "maxpool_window_counts": "per point, the max-pool windows whose winner (the first maximum, ties to the "
+                                 "lowest index in the window) is not the same at all vertices; not part of LC",
         "std": "population (divides by N)",
         "zero_preactivations": "units with an exactly zero pre-activation at some vertex (summed over points and "
-                               "layers); none means no count depends on how a sign at exactly zero is decided",
+                               "layers); none means no count depends on how a sign at exactly zero is decided. "
+                               "lenet_zero_bias with the axis frame has many: a unit whose receptive field is black "
+                               "background at every vertex is 0 everywhere (sign 0 at all vertices: not counted); "
+                               "one whose field holds the moved pixel is 0 at the other vertices and ±r·w at the two "
+                               "moved ones (signs 0, +, −: counted)",
         "min_abs_preactivation": "per layer, the smallest |pre-activation| over points, units and vertices: how "
                                  "far the nearest sign is from a flip",
         "decision_margin": "per layer, the smallest |pre-activation| at a vertex whose sign alone decides whether "
