@@ -23,7 +23,6 @@ import numpy as np
 import onnx
 import onnxruntime as ort
 import torch
-from onnx import numpy_helper
 from safetensors.torch import save_file
 
 HERE = os.path.dirname(os.path.abspath(__file__))
