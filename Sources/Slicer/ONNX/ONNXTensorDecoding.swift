@@ -22,6 +22,7 @@ extension Onnx_TensorProto.DataType {
         case .int64: return "INT64"
         case .int32: return "INT32"
         case .bool: return "BOOL"
+        case .string: return "STRING"
         default: return "type \(rawValue)"
         }
     }
