@@ -127,6 +127,17 @@ import Foundation
         #expect(smooth.chainNetwork == nil)
     }
 
+    @Test func theErfFormOfGELUBecomesOneGELUNode() throws {
+        let dynamo = try onnxModel("gelu-erf-dynamo")
+        #expect(dynamo.nodes.map(\.op) == [.activation(.gelu)])
+        #expect(dynamo.nodes.map(\.opType) == ["Gelu"])
+        let exported = try onnxModel("torch-gelu-torchscript")
+        #expect(exported.nodes.map(\.opType) == ["Gemm", "Gelu", "Gemm"])
+        #expect(exported.nodes[1].op == .activation(.gelu) && exported.nodes[1].inputs == [1] && exported.nodes[2].inputs == [2])
+        #expect(exported.chainNetwork == nil)
+        #expect(mentions(errorMessage { _ = try onnxModel("bad-erf-alone") }, "node 'erf' (Erf)", "only inside GELU"))
+    }
+
     @Test func aTrailingSoftmaxIsDroppedAndAnInnerOneRefused() throws {
         let details = try ONNXModel.details(path: onnxCase("softmax-trailing.onnx"))
         #expect(details.model.nodes.map(\.opType) == ["Gemm"])

@@ -34,6 +34,7 @@ struct ShapeConverter: ONNXOperatorConverter {
         switch try node.input(0) {
         case .computed(let x): dimensions = [.batch] + graph.shape(of: x).map { .known($0) }
         case .constant(let constant): dimensions = constant.shape.map { .known($0) }
+        case .geluPart: throw node.fail(ONNXNodeContext.partialGELU)
         }
         let rank = dimensions.count
         func clamp(_ value: Int) -> Int { min(max(value < 0 ? value + rank : value, 0), rank) }
@@ -125,6 +126,8 @@ struct CastConverter: ONNXOperatorConverter {
                 return .known(Int(value.rounded(.towardZero)))
             }
             return [.constant(.ints(shape: shape, values: integers))]
+        case .geluPart:
+            throw node.fail(ONNXNodeContext.partialGELU)
         }
     }
 
@@ -209,6 +212,7 @@ struct ConstantArithmeticConverter: ONNXOperatorConverter {
     static let opTypes = ["Sub", "Div"]
     static func convert(_ node: ONNXNodeContext, _ graph: inout ONNXGraphBuilder) throws -> [ONNXValue] {
         try node.allowAttributes([])
+        if node.opType == "Div", let part = GELUPattern.divided(node) { return [.geluPart(part)] }
         guard case .constant(let a) = try node.input(0), case .constant(let b) = try node.input(1) else {
             throw node.fail("applies \(node.opType) to the network's data, which is not supported")
         }

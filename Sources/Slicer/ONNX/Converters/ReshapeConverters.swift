@@ -56,6 +56,8 @@ struct ReshapeConverter: ONNXOperatorConverter {
                 throw node.fail("shape \(target) does not hold the \(shape.reduce(1, *)) values of a sample of shape \(shape)")
             }
             return [try graph.append(node, .reshape, inputs: [x], shape: output)]
+        case .geluPart:
+            throw node.fail(ONNXNodeContext.partialGELU)
         }
     }
 }
@@ -74,6 +76,7 @@ struct IdentityConverter: ONNXOperatorConverter {
         switch try node.input(0) {
         case .constant(let constant): return [.constant(constant)]
         case .computed(let x): return [try graph.append(node, .reshape, inputs: [x], shape: graph.shape(of: x))]
+        case .geluPart: throw node.fail(ONNXNodeContext.partialGELU)
         }
     }
 }
@@ -90,6 +93,7 @@ struct SqueezeConverter: ONNXOperatorConverter {
         switch value {
         case .constant(let constant): fullShape = constant.shape
         case .computed(let x): fullShape = [1] + graph.shape(of: x)  // the batch stands in as 1 below
+        case .geluPart: throw node.fail(ONNXNodeContext.partialGELU)
         }
         let squeeze = node.opType == "Squeeze"
         if squeeze && axes == nil {
@@ -120,6 +124,8 @@ struct SqueezeConverter: ONNXOperatorConverter {
         case .computed(let x):
             guard !normalised.contains(0) else { throw node.fail("\(node.opType.lowercased())s the batch dimension") }
             return [try graph.append(node, .reshape, inputs: [x], shape: Array(output.dropFirst()))]
+        case .geluPart:
+            throw node.fail(ONNXNodeContext.partialGELU)
         }
     }
 }

@@ -117,6 +117,12 @@ def operator_cases():
     save("smooth-activations",
          [n("Sigmoid", ["x"], ["a"]), n("Tanh", ["a"], ["b"]), n("Gelu", ["b"], ["c"]), n("Gelu", ["c"], ["d"], approximate="tanh"),
           n("Sigmoid", ["d"], ["s"]), n("Mul", ["d", "s"], ["y"])], [X2], [io("y", ["N", 4])], opset=20)
+    # The erf form of GELU as dynamo writes it: x · (½ · (1 + erf(x / √2))); x / √2 here as x · (1/√2).
+    save("gelu-erf-dynamo",
+         [n("Mul", ["x", "r"], ["s"]), n("Erf", ["s"], ["e"]), n("Add", ["e", "one"], ["a"]), n("Mul", ["half", "a"], ["h"]),
+          n("Mul", ["x", "h"], ["y"])], [X2], [io("y", ["N", 4])],
+         [init("r", np.array(0.5 ** 0.5, np.float32)), init("one", np.array(1, np.float32)), init("half", np.array(0.5, np.float32))])
+    save("bad-erf-alone", [n("Erf", ["x"], ["y"], name="erf")], [X2], [io("y", ["N", 4])])
     save("softmax-trailing", [n("Gemm", ["x", "W"], ["h"], transB=1), n("LogSoftmax", ["h"], ["y"], axis=1)], [X2],
          [io("y", ["N", 3])], [init("W", arange([3, 4]))])
     save("bad-softmax-inside", [n("Softmax", ["x"], ["s"], axis=1), n("Relu", ["s"], ["y"])], [X2], [io("y", ["N", 4])])
@@ -214,6 +220,11 @@ def torch_cases():
                       input_names=["x"], output_names=["y"], dynamic_axes={"x": {0: "batch"}})
     torch.onnx.export(mlp, (x,), os.path.join(HERE, "torch-mlp-dynamo.onnx"), dynamo=True, opset_version=18, external_data=False,
                       input_names=["x"], output_names=["y"], dynamic_shapes=({0: torch.export.Dim("batch")},))
+
+    # nn.GELU as the TorchScript exporter spells it out (Div, Erf, Add, Mul, Mul).
+    gelu = nn.Sequential(nn.Linear(4, 3), nn.GELU(), nn.Linear(3, 2)).eval()
+    torch.onnx.export(gelu, (torch.randn(2, 4),), os.path.join(HERE, "torch-gelu-torchscript.onnx"), dynamo=False, opset_version=13,
+                      input_names=["x"], output_names=["y"], dynamic_axes={"x": {0: "batch"}})
 
     # A CNN with BatchNorm and x.view(x.size(0), -1), exported keeping the state_dict's names, and a
     # checkpoint (another initialisation, trained BN statistics) to load in place of its initializers.
