@@ -19,6 +19,7 @@ import Foundation
         ("bad-external-data", ["initializer 'W'", "external file", "external_data=False"]),
         ("bad-two-inputs", ["2 data inputs"]),
         ("bad-huge-pads", ["node 'y' (Conv)", "pads"]),
+        ("bad-pool-in-padding", ["node 'y' (MaxPool)", "entirely in the padding"]),
     ]
 
     @Test(arguments: cases.map(\.file)) func hostileFileIsOneErrorLine(_ file: String) throws {

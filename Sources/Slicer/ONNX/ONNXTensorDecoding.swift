@@ -6,7 +6,7 @@ enum ONNXLimits {
     /// No tensor, constant or computed value may hold more elements than this.
     static let maximumElements = 1 << 31
     /// Constants tessera materialises itself (a broadcast bias) stay below this many elements.
-    static let maximumMaterialised = 1 << 26
+    static let maximumMaterialised = 1 << 24
     /// Largest rank accepted anywhere.
     static let maximumRank = 8
 }

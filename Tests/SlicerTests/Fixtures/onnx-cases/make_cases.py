@@ -96,6 +96,9 @@ def operator_cases():
          [X4], [io("y", ["N", 2, 5, 5])])
     save("maxpool-indices", [n("MaxPool", ["x"], ["y", "i"], kernel_shape=[2, 2])], [X4],
          [io("i", ["N", 2, 4, 4], TensorProto.INT64)], check=False)
+    # A dilated window that lies entirely in the padding (taps at -1 and 2 of a 2-wide input).
+    save("bad-pool-in-padding", [n("MaxPool", ["x"], ["y"], kernel_shape=[2, 2], dilations=[3, 3], pads=[2, 2, 2, 2])],
+         [io("x", ["N", 1, 2, 2])], [io("y", ["N", 1, 3, 3])], check=False)
     save("globalaveragepool", [n("GlobalAveragePool", ["x"], ["g"]), n("Flatten", ["g"], ["y"])], [X4], [io("y", ["N", 2])])
     # Flatten(axis 2), Reshape with 0 and -1, Identity, Dropout, Constant.
     save("flatten", [n("Flatten", ["x"], ["y"], axis=-3)], [X4], [io("y", ["N", 50])])
