@@ -112,6 +112,14 @@ import Foundation
         #expect(mentions(message, "node 'twice' (Mul)", "dynamic shape"))
     }
 
+    @Test func inputNormalisationBecomesPerChannelAffineMaps() throws {
+        let model = try onnxModel("normalize-input")
+        let minusMean = [Double](repeating: -0.5, count: 25) + [Double](repeating: 1, count: 25)
+        #expect(model.nodes.map(\.op) == [.addConstant(minusMean), .channelAffine(scale: [2, 4], shift: [0, 0]),
+                                          .channelAffine(scale: [2, 2], shift: [0, 0])])
+        #expect(mentions(errorMessage { _ = try onnxModel("bad-scale-inside-channel") }, "node 'y' (Mul)", "varies inside a channel"))
+    }
+
     @Test func activationsMapToTheirCases() throws {
         let model = try onnxModel("activations")
         #expect(model.nodes.map(\.op) == [.activation(.relu), .activation(.leakyReLU(alpha: 0.125)),

@@ -74,7 +74,8 @@ struct GeluConverter: ONNXOperatorConverter {
     }
 }
 
-/// Mul: x·sigmoid(x) (SiLU, as exporters write it) or a product of constants.
+/// Mul: x·sigmoid(x) (SiLU, as exporters write it), the data times a per-channel constant, or a
+/// product of constants.
 struct MulConverter: ONNXOperatorConverter {
     static let opTypes = ["Mul"]
     static func convert(_ node: ONNXNodeContext, _ graph: inout ONNXGraphBuilder) throws -> [ONNXValue] {
@@ -90,10 +91,10 @@ struct MulConverter: ONNXOperatorConverter {
             throw node.fail("multiplies two computed values; only x·sigmoid(x) (SiLU) is supported")
         case (.constant(let a), .constant(let b)):
             return [.constant(try ConstantArithmetic.elementwise(a, b, node, float: *, integer: { $0.multipliedReportingOverflow(by: $1) }))]
+        case (.computed(let x), .constant(let c)), (.constant(let c), .computed(let x)):
+            return [try ScaledData.multiplied(x, by: c, node, &graph)]
         case (.geluPart, _), (_, .geluPart):
             throw node.fail(ONNXNodeContext.partialGELU)
-        default:
-            throw node.fail("scales the network's data by a constant, which is not supported")
         }
     }
 }

@@ -109,6 +109,11 @@ def operator_cases():
          [n("Identity", ["x"], ["i"]), n("Constant", [], ["r"], value=helper.make_tensor("r", F, [], [0.5])),
           n("Dropout", ["i", "r"], ["d"]), n("Constant", [], ["c"], value_floats=[1.0, 2.0, 3.0, 4.0]),
           n("Add", ["d", "c"], ["y"])], [X2], [io("y", ["N", 4])])
+    # Input normalisation inside the model: (x − μ) / σ · 2 per channel.
+    save("normalize-input", [n("Sub", ["x", "mu"], ["c"]), n("Div", ["c", "sigma"], ["d"]), n("Mul", ["two", "d"], ["y"])],
+         [X4], [io("y", ["N", 2, 5, 5])], [init("mu", np.array([0.5, -1], np.float32).reshape(1, 2, 1, 1)),
+                                            init("sigma", np.array([0.5, 0.25], np.float32).reshape(2, 1, 1)), init("two", np.array(2, np.float32))])
+    save("bad-scale-inside-channel", [n("Mul", ["x", "s"], ["y"])], [X4], [io("y", ["N", 2, 5, 5])], [init("s", arange([1, 1, 5]))])
     # Activations.
     save("activations",
          [n("Relu", ["x"], ["a"]), n("LeakyRelu", ["a"], ["b"], alpha=0.125), n("PRelu", ["b", "s1"], ["c"]),
