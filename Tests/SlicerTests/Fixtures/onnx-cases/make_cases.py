@@ -43,6 +43,9 @@ def save(name, nodes, inputs, outputs, initializers=(), opset=17, value_info=(),
     model.ir_version = 8
     if check:
         onnx.checker.check_model(model)
+        # ONNX's own shape inference fills value_info for every intermediate (and fails on a wrong
+        # declared output): the reader must agree with it on every node.
+        model = onnx.shape_inference.infer_shapes(model, strict_mode=True)
     path = os.path.join(HERE, name + ".onnx")
     with open(path, "wb") as f:
         f.write(model.SerializeToString())
