@@ -30,11 +30,16 @@ struct LCCommand: ParsableCommand {
 
     @Flag(help: ArgumentHelp("Time --samples random points on a PyTorch-initialised 784-200-200-200-10 MLP.", visibility: .hidden))
     var benchmark = false
+    @Option(help: ArgumentHelp("The --benchmark model: mlp, or cnn (the paper's 4×32-channel CNN on 1×28×28).", visibility: .hidden))
+    var benchmarkModel = "mlp"
 
     func run() throws {
         if benchmark {
             let radii = try Array(parseRadii().prefix(radius.isEmpty ? 1 : .max))
-            let timing = try Benchmarks.lcSeconds(sizes: [784, 200, 200, 200, 10], samples: samples, directions: directions, radii: radii, seed: seed)
+            guard benchmarkModel == "mlp" || benchmarkModel == "cnn" else { throw TesseraError.badInput("--benchmark-model must be mlp or cnn") }
+            let timing = benchmarkModel == "cnn"
+                ? try Benchmarks.lcSeconds(model: Benchmarks.paperCNN(seed: seed), samples: samples, directions: directions, radii: radii, seed: seed)
+                : try Benchmarks.lcSeconds(sizes: [784, 200, 200, 200, 10], samples: samples, directions: directions, radii: radii, seed: seed)
             print(String(format: "%.3f s for %d samples, P = %d, %d radius/radii (mean LC %.2f)", timing.seconds, samples, directions, radii.count, timing.mean))
             return
         }
