@@ -26,7 +26,7 @@ struct LCCommand: ParsableCommand {
     @Option(help: "Seed for the directions and the random points.") var seed: UInt64 = 0
     @Option(help: "CSV output: one row per checkpoint × sample set × radius.") var csv: String?
     @Option(help: "JSON output (the last checkpoint of a run).") var json: String?
-    @Option(help: "The paper-style LC plot over a run's checkpoints (PNG, SVG or PDF; first radius).") var plot: String?
+    @Option(help: "The paper-style LC plot over a run's checkpoints, one panel per radius (PNG, SVG or PDF).") var plot: String?
 
     @Flag(help: ArgumentHelp("Time --samples random points on a PyTorch-initialised 784-200-200-200-10 MLP.", visibility: .hidden))
     var benchmark = false
@@ -86,7 +86,7 @@ struct LCCommand: ParsableCommand {
         if let json { try write(try last!.json(), to: json) }
         if let plot {
             let metrics = (try? runDirectory?.readMetrics()) ?? nil
-            try drawPlot(lcPlot(reports, radius: radii[0], metrics: metrics ?? []), to: plot)
+            try drawPlots(lcPlots(reports, metrics: metrics ?? []), to: plot)
         }
         if csv == nil && json == nil && plot == nil {
             if models.count > 1 { print(csvText, terminator: "") } else { print(String(decoding: try last!.json(), as: UTF8.self)) }
@@ -111,32 +111,4 @@ struct LCCommand: ParsableCommand {
             throw TesseraError.io("cannot write \(path): \(error.localizedDescription)")
         }
     }
-}
-
-/// The paper's LC figure: mean LC per sample set against log-scale steps, a band of 25% of the std,
-/// and train/test accuracy on the right axis (step 0 cannot sit on a log axis and is left out).
-func lcPlot(_ reports: [LCReport], radius: Double, metrics: [MetricsRow]) -> LinePlot {
-    let colors: [String: Color] = ["train": .lcTrain, "test": .lcTest, "random": .lcRandom]
-    var series: [PlotSeries] = []
-    let names = reports.first?.results.map(\.set) ?? []
-    for (index, name) in names.enumerated() {
-        let points = reports.compactMap { report -> (Double, Double, Double)? in
-            guard let step = report.step, step > 0 else { return nil }
-            let result = report.results[index].byRadius[0]
-            return (Double(step), result.mean, 0.25 * result.std)
-        }
-        series.append(PlotSeries(name: "\(name) LC", x: points.map(\.0), y: points.map(\.1), band: points.map(\.2),
-                                 color: colors[name] ?? .ink))
-    }
-    let kept = metrics.filter { $0.step > 0 }
-    if !kept.isEmpty {
-        series.append(PlotSeries(name: "train acc", x: kept.map { Double($0.step) }, y: kept.map(\.trainAccuracy),
-                                 color: .lcTrain, axis: .right, dashed: true))
-        series.append(PlotSeries(name: "test acc", x: kept.map { Double($0.step) }, y: kept.map(\.testAccuracy),
-                                 color: .lcTest, axis: .right, dashed: true))
-    }
-    var plot = LinePlot(title: "Local complexity, r = \(radius), P = \(reports.first?.directions ?? 0)",
-                        xLabel: "training step", yLabel: "local complexity (neurons cut)", series: series)
-    if !kept.isEmpty { plot.rightLabel = "accuracy"; plot.rightRange = 0...1 }
-    return plot
 }
