@@ -28,11 +28,13 @@ extension Subdivision {
         }
         var labels = uniform.map { Int($0) }
         var cellsOf: [Int: [ClassCell]] = [:]
+        var regionCells: [Int: RegionCells] = [:]
         var segments: [(Point2, Point2)] = []
         for f in 0..<faceCount where uniform[f] < 0 {
             let (winner, cells) = classCells(face: f)
             labels[f] = winner ?? 0
             guard winner == nil else { continue }
+            regionCells[f] = cells
             var largest = -1.0
             var classCells: [ClassCell] = []
             for (c, cell) in cells {
@@ -46,6 +48,7 @@ extension Subdivision {
             }
             cellsOf[f] = classCells
         }
+        for (u, v) in edgeBoundary(cells: regionCells) { segments.append((frame(u), frame(v))) }
         let vertices = (0..<partitionVertices).map { frame(Int32($0)) }
         let regions = [SliceRegion](unsafeUninitializedCapacity: faceCount) { buffer, initialized in
             let out = buffer.baseAddress!
