@@ -79,4 +79,20 @@ import Polytope
         #expect(abs(result.boundaryLength - (1.25 + 1.5 * 2.0.squareRoot())) < 1e-12)
         try expectBothArithmeticsAgree(network)
     }
+
+    @Test(arguments: Arithmetic.allCases)
+    func threeClassesTiedAlongOneLineMeetOnce(arithmetic: Arithmetic) throws {
+        // One region (relu(y + 1) = y + 1 on the whole domain). With g = y − 0.5: the logits are
+        // α·g for α in `slopes` (class order), so class argmin α wins below y = 0.5, argmax α above,
+        // and the third class never wins. The boundary is y = 0.5 across the domain: one segment of
+        // length 2, whichever classes play which part.
+        for slopes in [[1.0, 0, 2], [2, 0, 1], [0, 1, 2], [1, 2, 0], [0, 2, 1]] {
+            let network = makeNetwork([[([0, 1], 1)], slopes.map { ([$0], -1.5 * $0) }])
+            let (result, segments) = try boundary(network, arithmetic)
+            #expect(result.regions.count == 1)
+            #expect(segments.count == 1, "slopes \(slopes): \(segments)")
+            #expect(segments.first.map { $0.0 == Point2(-0.5, 0.5) && $0.1 == Point2(1.5, 0.5) } == true, "slopes \(slopes): \(segments)")
+            try expectBothArithmeticsAgree(network)
+        }
+    }
 }

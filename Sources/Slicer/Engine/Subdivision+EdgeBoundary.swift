@@ -1,9 +1,49 @@
 import Polytope
 
-/// The decision boundary along region edges.
+/// The decision boundary as segments between class cells: chords inside regions and pieces of
+/// region edges.
 extension Subdivision {
     /// One region's class cells, as `classCells` returns them for a region without a strict winner.
     typealias RegionCells = [(label: Int, polygon: LocalPolygon)]
+
+    /// Every boundary segment, as a vertex pair: each chord between two cells once (from the cell of
+    /// the lower class), then the pieces of region edges (`edgeBoundary`). `cells` holds the regions
+    /// without a strict winner.
+    func boundarySegments(cells: [Int: RegionCells]) -> [(Int32, Int32)] {
+        var segments: [(Int32, Int32)] = []
+        for f in cells.keys.sorted() {
+            for (c, cell) in cells[f]! {
+                let m = cell.vertices.count
+                for index in 0..<m where cell.otherClass[index] >= 0 && classAcross(chord: index, of: cell, label: c, region: f) > c {
+                    segments.append((cell.vertices[index], cell.vertices[(index + 1) % m]))
+                }
+            }
+        }
+        return segments + edgeBoundary(cells: cells)
+    }
+
+    /// The class on the other side of a chord of the cell of class c in region f.
+    ///
+    /// The chord lies where l_c = l_i for the class i that made it (the lowest one tied with c along
+    /// it). When further classes tie with c all along the chord (degenerate logits), the class across
+    /// is the one that wins just beyond it: every tied l_x − l_c vanishes on the chord's line, so it is
+    /// α_x·(l_i − l_c) on the region, and the order of the α_x is the order of the l_x at any region
+    /// vertex where l_i > l_c; ties go to the lower index.
+    func classAcross(chord index: Int, of cell: LocalPolygon, label c: Int, region f: Int) -> Int {
+        let i = Int(cell.otherClass[index])
+        let (u, v) = (cell.vertices[index], cell.vertices[(index + 1) % cell.vertices.count])
+        var tied = [i]
+        for x in 0..<classCount where x != c && x != i {
+            let difference = logitLine(x, minus: c, region: f)
+            if sign(u, difference) == 0 && sign(v, difference) == 0 { tied.append(x) }
+        }
+        if tied.count == 1 { return i }
+        let beyond = logitLine(i, minus: c, region: f)
+        guard let probe = faces[f].vertices.first(where: { sign($0, beyond) > 0 }) else { return i }
+        var best = tied.min()!
+        for x in tied.sorted() where x != best && sign(probe, logitLine(x, minus: best, region: f)) > 0 { best = x }
+        return best
+    }
 
     /// The pieces of region edges across which the predicted class changes, as vertex pairs.
     ///

@@ -11,7 +11,7 @@ struct CombinatorialSignature: Equatable {
     var classCells: [[[Int32]]]
     var classLabels: [[Int]]
     var uniformClasses: [Int?]
-    var edgeBoundary: [[Int32]]
+    var boundary: [[Int32]]
     var layers: [LayerStats]
 
     init(_ engine: Subdivision) {
@@ -32,7 +32,7 @@ struct CombinatorialSignature: Equatable {
         classCells = cells
         classLabels = labels
         uniformClasses = uniform
-        edgeBoundary = engine.edgeBoundary(cells: regionCells).map { [$0.0, $0.1] }
+        boundary = engine.boundarySegments(cells: regionCells).map { [$0.0, $0.1] }
         layers = engine.layerStats
     }
 }
