@@ -50,6 +50,7 @@ public struct ViewerPage: Sendable {
     }
 
     public func html() throws -> String {
+        let classCount = max(2, frames.map(\.classCount).max() ?? 2)
         let layers = frames.map { ($0.fields["eo"] as? [Int] ?? [0]).count - 2 }.max() ?? 0
         let lut = (0..<256).flatMap { ViewerFrame.rgb(Palette.sequential(Double($0) / 255)) }.map(Int.init)
         let data: [String: Any] = [
@@ -65,6 +66,7 @@ public struct ViewerPage: Sendable {
             "boundaryColor": Self.css(.boundaryRed),
             "anchorLabels": anchorLabels,
             "classNames": classNames ?? [],
+            "classColors": (0..<classCount).map { Self.css(Palette.classColor($0)) },
             "slopeLUT": lut,
             "slopeMax": max(slopeMax ?? frames.last?.maxSlope ?? 1, 1e-300),
             "leftLabel": leftLabel,
@@ -75,7 +77,15 @@ public struct ViewerPage: Sendable {
         let json = try JSONSerialization.data(withJSONObject: data, options: [.withoutEscapingSlashes])
         // Inside <script>, "<" must not start a tag: escape it (JSON allows \u003c anywhere in a string).
         let embedded = String(decoding: json, as: UTF8.self).replacingOccurrences(of: "<", with: "\\u003c")
-        return ViewerTemplate.page(title: Self.escapeHTML(heading), data: embedded, script: ViewerScript.source)
+        // Each frame's arrays in an element of its own, decoded only when shown. The frame the page
+        // opens with (the last) comes before the script, the others after it: the page is usable as
+        // soon as that frame is parsed, while the browser still reads the rest.
+        let blob = { (index: Int) in
+            "<script type=\"application/octet-stream\" id=\"frame-\(index)\">\(frames[index].blob.base64EncodedString())</script>"
+        }
+        let last = frames.count - 1
+        return ViewerTemplate.page(title: Self.escapeHTML(heading), data: embedded, firstFrame: last >= 0 ? blob(last) : "",
+                                   script: ViewerScript.source, otherFrames: (0..<max(last, 0)).map(blob).joined(separator: "\n"))
     }
 
     public func write(to path: String) throws {
