@@ -89,7 +89,9 @@ struct ViewerPageTests {
         #expect((kinds["decision_boundary"] ?? 0) == result.boundarySegments.count)
         #expect(kinds["anchor"] == 3 && kinds["domain"] == 1)
         let first = try #require(features[0]["properties"] as? [String: Any])
-        #expect(first["area"] as? Double == result.regions[0].area)
+        // Shortest round-trip decimals (Foundation's JSON parser on Linux is not correctly rounded: compare the text).
+        #expect(first["id"] as? Int == 0)
+        #expect(String(decoding: data, as: UTF8.self).contains("\"area\":\(result.regions[0].area),"))
         let ring = try #require(((features[0]["geometry"] as? [String: Any])?["coordinates"] as? [[[Double]]])?.first)
         #expect(ring.count == result.regions[0].vertexIndices.count + 1 && ring.first == ring.last)
     }
