@@ -49,7 +49,8 @@ public struct ViewerPage: Sendable {
         return [framing.minX, framing.minY, framing.maxX, framing.maxY]
     }
 
-    public func html() throws -> String {
+    /// The page as UTF-8 bytes.
+    public func document() throws -> Data {
         let classCount = max(2, frames.map(\.classCount).max() ?? 2)
         let layers = frames.map { ($0.fields["eo"] as? [Int] ?? [0]).count - 2 }.max() ?? 0
         let lut = (0..<256).flatMap { ViewerFrame.rgb(Palette.sequential(Double($0) / 255)) }.map(Int.init)
@@ -79,17 +80,31 @@ public struct ViewerPage: Sendable {
         let embedded = String(decoding: json, as: UTF8.self).replacingOccurrences(of: "<", with: "\\u003c")
         // Each frame's arrays in an element of its own, decoded only when shown. The frame the page
         // opens with (the last) comes before the script, the others after it: the page is usable as
-        // soon as that frame is parsed, while the browser still reads the rest.
-        let blob = { (index: Int) in
-            "<script type=\"application/octet-stream\" id=\"frame-\(index)\">\(frames[index].blob.base64EncodedString())</script>"
+        // soon as that frame is parsed, while the browser still reads the rest. Built as bytes, with
+        // no copy of the whole page as a string (a page can hold a few hundred megabytes).
+        let page = ViewerTemplate.page(title: Self.escapeHTML(heading), data: embedded, script: ViewerScript.source)
+        let parts = page.components(separatedBy: ViewerTemplate.framesMarker)
+        precondition(parts.count == 3, "the viewer template must hold two frame markers")
+        var out = Data()
+        out.reserveCapacity(frames.reduce(page.utf8.count) { $0 + $1.blob.count * 4 / 3 + 100 })
+        func appendFrame(_ index: Int) {
+            out.append(contentsOf: Array("<script type=\"application/octet-stream\" id=\"frame-\(index)\">".utf8))
+            out.append(frames[index].blob.base64EncodedData())
+            out.append(contentsOf: Array("</script>\n".utf8))
         }
-        let last = frames.count - 1
-        return ViewerTemplate.page(title: Self.escapeHTML(heading), data: embedded, firstFrame: last >= 0 ? blob(last) : "",
-                                   script: ViewerScript.source, otherFrames: (0..<max(last, 0)).map(blob).joined(separator: "\n"))
+        out.append(contentsOf: Array(parts[0].utf8))
+        if let last = frames.indices.last { appendFrame(last) }
+        out.append(contentsOf: Array(parts[1].utf8))
+        for index in frames.indices.dropLast() { appendFrame(index) }
+        out.append(contentsOf: Array(parts[2].utf8))
+        return out
     }
 
+    /// The page as text (for tests and small runs; `document()` avoids the copy).
+    public func html() throws -> String { String(decoding: try document(), as: UTF8.self) }
+
     public func write(to path: String) throws {
-        try OutputFile.write(try html(), to: path)
+        try OutputFile.write(try document(), to: path)
     }
 
     static func css(_ color: Color) -> String {

@@ -1,6 +1,9 @@
 /// The viewer page's HTML and CSS around its data and script.
 enum ViewerTemplate {
-    static func page(title: String, data: String, firstFrame: String, script: String, otherFrames: String) -> String {
+    /// Where the frames' data elements go: the first frame before the script, the others after it.
+    static let framesMarker = "<!--tessera-frames-->"
+
+    static func page(title: String, data: String, script: String) -> String {
         """
         <!DOCTYPE html>
         <html lang="en">
@@ -50,11 +53,11 @@ enum ViewerTemplate {
         <div class="hint">Scroll to zoom, drag to pan, double-click to reset; hover a region for its class, area, vertices and how its pattern differs from its neighbours; ← → step through frames; click the curves to jump to a checkpoint.</div>
         </main>
         <script id="tessera-data" type="application/json">\(data)</script>
-        \(firstFrame)
+        \(framesMarker)
         <script>
         \(script)
         </script>
-        \(otherFrames)
+        \(framesMarker)
         </body>
         </html>
 
