@@ -44,6 +44,8 @@ def browser():
     if binary:
         options.binary_location = binary
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    # Return from get() at once: the page becomes usable before the browser has read all of it.
+    options.page_load_strategy = "none"
     driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
     driver = webdriver.Chrome(service=Service(driver_path), options=options)
     yield driver
