@@ -121,8 +121,8 @@ class Partition:
         """Draws the partition with matplotlib on ``ax`` (a new figure's axes when None); returns ax.
 
         fill: "pattern" (a colour per activation pattern, stable across checkpoints), "class"
-        (by predicted class; a region the decision boundary crosses takes the class of its
-        largest part) or None. Neuron edges thin and dark, the decision boundary red,
+        (by predicted class, light tints of matplotlib's "C0", "C1", ...; a region the decision
+        boundary crosses takes the class of its largest part) or None. Neuron edges thin and dark, the decision boundary red,
         the anchors numbered.
         """
         from ._plot import plot_partition
