@@ -46,6 +46,8 @@ public struct LinePlot: Sendable {
     public var rightLabel: String
     public var series: [PlotSeries]
     public var markers: [PlotMarker] = []
+    /// What the shaded bands are (e.g. "shading: ± 25% of the std over samples"): a legend row of its own.
+    public var bandNote: String?
     public var logX: Bool
     /// Fixed axis ranges; nil means the data's range with a little room.
     public var yRange: ClosedRange<Double>?
@@ -63,9 +65,11 @@ public struct LinePlot: Sendable {
         self.series = series; self.markers = markers; self.logX = logX; self.width = width; self.height = height
     }
 
-    /// The legend rows: each named series with its colour.
+    /// The legend rows: each named series with its colour, then the band note with a grey swatch.
     public var legendEntries: [LegendEntry] {
-        series.filter { !$0.name.isEmpty }.map { LegendEntry(label: $0.name, color: $0.color, mark: .line) }
+        let curves = series.filter { !$0.name.isEmpty }.map { LegendEntry(label: $0.name, color: $0.color, mark: .line) }
+        guard let bandNote, series.contains(where: { $0.band != nil }) else { return curves }
+        return curves + [LegendEntry(label: bandNote, color: Color(0.55, 0.55, 0.55).withAlpha(0.35), mark: .swatch)]
     }
 
     var usesRightAxis: Bool { series.contains { $0.axis == .right } }

@@ -189,10 +189,14 @@ struct PlotPainter {
         for (i, e) in entries.enumerated() {
             let cy = y + 0.25 * u + (Double(i) + 0.5) * row
             // A dashed series shows a dashed sample, so dashed and solid curves of one colour stay apart.
-            c.save()
-            if i < dashed.count && dashed[i] { c.dash([0.45 * u, 0.25 * u]) }
-            c.line(x + 0.5 * u, cy, x + 2.3 * u, cy, e.color, width: 0.22 * u)
-            c.restore()
+            if e.mark == .swatch {
+                c.fillRect(Rect(x: x + 0.5 * u, y: cy - 0.35 * u, width: 1.8 * u, height: 0.7 * u), e.color)
+            } else {
+                c.save()
+                if i < dashed.count && dashed[i] { c.dash([0.45 * u, 0.25 * u]) }
+                c.line(x + 0.5 * u, cy, x + 2.3 * u, cy, e.color, width: 0.22 * u)
+                c.restore()
+            }
             c.text(e.label, x: x + 2.8 * u, y: cy + 0.3 * u)
         }
     }

@@ -1,7 +1,7 @@
 import Dispatch
 import Slicer
 
-/// Timing workloads on seeded synthetic data (SPEC §7 figures of merit), usable before any data is at hand.
+/// Timing workloads on seeded synthetic data, usable before any data is at hand.
 public enum Benchmarks {
     /// Uniform [0,1] images of `dimension` pixels with labels i mod `classes`.
     public static func syntheticDataset(count: Int, dimension: Int, classes: Int, seed: UInt64) -> Dataset {

@@ -1,11 +1,13 @@
 import ArgumentParser
 import Foundation
 import Render
+import Slicer
 
-/// Times the engine on SPEC §7's synthetic workload (no files needed).
+/// Times the engine on the standard seeded workload (no files needed).
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Slice SPEC §7's seeded synthetic workload and print time and counts.")
+        commandName: "bench", abstract: "Slice the standard seeded workload and print time and counts.",
+        discussion: "The standard workload: a He-initialised ReLU MLP (784→200→200→200→200→10 by default, see --widths) with biases N(0, 0.1²), sliced through three anchors uniform in [0,1]^784 on square:1.5; weights and anchors are float32 values drawn from --seed.")
 
     @Option(help: "Layer widths, inputs first.") var widths = "784,200,200,200,200,10"
     @Option(help: "Seed of the weights and anchors.") var seed: UInt64 = 0

@@ -40,6 +40,7 @@ struct DemoCommand: ParsableCommand {
         demo finished in \(Int(Date().timeIntervalSince(start))) s:
           run (checkpoints, metrics.csv, run.json)   \(run)
           partition frames, partition.csv            \(out)/frames
+          interactive viewer (open in a browser)     \(out)/frames/view.html
           migration of neurons to the boundary       \(out)/frames/migration.png
           local complexity (CSV, plot)               \(out)/lc.csv, \(out)/lc.png
           exact vs approximate LC                    \(out)/validate.csv, validate.json, validate.png

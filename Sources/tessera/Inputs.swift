@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Render
 import Slicer
 
 /// Where the three anchors (or LC samples) come from.
@@ -24,7 +25,7 @@ struct AnchorOptions: ParsableArguments {
         guard split == "train" || split == "test" else { throw TesseraError.badInput("--split must be train or test") }
         let dataset = try Dataset.load(directory: data, split: split)
         let anchors = try dataset.images(at: list)
-        return (anchors, list.map { "\(split) #\($0) · \(ClassNames.name(of: dataset.labels[$0], directory: data))" }, (dataset.rows, dataset.columns))
+        return (anchors, AnchorNames(split: split, indices: list, dataset: dataset, directory: data).labels, (dataset.rows, dataset.columns))
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Render
+import Slicer
 
 struct SliceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,6 +19,8 @@ struct SliceCommand: ParsableCommand {
     @Option(help: "Write a PNG picture here.") var png: String?
     @Option(help: "Write an SVG picture here.") var svg: String?
     @Option(help: "Write a PDF picture here.") var pdf: String?
+    @Option(help: "Write the partition as GeoJSON here (regions, edges, decision boundary, anchors).") var regions: String?
+    @Flag(help: "With --regions: add every vertex's exact coordinates as rational strings (slower).") var exactVertices = false
     @OptionGroup var picture: PictureOptions
     @Flag(help: "Print per-layer progress on stderr.") var progress = false
 
@@ -29,7 +32,8 @@ struct SliceCommand: ParsableCommand {
         guard maxMemory.isFinite, maxMemory > 0, maxMemory < 1_048_576 else { throw TesseraError.badInput("--max-memory must be a positive number of GiB") }
         let domainSpec = try DomainSpec(parsing: domain)
         let override = try activation.map(Activation.init(parsing:))
-        let outputs = [json, png, svg, pdf].compactMap { $0 }
+        guard regions != nil || !exactVertices else { throw TesseraError.badInput("--exact-vertices needs --regions") }
+        let outputs = [json, png, svg, pdf, regions].compactMap { $0 }
         for path in outputs { try OutputFile.checkWritable(path) }
         var clock = PhaseClock()
         let (network, _) = try ModelFile.load(path: model, activation: override)
@@ -48,8 +52,12 @@ struct SliceCommand: ParsableCommand {
         let written = OutputTransaction(paths: outputs)
         do {
             if let json { try OutputFile.writeJSON(sliceReport(result), to: json) }
-            let style = try picture.style(for: result, labels: input.labels, anchors: input.anchors, dataDirectory: anchors.data)
-            try drawPictures(result, style: style, png: png, svg: svg, pdf: pdf)
+            if let regions {
+                let exact = exactVertices ? try ExactVertices.compute(result, network: network, anchors: input.anchors, domain: domainSpec) : nil
+                try OutputFile.write(PartitionGeoJSON.encode(result, exactVertices: exact, anchorLabels: input.labels ?? []), to: regions)
+            }
+            let style = try picture.settings().style(for: result, labels: input.labels, anchors: input.anchors, dataDirectory: anchors.data)
+            try drawPartition(result, style: style, toEach: [png, svg, pdf].compactMap { $0 })
         } catch {
             written.rollback()
             throw error

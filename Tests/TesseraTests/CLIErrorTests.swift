@@ -8,9 +8,9 @@ import Testing
 
 // MARK: - Running the binary
 
-/// The built `tessera` executable: `$TESSERA_BINARY`, else next to this test runner (`swift test`
-/// builds every product of the package into the same directory), else `.build/debug/tessera`
-/// under the package root.
+/// The built `tessera` executable: `$TESSERA_BINARY`, else next to this test runner (the test target
+/// depends on the executable, so `swift test` always builds it into the same directory), else
+/// `.build/debug/tessera` under the package root.
 let tesseraBinary: String? = {
     let fileManager = FileManager.default
     var candidates: [String] = []
@@ -43,10 +43,38 @@ struct CLIRun: CustomStringConvertible {
     var description: String { "status \(status)\(signaled ? " (signal)" : ""), stderr: \(stderr.debugDescription)" }
 }
 
+/// The path of the built binary; a missing binary fails the test that needs it (it is never skipped).
+func requireBinary(sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+    try #require(tesseraBinary, "tessera binary not found next to the test runner or in .build/debug (set TESSERA_BINARY)",
+                 sourceLocation: sourceLocation)
+}
+
+/// Reads a pipe to its end on another thread, so that a chatty child cannot block on a full pipe.
+final class PipeDrain: @unchecked Sendable {
+    private let lock = NSLock()
+    private let done = DispatchGroup()
+    private var data = Data()
+
+    init(_ handle: FileHandle) {
+        done.enter()
+        DispatchQueue.global().async { [self] in
+            let bytes = handle.readDataToEndOfFile()
+            lock.withLock { data = bytes }
+            done.leave()
+        }
+    }
+
+    /// Everything the pipe delivered, once it is closed.
+    func wait() -> Data {
+        done.wait()
+        return lock.withLock { data }
+    }
+}
+
 /// Runs `tessera` with `arguments`, in `directory`, and collects everything.
 func runTessera(_ arguments: [String], in directory: String? = nil) throws -> CLIRun {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: tesseraBinary!)
+    process.executableURL = URL(fileURLWithPath: try requireBinary())
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     let out = Pipe(), err = Pipe()
@@ -54,13 +82,9 @@ func runTessera(_ arguments: [String], in directory: String? = nil) throws -> CL
     process.standardError = err
     process.standardInput = FileHandle.nullDevice
     try process.run()
-    // Read both pipes to the end before waiting, so a chatty child cannot block on a full pipe.
-    var errData = Data()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    let errors = PipeDrain(err.fileHandleForReading)
     let outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
+    let errData = errors.wait()
     process.waitUntilExit()
     return CLIRun(status: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal,
                   stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
@@ -172,12 +196,15 @@ func sliceArguments(model: String, points: String, _ extra: [String] = []) -> [S
     ["slice", "--model", model, "--points", points] + extra
 }
 
-let binaryMissing = tesseraBinary == nil
-
 // MARK: - Tests
 
-@Suite("tessera CLI on hostile inputs", .enabled(if: !binaryMissing, "tessera binary not found next to the test runner or in .build/debug (set TESSERA_BINARY)"))
+@Suite("tessera CLI on hostile inputs")
 struct CLIErrorTests {
+    @Test func binaryIsBuilt() throws {
+        let path = try requireBinary()
+        #expect(FileManager.default.isExecutableFile(atPath: path))
+    }
+
     @Test func validRunWritesJSONAndExitsZero() throws {
         let s = try CLIScratch()
         let run = try runTessera(sliceArguments(model: s.file("model.safetensors"), points: s.file("anchors.npy"),
@@ -530,7 +557,7 @@ struct CLIErrorTests {
     }
 }
 
-@Suite("tessera on Ctrl-C", .enabled(if: !binaryMissing, "tessera binary not found (set TESSERA_BINARY)"))
+@Suite("tessera on Ctrl-C")
 struct CLIInterruptTests {
     /// SIGINT while an output is being written: the process dies of the signal, and neither the
     /// destination nor the temporary file is left behind.
@@ -540,7 +567,7 @@ struct CLIInterruptTests {
         for attempt in 0..<4 where caught < 2 {
             let target = s.file("big.safetensors")
             let process = Process()
-            process.executableURL = URL(fileURLWithPath: tesseraBinary!)
+            process.executableURL = URL(fileURLWithPath: try requireBinary())
             // ~5.6M float32 parameters: a 22 MB file, written in one go after the model is built.
             process.arguments = ["bench", "--widths", "784,2000,2000,10", "--seed", "\(attempt)", "--save-model", target, "--save-only"]
             process.standardOutput = FileHandle.nullDevice

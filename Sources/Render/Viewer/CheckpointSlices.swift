@@ -1,0 +1,65 @@
+import Foundation
+import Slicer
+
+/// Slices a sequence of checkpoints through one plane and keeps what the viewer and the GeoJSON
+/// export need of each (the slices themselves are dropped as soon as they are packed).
+public struct CheckpointSlices: Sendable {
+    public var checkpoints: [(step: Int, path: String)]
+    public var anchors: [[Double]]
+    public var anchorLabels: [String] = []
+    public var domain: DomainSpec
+    public var activation: Activation?
+    public var maxRegions = 2_000_000
+    /// Directory for one `frame-<step>.geojson` per checkpoint; nil writes none.
+    public var regionsDirectory: String?
+    /// Also write every vertex's exact coordinates into the GeoJSON files.
+    public var exactVertices = false
+    /// The frame title of a step and its region count.
+    public var title: @Sendable (Int, Int) -> String = { step, regions in PartitionStyle.title(step: step, regions: regions) }
+
+    public init(checkpoints: [(step: Int, path: String)], anchors: [[Double]], domain: DomainSpec, activation: Activation?) {
+        self.checkpoints = checkpoints; self.anchors = anchors; self.domain = domain; self.activation = activation
+    }
+
+    /// The GeoJSON file of a step.
+    public func regionsPath(step: Int) -> String? {
+        regionsDirectory.map { $0 + "/frame-" + String(format: "%09d", step) + ".geojson" }
+    }
+
+    /// One packed frame per checkpoint, in order; two checkpoints at a time, one BLAS thread each.
+    public func frames(progress: (@Sendable (Int, Int, Int) -> Void)? = nil) throws -> [ViewerFrame] {
+        var frames = [ViewerFrame?](repeating: nil, count: checkpoints.count)
+        var failure: Error?
+        let lock = NSLock()
+        var done = 0
+        BLASThreads.singleThreaded {
+            DispatchQueue.concurrentPerform(iterations: min(2, max(1, checkpoints.count))) { worker in
+                for index in stride(from: worker, to: checkpoints.count, by: 2) {
+                    if lock.withLock({ failure != nil }) { return }
+                    do {
+                        let frame = try pack(checkpoints[index])
+                        lock.withLock {
+                            frames[index] = frame
+                            done += 1
+                            progress?(done, checkpoints.count, frame.regionCount)
+                        }
+                    } catch {
+                        lock.withLock { failure = failure ?? error }
+                    }
+                }
+            }
+        }
+        if let failure { throw failure }
+        return frames.compactMap { $0 }
+    }
+
+    func pack(_ checkpoint: (step: Int, path: String)) throws -> ViewerFrame {
+        let (network, _) = try ModelFile.load(path: checkpoint.path, activation: activation)
+        let result = try slice(network: network, anchors: anchors, options: SliceOptions(domain: domain, maxRegions: maxRegions))
+        if let path = regionsPath(step: checkpoint.step) {
+            let exact = exactVertices ? try ExactVertices.compute(result, network: network, anchors: anchors, domain: domain) : nil
+            try OutputFile.write(PartitionGeoJSON.encode(result, exactVertices: exact, anchorLabels: anchorLabels, step: checkpoint.step), to: path)
+        }
+        return ViewerFrame(result, step: checkpoint.step, title: title(checkpoint.step, result.regions.count))
+    }
+}

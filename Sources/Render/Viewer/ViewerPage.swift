@@ -1,0 +1,94 @@
+import Foundation
+import Slicer
+
+/// A curve below the partition: LC on the left axis, accuracy (0...1) on the right.
+public struct ViewerCurve: Sendable {
+    public enum Axis: String, Sendable { case left, right }
+    public var name: String
+    public var color: Color
+    public var axis: Axis
+    public var steps: [Double]
+    public var values: [Double]
+    /// Half-width of a band drawn around the curve (the LC plots' 25% of the standard deviation).
+    public var band: [Double]?
+    public var dashed: Bool
+
+    public init(name: String, color: Color, axis: Axis, steps: [Double], values: [Double], band: [Double]? = nil, dashed: Bool = false) {
+        self.name = name; self.color = color; self.axis = axis; self.steps = steps; self.values = values
+        self.band = band; self.dashed = dashed
+    }
+}
+
+/// The interactive viewer: one HTML file with every frame's data inside, no external resources.
+public struct ViewerPage: Sendable {
+    public var heading: String
+    public var frames: [ViewerFrame]
+    public var curves: [ViewerCurve]
+    public var leftLabel = "local complexity"
+    public var anchorLabels: [String] = []
+    public var classNames: [String]?
+    /// The fill the page opens with: pattern, class or slope.
+    public var fill = "pattern"
+    /// The edges the page opens with: dark or layer.
+    public var edgeStyle = "layer"
+    /// Slope at the top of the slope colour map (default: the last frame's largest slope, as the pictures).
+    public var slopeMax: Double?
+    public var framesPerSecond = 4
+
+    public init(heading: String, frames: [ViewerFrame], curves: [ViewerCurve] = []) {
+        self.heading = heading; self.frames = frames; self.curves = curves
+    }
+
+    /// The frames' shared view: their domain and anchors with a small margin.
+    func bounds() -> [Double] {
+        var points: [[Double]] = []
+        for frame in frames {
+            points += (frame.fields["domain"] as? [[Double]] ?? []) + (frame.fields["anchors"] as? [[Double]] ?? [])
+        }
+        let framing = Framing(around: points.map { Point2($0[0], $0[1]) })
+        return [framing.minX, framing.minY, framing.maxX, framing.maxY]
+    }
+
+    public func html() throws -> String {
+        let layers = frames.map { ($0.fields["eo"] as? [Int] ?? [0]).count - 2 }.max() ?? 0
+        let lut = (0..<256).flatMap { ViewerFrame.rgb(Palette.sequential(Double($0) / 255)) }.map(Int.init)
+        let data: [String: Any] = [
+            "frames": frames.map(\.fields),
+            "curves": curves.map { curve -> [String: Any] in
+                var object: [String: Any] = ["name": curve.name, "color": Self.css(curve.color), "axis": curve.axis.rawValue,
+                                             "x": curve.steps, "y": curve.values.map { $0.isFinite ? $0 : 0 }, "dashed": curve.dashed]
+                if let band = curve.band { object["band"] = band.map { $0.isFinite ? $0 : 0 } }
+                return object
+            },
+            "bounds": bounds(),
+            "layerColors": (0..<max(layers, 0)).map { Self.css(Palette.layerColor($0 + 1)) },
+            "boundaryColor": Self.css(.boundaryRed),
+            "anchorLabels": anchorLabels,
+            "classNames": classNames ?? [],
+            "slopeLUT": lut,
+            "slopeMax": max(slopeMax ?? frames.last?.maxSlope ?? 1, 1e-300),
+            "leftLabel": leftLabel,
+            "edgeStyle": edgeStyle,
+            "fill": fill,
+            "fps": framesPerSecond,
+        ]
+        let json = try JSONSerialization.data(withJSONObject: data, options: [.withoutEscapingSlashes])
+        // Inside <script>, "<" must not start a tag: escape it (JSON allows \u003c anywhere in a string).
+        let embedded = String(decoding: json, as: UTF8.self).replacingOccurrences(of: "<", with: "\\u003c")
+        return ViewerTemplate.page(title: Self.escapeHTML(heading), data: embedded, script: ViewerScript.source)
+    }
+
+    public func write(to path: String) throws {
+        try OutputFile.write(try html(), to: path)
+    }
+
+    static func css(_ color: Color) -> String {
+        let b = color.bytes
+        return String(format: "#%02x%02x%02x", b.r, b.g, b.b)
+    }
+
+    static func escapeHTML(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}

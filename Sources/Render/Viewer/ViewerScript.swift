@@ -1,0 +1,384 @@
+/// The viewer page's script: decodes frames lazily, draws them on a canvas, handles the controls.
+/// Plain JavaScript with no dependencies, so the page works from disk with no network.
+enum ViewerScript {
+    static let source = #"""
+"use strict";
+const DATA = JSON.parse(document.getElementById("tessera-data").textContent);
+const $ = (id) => document.getElementById(id);
+const fmtInt = (n) => n.toLocaleString("en-US");
+const fmtNum = (x) => (x === 0 ? "0" : Math.abs(x) >= 0.01 && Math.abs(x) < 1e5 ? x.toPrecision(4) : x.toExponential(3));
+
+function bytes(b64) {
+  if (Uint8Array.fromBase64) return Uint8Array.fromBase64(b64);
+  const s = atob(b64), out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+function typed(b64, Type) { const b = bytes(b64); return new Type(b.buffer, b.byteOffset, b.byteLength / Type.BYTES_PER_ELEMENT); }
+
+// Decoded frames, kept while they are small enough to share memory.
+const cache = new Map();
+function frame(i) {
+  if (cache.has(i)) return cache.get(i);
+  const f = DATA.frames[i];
+  const d = {
+    step: f.step, title: f.title, regions: f.regions, vertexCount: f.vertexCount,
+    vx: typed(f.vx, Float32Array), ro: typed(f.ro, Uint32Array), rc: typed(f.rc, Uint32Array),
+    pf: bytes(f.pf), cf: bytes(f.cf), cls: typed(f.cls, Uint16Array), area: typed(f.area, Float32Array),
+    slope: typed(f.slope, Float32Array), e: typed(f.e, Uint32Array), eu: typed(f.eu, Uint16Array), ed: bytes(f.ed),
+    eo: f.eo, b: typed(f.b, Float32Array), cc: typed(f.cc, Float32Array), co: typed(f.co, Uint32Array),
+    ccf: bytes(f.ccf), ccr: typed(f.ccr, Uint32Array), anchors: f.anchors, domain: f.domain,
+  };
+  if (cache.size >= 8) cache.delete(cache.keys().next().value);
+  cache.set(i, d);
+  return d;
+}
+
+// Region bounding boxes, a uniform grid for hit tests, and the edge of every region side.
+function boxes(d) {
+  if (d.box) return d.box;
+  const n = d.regions, box = new Float32Array(4 * n);
+  for (let r = 0; r < n; r++) {
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (let k = d.ro[r]; k < d.ro[r + 1]; k++) {
+      const v = d.rc[k], x = d.vx[2 * v], y = d.vx[2 * v + 1];
+      if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; if (y > y1) y1 = y;
+    }
+    box.set([x0, y0, x1, y1], 4 * r);
+  }
+  return (d.box = box);
+}
+function grid(d) {
+  if (d.grid) return d.grid;
+  const box = boxes(d), dom = DATA.bounds, side = Math.max(4, Math.ceil(Math.sqrt(d.regions) / 2));
+  const cw = (dom[2] - dom[0]) / side, ch = (dom[3] - dom[1]) / side;
+  const cells = Array.from({ length: side * side }, () => []);
+  const cell = (x, y) => [Math.min(side - 1, Math.max(0, Math.floor((x - dom[0]) / cw))), Math.min(side - 1, Math.max(0, Math.floor((y - dom[1]) / ch)))];
+  for (let r = 0; r < d.regions; r++) {
+    const [a, b] = cell(box[4 * r], box[4 * r + 1]), [c, e] = cell(box[4 * r + 2], box[4 * r + 3]);
+    for (let j = b; j <= e; j++) for (let i = a; i <= c; i++) cells[j * side + i].push(r);
+  }
+  return (d.grid = { side, cells, cell });
+}
+function regionAt(d, x, y) {
+  const g = grid(d), [i, j] = g.cell(x, y);
+  for (const r of g.cells[j * g.side + i]) {
+    let inside = true;
+    const a = d.ro[r], b = d.ro[r + 1];
+    for (let k = a; k < b && inside; k++) {
+      const p = d.rc[k], q = d.rc[k + 1 < b ? k + 1 : a];
+      const px = d.vx[2 * p], py = d.vx[2 * p + 1], qx = d.vx[2 * q], qy = d.vx[2 * q + 1];
+      if ((qx - px) * (y - py) - (qy - py) * (x - px) < 0) inside = false;
+    }
+    if (inside) return r;
+  }
+  return -1;
+}
+function edgeIndex(d) {
+  if (d.edges) return d.edges;
+  const map = new Map(), V = d.vertexCount + 1;
+  for (let k = 0; k < d.e.length / 2; k++) {
+    const a = d.e[2 * k], b = d.e[2 * k + 1];
+    map.set(Math.min(a, b) * V + Math.max(a, b), k);
+  }
+  d.edgeV = V;
+  return (d.edges = map);
+}
+function layerOf(d, k) { let l = 0; while (k >= d.eo[l + 1]) l++; return l; }
+
+const state = { frame: 0, fill: DATA.fill, edges: DATA.edgeStyle, layers: [], boundary: true, anchors: true,
+                cx: 0, cy: 0, scale: 1, hover: -1, playing: null };
+const view = $("view"), overlay = $("overlay"), ctx = view.getContext("2d"), octx = overlay.getContext("2d");
+let W = 0, H = 0, dpr = 1;
+
+function fitView() {
+  const b = DATA.bounds;
+  state.cx = (b[0] + b[2]) / 2; state.cy = (b[1] + b[3]) / 2;
+  state.scale = Math.min(W / (b[2] - b[0]), H / (b[3] - b[1]));
+}
+function resize() {
+  const rect = view.parentElement.getBoundingClientRect();
+  dpr = window.devicePixelRatio || 1;
+  W = Math.max(200, Math.floor(rect.width)); H = Math.max(200, Math.min(Math.floor(window.innerHeight * 0.68), W));
+  for (const c of [view, overlay]) { c.width = W * dpr; c.height = H * dpr; c.style.width = W + "px"; c.style.height = H + "px"; }
+  view.parentElement.style.height = H + "px";
+}
+const sx = (x) => (x - state.cx) * state.scale + W / 2;
+const sy = (y) => H / 2 - (y - state.cy) * state.scale;
+const ux = (px) => (px - W / 2) / state.scale + state.cx;
+const uy = (py) => (H / 2 - py) / state.scale + state.cy;
+
+function colorStrings(d, mode) {
+  const key = "colors_" + mode;
+  if (d[key]) return d[key];
+  const out = new Array(d.regions);
+  for (let r = 0; r < d.regions; r++) {
+    if (mode === "slope") {
+      const t = Math.max(0, Math.min(1, d.slope[r] / DATA.slopeMax)), k = Math.round(t * 255);
+      out[r] = `rgb(${DATA.slopeLUT[3 * k]},${DATA.slopeLUT[3 * k + 1]},${DATA.slopeLUT[3 * k + 2]})`;
+    } else {
+      const c = mode === "class" ? d.cf : d.pf;
+      out[r] = `rgb(${c[3 * r]},${c[3 * r + 1]},${c[3 * r + 2]})`;
+    }
+  }
+  return (d[key] = out);
+}
+
+function draw() {
+  const d = frame(state.frame), box = boxes(d);
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, W, H);
+  const x0 = ux(0), x1 = ux(W), y0 = uy(H), y1 = uy(0);
+  const screen = new Float32Array(d.vx.length);
+  for (let i = 0; i < d.vx.length; i += 2) { screen[i] = sx(d.vx[i]); screen[i + 1] = sy(d.vx[i + 1]); }
+  const colors = colorStrings(d, state.fill), cut = state.fill === "class" ? new Set(d.ccr) : null;
+  ctx.lineWidth = 0.6; ctx.lineJoin = "round";
+  for (let r = 0; r < d.regions; r++) {
+    if (box[4 * r] > x1 || box[4 * r + 2] < x0 || box[4 * r + 1] > y1 || box[4 * r + 3] < y0) continue;
+    if (cut && cut.has(r)) continue;
+    ctx.beginPath();
+    const a = d.ro[r], b = d.ro[r + 1];
+    ctx.moveTo(screen[2 * d.rc[a]], screen[2 * d.rc[a] + 1]);
+    for (let k = a + 1; k < b; k++) ctx.lineTo(screen[2 * d.rc[k]], screen[2 * d.rc[k] + 1]);
+    ctx.closePath();
+    ctx.fillStyle = ctx.strokeStyle = colors[r];
+    ctx.fill(); ctx.stroke();
+  }
+  if (cut) {
+    for (let c = 0; c + 1 < d.co.length; c++) {
+      ctx.beginPath();
+      for (let k = d.co[c]; k < d.co[c + 1]; k++) {
+        const X = sx(d.cc[2 * k]), Y = sy(d.cc[2 * k + 1]);
+        k === d.co[c] ? ctx.moveTo(X, Y) : ctx.lineTo(X, Y);
+      }
+      ctx.closePath();
+      ctx.fillStyle = ctx.strokeStyle = `rgb(${d.ccf[3 * c]},${d.ccf[3 * c + 1]},${d.ccf[3 * c + 2]})`;
+      ctx.fill(); ctx.stroke();
+    }
+  }
+  // Neuron edges, one path per layer; the domain boundary (layer 0) always.
+  const density = Math.sqrt(d.regions / 2000);
+  for (let l = d.eo.length - 2; l >= 0; l--) {
+    if (l > 0 && !state.layers[l - 1]) continue;
+    ctx.beginPath();
+    for (let k = d.eo[l]; k < d.eo[l + 1]; k++) {
+      const p = d.e[2 * k], q = d.e[2 * k + 1];
+      ctx.moveTo(screen[2 * p], screen[2 * p + 1]); ctx.lineTo(screen[2 * q], screen[2 * q + 1]);
+    }
+    if (l === 0) { ctx.strokeStyle = "#222"; ctx.lineWidth = 1.2; }
+    else if (state.edges === "layer") { ctx.strokeStyle = DATA.layerColors[l - 1]; ctx.lineWidth = Math.max(0.5, 1.1 / Math.max(1, density)); }
+    else { ctx.strokeStyle = "rgba(34,34,34,0.55)"; ctx.lineWidth = Math.max(0.35, 0.8 / Math.max(1, density)); }
+    ctx.stroke();
+  }
+  if (state.boundary && d.b.length) {
+    ctx.beginPath();
+    for (let k = 0; k < d.b.length; k += 4) { ctx.moveTo(sx(d.b[k]), sy(d.b[k + 1])); ctx.lineTo(sx(d.b[k + 2]), sy(d.b[k + 3])); }
+    ctx.strokeStyle = DATA.boundaryColor; ctx.lineWidth = 2.2; ctx.lineCap = "round"; ctx.stroke(); ctx.lineCap = "butt";
+  }
+  if (state.anchors) {
+    ctx.font = "13px sans-serif";
+    d.anchors.forEach(([x, y], i) => {
+      const X = sx(x), Y = sy(y);
+      ctx.beginPath(); ctx.arc(X, Y, 5, 0, 2 * Math.PI);
+      ctx.fillStyle = "#fff"; ctx.fill(); ctx.lineWidth = 2; ctx.strokeStyle = "#222"; ctx.stroke();
+      const label = DATA.anchorLabels[i] || `x${i + 1}`;
+      ctx.lineWidth = 3; ctx.strokeStyle = "rgba(255,255,255,0.85)"; ctx.strokeText(label, X + 8, Y - 8);
+      ctx.fillStyle = "#222"; ctx.fillText(label, X + 8, Y - 8);
+    });
+  }
+  drawOverlay();
+}
+
+let pending = 0;
+function redraw() { if (!pending) pending = requestAnimationFrame(() => { pending = 0; draw(); }); }
+
+function drawOverlay() {
+  octx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  octx.clearRect(0, 0, W, H);
+  if (state.hover < 0) return;
+  const d = frame(state.frame), a = d.ro[state.hover], b = d.ro[state.hover + 1];
+  octx.beginPath();
+  for (let k = a; k < b; k++) { const v = d.rc[k]; k === a ? octx.moveTo(sx(d.vx[2 * v]), sy(d.vx[2 * v + 1])) : octx.lineTo(sx(d.vx[2 * v]), sy(d.vx[2 * v + 1])); }
+  octx.closePath(); octx.lineWidth = 2.5; octx.strokeStyle = "#000"; octx.stroke();
+}
+
+function className(k) { return DATA.classNames && k < DATA.classNames.length ? `${DATA.classNames[k]} (${k})` : `class ${k}`; }
+
+function describe(d, r) {
+  const map = edgeIndex(d), a = d.ro[r], b = d.ro[r + 1], sides = [];
+  let domainSides = 0;
+  for (let k = a; k < b; k++) {
+    const p = d.rc[k], q = d.rc[k + 1 < b ? k + 1 : a];
+    const e = map.get(Math.min(p, q) * d.edgeV + Math.max(p, q));
+    if (e === undefined) continue;
+    const l = layerOf(d, e);
+    if (l === 0) { domainSides++; continue; }
+    const extra = d.ed[e] > 1 ? ` (+${d.ed[e] - 1} more)` : "";
+    sides.push(`L${l}·u${d.eu[e]}${extra}`);
+  }
+  const neighbours = sides.length;
+  return `<b>region ${fmtInt(r)}</b><br>class: <span id="tip-class">${className(d.cls[r])}</span><br>` +
+    `area: <span id="tip-area">${fmtNum(d.area[r])}</span><br>vertices: <span id="tip-vertices">${b - a}</span><br>` +
+    `slope: ${fmtNum(d.slope[r])}<br>` +
+    `${neighbours} neighbour${neighbours === 1 ? "" : "s"}, each across one unit flipped:<br><span id="tip-neighbours">${sides.join(", ") || "none"}</span>` +
+    (domainSides ? `<br>${domainSides} side${domainSides === 1 ? "" : "s"} on the domain boundary` : "");
+}
+
+function setFrame(i) {
+  state.frame = Math.max(0, Math.min(DATA.frames.length - 1, i | 0));
+  state.hover = -1; $("tip").style.display = "none";
+  $("slider").value = state.frame;
+  $("title").textContent = DATA.frames[state.frame].title;
+  $("frame-label").textContent = `frame ${state.frame + 1} / ${DATA.frames.length}`;
+  draw(); drawCurves();
+  if (cache.size > 1) { const next = state.frame + 1; if (next < DATA.frames.length && !cache.has(next)) setTimeout(() => frame(next), 0); }
+}
+
+// Interaction: hover, wheel zoom about the cursor, drag to pan, double-click to reset.
+let drag = null;
+overlay.addEventListener("mousemove", (ev) => {
+  const rect = overlay.getBoundingClientRect(), px = ev.clientX - rect.left, py = ev.clientY - rect.top;
+  if (drag) {
+    state.cx = drag.cx - (px - drag.x) / state.scale; state.cy = drag.cy + (py - drag.y) / state.scale;
+    redraw(); return;
+  }
+  const d = frame(state.frame), r = regionAt(d, ux(px), uy(py)), tip = $("tip");
+  if (r !== state.hover) { state.hover = r; drawOverlay(); if (r >= 0) tip.innerHTML = describe(d, r); }
+  if (r < 0) { tip.style.display = "none"; return; }
+  tip.style.display = "block";
+  tip.style.left = Math.min(px + 16, W - tip.offsetWidth - 4) + "px";
+  tip.style.top = Math.min(py + 16, H - tip.offsetHeight - 4) + "px";
+});
+overlay.addEventListener("mouseleave", () => { state.hover = -1; drawOverlay(); $("tip").style.display = "none"; drag = null; });
+overlay.addEventListener("mousedown", (ev) => {
+  const rect = overlay.getBoundingClientRect();
+  drag = { x: ev.clientX - rect.left, y: ev.clientY - rect.top, cx: state.cx, cy: state.cy };
+  $("tip").style.display = "none";
+});
+window.addEventListener("mouseup", () => { drag = null; });
+overlay.addEventListener("wheel", (ev) => {
+  ev.preventDefault();
+  const rect = overlay.getBoundingClientRect(), px = ev.clientX - rect.left, py = ev.clientY - rect.top;
+  const x = ux(px), y = uy(py), factor = Math.exp(-ev.deltaY * 0.0015);
+  state.scale *= factor;
+  state.cx = x - (px - W / 2) / state.scale; state.cy = y + (py - H / 2) / state.scale;
+  redraw();
+}, { passive: false });
+overlay.addEventListener("dblclick", () => { fitView(); redraw(); });
+$("reset").addEventListener("click", () => { fitView(); redraw(); });
+
+$("slider").addEventListener("input", (ev) => setFrame(+ev.target.value));
+$("fill").addEventListener("change", (ev) => { state.fill = ev.target.value; draw(); });
+$("edge-style").addEventListener("change", (ev) => { state.edges = ev.target.value; draw(); });
+$("show-boundary").addEventListener("change", (ev) => { state.boundary = ev.target.checked; draw(); });
+$("show-anchors").addEventListener("change", (ev) => { state.anchors = ev.target.checked; draw(); });
+$("play").addEventListener("click", () => {
+  if (state.playing) { clearInterval(state.playing); state.playing = null; $("play").textContent = "▶ play"; return; }
+  if (state.frame === DATA.frames.length - 1) setFrame(0);
+  $("play").textContent = "❚❚ pause";
+  state.playing = setInterval(() => {
+    if (state.frame >= DATA.frames.length - 1) { $("play").click(); return; }
+    setFrame(state.frame + 1);
+  }, 1000 / DATA.fps);
+});
+document.addEventListener("keydown", (ev) => {
+  if (ev.target.tagName === "SELECT" || ev.target.tagName === "INPUT") return;
+  if (ev.key === "ArrowRight") setFrame(state.frame + 1);
+  if (ev.key === "ArrowLeft") setFrame(state.frame - 1);
+});
+
+function buildLayerToggles() {
+  const box = $("layers");
+  DATA.layerColors.forEach((color, i) => {
+    state.layers[i] = true;
+    const label = document.createElement("label");
+    label.innerHTML = `<input type="checkbox" id="layer-${i + 1}" checked> <span class="swatch" style="background:${color}"></span>layer ${i + 1}`;
+    label.querySelector("input").addEventListener("change", (ev) => { state.layers[i] = ev.target.checked; draw(); });
+    box.appendChild(label);
+  });
+}
+
+// Curves: LC and accuracy against log-scale steps; the current frame marked; a click jumps to the nearest frame.
+const curves = $("curves"), cctx = curves.getContext("2d");
+const plot = { left: 64, right: 64, top: 14, bottom: 40 };
+let curveX = null;
+function curveGeometry() {
+  const steps = [];
+  DATA.curves.forEach((c) => c.x.forEach((x) => { if (x > 0) steps.push(x); }));
+  DATA.frames.forEach((f) => { if (f.step > 0) steps.push(f.step); });
+  const lo = Math.log10(Math.min(...steps, 1)), hi = Math.log10(Math.max(...steps, 10));
+  let leftMax = 0;
+  DATA.curves.forEach((c) => { if (c.axis === "left") c.y.forEach((y, i) => { const top = y + (c.band ? c.band[i] : 0); if (isFinite(top) && top > leftMax) leftMax = top; }); });
+  return { lo, hi: hi > lo ? hi : lo + 1, leftMax: leftMax > 0 ? leftMax * 1.08 : 1 };
+}
+function drawCurves() {
+  const rect = curves.parentElement.getBoundingClientRect(), w = Math.floor(rect.width), h = 230;
+  curves.width = w * dpr; curves.height = h * dpr; curves.style.width = w + "px"; curves.style.height = h + "px";
+  const c = cctx; c.setTransform(dpr, 0, 0, dpr, 0, 0); c.clearRect(0, 0, w, h);
+  if (!DATA.curves.length) { c.fillStyle = "#666"; c.font = "13px sans-serif"; c.fillText("no LC or accuracy curves for this run", 12, 24); return; }
+  const g = curveGeometry(), pw = w - plot.left - plot.right, ph = h - plot.top - plot.bottom;
+  const X = (s) => plot.left + (Math.log10(Math.max(s, 1e-12)) - g.lo) / (g.hi - g.lo) * pw;
+  curveX = X;
+  const YL = (v) => plot.top + ph - v / g.leftMax * ph, YR = (v) => plot.top + ph - v * ph;
+  c.strokeStyle = "#bbb"; c.lineWidth = 1; c.strokeRect(plot.left, plot.top, pw, ph);
+  c.fillStyle = "#444"; c.font = "11px sans-serif"; c.textAlign = "center";
+  for (let p = Math.ceil(g.lo); p <= Math.floor(g.hi); p++) { const x = X(10 ** p); c.fillText(p === 0 ? "1" : `10${"⁰¹²³⁴⁵⁶⁷⁸⁹"[p] || "^" + p}`, x, plot.top + ph + 14); c.fillRect(x, plot.top + ph, 1, 4); }
+  c.fillText("training step", plot.left + pw / 2, h - 6);
+  c.textAlign = "right";
+  for (let k = 0; k <= 4; k++) { const v = g.leftMax * k / 4; c.fillText(String(+v.toPrecision(3)), plot.left - 6, YL(v) + 4); }
+  c.textAlign = "left";
+  for (let k = 0; k <= 4; k++) c.fillText((k / 4).toFixed(2), plot.left + pw + 6, YR(k / 4) + 4);
+  c.save(); c.translate(14, plot.top + ph / 2); c.rotate(-Math.PI / 2); c.textAlign = "center"; c.fillText(DATA.leftLabel, 0, 0); c.restore();
+  c.save(); c.translate(w - 8, plot.top + ph / 2); c.rotate(-Math.PI / 2); c.textAlign = "center"; c.fillText("accuracy", 0, 0); c.restore();
+  const legend = [];
+  DATA.curves.forEach((s) => {
+    const Y = s.axis === "left" ? YL : YR, pts = s.x.map((x, i) => [x, s.y[i], s.band ? s.band[i] : 0]).filter((p) => p[0] > 0 && isFinite(p[1]));
+    if (!pts.length) return;
+    if (s.band) {
+      c.beginPath(); pts.forEach((p, i) => (i ? c.lineTo(X(p[0]), Y(p[1] + p[2])) : c.moveTo(X(p[0]), Y(p[1] + p[2]))));
+      for (let i = pts.length - 1; i >= 0; i--) c.lineTo(X(pts[i][0]), Y(pts[i][1] - pts[i][2]));
+      c.closePath(); c.globalAlpha = 0.18; c.fillStyle = s.color; c.fill(); c.globalAlpha = 1;
+    }
+    c.beginPath(); pts.forEach((p, i) => (i ? c.lineTo(X(p[0]), Y(p[1])) : c.moveTo(X(p[0]), Y(p[1]))));
+    c.setLineDash(s.dashed ? [5, 4] : []); c.strokeStyle = s.color; c.lineWidth = 1.8; c.stroke(); c.setLineDash([]);
+    legend.push(s);
+  });
+  c.font = "11px sans-serif"; c.textAlign = "left";
+  let lx = plot.left + 8;
+  legend.forEach((s) => { c.fillStyle = s.color; c.fillRect(lx, plot.top + 6, 14, 3); c.fillStyle = "#333"; c.fillText(s.name, lx + 18, plot.top + 11); lx += 26 + c.measureText(s.name).width; });
+  // Rendered frames as ticks, the current one as a line.
+  c.fillStyle = "rgba(0,0,0,0.35)";
+  DATA.frames.forEach((f) => { if (f.step > 0) c.fillRect(X(f.step) - 0.5, plot.top + ph - 6, 1, 6); });
+  const step = DATA.frames[state.frame].step;
+  if (step > 0) { c.fillStyle = "#d7191c"; c.fillRect(X(step) - 1, plot.top, 2, ph); }
+  curves.onclick = (ev) => {
+    const r = curves.getBoundingClientRect(), x = ev.clientX - r.left;
+    if (x < plot.left || x > plot.left + pw) return;
+    const target = g.lo + (x - plot.left) / pw * (g.hi - g.lo);
+    let best = 0, bestDistance = Infinity;
+    DATA.frames.forEach((f, i) => { const dd = Math.abs(Math.log10(Math.max(f.step, 1)) - target); if (dd < bestDistance) { bestDistance = dd; best = i; } });
+    setFrame(best);
+  };
+}
+
+// Hooks for scripted checks (browser tests): frame control, plane-to-page coordinates, readiness.
+window.tesseraViewer = {
+  frames: DATA.frames.length,
+  get frame() { return state.frame; },
+  setFrame,
+  clientPoint(x, y) { const r = overlay.getBoundingClientRect(); return { x: r.left + sx(x), y: r.top + sy(y) }; },
+  regionAt(x, y) { return regionAt(frame(state.frame), x, y); },
+  curvePoint(step) { const r = curves.getBoundingClientRect(); return curveX ? { x: r.left + curveX(step), y: r.top + 100 } : null; },
+  ready: false,
+};
+
+resize(); fitView(); buildLayerToggles();
+$("slider").max = DATA.frames.length - 1;
+$("fill").value = state.fill; $("edge-style").value = state.edges;
+setFrame(DATA.frames.length - 1);
+grid(frame(state.frame));
+window.tesseraViewer.ready = true;
+window.tesseraViewer.usableMs = performance.now();
+window.addEventListener("resize", () => { resize(); fitView(); draw(); drawCurves(); });
+"""#
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Polytope
+
+/// The partition of one slice as a GeoJSON FeatureCollection, for GIS and dataframe tools.
+///
+/// Coordinates are the plane's input-space coordinates (u, v) = (s·|d1|, t·|d2|), the metric the
+/// pictures use, with anchor 1 at the origin. Features, each with a `kind` property:
+/// - `region`: a Polygon (counter-clockwise, closed) with `id`, `pattern` (one hex string per hidden
+///   layer; unit i is bit i of the number), `class`, `area`, `vertices`, `slope`, and with exact
+///   vertices `exact_vertices`: the ring's (s, t) as rational strings ("p/q");
+/// - `edge`: a LineString made by hidden `layer` (1-based) and `unit` (0-based);
+/// - `domain_edge`: a LineString of the domain's boundary;
+/// - `decision_boundary`: a LineString between two predicted classes;
+/// - `domain`: the domain Polygon;
+/// - `anchor`: a Point with `index` (1, 2, 3) and `label` when known.
+public enum PartitionGeoJSON {
+    /// The document as UTF-8 bytes. `exactVertices`, when given, holds every vertex's exact (s, t).
+    public static func encode(_ result: SliceResult, exactVertices: [ExactPlanePoint]? = nil,
+                              anchorLabels: [String] = [], step: Int? = nil) -> Data {
+        var out = String()
+        out.reserveCapacity(result.regions.count * 400)
+        let widths = result.layers.map(\.neurons)
+        out += "{\"type\":\"FeatureCollection\",\"tessera\":{"
+        out += "\"coordinates\":\"input-space units in the slice plane: u = s*|d1|, v = t*|d2|, anchor 1 at the origin\","
+        if exactVertices != nil {
+            out += "\"exact_vertices\":\"(s, t) with x = x1 + s*d1 + t*d2, d1 = x2 - x1, d2 = the part of x3 - x1 orthogonal to d1\","
+        }
+        if let step { out += "\"step\":\(step)," }
+        out += "\"regions\":\(result.regions.count),\"vertices\":\(result.vertices.count),\"edges\":\(result.edges.count),"
+        out += "\"boundary_segments\":\(result.boundarySegments.count),\"domain_area\":\(number(result.domainArea)),"
+        out += "\"arithmetic\":\(quoted(result.arithmetic)),\"layers\":[\(widths.map(String.init).joined(separator: ","))]},"
+        out += "\"features\":["
+        var first = true
+        func feature(_ geometry: String, _ properties: String) {
+            if !first { out += ",\n" }
+            first = false
+            out += "{\"type\":\"Feature\",\"geometry\":\(geometry),\"properties\":{\(properties)}}"
+        }
+        for (id, region) in result.regions.enumerated() {
+            let ring = region.vertexIndices + [region.vertexIndices[0]]
+            var properties = "\"kind\":\"region\",\"id\":\(id),\"pattern\":[\(layerHex(region.pattern, widths: widths))],"
+            properties += "\"class\":\(region.predictedClass),\"area\":\(number(region.area)),"
+            properties += "\"vertices\":\(region.vertexIndices.count),\"slope\":\(number(region.slope))"
+            if let exactVertices {
+                properties += ",\"exact_vertices\":["
+                properties += region.vertexIndices.map { "[\(quoted(exactVertices[$0].s.description)),\(quoted(exactVertices[$0].t.description))]" }
+                    .joined(separator: ",")
+                properties += "]"
+            }
+            feature(polygon(ring.map { result.vertices[$0] }), properties)
+        }
+        for edge in result.edges {
+            let points = lineString([result.vertices[edge.from], result.vertices[edge.to]])
+            if edge.layer > 0 { feature(points, "\"kind\":\"edge\",\"layer\":\(edge.layer),\"unit\":\(edge.neuron)") }
+            else { feature(points, "\"kind\":\"domain_edge\"") }
+        }
+        for segment in result.boundarySegments {
+            feature(lineString([segment.0, segment.1]), "\"kind\":\"decision_boundary\"")
+        }
+        feature(polygon(result.domainPolygon + result.domainPolygon.prefix(1)),
+                "\"kind\":\"domain\",\"domain\":\(quoted(result.domainKind)),\"area\":\(number(result.domainArea))")
+        for (index, anchor) in result.anchors.enumerated() {
+            var properties = "\"kind\":\"anchor\",\"index\":\(index + 1)"
+            if index < anchorLabels.count { properties += ",\"label\":\(quoted(anchorLabels[index]))" }
+            feature("{\"type\":\"Point\",\"coordinates\":\(position(anchor))}", properties)
+        }
+        out += "]}\n"
+        return Data(out.utf8)
+    }
+
+    /// One hex string per hidden layer: unit i of the layer is bit i of the number (most significant digit first).
+    static func layerHex(_ pattern: ActivationPattern, widths: [Int]) -> String {
+        var offset = 0
+        var parts: [String] = []
+        for width in widths {
+            var digits: [Character] = []
+            var bit = 0
+            while bit < width {
+                let nibble = pattern.word(at: offset + bit, width: min(4, width - bit))
+                digits.append(Character(String(nibble, radix: 16)))
+                bit += 4
+            }
+            parts.append("\"" + String(digits.reversed()) + "\"")
+            offset += width
+        }
+        return parts.joined(separator: ",")
+    }
+
+    static func polygon(_ ring: [Point2]) -> String {
+        "{\"type\":\"Polygon\",\"coordinates\":[[\(ring.map(position).joined(separator: ","))]]}"
+    }
+
+    static func lineString(_ points: [Point2]) -> String {
+        "{\"type\":\"LineString\",\"coordinates\":[\(points.map(position).joined(separator: ","))]}"
+    }
+
+    static func position(_ p: Point2) -> String { "[\(number(p.x)),\(number(p.y))]" }
+
+    /// Shortest round-trip decimal; non-finite values (never expected) become null.
+    static func number(_ x: Double) -> String { x.isFinite ? "\(x)" : "null" }
+
+    static func quoted(_ text: String) -> String {
+        let data = try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])
+        guard let data, let array = String(data: data, encoding: .utf8) else { return "\"\"" }
+        return String(array.dropFirst().dropLast())
+    }
+}
