@@ -95,7 +95,7 @@ enum GraphReference {
 }
 
 /// Builds graph models node by node for tests.
-struct GraphBuilder {
+struct ForwardTestGraph {
     var model: GraphModel
     init(inputShape: [Int]) { model = GraphModel(inputName: "x", inputShape: inputShape, nodes: [], outputValue: 0) }
 

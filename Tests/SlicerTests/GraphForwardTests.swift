@@ -43,7 +43,7 @@ import Testing
             ([3, 4, 5], conv(3, 2, (1, 1), stride: (2, 2), &random), [2, 2, 3]),
         ]
         for (inShape, conv, outShape) in cases {
-            var graph = GraphBuilder(inputShape: inShape)
+            var graph = ForwardTestGraph(inputShape: inShape)
             graph.add(.conv(conv), shape: outShape)
             try checkAgainstReference(graph.model, points: points(5, inShape.reduce(1, *), &random))
         }
@@ -53,7 +53,7 @@ import Testing
         var random = TestRandom(seed: 2)
         let c = conv(2, 4, (3, 3), stride: (2, 1), pads: [1, 0, 1, 2], dilation: (1, 2), groups: 2, &random)
         let (h, w, outH, outW) = (6, 7, 3, 5)
-        var convGraph = GraphBuilder(inputShape: [2, h, w])
+        var convGraph = ForwardTestGraph(inputShape: [2, h, w])
         convGraph.add(.conv(c), shape: [4, outH, outW])
         // The dense matrix of the same map, written from the definition of a cross-correlation.
         let inputs = 2 * h * w, outputs = 4 * outH * outW
@@ -76,7 +76,7 @@ import Testing
             }
         }
         let bias = (0..<outputs).map { c.bias[$0 / (outH * outW)] }
-        var denseGraph = GraphBuilder(inputShape: [inputs])
+        var denseGraph = ForwardTestGraph(inputShape: [inputs])
         denseGraph.add(.dense(DenseLayer(inputs: inputs, outputs: outputs, weights: weights, bias: bias)), shape: [outputs])
         let xs = points(9, inputs, &random).flatMap { $0 }
         let a = try GraphForward(model: convGraph.model).run(xs, count: 9)
@@ -101,7 +101,7 @@ import Testing
         ]
         for (inShape, window, outShape) in cases {
             for op in [GraphOp.maxPool(window), .averagePool(window, countIncludePad: true), .averagePool(window, countIncludePad: false)] {
-                var graph = GraphBuilder(inputShape: inShape)
+                var graph = ForwardTestGraph(inputShape: inShape)
                 graph.add(op, shape: outShape)
                 try checkAgainstReference(graph.model, points: points(4, inShape.reduce(1, *), &random))
             }
@@ -111,14 +111,14 @@ import Testing
     @Test func averagePoolDivisorsAsPyTorch() throws {
         // torch.nn.functional.avg_pool2d(ones(1,1,6,6), 3, 2, padding=1, ceil_mode=True): the last
         // row and column of windows reach past the padding, which is then not counted.
-        var graph = GraphBuilder(inputShape: [1, 6, 6])
+        var graph = ForwardTestGraph(inputShape: [1, 6, 6])
         graph.add(.averagePool(Pool2D(kernelH: 3, kernelW: 3, strideH: 2, strideW: 2, pads: [1, 1, 1, 1], ceilMode: true),
                                countIncludePad: true), shape: [1, 4, 4])
         let out = try GraphForward(model: graph.model).run([Double](repeating: 1, count: 36), count: 1)
         let expected: [Double] = [4.0 / 9, 2.0 / 3, 2.0 / 3, 1.0 / 3, 2.0 / 3, 1, 1, 0.5, 2.0 / 3, 1, 1, 0.5, 1.0 / 3, 0.5, 0.5, 0.25]
         #expect(relativeError(out, expected) <= 1e-15)
         // avg_pool2d(arange(25).reshape(1,1,5,5), 3, 2, padding=1, ceil_mode=True, count_include_pad=False)
-        var exclude = GraphBuilder(inputShape: [1, 5, 5])
+        var exclude = ForwardTestGraph(inputShape: [1, 5, 5])
         exclude.add(.averagePool(Pool2D(kernelH: 3, kernelW: 3, strideH: 2, strideW: 2, pads: [1, 1, 1, 1], ceilMode: true),
                                  countIncludePad: false), shape: [1, 3, 3])
         let means = try GraphForward(model: exclude.model).run((0..<25).map(Double.init), count: 1)
@@ -127,7 +127,7 @@ import Testing
 
     @Test func maxPoolTiesAndNegativeValuesIgnoreThePadding() throws {
         // Padding is −∞: an all-negative input keeps its own maximum.
-        var graph = GraphBuilder(inputShape: [1, 2, 2])
+        var graph = ForwardTestGraph(inputShape: [1, 2, 2])
         graph.add(.maxPool(Pool2D(kernelH: 2, kernelW: 2, strideH: 1, strideW: 1, pads: [1, 1, 1, 1])), shape: [1, 3, 3])
         let out = try GraphForward(model: graph.model).run([-4, -3, -2, -1], count: 1)
         #expect(out == [-4, -3, -3, -2, -1, -1, -2, -1, -1])
@@ -139,7 +139,7 @@ import Testing
 
     @Test func aResidualNetworkWithEveryOperation() throws {
         var random = TestRandom(seed: 4)
-        var g = GraphBuilder(inputShape: [2, 8, 8])
+        var g = ForwardTestGraph(inputShape: [2, 8, 8])
         let c1 = g.add(.conv(conv(2, 4, (3, 3), pads: [1, 1, 1, 1], &random)), shape: [4, 8, 8], name: "conv1")
         let bn = g.add(.channelAffine(scale: random.values(4), shift: random.values(4)), shape: [4, 8, 8])
         let a1 = g.add(.activation(.relu), shape: [4, 8, 8], name: "relu1")
@@ -199,23 +199,23 @@ import Testing
                 #expect(error.description.contains(fragment), "\(error)")
             } catch { Issue.record("unexpected \(error)") }
         }
-        var wrongShape = GraphBuilder(inputShape: [1, 5, 5])
+        var wrongShape = ForwardTestGraph(inputShape: [1, 5, 5])
         wrongShape.add(.conv(conv(1, 2, (3, 3), &random)), shape: [2, 5, 5], name: "c")
         rejects(wrongShape.model, "'c'")
-        var wrongWeights = GraphBuilder(inputShape: [3])
+        var wrongWeights = ForwardTestGraph(inputShape: [3])
         wrongWeights.add(.dense(DenseLayer(inputs: 4, outputs: 2, weights: random.values(8), bias: [0, 0])), shape: [2])
         rejects(wrongWeights.model, "layer")
-        var padded = GraphBuilder(inputShape: [1, 3, 3])
+        var padded = ForwardTestGraph(inputShape: [1, 3, 3])
         padded.add(.maxPool(Pool2D(kernelH: 2, kernelW: 2, strideH: 1, strideW: 1, pads: [2, 2, 2, 2])), shape: [1, 6, 6])
         rejects(padded.model, "padding")
-        var forwardRead = GraphBuilder(inputShape: [2])
+        var forwardRead = ForwardTestGraph(inputShape: [2])
         forwardRead.add(.activation(.relu), shape: [2], inputs: [2])
         forwardRead.add(.activation(.relu), shape: [2])
         rejects(forwardRead.model, "not computed before")
-        var nan = GraphBuilder(inputShape: [2])
+        var nan = ForwardTestGraph(inputShape: [2])
         nan.add(.addConstant([1, .nan]), shape: [2])
         rejects(nan.model, "NaN")
-        var grouped = GraphBuilder(inputShape: [3, 4, 4])
+        var grouped = ForwardTestGraph(inputShape: [3, 4, 4])
         grouped.add(.conv(Conv2D(inChannels: 3, outChannels: 2, kernelH: 1, kernelW: 1, groups: 2, weights: [1, 1, 1], bias: [0, 0])), shape: [2, 4, 4])
         rejects(grouped.model, "groups")
         let forward = try GraphForward(model: GraphModel(network: randomNetwork(widths: [3, 2], activation: .relu, random: &random)))

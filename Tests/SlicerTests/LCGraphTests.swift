@@ -39,7 +39,7 @@ import Testing
 
     /// input [1,6,6] → conv → relu → maxpool → conv → relu → flatten → dense.
     func smallCNN(_ random: inout TestRandom) -> GraphModel {
-        var g = GraphBuilder(inputShape: [1, 6, 6])
+        var g = ForwardTestGraph(inputShape: [1, 6, 6])
         g.add(.conv(Conv2D(inChannels: 1, outChannels: 3, kernelH: 3, kernelW: 3, pads: [1, 1, 1, 1],
                            weights: random.values(27), bias: random.values(3, scale: 0.3))), shape: [3, 6, 6], name: "conv1")
         g.add(.activation(.relu), shape: [3, 6, 6], name: "relu1")
@@ -120,7 +120,7 @@ import Testing
 
     @Test func maxPoolWindowsCountedByHand() throws {
         // Input [1, 2, 4], 2×2 windows: A reads flat positions {0, 1, 4, 5}, B reads {2, 3, 6, 7}.
-        var g = GraphBuilder(inputShape: [1, 2, 4])
+        var g = ForwardTestGraph(inputShape: [1, 2, 4])
         g.add(.maxPool(Pool2D(kernelH: 2, kernelW: 2, strideH: 2, strideW: 2)), shape: [1, 1, 2], name: "pool")
         g.add(.reshape, shape: [2])
         g.add(.dense(DenseLayer(inputs: 2, outputs: 1, weights: [1, -1], bias: [0])), shape: [1])
