@@ -96,6 +96,20 @@ import Foundation
         #expect(Set(tensors.keys).isSubset(of: Set(names)))
     }
 
+    @Test func aRunDirectoryNamesItsArchitecture() throws {
+        let run = NSTemporaryDirectory() + "tessera-onnx-run-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: run, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: run) }
+        #expect(ModelLoader.runArchitecture(runDirectory: run) == nil)
+        try FileManager.default.copyItem(atPath: onnxCase("torch-cnn-dynamo.onnx"), toPath: run + "/model.onnx")
+        let architecture = try #require(ModelLoader.runArchitecture(runDirectory: run))
+        let model = try ModelLoader.load(checkpoint: onnxCase("torch-cnn-checkpoint.safetensors"), architecture: architecture)
+        #expect(model.nodes.count == 6 && model.hasBatchNormScale)
+        // Without an architecture a checkpoint is an MLP state_dict: this one is not.
+        #expect(mentions(errorMessage { _ = try ModelLoader.load(checkpoint: onnxCase("torch-cnn-checkpoint.safetensors"), architecture: nil) },
+                         "torch-cnn-checkpoint.safetensors"))
+    }
+
     @Test func checkpointsThatDoNotMatchTheGraphAreOneErrorLine() throws {
         let architecture = onnxCase("torch-cnn-torchscript.onnx")
         for (file, fragment) in [("missing", "has no tensor 'bn.running_var'"), ("extra", "tensor 'extra' is not an initializer"),

@@ -87,6 +87,9 @@ import Foundation
         let overlapping = try onnxModel("maxpool-overlapping")
         #expect(overlapping.nodes[0].op == .maxPool(Pool2D(kernelH: 3, kernelW: 3, strideH: 1, strideW: 1, pads: [1, 1, 1, 1])))
         #expect(mentions(errorMessage { _ = try onnxModel("maxpool-indices") }, "node 'y' (MaxPool)", "Indices"))
+        let reduced = try onnxModel("reducemean-spatial")
+        #expect(reduced.nodes.map(\.op) == [.globalAveragePool, .globalAveragePool, .reshape, .reshape, .add])
+        #expect(reduced.nodes.map(\.shape) == [[2, 1, 1], [2, 1, 1], [2], [2], [2]])
         let global = try onnxModel("globalaveragepool")
         #expect(global.nodes.map(\.op) == [.globalAveragePool, .reshape])
         #expect(global.nodes.map(\.shape) == [[2, 1, 1], [2]])
@@ -162,6 +165,15 @@ import Foundation
                 #expect(layer.weights == expected, "\(name)-\(form)")
             }
         }
+    }
+
+    @Test func externalDataIsReadFromBesideTheModel() throws {
+        let layer = try #require(try onnxModel("external-data").nodes.first?.dense)
+        #expect(layer.weights == caseRange(12))
+        // The same graph named as if it lived elsewhere: its data file is not beside it.
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: onnxCase("external-data.onnx"))))
+        let message = errorMessage { _ = try ONNXModel.decode(bytes, path: "/nonexistent/model.onnx") }
+        #expect(mentions(message, "/nonexistent/model.onnx: initializer 'W'", "'external-data.onnx.data', which cannot be opened"))
     }
 
     @Test func inferredShapesAreCheckedAgainstValueInfo() throws {

@@ -102,6 +102,10 @@ def operator_cases():
     # A dilated window that lies entirely in the padding (taps at -1 and 2 of a 2-wide input).
     save("bad-pool-in-padding", [n("MaxPool", ["x"], ["y"], kernel_shape=[2, 2], dilations=[3, 3], pads=[2, 2, 2, 2])],
          [io("x", ["N", 1, 2, 2])], [io("y", ["N", 1, 3, 3])], check=False)
+    # dynamo's AdaptiveAvgPool2d(1): ReduceMean over the spatial axes (as an input, opset 18).
+    save("reducemean-spatial", [n("ReduceMean", ["x", "axes"], ["m"], keepdims=1), n("ReduceMean", ["x", "axes"], ["f"], keepdims=0),
+                                n("Flatten", ["m"], ["g"]), n("Add", ["g", "f"], ["y"])], [X4], [io("y", ["N", 2])],
+         [init("axes", np.array([-1, -2], np.int64))], opset=18)
     save("globalaveragepool", [n("GlobalAveragePool", ["x"], ["g"]), n("Flatten", ["g"], ["y"])], [X4], [io("y", ["N", 2])])
     # Flatten(axis 2), Reshape with 0 and -1, Identity, Dropout, Constant.
     save("flatten", [n("Flatten", ["x"], ["y"], axis=-3)], [X4], [io("y", ["N", 50])])
@@ -210,6 +214,18 @@ def hostile_cases():
     external = TensorProto(name="W", data_type=TensorProto.FLOAT, dims=[3, 4], data_location=TensorProto.EXTERNAL)
     external.external_data.add(key="location", value="weights.bin")
     save("bad-external-data", [n("Gemm", ["x", "W"], ["y"], transB=1)], [X2], [io("y", ["N", 3])], [external], check=False)
+    # Weights in a file beside the model, as the dynamo exporter writes by default; and a reference
+    # past the end of that file.
+    for name, cut in [("external-data", 0), ("bad-external-data-short", 8)]:
+        graph = helper.make_graph([n("Gemm", ["x", "W"], ["y"], transB=1)], name, [X2], [io("y", ["N", 3])], [init("W", arange([3, 4]))])
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+        model.ir_version = 8
+        onnx.save_model(model, os.path.join(HERE, name + ".onnx"), save_as_external_data=True, all_tensors_to_one_file=True,
+                        location=name + ".onnx.data", size_threshold=0)
+        if cut:
+            data_path = os.path.join(HERE, name + ".onnx.data")
+            data = open(data_path, "rb").read()
+            open(data_path, "wb").write(data[:-cut])
     save("bad-two-inputs", [n("Add", ["x", "z"], ["y"])], [X2, io("z", ["N", 4])], [io("y", ["N", 4])])
     save("bad-huge-pads", [n("Conv", ["x", "W"], ["y"], pads=[1 << 40, 0, 0, 0])], [io("x", ["N", 1, 3, 3])], [io("y", ["N", 1, 3, 3])],
          [init("W", arange([1, 1, 1, 1]))], check=False)
