@@ -1,7 +1,8 @@
 """Modules beyond plain MLPs go through torch.onnx.export.
 
 Waiting for `tessera slice` to read ONNX (today it reads safetensors only and these tests fail with
-its "not a safetensors file?" error); scripts/run-python-torch-tests.sh runs them with the others.
+its "not a safetensors file?" error). Needs torch:
+TORCH_PYTHON=... scripts/run-python-torch-tests.sh python/tests_onnx/test_torch_onnx.py
 """
 
 import sys
