@@ -38,7 +38,9 @@ public struct PlotMarker: Sendable {
 /// A line plot in the style of the paper's LC curves: log-scale x, linear y, bands, legend,
 /// optional second y axis on the right, vertical markers.
 public struct LinePlot: Sendable {
-    public enum LegendCorner: Sendable { case best, upperLeft, upperRight, lowerLeft, lowerRight }
+    /// Where the legend goes: a corner inside the frame (`.best`: the one covering the fewest curve
+    /// points) or `.below` the x axis, in two columns.
+    public enum LegendCorner: Sendable { case best, upperLeft, upperRight, lowerLeft, lowerRight, below }
     public var title: String?
     public var xLabel: String
     public var yLabel: String
@@ -52,7 +54,6 @@ public struct LinePlot: Sendable {
     /// Fixed axis ranges; nil means the data's range with a little room.
     public var yRange: ClosedRange<Double>?
     public var rightRange: ClosedRange<Double>?
-    /// `.best` picks the corner covering the fewest curve points.
     public var legendCorner: LegendCorner = .best
     /// Size in pixels (PNG) or points (SVG, PDF).
     public var width: Int = 900

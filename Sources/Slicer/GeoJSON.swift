@@ -38,7 +38,7 @@ public enum PartitionGeoJSON {
         }
         for (id, region) in result.regions.enumerated() {
             let ring = region.vertexIndices + [region.vertexIndices[0]]
-            var properties = "\"kind\":\"region\",\"id\":\(id),\"pattern\":[\(layerHex(region.pattern, widths: widths))],"
+            var properties = "\"kind\":\"region\",\"id\":\(id),\"pattern\":[\(layerHex(region.pattern, widths: widths).map { "\"\($0)\"" }.joined(separator: ","))],"
             properties += "\"class\":\(region.predictedClass),\"area\":\(number(region.area)),"
             properties += "\"vertices\":\(region.vertexIndices.count),\"slope\":\(number(region.slope))"
             if let exactVertices {
@@ -69,7 +69,7 @@ public enum PartitionGeoJSON {
     }
 
     /// One hex string per hidden layer: unit i of the layer is bit i of the number (most significant digit first).
-    static func layerHex(_ pattern: ActivationPattern, widths: [Int]) -> String {
+    public static func layerHex(_ pattern: ActivationPattern, widths: [Int]) -> [String] {
         var offset = 0
         var parts: [String] = []
         for width in widths {
@@ -80,10 +80,10 @@ public enum PartitionGeoJSON {
                 digits.append(Character(String(nibble, radix: 16)))
                 bit += 4
             }
-            parts.append("\"" + String(digits.reversed()) + "\"")
+            parts.append(String(digits.reversed()))
             offset += width
         }
-        return parts.joined(separator: ",")
+        return parts
     }
 
     static func polygon(_ ring: [Point2]) -> String {

@@ -33,7 +33,8 @@ struct RenderCommand: ParsableCommand {
         var viewer = RunViewer(runPath: runPath, checkpoints: sequence.checkpoints, anchors: sequence.anchors, labels: sequence.names.labels,
                                domain: sequence.domain, activation: sequence.activation, dataDirectory: sequence.dataDirectory)
         viewer.fill = picture.fill
-        try viewer.write(to: sequence.outputDirectory + "/view.html", regionsDirectory: regions ? sequence.outputDirectory : nil)
+        print(try viewer.write(to: sequence.outputDirectory + "/view.html", regionsDirectory: regions ? sequence.outputDirectory : nil,
+                               progress: printError))
         print("\(sequence.checkpoints.count) frames, partition.csv and migration.png in \(sequence.outputDirectory)")
         if let video {
             try Video.make(frames: sequence.framePaths, to: video, fps: fps)

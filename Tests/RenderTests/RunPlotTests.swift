@@ -77,11 +77,13 @@ struct RunPlotTests {
             #expect(plot.legendEntries.last?.label.contains("25% of the std") == true, "\(plot.legendEntries.map(\.label))")
         }
         // The note takes a legend row of its own, with a grey swatch of the band's shade.
-        var bare = plots[0]
+        var noted = plots[0]
+        noted.legendCorner = .upperRight  // the same frame with and without the note
+        var bare = noted
         bare.bandNote = nil
-        let shade = plots[0].legendEntries.last!.color
+        let shade = noted.legendEntries.last!.color
         let swatch = Color(1 - shade.a * (1 - shade.r), 1 - shade.a * (1 - shade.g), 1 - shade.a * (1 - shade.b))
-        let (with, without) = (try renderPlotPixels(plots[0]), try renderPlotPixels(bare))
+        let (with, without) = (try renderPlotPixels(noted), try renderPlotPixels(bare))
         #expect(Self.count(swatch, in: with) > Self.count(swatch, in: without) + 150)
     }
 

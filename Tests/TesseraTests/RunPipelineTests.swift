@@ -44,7 +44,7 @@ struct RunPipelineTests {
 
         let lc = try runTessera(["lc", run, "--radius", "0.01,0.1,1", "--samples", "8", "--directions", "6", "--plot", s.file("lc.png")])
         #expect(lc.status == 0, "\(lc)")
-        #expect(GalleryPNG.size(s.file("lc.png")).map { [$0.width, $0.height] } == [3 * 900, 600])
+        #expect(GalleryPNG.size(s.file("lc.png")).map { [$0.width, $0.height] } == [3 * 900, 700])
 
         let figure = try runTessera(["figure", run, "--indices", "0,1,2", "--samples", "8", "--directions", "6", "--panel-size", "200",
                                      "--png", s.file("figure.png"), "--json", s.file("figure.json")])

@@ -3,49 +3,6 @@ import Foundation
 import Slicer
 import Trainer
 
-/// What the paper's Figure 1 for a run is drawn from: the run, the anchors, the LC settings and the outputs.
-public struct FigureOneRequest: Sendable {
-    public var runPath: String
-    /// Three sample indices of the slice's anchors.
-    public var indices: [Int]
-    /// Split of the anchors: train or test.
-    public var split = "train"
-    /// IDX dataset directory (nil: the run's data).
-    public var data: String?
-    public var domain: DomainSpec = .square(scale: 1.5)
-    /// LC neighbourhood radius, number of directions P, samples per set and sets (train first).
-    public var radius = 0.05
-    public var directions = 25
-    public var samples = 200
-    public var lcSets = ["train", "test", "random"]
-    public var seed: UInt64 = 0
-    /// Four checkpoint steps to picture instead of the automatic choice.
-    public var steps: [Int]?
-    public var panelSize = 560
-    public var maxRegions = 2_000_000
-    public var png: String?, pdf: String?, json: String?
-
-    public init(runPath: String, indices: [Int]) { self.runPath = runPath; self.indices = indices }
-
-    /// Everything that can be checked before the long work.
-    func check() throws {
-        guard png != nil || pdf != nil || json != nil else { throw TesseraError.badInput("give at least one of --png, --pdf, --json") }
-        if let png { guard png.lowercased().hasSuffix(".png") else { throw TesseraError.badInput("--png \(png) must end in .png") } }
-        if let pdf { guard pdf.lowercased().hasSuffix(".pdf") else { throw TesseraError.badInput("--pdf \(pdf) must end in .pdf") } }
-        guard split == "train" || split == "test" else { throw TesseraError.badInput("--split must be train or test") }
-        guard radius.isFinite, radius > 0 else { throw TesseraError.badInput("--radius must be a positive number") }
-        guard samples >= 1 else { throw TesseraError.badInput("--samples must be at least 1") }
-        guard (100...4000).contains(panelSize) else { throw TesseraError.badInput("--panel-size must be between 100 and 4000") }
-        guard maxRegions > 0 else { throw TesseraError.badInput("--max-regions must be positive") }
-        guard lcSets.first == "train", Set(lcSets).isSubset(of: ["train", "test", "random"]), Set(lcSets).count == lcSets.count else {
-            throw TesseraError.badInput("--lc-sets must start with train and use train, test, random once each, got '\(lcSets.joined(separator: ","))'")
-        }
-        guard indices.count == 3 else { throw TesseraError.badInput("--indices needs exactly three indices, got \(indices.count)") }
-        if let steps, steps.count != 4 { throw TesseraError.badInput("--steps needs exactly four steps") }
-        for path in [png, pdf, json].compactMap({ $0 }) { try OutputFile.checkWritable(path) }
-    }
-}
-
 /// The paper's Figure 1 for a run: the LC curves over every checkpoint beside exact partitions at
 /// four checkpoints — (a) the first, (d) the last, and (b), (c) the bottom of the first descent and
 /// the top of the ascent after it (`CheckpointChoice.figureOne`), or four explicit steps.
@@ -77,19 +34,10 @@ public enum FigureOne {
         let sampleSets = try LCSampleSet.make(splits: sets, limit: request.samples, dataDirectory: request.data, run: info,
                                               dimension: first.inputDimension, seed: request.seed)
         let frame = try LCDirections.random(count: request.directions, dimension: first.inputDimension, seed: request.seed)
-        var curves = [[LCResult]](repeating: [], count: sets.count)
-        var lastLog = DispatchTime.now().uptimeNanoseconds
         log("figure: LC at r = \(request.radius), P = \(request.directions) on \(sets.joined(separator: ", ")) (\(request.samples) samples each) over \(models.count) checkpoints")
-        for (index, entry) in models.enumerated() {
-            let network = index == 0 ? first : try ModelFile.load(path: entry.path, activation: first.activation).network
-            let estimator = try LCEstimator(network: network, directions: frame, radii: [request.radius])
-            for (s, set) in sampleSets.enumerated() { curves[s].append(try estimator.estimate(samples: set.points)[0]) }
-            let now = DispatchTime.now().uptimeNanoseconds
-            if now - lastLog > 2_000_000_000 || index == models.count - 1 {
-                log("  checkpoint \(index + 1)/\(models.count) step \(entry.step): train LC \(String(format: "%.2f", curves[0].last!.mean))")
-                lastLog = now
-            }
-        }
+        let measured = try RunLCCurves(checkpoints: models, activation: first.activation, sets: sampleSets, radii: [request.radius],
+                                       directions: frame, log: log)
+        let curves = sets.indices.map { measured.curve(set: $0) }
         let stepList = models.map(\.step)
 
         // 2. The four checkpoints.

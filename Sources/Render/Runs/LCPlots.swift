@@ -57,6 +57,9 @@ public func lcPlots(_ reports: [LCReport], metrics: [MetricsRow]) -> [LinePlot] 
                             xLabel: StepAxis.label, yLabel: "local complexity (neurons cut)",
                             rightLabel: accuracy.isEmpty ? "" : "accuracy (%)", series: series)
         plot.bandNote = meanBandNote
+        // Early checkpoints crowd the left of a log axis: the legend goes under the plot, clear of them.
+        plot.legendCorner = .below
+        plot.height = 700
         if !accuracy.isEmpty { plot.rightRange = 0...100 }
         return plot
     }
@@ -82,6 +85,8 @@ public func figureLCPlot(steps: [Int], sets: [String], curves: [[LCResult]], cho
                         yLabel: "LC (neurons cut, sum over layers)", rightLabel: accuracy.isEmpty ? "" : "accuracy (%)",
                         series: series, markers: zip(letters, chosen).map { PlotMarker(x: x[$1], label: $0) })
     plot.bandNote = meanBandNote
+    // A tall panel beside the partitions: the legend goes under it, where no curve runs.
+    plot.legendCorner = .below
     if !accuracy.isEmpty { plot.rightRange = 0...100 }
     return plot
 }

@@ -4,51 +4,6 @@ import Polytope
 import Slicer
 import Trainer
 
-/// The numbers of one frame of a partition sequence: one row of partition.csv.
-public struct PartitionRow: Sendable {
-    public var step: Int
-    public var regions: Int, vertices: Int, edges: Int
-    public var neuronsCut: [Int]
-    public var boundarySegments: Int
-    public var boundaryLength: Double
-    /// Regions meeting the disk of the sequence's radius around each anchor.
-    public var regionsNearAnchors: [Int]
-    public var migration: MigrationStats
-    public var testAccuracy: Double?
-
-    /// The numbers of a slice at `step`.
-    public init(step: Int, result: SliceResult, radius: Double, delta: Double, testAccuracy: Double?) {
-        self.step = step
-        regions = result.regions.count; vertices = result.vertices.count; edges = result.edges.count
-        neuronsCut = result.layers.map(\.neuronsCut)
-        boundarySegments = result.boundarySegments.count
-        boundaryLength = result.boundaryLength
-        regionsNearAnchors = result.anchors.map { regionsNear($0, radius: radius, in: result) }
-        migration = Slicer.migration(result, delta: delta)
-        self.testAccuracy = testAccuracy
-    }
-
-    /// The partition.csv header for `layers` hidden layers, naming anchors as in the pictures.
-    public static func csvHeader(layers: Int, anchors: AnchorNames) -> String {
-        (["step", "regions", "vertices", "edges"] + (0..<layers).map { "neurons_cut_layer\($0 + 1)" }
-            + ["boundary_segments", "boundary_length"] + anchors.columns.map { "regions_near_\($0)" }
-            + ["edge_length", "edge_share_near_anchors", "area_share_near_anchors", "edge_density_ratio_near_anchors",
-               "edge_share_near_boundary", "area_share_near_boundary", "edge_density_ratio_near_boundary", "test_accuracy"])
-            .joined(separator: ",")
-    }
-
-    /// The row; a ratio without a neighbourhood (no decision boundary) and an unknown accuracy are empty.
-    public var csv: String {
-        func number(_ value: Double) -> String { value.isFinite ? "\(value)" : "" }
-        let m = migration
-        return (["\(step)", "\(regions)", "\(vertices)", "\(edges)"] + neuronsCut.map(String.init)
-            + ["\(boundarySegments)", "\(boundaryLength)"] + regionsNearAnchors.map(String.init)
-            + [m.edgeLength, m.nearAnchors, m.areaNearAnchors, m.anchorDensityRatio,
-               m.nearBoundary, m.areaNearBoundary, m.boundaryDensityRatio].map(number)
-            + [testAccuracy.map(number) ?? ""]).joined(separator: ",")
-    }
-}
-
 /// Renders every checkpoint of a run through one plane with shared framing and style: a PNG per
 /// frame, partition.csv (one `PartitionRow` per frame) and migration.png.
 public struct PartitionSequence {
@@ -153,29 +108,4 @@ public struct PartitionSequence {
         if let accuracy = metrics[step]?.testAccuracy, accuracy.isFinite { text += String(format: " · test acc %.1f%%", 100 * accuracy) }
         return text
     }
-}
-
-/// migration.png: the share of neuron-edge length within δ of the anchors and of the decision
-/// boundary beside the share of the domain's area there (left), and their ratio, the edge density
-/// there over the domain's average (right; 1 = no concentration).
-public func migrationPlots(_ rows: [PartitionRow], delta: Double) -> [LinePlot] {
-    let x = rows.map { StepAxis.x($0.step) }
-    let anchors = Color.lcTrain, boundary = Color.boundaryRed
-    let shares = LinePlot(
-        title: "Neuron edges within δ = \(formatRadius(delta))", xLabel: StepAxis.label, yLabel: "share of the whole",
-        series: [PlotSeries(name: "edge length near the anchors", x: x, y: rows.map(\.migration.nearAnchors), color: anchors),
-                 PlotSeries(name: "area near the anchors", x: x, y: rows.map(\.migration.areaNearAnchors), color: anchors, dashed: true),
-                 PlotSeries(name: "edge length near the boundary", x: x, y: rows.map(\.migration.nearBoundary), color: boundary),
-                 PlotSeries(name: "area near the boundary", x: x, y: rows.map(\.migration.areaNearBoundary), color: boundary, dashed: true)])
-    var ratio = LinePlot(
-        title: "Edge density within δ = \(formatRadius(delta)) over the domain's average", xLabel: StepAxis.label,
-        yLabel: "density ratio (1 = uniform)",
-        series: [PlotSeries(name: "near the anchors", x: x, y: rows.map(\.migration.anchorDensityRatio), color: anchors),
-                 PlotSeries(name: "near the decision boundary", x: x, y: rows.map(\.migration.boundaryDensityRatio), color: boundary),
-                 PlotSeries(name: "uniform density", x: x, y: x.map { _ in 1 }, color: Color(hex: 0x8c8c8c), dashed: true)])
-    let top = rows.flatMap { [$0.migration.anchorDensityRatio, $0.migration.boundaryDensityRatio] }.filter(\.isFinite).max() ?? 1
-    ratio.yRange = 0...max(1.2, 1.08 * top)
-    var left = shares
-    left.yRange = 0...1
-    return [left, ratio]
 }

@@ -6,7 +6,7 @@ enum ONNXConverters {
         AveragePoolConverter.self, MaxPoolConverter.self, GlobalAveragePoolConverter.self, GlobalMaxPoolConverter.self,
         FlattenConverter.self, ReshapeConverter.self, IdentityConverter.self, SqueezeConverter.self,
         ReluConverter.self, LeakyReluConverter.self, PReluConverter.self, AbsConverter.self,
-        SigmoidConverter.self, TanhConverter.self, GeluConverter.self, MulConverter.self, SoftmaxConverter.self,
+        SigmoidConverter.self, TanhConverter.self, GeluConverter.self, MulConverter.self, SoftmaxConverter.self, ErfConverter.self,
         ConstantConverter.self, ShapeConverter.self, GatherConverter.self, ConcatConverter.self, CastConverter.self,
         SliceConverter.self, TransposeConverter.self, ConstantArithmeticConverter.self,
     ]

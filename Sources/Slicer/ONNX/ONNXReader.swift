@@ -110,7 +110,7 @@ enum ONNXReader {
             }
         }
         guard case .computed(let outputValue) = values[output.name] else {
-            throw ONNXNodeError(message: "output '\(output.name)' is a constant, not computed from the input")
+            throw ONNXNodeError(message: "output '\(output.name)' is not computed from the input (a constant, or part of a GELU)")
         }
         try ONNXShapeCheck.check(graph, values: values, builder: builder)
         let pruned = ONNXPruning.pruned(builder.nodes, output: outputValue)

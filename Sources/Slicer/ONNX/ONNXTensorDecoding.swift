@@ -6,7 +6,7 @@ enum ONNXLimits {
     /// No tensor, constant or computed value may hold more elements than this.
     static let maximumElements = 1 << 31
     /// Constants tessera materialises itself (a broadcast bias) stay below this many elements.
-    static let maximumMaterialised = 1 << 26
+    static let maximumMaterialised = 1 << 24
     /// Largest rank accepted anywhere.
     static let maximumRank = 8
 }
@@ -22,6 +22,7 @@ extension Onnx_TensorProto.DataType {
         case .int64: return "INT64"
         case .int32: return "INT32"
         case .bool: return "BOOL"
+        case .string: return "STRING"
         default: return "type \(rawValue)"
         }
     }
