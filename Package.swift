@@ -16,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/attaswift/BigInt", exact: "6.0.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
     ],
     targets: [
         .systemLibrary(name: "CCairo", pkgConfig: "cairo",
@@ -26,11 +27,14 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
         .target(name: "Polytope", dependencies: [.product(name: "BigInt", package: "BigInt")],
                 swiftSettings: [nativeCPU]),
-        .target(name: "Slicer", dependencies: ["Polytope", "COpenBLAS", "CZlib"],
+        .target(name: "Slicer", dependencies: ["Polytope", "COpenBLAS", "CZlib",
+                                             .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+                exclude: ["ONNX/Proto/onnx.proto"],
                 // The engine's hot loops touch class-held arrays; dynamic exclusivity checks cost ~15%.
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)), nativeCPU]),
-        .target(name: "Render", dependencies: ["Slicer", "CCairo"], swiftSettings: [nativeCPU]),
         .target(name: "Trainer", dependencies: ["Slicer", "COpenBLAS"], swiftSettings: [nativeCPU]),
+        // Pictures of slices and plots, and the picture pipelines over a training run's checkpoints.
+        .target(name: "Render", dependencies: ["Slicer", "Trainer", "CCairo"], swiftSettings: [nativeCPU]),
         .executableTarget(name: "tessera", dependencies: [
             "Slicer", "Render", "Trainer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -39,8 +43,9 @@ let package = Package(
         .executableTarget(name: "tessera-fuzz", dependencies: ["Slicer", "CZlib"]),
         .testTarget(name: "PolytopeTests", dependencies: ["Polytope"]),
         .testTarget(name: "SlicerTests", dependencies: ["Slicer"], exclude: ["Fixtures"]),
-        .testTarget(name: "RenderTests", dependencies: ["Render"]),
-        .testTarget(name: "TesseraTests", dependencies: ["Slicer", "Render", "Trainer"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "Slicer", "Polytope", "Trainer"]),
+        // Depends on the executable so that `swift test` always builds the binary the CLI tests run.
+        .testTarget(name: "TesseraTests", dependencies: ["Slicer", "Render", "Trainer", "tessera"]),
     ],
     swiftLanguageModes: [.v5]
 )

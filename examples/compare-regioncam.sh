@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Compare tessera with regioncam (PyPI `regioncam`, Rust, float32) on SPEC §7's standard workload:
+# Compare tessera with regioncam (PyPI `regioncam`, Rust, float32) on the standard workload (docs/workloads.md):
 # a seeded He-initialised ReLU MLP, three anchors uniform in [0,1]^784, domain square:1.5 (regioncam's
 # through_points convention). Prints both whole-process times, both region counts, their ratio and
 # relative difference.
@@ -123,7 +123,7 @@ done
 "$py" - "$seed" "$size" "$rcversion" "${rows[@]}" <<'EOF'
 import json, sys
 seed, size, version, rows = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
-print(f"tessera vs regioncam {version}: SPEC section 7 workload, seed {seed}, domain square:{size} "
+print(f"tessera vs regioncam {version}: standard workload, seed {seed}, domain square:{size} "
       "(regioncam through_points, size %s)" % size)
 print("times are whole processes (wall clock); 'slice' is the time each reports for the slice itself")
 head = ("widths", "regioncam s", "(slice)", "tessera s", "(slice)", "time ratio",

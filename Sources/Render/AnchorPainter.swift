@@ -1,5 +1,6 @@
 import CCairo
 import Foundation
+import Slicer
 
 /// Draws the anchors: white discs with dark outlines, each with its label and optional thumbnail
 /// placed on the side facing away from the other anchors.

@@ -1,4 +1,5 @@
 import Foundation
+import Slicer
 
 /// One partition panel of a composite figure.
 public struct PartitionPanel: Sendable {

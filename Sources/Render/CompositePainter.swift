@@ -1,12 +1,12 @@
 import Foundation
+import Slicer
 
 extension CompositeFigure {
     /// The legend shared by all panels (layers and classes seen in any panel).
     public var legendEntries: [LegendEntry] {
-        let richest = panels.max { a, b in
-            PartitionStyle.layerCount(a.result) + a.result.outputs < PartitionStyle.layerCount(b.result) + b.result.outputs
-        }
-        return richest.map { style.legendEntries(for: $0.result) } ?? []
+        guard !panels.isEmpty else { return [] }
+        return style.legendEntries(layers: panels.map { PartitionStyle.layerCount($0.result) }.max()!,
+                                   classes: panels.map { PartitionStyle.classCount($0.result) }.max()!)
     }
 
     /// The layout with the shared legend broken into rows (text widths need a Cairo context).

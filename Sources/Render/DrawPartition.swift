@@ -1,4 +1,5 @@
 import Foundation
+import Slicer
 
 /// Draws a slice's partition to a PNG, SVG or PDF file (format from the extension unless given).
 /// The file appears whole or not at all; an unwritable path throws `TesseraError.io` before drawing.

@@ -38,7 +38,9 @@ public struct PlotMarker: Sendable {
 /// A line plot in the style of the paper's LC curves: log-scale x, linear y, bands, legend,
 /// optional second y axis on the right, vertical markers.
 public struct LinePlot: Sendable {
-    public enum LegendCorner: Sendable { case best, upperLeft, upperRight, lowerLeft, lowerRight }
+    /// Where the legend goes: a corner inside the frame (`.best`: the one covering the fewest curve
+    /// points) or `.below` the x axis, in two columns.
+    public enum LegendCorner: Sendable { case best, upperLeft, upperRight, lowerLeft, lowerRight, below }
     public var title: String?
     public var xLabel: String
     public var yLabel: String
@@ -46,11 +48,12 @@ public struct LinePlot: Sendable {
     public var rightLabel: String
     public var series: [PlotSeries]
     public var markers: [PlotMarker] = []
+    /// What the shaded bands are (e.g. "shading: ± 25% of the std over samples"): a legend row of its own.
+    public var bandNote: String?
     public var logX: Bool
     /// Fixed axis ranges; nil means the data's range with a little room.
     public var yRange: ClosedRange<Double>?
     public var rightRange: ClosedRange<Double>?
-    /// `.best` picks the corner covering the fewest curve points.
     public var legendCorner: LegendCorner = .best
     /// Size in pixels (PNG) or points (SVG, PDF).
     public var width: Int = 900
@@ -63,9 +66,11 @@ public struct LinePlot: Sendable {
         self.series = series; self.markers = markers; self.logX = logX; self.width = width; self.height = height
     }
 
-    /// The legend rows: each named series with its colour.
+    /// The legend rows: each named series with its colour, then the band note with a grey swatch.
     public var legendEntries: [LegendEntry] {
-        series.filter { !$0.name.isEmpty }.map { LegendEntry(label: $0.name, color: $0.color, mark: .line) }
+        let curves = series.filter { !$0.name.isEmpty }.map { LegendEntry(label: $0.name, color: $0.color, mark: .line) }
+        guard let bandNote, series.contains(where: { $0.band != nil }) else { return curves }
+        return curves + [LegendEntry(label: bandNote, color: Color(0.55, 0.55, 0.55).withAlpha(0.35), mark: .swatch)]
     }
 
     var usesRightAxis: Bool { series.contains { $0.axis == .right } }

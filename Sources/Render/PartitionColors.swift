@@ -1,4 +1,5 @@
 import Foundation
+import Slicer
 
 /// One row of a picture legend: a label and the colour drawn beside it.
 public struct LegendEntry: Sendable, Equatable {
@@ -43,16 +44,18 @@ extension PartitionStyle {
 
     /// The legend of a picture: every hidden layer for `.byLayer` edges, the classes for `.class` fills.
     public func legendEntries(for result: SliceResult) -> [LegendEntry] {
+        legendEntries(layers: Self.layerCount(result), classes: Self.classCount(result))
+    }
+
+    /// The legend of pictures with `layers` hidden layers and `classes` classes.
+    func legendEntries(layers: Int, classes: Int) -> [LegendEntry] {
         var entries: [LegendEntry] = []
-        if edges == .byLayer {
-            let count = Self.layerCount(result)
-            if count > 0 {
-                entries += (1...count).map { LegendEntry(label: "layer \($0)", color: Palette.layerColor($0), mark: .line) }
-            }
+        if edges == .byLayer, layers > 0 {
+            entries += (1...layers).map { LegendEntry(label: "layer \($0)", color: Palette.layerColor($0), mark: .line) }
         }
         // Beyond a dozen classes a legend stops helping; the fills still differ.
-        if fill == .class, Self.classCount(result) <= 12 {
-            entries += (0..<Self.classCount(result)).map { k in
+        if fill == .class, classes <= 12 {
+            entries += (0..<classes).map { k in
                 let name = classNames.flatMap { k < $0.count ? $0[k] : nil } ?? "class \(k)"
                 return LegendEntry(label: name, color: Palette.classColor(k), mark: .swatch)
             }

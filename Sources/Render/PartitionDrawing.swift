@@ -1,5 +1,7 @@
 import CCairo
 import Foundation
+import Polytope
+import Slicer
 
 /// Paints one partition picture (fills, edges, boundary, anchors, title, legend, colour bar)
 /// inside `bounds`. Shared by PNG, SVG, PDF, in-memory pictures and composite figures.

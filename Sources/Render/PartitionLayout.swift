@@ -1,4 +1,6 @@
 import Foundation
+import Polytope
+import Slicer
 
 /// Where each part of a partition picture goes, in device units (y down), and the equal-aspect map
 /// from the plane to the picture.

@@ -1,4 +1,6 @@
 import Foundation
+import Polytope
+import Slicer
 
 /// A view rectangle in plane coordinates (input-space units). Frames of one run share one framing.
 public struct Framing: Sendable, Equatable {

@@ -31,7 +31,7 @@ struct PlotPainter {
         // Marker labels sit in a strip above the frame, where no curve can hide them.
         let labelled = plot.markers.contains { !$0.label.isEmpty }
         let top = (plot.title == nil ? 1.0 * u : 2.6 * u) + (labelled ? 1.3 * u : 0)
-        let bottom = plot.xLabel.isEmpty ? 2.4 * u : 3.9 * u
+        let bottom = (plot.xLabel.isEmpty ? 2.4 * u : 3.9 * u) + Double(Self.rowsBelow(plot)) * 1.35 * u
         frame = Rect(x: bounds.x + leftMargin, y: bounds.y + top,
                      width: max(bounds.width - leftMargin - rightMargin, 1), height: max(bounds.height - top - bottom, 1))
     }
@@ -92,7 +92,20 @@ struct PlotPainter {
     /// The corner whose legend box would cover the fewest curve points (ties: upper right first).
     func quietestCorner(width w: Double, height h: Double) -> LinePlot.LegendCorner {
         let corners: [LinePlot.LegendCorner] = [.upperRight, .upperLeft, .lowerRight, .lowerLeft]
-        let points = plot.series.flatMap { s in s.drawable(logX: plot.logX).map { (px($0.x), py($0.y, s.axis)) } }
+        // Curves sampled every half unit along their segments, so sparse points (early steps on a
+        // log axis) still count where their lines run.
+        var points: [(Double, Double)] = []
+        for s in plot.series {
+            let curve = s.drawable(logX: plot.logX).map { (px($0.x), py($0.y, s.axis)) }
+            for (a, b) in zip(curve, curve.dropFirst()) {
+                let pieces = max(1, Int((hypot(b.0 - a.0, b.1 - a.1) / (0.5 * u)).rounded(.up)))
+                for k in 0..<pieces {
+                    let t = Double(k) / Double(pieces)
+                    points.append((a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1)))
+                }
+            }
+            if let last = curve.last { points.append(last) }
+        }
         func covered(_ corner: LinePlot.LegendCorner) -> Int {
             let x = corner == .upperLeft || corner == .lowerLeft ? frame.x : frame.maxX - w - 1.2 * u
             let y = corner == .upperLeft || corner == .upperRight ? frame.y : frame.maxY - h - 1.2 * u
@@ -172,10 +185,48 @@ struct PlotPainter {
         c.verticalText(label, x: lx, y: frame.midY)
     }
 
+    /// Legend rows under the x axis: two series to a row, the band note on a row of its own.
+    static func rowsBelow(_ plot: LinePlot) -> Int {
+        guard plot.legendCorner == .below else { return 0 }
+        let entries = plot.legendEntries
+        let notes = entries.filter { $0.mark == .swatch }.count
+        return (entries.count - notes + 1) / 2 + notes
+    }
+
+    /// One legend sample (a line, dashed for dashed series, or a swatch) with its label.
+    func paintLegendEntry(_ c: Canvas, _ e: LegendEntry, x: Double, centreY cy: Double, dashed: Bool) {
+        if e.mark == .swatch {
+            c.fillRect(Rect(x: x + 0.5 * u, y: cy - 0.35 * u, width: 1.8 * u, height: 0.7 * u), e.color)
+        } else {
+            c.save()
+            // A dashed series shows a dashed sample, so dashed and solid curves of one colour stay apart.
+            if dashed { c.dash([0.45 * u, 0.25 * u]) }
+            c.line(x + 0.5 * u, cy, x + 2.3 * u, cy, e.color, width: 0.22 * u)
+            c.restore()
+        }
+        c.text(e.label, x: x + 2.8 * u, y: cy + 0.3 * u)
+    }
+
+    /// The legend in two columns under the x axis, clear of every curve.
+    func paintLegendBelow(_ c: Canvas) {
+        let entries = plot.legendEntries
+        let dashed = plot.series.filter { !$0.name.isEmpty }.map(\.dashed)
+        let row = 1.35 * u
+        let top = frame.maxY + (plot.xLabel.isEmpty ? 2.4 * u : 3.9 * u) - 0.2 * u
+        var slot = 0
+        for (i, e) in entries.enumerated() {
+            if e.mark == .swatch, slot % 2 == 1 { slot += 1 }
+            let x = frame.x + Double(slot % 2) * frame.width / 2
+            paintLegendEntry(c, e, x: x, centreY: top + (Double(slot / 2) + 0.5) * row, dashed: i < dashed.count && dashed[i])
+            slot += e.mark == .swatch ? 2 : 1
+        }
+    }
+
     func paintLegend(_ c: Canvas) {
         let entries = plot.legendEntries
         guard !entries.isEmpty else { return }
         c.font(size: 0.85 * u)
+        if plot.legendCorner == .below { paintLegendBelow(c); return }
         let row = 1.35 * u
         let w = 3.4 * u + (entries.map { c.textWidth($0.label) }.max() ?? 0)
         let h = Double(entries.count) * row + 0.5 * u
@@ -187,13 +238,7 @@ struct PlotPainter {
         c.strokeRect(box, Color(0.75, 0.75, 0.75), width: max(0.05 * u, 0.6))
         let dashed = plot.series.filter { !$0.name.isEmpty }.map(\.dashed)
         for (i, e) in entries.enumerated() {
-            let cy = y + 0.25 * u + (Double(i) + 0.5) * row
-            // A dashed series shows a dashed sample, so dashed and solid curves of one colour stay apart.
-            c.save()
-            if i < dashed.count && dashed[i] { c.dash([0.45 * u, 0.25 * u]) }
-            c.line(x + 0.5 * u, cy, x + 2.3 * u, cy, e.color, width: 0.22 * u)
-            c.restore()
-            c.text(e.label, x: x + 2.8 * u, y: cy + 0.3 * u)
+            paintLegendEntry(c, e, x: x, centreY: y + 0.25 * u + (Double(i) + 0.5) * row, dashed: i < dashed.count && dashed[i])
         }
     }
 }

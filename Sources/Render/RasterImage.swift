@@ -1,3 +1,5 @@
+import Polytope
+
 /// Pixels of an in-memory picture (Cairo ARGB32, premultiplied, native-endian words), with the
 /// plane-to-pixel map of the partition drawn in it so tests can probe plane points.
 public struct RasterImage: Sendable {

@@ -1,7 +1,7 @@
 import Foundation
 import Polytope
 
-/// The convex polygon of the plane that is partitioned (SPEC §1).
+/// The convex polygon of the plane that is partitioned.
 public enum DomainSpec: Equatable, Sendable, CustomStringConvertible {
     case square(scale: Double)
     case triangle(scale: Double)

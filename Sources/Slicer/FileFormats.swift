@@ -44,10 +44,13 @@ public enum ModelFile {
     }
 }
 
-/// `.npy` arrays (float32/float64, C order, little-endian).
+/// `.npy` arrays as numpy writes them.
 public enum NPY {
-    /// Reads header versions 1.0/2.0/3.0 with dtype `<f2`, `<f4` or `<f8` and any number of dimensions;
-    /// Fortran order and big-endian data are refused with a clear error.
+    /// Reads header versions 1.0/2.0/3.0 with any number of dimensions, C or Fortran order (returned
+    /// row-major), either byte order, and any float, integer or boolean dtype (`f2 f4 f8`,
+    /// `i1 i2 i4 i8`, `u1 u2 u4 u8`, `b1`). Values are exact: float arrays keep their dtype, integer and
+    /// boolean arrays come back as `.f64`, and a 64-bit integer that float64 cannot hold exactly
+    /// (beyond 2^53 with low bits set) is an error rather than a rounded value.
     public static func read(path: String) throws -> Tensor {
         try NPYCodec.read(path: path)
     }

@@ -7,6 +7,9 @@ public enum Activation: Equatable, Hashable, Sendable, CustomStringConvertible {
     case abs
     /// Not piecewise affine: allowed for training and LC only; the exact engine refuses it.
     case gelu
+    /// Smooth activations read from ONNX models, for the LC estimator only (like `gelu`):
+    /// GELU's tanh approximation, the logistic sigmoid, tanh, and SiLU x·sigmoid(x).
+    case geluTanh, sigmoid, tanh, silu
 
     /// Parses `relu`, `leaky_relu`, `leaky_relu:0.01`, `abs`, `gelu`.
     public init(parsing text: String) throws {
@@ -32,11 +35,20 @@ public enum Activation: Equatable, Hashable, Sendable, CustomStringConvertible {
         case .leakyReLU(let alpha): return "leaky_relu:\(alpha)"
         case .abs: return "abs"
         case .gelu: return "gelu"
+        case .geluTanh: return "gelu_tanh"
+        case .sigmoid: return "sigmoid"
+        case .tanh: return "tanh"
+        case .silu: return "silu"
         }
     }
 
     /// True when the exact engine can slice through it.
-    public var isPiecewiseAffine: Bool { self != .gelu }
+    public var isPiecewiseAffine: Bool {
+        switch self {
+        case .relu, .leakyReLU, .abs: return true
+        case .gelu, .geluTanh, .sigmoid, .tanh, .silu: return false
+        }
+    }
 
     /// The slope on the side where the pre-activation is positive / negative.
     public var positiveSlope: Double { 1 }
@@ -45,7 +57,7 @@ public enum Activation: Equatable, Hashable, Sendable, CustomStringConvertible {
         case .relu: return 0
         case .leakyReLU(let alpha): return alpha
         case .abs: return -1
-        case .gelu: return 0
+        case .gelu, .geluTanh, .sigmoid, .tanh, .silu: return 0
         }
     }
 
@@ -56,6 +68,10 @@ public enum Activation: Equatable, Hashable, Sendable, CustomStringConvertible {
         case .leakyReLU(let alpha): return z > 0 ? z : alpha * z
         case .abs: return Swift.abs(z)
         case .gelu: return 0.5 * z * (1 + erf(z / 2.0.squareRoot()))
+        case .geluTanh: return 0.5 * z * (1 + Foundation.tanh((2 / Double.pi).squareRoot() * (z + 0.044715 * z * z * z)))
+        case .sigmoid: return 1 / (1 + exp(-z))
+        case .tanh: return Foundation.tanh(z)
+        case .silu: return z / (1 + exp(-z))
         }
     }
 }

@@ -28,7 +28,7 @@ public struct SliceOptions: Sendable {
     }
 }
 
-/// Computes the exact partition of the slice through three anchors (SPEC §1).
+/// Computes the exact partition of the slice through three anchors.
 public func slice(network: Network, anchors: [[Double]], options: SliceOptions = SliceOptions(),
                   progress: ((Int, Int) -> Void)? = nil) throws -> SliceResult {
     let start = Date()

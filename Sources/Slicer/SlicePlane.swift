@@ -4,7 +4,8 @@ import Polytope
 ///
 /// (s, t) are affine coordinates of the anchor triangle: exact whenever the anchors are, with no
 /// division and no square root. Pictures and areas use the orthonormal frame e1 = d1/|d1|,
-/// e2 = d2/|d2| of SPEC §1 (input-space units, origin at anchor 1); `toFrame` maps (s, t) there.
+/// e2 = d2/|d2|, where d1 = x2 − x1 and d2 is x3 − x1 minus its part along d1 (input-space units,
+/// origin at anchor 1); `toFrame` maps (s, t) there.
 public struct SlicePlane: Sendable {
     public let anchors: [[Double]]
     /// x2 − x1 and x3 − x1 rounded to Double (the exact differences are recomputed when needed).
@@ -26,31 +27,20 @@ public struct SlicePlane: Sendable {
         }
         self.anchors = anchors
         let x1 = anchors[0]
+        // Rounded differences for the engine's float maps (whose bounds cover the rounding).
         d1 = zip(anchors[1], x1).map { $0 - $1 }
         u = zip(anchors[2], x1).map { $0 - $1 }
-        if SlicePlane.exactlyCollinear(anchors) {
+        let frame = PlaneFrame(anchors: anchors)
+        if frame.collinear {
             throw TesseraError.badInput("the anchors are collinear or repeated: they do not span a plane")
         }
-        let dd = d1.reduce(0) { $0 + $1 * $1 }
-        let ud = zip(u, d1).reduce(0) { $0 + $1.0 * $1.1 }
-        length1 = dd.squareRoot()
-        uAlong = ud / length1
-        let ratio = ud / dd
-        let d2 = zip(u, d1).map { $0 - ratio * $1 }
-        height = d2.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        guard length1.isFinite, height.isFinite, uAlong.isFinite, length1 > 0, height > 0,
-              height > 1e-12 * (u.reduce(0) { $0 + $1 * $1 }.squareRoot()) else {
-            throw TesseraError.badInput("the anchors are so nearly collinear (or so large or small) that the plane is degenerate in floating point")
+        length1 = frame.length1
+        uAlong = frame.uAlong
+        height = frame.height
+        // Only the picture frame is in floating point; distances float64 cannot hold have no picture.
+        guard length1.isFinite, height.isFinite, uAlong.isFinite, length1 > 0, height > 0 else {
+            throw TesseraError.badInput("the anchors' distances (|x2 − x1| = \(length1), triangle height \(height)) are beyond float64's range")
         }
-    }
-
-    /// Exact test: x2 − x1 and x3 − x1 are linearly dependent.
-    static func exactlyCollinear(_ anchors: [[Double]]) -> Bool {
-        let x1 = anchors[0].map(Dyadic.init), x2 = anchors[1].map(Dyadic.init), x3 = anchors[2].map(Dyadic.init)
-        let a = zip(x2, x1).map { $0 - $1 }, b = zip(x3, x1).map { $0 - $1 }
-        guard let pivot = a.firstIndex(where: { !$0.isZero }) else { return true }
-        for j in a.indices where !(b[j] * a[pivot] - b[pivot] * a[j]).isZero { return false }
-        return true
     }
 
     public var dimension: Int { d1.count }

@@ -1,6 +1,6 @@
 import Polytope
 
-/// The JSON summary of one slice (SPEC §5 keys and more statistics).
+/// The JSON summary of one slice: counts, per-layer statistics, the decision boundary and the framing.
 public func sliceReport(_ result: SliceResult) -> [String: Any] {
     let areas = result.regions.map { $0.area }.sorted()
     // Vertex counts are small integers: sorted by counting.
@@ -16,7 +16,7 @@ public func sliceReport(_ result: SliceResult) -> [String: Any] {
         return ["min": sorted.first!, "max": sorted.last!, "mean": sorted.reduce(0, +) / Double(sorted.count),
                 "median": sorted[sorted.count / 2]]
     }
-    return [
+    var report: [String: Any] = [
         "regions": result.regions.count,
         "vertices": result.vertices.count,
         "edges": result.edges.count,
@@ -32,4 +32,6 @@ public func sliceReport(_ result: SliceResult) -> [String: Any] {
         "vertices_per_region": summary(vertexCounts),
         "decisions": ["certified": result.decisions.certified, "symbolic": result.decisions.symbolic, "exact": result.decisions.exact],
     ]
+    if result.batchNormScale { report["batchnorm_scale"] = "float64" }
+    return report
 }

@@ -146,6 +146,8 @@ public struct SliceResult: Sendable {
     public var seconds: Double
     /// How the sign decisions were taken (certified by a float bound, symbolic, exact).
     public var decisions = DecisionCounts()
+    /// True when the model's batch-norm scales γ/√(σ²+ε) were taken as their float64 roundings.
+    public var batchNormScale = false
 
     public init(arithmetic: String, domainKind: String, domainPolygon: [Point2], domainArea: Double,
                 anchors: [Point2], vertices: [Point2], regions: [SliceRegion], edges: [SliceEdge],

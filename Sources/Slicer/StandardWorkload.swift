@@ -8,8 +8,8 @@ extension SeededGenerator {
     }
 }
 
-/// SPEC §7's engine workload: a He-initialised ReLU MLP with biases N(0, 0.1²) and three anchors
-/// uniform in [0,1]^D, all float32-valued and seeded.
+/// The standard engine workload: a He-initialised ReLU MLP (784→200→200→200→200→10 by default) with
+/// biases N(0, 0.1²) and three anchors uniform in [0,1]^D, all float32-valued and seeded.
 public func standardWorkload(widths: [Int] = [784, 200, 200, 200, 200, 10], seed: UInt64 = 0) throws -> (network: Network, anchors: [[Double]]) {
     var random = SeededGenerator(seed: seed)
     var layers: [DenseLayer] = []

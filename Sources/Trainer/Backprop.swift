@@ -1,3 +1,4 @@
+import Foundation
 import Slicer
 
 /// Activation values and derivatives in the training precision (derivative at 0 as PyTorch: relu 0,
@@ -11,6 +12,7 @@ struct ActivationFunction<T: TrainScalar> {
         case .leakyReLU(let alpha): return z > 0 ? z : T(alpha) * z
         case .abs: return Swift.abs(z)
         case .gelu: return z * (1 + T.erf(z * T(0.5.squareRoot()))) / 2
+        case .geluTanh, .sigmoid, .tanh, .silu: return T(kind.apply(Double(z)))
         }
     }
 
@@ -23,6 +25,19 @@ struct ActivationFunction<T: TrainScalar> {
             // Φ(z) + z·φ(z) for the erf form of GELU.
             let cdf = (1 + T.erf(z * T(0.5.squareRoot()))) / 2
             return cdf + z * T.exp(-z * z / 2) * T(1 / (2 * Double.pi).squareRoot())
+        case .sigmoid:
+            let s = kind.apply(Double(z))
+            return T(s * (1 - s))
+        case .tanh:
+            let t = kind.apply(Double(z))
+            return T(1 - t * t)
+        case .silu:
+            let x = Double(z), s = Activation.sigmoid.apply(x)
+            return T(s + x * s * (1 - s))
+        case .geluTanh:
+            let x = Double(z), c = (2 / Double.pi).squareRoot()
+            let t = Foundation.tanh(c * (x + 0.044715 * x * x * x))
+            return T(0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x))
         }
     }
 }

@@ -32,6 +32,11 @@ public struct MetricsRow: Equatable, Sendable {
     public var testLoss: Double
     public var testAccuracy: Double
 
+    public init(step: Int, trainLoss: Double, trainAccuracy: Double, testLoss: Double, testAccuracy: Double) {
+        self.step = step; self.trainLoss = trainLoss; self.trainAccuracy = trainAccuracy
+        self.testLoss = testLoss; self.testAccuracy = testAccuracy
+    }
+
     public var csv: String { "\(step),\(trainLoss),\(trainAccuracy),\(testLoss),\(testAccuracy)" }
 }
 

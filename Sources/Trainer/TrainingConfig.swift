@@ -1,6 +1,6 @@
 import Slicer
 
-/// Everything that determines a training run (SPEC §3 defaults: the paper's MNIST setting).
+/// Everything that determines a training run (the defaults are the paper's MNIST setting).
 public struct TrainingConfig: Codable, Equatable, Sendable {
     /// Number of Linear layers (depth 4 = three hidden layers).
     public var depth = 4

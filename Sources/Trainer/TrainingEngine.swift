@@ -1,7 +1,7 @@
 import Dispatch
 import Slicer
 
-/// Mini-batch training of an MLP (SPEC §3) in precision T: forward and backward through BLAS, MSE against
+/// Mini-batch training of an MLP in precision T: forward and backward through BLAS, MSE against
 /// one-hot targets (mean over all elements, as `nn.MSELoss()`), AdamW. Deterministic for a given seed.
 public final class TrainingEngine<T: TrainScalar> {
     public let config: TrainingConfig

@@ -6,7 +6,7 @@ import Slicer
 
 /// One parser entry point and the valid files its mutations start from.
 enum FuzzTarget: String, CaseIterable {
-    case safetensors, npy, idx, idxgz = "idx-gz", model
+    case safetensors, npy, idx, idxgz = "idx-gz", model, onnx
 
     /// Feeds `bytes` to the parser through the file at `path`. Thrown errors are the expected outcome
     /// for bad input; returns the error text (nil when the input parsed).
@@ -16,6 +16,7 @@ enum FuzzTarget: String, CaseIterable {
         case .safetensors, .model: file = path + ".safetensors"
         case .npy: file = path + ".npy"
         case .idx, .idxgz: file = path + ".idx"
+        case .onnx: file = path + ".onnx"
         }
         guard FileManager.default.createFile(atPath: file, contents: Data(bytes)) else {
             fatalError("tessera-fuzz: cannot write \(file)")
@@ -32,6 +33,11 @@ enum FuzzTarget: String, CaseIterable {
                 _ = try IDX.read(path: file)
             case .model:
                 _ = try ModelFile.load(path: file, activation: nil)
+            case .onnx:
+                // The reader, then what inspect and the MLP engine do with a model that parsed.
+                let details = try ONNXModel.details(path: file)
+                _ = details.model.chainNetwork
+                _ = details.model.summary(batchName: details.batchName, notes: details.notes)
             }
             return nil
         } catch {
@@ -81,6 +87,8 @@ enum FuzzTarget: String, CaseIterable {
                 ], metadata: ["activation": "leaky_relu:0.1"])
             })
             return seeds
+        case .onnx:
+            return try onnxSeeds()
         case .npy:
             var seeds: [[UInt8]] = []
             seeds.append(try saved { try NPY.write(Tensor(shape: [3, 4], dtype: .f64, values: (0..<12).map(Double.init)), path: $0) })
@@ -89,6 +97,14 @@ enum FuzzTarget: String, CaseIterable {
             seeds.append(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }", major: 1, data: (0..<6).flatMap { littleEndian(UInt64(Float($0).bitPattern), 4) }))
             seeds.append(npy("{'descr': '<f2', 'fortran_order': False, 'shape': (2L, 1L), }", major: 2, data: [0, 60, 0, 188]))
             seeds.append(npy("{\"descr\": \"<f8\", \"fortran_order\": False, \"shape\": [1, 1]}", major: 3, data: littleEndian(Double.pi.bitPattern, 8)))
+            // Fortran order, big-endian floats and integers, 64-bit integers, bytes and booleans.
+            seeds.append(npy("{'descr': '<f8', 'fortran_order': True, 'shape': (2, 3), }", major: 1, data: (0..<6).flatMap { littleEndian(Double($0).bitPattern, 8) }))
+            seeds.append(npy("{'descr': '>f4', 'fortran_order': True, 'shape': (2, 1, 2), }", major: 1, data: (0..<4).flatMap { bigEndian(UInt64(Float($0).bitPattern), 4) }))
+            seeds.append(npy("{'descr': '>i4', 'fortran_order': False, 'shape': (2, 2), }", major: 1, data: [-3, 0, 7, Int32.min].flatMap { bigEndian(UInt64(UInt32(bitPattern: $0)), 4) }))
+            seeds.append(npy("{'descr': '<i8', 'fortran_order': False, 'shape': (1, 2), }", major: 1, data: littleEndian(1 << 53, 8) + littleEndian(UInt64(bitPattern: -5), 8)))
+            seeds.append(npy("{'descr': '>u8', 'fortran_order': False, 'shape': (1, 1), }", major: 1, data: bigEndian(UInt64.max - 2047, 8)))
+            seeds.append(npy("{'descr': '|u1', 'fortran_order': False, 'shape': (2, 3), }", major: 1, data: [0, 1, 127, 128, 254, 255]))
+            seeds.append(npy("{'descr': '|b1', 'fortran_order': False, 'shape': (1, 3), }", major: 1, data: [1, 0, 1]))
             return seeds
         case .idx, .idxgz:
             let images = idx(type: 8, dimensions: [3, 2, 2], data: (0..<12).map { UInt8($0 * 20) })
@@ -108,6 +124,8 @@ enum FuzzTarget: String, CaseIterable {
             let dimensions = input.count >= 4 ? Int(input[3]) : 1
             return [(2, 1, false), (3, 1, false)] + (0..<max(1, min(dimensions, 4))).map { (4 + 4 * $0, 4, true) }
         case .idxgz: return [(0, 4, false)]
+        // The model's first field (the IR version or the graph) and its length varint.
+        case .onnx: return [(1, 1, false), (1, 2, false), (3, 1, false)]
         }
     }
 
@@ -124,6 +142,8 @@ enum FuzzTarget: String, CaseIterable {
 func littleEndian(_ value: UInt64, _ count: Int) -> [UInt8] {
     (0..<count).map { UInt8(truncatingIfNeeded: value >> (8 * UInt64($0))) }
 }
+
+func bigEndian(_ value: UInt64, _ count: Int) -> [UInt8] { littleEndian(value, count).reversed() }
 
 /// gzip-compresses `bytes` in memory (zlib's deflate with a gzip wrapper).
 func gzip(_ bytes: [UInt8]) -> [UInt8] {

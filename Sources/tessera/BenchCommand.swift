@@ -1,11 +1,13 @@
 import ArgumentParser
 import Foundation
 import Render
+import Slicer
 
-/// Times the engine on SPEC §7's synthetic workload (no files needed).
+/// Times the engine on the standard seeded workload (no files needed).
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Slice SPEC §7's seeded synthetic workload and print time and counts.")
+        commandName: "bench", abstract: "Slice the standard seeded workload and print time and counts.",
+        discussion: "The standard workload: a He-initialised ReLU MLP (784→200→200→200→200→10 by default, see --widths) with biases N(0, 0.1²), sliced through three anchors uniform in [0,1]^784 on square:1.5; weights and anchors are float32 values drawn from --seed.")
 
     @Option(help: "Layer widths, inputs first.") var widths = "784,200,200,200,200,10"
     @Option(help: "Seed of the weights and anchors.") var seed: UInt64 = 0
@@ -17,8 +19,14 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Only save the workload; do not slice.") var saveOnly = false
     @Option(help: "Also render the partition to this PNG and time the rendering.") var png: String?
     @Option(help: "Size of the rendered PNG in pixels.") var size = 1600
+    @Flag(help: "The CNN workload instead: four 3×3 convolutions on a Fashion-MNIST image, sliced at each --radius.") var cnn = false
+    @Option(help: "CNN: radii of the anchor triangle, comma-separated.") var radius = "0.025,0.05,0.1,0.2,0.4"
+    @Option(help: "CNN: dataset directory.") var data = "/usr/share/datasets/fashion-mnist"
+    @Option(help: "CNN: training image index.") var imageIndex = 0
+    @Option(help: "CNN: channels per convolution.") var channels = 32
 
     func run() throws {
+        if cnn { return try runCNN() }
         let parts = widths.split(separator: ",", omittingEmptySubsequences: false)
         let widthList = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard widthList.count == parts.count, widthList.count >= 2, widthList.allSatisfy({ $0 > 0 }) else { throw TesseraError.badInput("--widths needs at least two positive integers") }

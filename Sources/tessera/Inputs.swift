@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Render
 import Slicer
 
 /// Where the three anchors (or LC samples) come from.
@@ -24,7 +25,7 @@ struct AnchorOptions: ParsableArguments {
         guard split == "train" || split == "test" else { throw TesseraError.badInput("--split must be train or test") }
         let dataset = try Dataset.load(directory: data, split: split)
         let anchors = try dataset.images(at: list)
-        return (anchors, list.map { "\(split) #\($0) · \(ClassNames.name(of: dataset.labels[$0], directory: data))" }, (dataset.rows, dataset.columns))
+        return (anchors, AnchorNames(split: split, indices: list, dataset: dataset, directory: data).labels, (dataset.rows, dataset.columns))
     }
 }
 
@@ -38,30 +39,3 @@ func parseIndices(_ text: String) throws -> [Int] {
 }
 
 func printError(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
-
-/// The output files of one run, so that a run failing half-way through writing them can remove the
-/// ones it already wrote (each output is itself written atomically, by temporary file and rename).
-struct OutputTransaction {
-    struct Identity: Equatable { var device: UInt64; var inode: UInt64 }
-    let paths: [String]
-    private let before: [Identity?]
-
-    init(paths: [String]) {
-        self.paths = paths
-        before = paths.map(OutputTransaction.identity)
-    }
-
-    /// The file at `path` now, nil when there is none.
-    static func identity(_ path: String) -> Identity? {
-        var info = stat()
-        guard lstat(path, &info) == 0 else { return nil }
-        return Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
-    }
-
-    /// Removes every output that this run created or replaced.
-    func rollback() {
-        for (path, old) in zip(paths, before) {
-            if let now = OutputTransaction.identity(path), now != old { unlink(path) }
-        }
-    }
-}

@@ -12,8 +12,8 @@ struct LCCommand: ParsableCommand {
         discussion: "Means and (population) standard deviations over the samples of each set, per layer and summed.")
 
     @Argument(help: "A run directory from 'tessera train' (every checkpoint is measured).") var runPath: String?
-    @Option(help: "A single model (.safetensors) instead of a run.") var model: String?
-    @Option(help: "Activation for a model file without tessera metadata (relu, leaky_relu[:alpha], abs, gelu).") var activation: String?
+    @Option(help: "A single model (.onnx, or an MLP .safetensors) instead of a run.") var model: String?
+    @Option(help: "Activation of an MLP .safetensors without tessera metadata (relu, leaky_relu[:alpha], abs, gelu, ...).") var activation: String?
     @Option(help: "IDX dataset directory (default with a run: the run's data).") var data: String?
     @Option(help: "Sample sets, comma-separated: train, test, random (default: train,test,random with a run, else train).") var split: String?
     @Option(help: "Samples per set (with a run, train uses the run's own training samples).") var samples = 1000
@@ -22,18 +22,24 @@ struct LCCommand: ParsableCommand {
     @Option(help: "Number P of orthonormal directions.") var directions = 25
     @Option(help: "Explicit directions [P, D] with orthonormal rows (.npy).") var frame: String?
     @Flag(help: "Also count the final Linear layer's outputs (as the authors' code does).") var includeOutput = false
+    @Flag(help: "Also count, per max-pool, the windows whose winner changes among the vertices.") var maxPoolWindows = false
     @Option(help: "Seed for the directions and the random points.") var seed: UInt64 = 0
     @Option(help: "CSV output: one row per checkpoint × sample set × radius.") var csv: String?
     @Option(help: "JSON output (the last checkpoint of a run).") var json: String?
-    @Option(help: "The paper-style LC plot over a run's checkpoints (PNG, SVG or PDF; first radius).") var plot: String?
+    @Option(help: "The paper-style LC plot over a run's checkpoints, one panel per radius (PNG, SVG or PDF).") var plot: String?
 
     @Flag(help: ArgumentHelp("Time --samples random points on a PyTorch-initialised 784-200-200-200-10 MLP.", visibility: .hidden))
     var benchmark = false
+    @Option(help: ArgumentHelp("The --benchmark model: mlp, or cnn (the paper's 4×32-channel CNN on 1×28×28).", visibility: .hidden))
+    var benchmarkModel = "mlp"
 
     func run() throws {
         if benchmark {
             let radii = try Array(parseRadii().prefix(radius.isEmpty ? 1 : .max))
-            let timing = try Benchmarks.lcSeconds(sizes: [784, 200, 200, 200, 10], samples: samples, directions: directions, radii: radii, seed: seed)
+            guard benchmarkModel == "mlp" || benchmarkModel == "cnn" else { throw TesseraError.badInput("--benchmark-model must be mlp or cnn") }
+            let timing = benchmarkModel == "cnn"
+                ? try Benchmarks.lcSeconds(model: Benchmarks.paperCNN(seed: seed), samples: samples, directions: directions, radii: radii, seed: seed)
+                : try Benchmarks.lcSeconds(sizes: [784, 200, 200, 200, 10], samples: samples, directions: directions, radii: radii, seed: seed)
             print(String(format: "%.3f s for %d samples, P = %d, %d radius/radii (mean LC %.2f)", timing.seconds, samples, directions, radii.count, timing.mean))
             return
         }
@@ -46,8 +52,10 @@ struct LCCommand: ParsableCommand {
         let models: [(step: Int?, path: String)] = try runDirectory.map { try $0.checkpoints().map { ($0.step, $0.path) } }
             ?? [(nil, model!)]
         guard !models.isEmpty else { throw TesseraError.badInput("\(runPath!) has no checkpoints") }
-        let first = try ModelFile.load(path: models[0].path, activation: override ?? info.flatMap { try? $0.config.parsedActivation() })
-        let dimension = first.network.inputDimension
+        let architecture = runPath.flatMap(ModelLoader.runArchitecture(runDirectory:))
+        let modelActivation = override ?? info.flatMap { try? $0.config.parsedActivation() }
+        let first = try loadModel(models[0].path, architecture: architecture, activation: modelActivation)
+        let dimension = first.model.inputDimension
         let sets: [LCSampleSet]
         if let points {
             sets = [LCSampleSet(name: "points", points: try PointsFile.load(path: points))]
@@ -58,38 +66,42 @@ struct LCCommand: ParsableCommand {
         let frameRows = try frame.map { try LCDirections.frame(from: NPY.read(path: $0), dimension: dimension) }
             ?? LCDirections.random(count: directions, dimension: dimension, seed: seed)
         for path in [csv, json, plot].compactMap({ $0 }) { try OutputFile.checkWritable(path) }
-        var rows: [String] = [], last: LCReport?, layers = 0
+        let sweep = LCSweep(sets: sets, directions: frameRows, radii: radii, includeOutput: includeOutput,
+                            countMaxPoolWindows: maxPoolWindows)
         var reports: [LCReport] = []
         var lastLog = DispatchTime.now().uptimeNanoseconds
         for (index, entry) in models.enumerated() {
-            let network = index == 0 ? first.network : try ModelFile.load(path: entry.path, activation: override ?? first.network.activation).network
-            let step = entry.step ?? first.metadata["step"].flatMap { Int($0) }
-            let start = DispatchTime.now().uptimeNanoseconds
-            let estimator = try LCEstimator(network: network, directions: frameRows, radii: radii, includeOutput: includeOutput)
-            let results = try sets.map { (set: $0.name, byRadius: try estimator.estimate(samples: $0.points)) }
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            let report = LCReport(step: step, results: results, directions: frameRows.count, includeOutput: includeOutput, seconds: seconds)
-            layers = estimator.countedLayers
-            rows += report.csvRows
+            let loaded = index == 0 ? first : try loadModel(entry.path, architecture: architecture, activation: modelActivation)
+            let step = entry.step ?? loaded.step
+            let report = try sweep.measure(loaded.model, step: step)
             reports.append(report)
-            last = report
             let now = DispatchTime.now().uptimeNanoseconds
             if models.count > 1, now - lastLog >= 1_000_000_000 || index == models.count - 1 {
-                let summary = results.map { "\($0.set) \(String(format: "%.3g", $0.byRadius[0].mean))" }.joined(separator: "  ")
-                log("checkpoint \(index + 1)/\(models.count) step \(step ?? 0): LC at r=\(radii[0]): \(summary)  (\(String(format: "%.2f", seconds)) s)")
+                let summary = report.results.map { "\($0.set) \(String(format: "%.3g", $0.byRadius[0].mean))" }.joined(separator: "  ")
+                log("checkpoint \(index + 1)/\(models.count) step \(step ?? 0): LC at r=\(radii[0]): \(summary)  (\(String(format: "%.2f", report.seconds)) s)")
                 lastLog = now
             }
         }
-        let csvText = ([LCReport.csvHeader(layers: layers)] + rows).joined(separator: "\n") + "\n"
+        let last = reports.last
+        let csvText = LCSweep.csv(reports)
         if let csv { try write(Data(csvText.utf8), to: csv) }
         if let json { try write(try last!.json(), to: json) }
         if let plot {
             let metrics = (try? runDirectory?.readMetrics()) ?? nil
-            try drawPlot(lcPlot(reports, radius: radii[0], metrics: metrics ?? []), to: plot)
+            try drawPlots(lcPlots(reports, metrics: metrics ?? []), to: plot)
         }
         if csv == nil && json == nil && plot == nil {
             if models.count > 1 { print(csvText, terminator: "") } else { print(String(decoding: try last!.json(), as: UTF8.self)) }
         }
+    }
+
+    /// A checkpoint or model file as a graph, with the training step an MLP file's metadata records.
+    func loadModel(_ path: String, architecture: String?, activation: Activation?) throws -> (model: GraphModel, step: Int?) {
+        if architecture == nil && !path.lowercased().hasSuffix(".onnx") {
+            let file = try ModelFile.load(path: path, activation: activation)
+            return (GraphModel(network: file.network), file.metadata["step"].flatMap { Int($0) })
+        }
+        return (try ModelLoader.load(checkpoint: path, architecture: architecture, activation: activation), nil)
     }
 
     func parseRadii() throws -> [Double] {
@@ -110,32 +122,4 @@ struct LCCommand: ParsableCommand {
             throw TesseraError.io("cannot write \(path): \(error.localizedDescription)")
         }
     }
-}
-
-/// The paper's LC figure: mean LC per sample set against log-scale steps, a band of 25% of the std,
-/// and train/test accuracy on the right axis (step 0 cannot sit on a log axis and is left out).
-func lcPlot(_ reports: [LCReport], radius: Double, metrics: [MetricsRow]) -> LinePlot {
-    let colors: [String: Color] = ["train": .lcTrain, "test": .lcTest, "random": .lcRandom]
-    var series: [PlotSeries] = []
-    let names = reports.first?.results.map(\.set) ?? []
-    for (index, name) in names.enumerated() {
-        let points = reports.compactMap { report -> (Double, Double, Double)? in
-            guard let step = report.step, step > 0 else { return nil }
-            let result = report.results[index].byRadius[0]
-            return (Double(step), result.mean, 0.25 * result.std)
-        }
-        series.append(PlotSeries(name: "\(name) LC", x: points.map(\.0), y: points.map(\.1), band: points.map(\.2),
-                                 color: colors[name] ?? .ink))
-    }
-    let kept = metrics.filter { $0.step > 0 }
-    if !kept.isEmpty {
-        series.append(PlotSeries(name: "train acc", x: kept.map { Double($0.step) }, y: kept.map(\.trainAccuracy),
-                                 color: .lcTrain, axis: .right, dashed: true))
-        series.append(PlotSeries(name: "test acc", x: kept.map { Double($0.step) }, y: kept.map(\.testAccuracy),
-                                 color: .lcTest, axis: .right, dashed: true))
-    }
-    var plot = LinePlot(title: "Local complexity, r = \(radius), P = \(reports.first?.directions ?? 0)",
-                        xLabel: "training step", yLabel: "local complexity (neurons cut)", series: series)
-    if !kept.isEmpty { plot.rightLabel = "accuracy"; plot.rightRange = 0...1 }
-    return plot
 }

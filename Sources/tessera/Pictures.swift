@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Render
+import Slicer
 
 /// Picture options shared by `slice` and `render`.
 struct PictureOptions: ParsableArguments {
@@ -22,63 +23,20 @@ struct PictureOptions: ParsableArguments {
         guard (64...16384).contains(size) else { throw ValidationError("--size must be between 64 and 16384 pixels") }
     }
 
-    func style(for result: SliceResult, labels: [String]?, anchors: [[Double]], step: Int? = nil,
-               dataDirectory: String? = nil) throws -> PartitionStyle {
-        var style = PartitionStyle()
-        style.classNames = dataDirectory.flatMap(ClassNames.names(directory:))
-        switch fill {
-        case "pattern": style.fill = .pattern
-        case "class": style.fill = .class
-        case "slope": style.fill = .slope
-        default: throw TesseraError.badInput("unknown --fill '\(fill)' (expected pattern, class or slope)")
-        }
-        switch edges {
-        case "dark": style.edges = .dark
-        case "layer": style.edges = .byLayer
-        case "none": style.edges = .hidden
-        default: throw TesseraError.badInput("unknown --edges '\(edges)' (expected dark, layer or none)")
-        }
-        guard (64...16384).contains(size) else { throw TesseraError.badInput("--size must be between 64 and 16384 pixels") }
-        style.width = size
-        style.height = size
-        style.title = title ?? (step.map { PartitionStyle.title(step: $0, regions: result.regions.count) }
-                                ?? "\(result.regions.count.formatted()) regions")
-        style.anchorLabels = labels ?? ["x₁", "x₂", "x₃"]
-        if !noThumbnails, let (rows, columns) = try thumbnailShape(dimension: anchors.first?.count ?? 0) {
-            style.thumbnails = anchors.map { Thumbnail(rows: rows, columns: columns, values: $0.map { min(1, max(0, $0)) }) }
-        }
-        return style
-    }
-
-    /// The image shape for thumbnails: --image-shape, else a square dimension, else none.
-    func thumbnailShape(dimension: Int) throws -> (Int, Int)? {
+    /// The options as the library's picture settings.
+    func settings() throws -> PictureSettings {
+        let fills: [String: PartitionStyle.Fill] = ["pattern": .pattern, "class": .class, "slope": .slope]
+        let edgeStyles: [String: PartitionStyle.Edges] = ["dark": .dark, "layer": .byLayer, "none": .hidden]
+        guard let fillStyle = fills[fill] else { throw TesseraError.badInput("unknown --fill '\(fill)' (expected pattern, class or slope)") }
+        guard let edgeStyle = edgeStyles[edges] else { throw TesseraError.badInput("unknown --edges '\(edges)' (expected dark, layer or none)") }
+        var shape: (rows: Int, columns: Int)?
         if let imageShape {
-            let parts = imageShape.lowercased().split(separator: "x").compactMap { Int($0) }
-            guard parts.count == 2, parts[0] > 0, parts[1] > 0, parts[0] * parts[1] == dimension else {
-                throw TesseraError.badInput("--image-shape \(imageShape) does not match the input dimension \(dimension)")
+            let parts = imageShape.lowercased().split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
+            guard parts.count == 2, let rows = parts[0], let columns = parts[1] else {
+                throw TesseraError.badInput("--image-shape \(imageShape) is not ROWSxCOLUMNS, e.g. 28x28")
             }
-            return (parts[0], parts[1])
+            shape = (rows, columns)
         }
-        let side = Int(Double(dimension).squareRoot().rounded())
-        return side * side == dimension && side >= 4 ? (side, side) : nil
+        return PictureSettings(fill: fillStyle, edges: edgeStyle, size: size, imageShape: shape, thumbnails: !noThumbnails, title: title)
     }
-}
-
-extension Int {
-    func formatted() -> String {
-        let digits = String(abs(self))
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return self < 0 ? "-" + out : out
-    }
-}
-
-/// Draws a slice to the requested picture files.
-func drawPictures(_ result: SliceResult, style: PartitionStyle, png: String?, svg: String?, pdf: String?) throws {
-    if let png { try drawPartition(result, style: style, to: png, format: .png) }
-    if let svg { try drawPartition(result, style: style, to: svg, format: .svg) }
-    if let pdf { try drawPartition(result, style: style, to: pdf, format: .pdf) }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Render
+import Slicer
 
 struct SliceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -47,20 +48,9 @@ struct SliceCommand: ParsableCommand {
             if progress { printError("layer \(layer): \(regions) regions") }
         }
         clock.lap("slice")
-        // All outputs or none: if a later one fails, the earlier ones of this run are removed again.
-        let written = OutputTransaction(paths: outputs)
-        do {
-            if let json { try OutputFile.writeJSON(sliceReport(result), to: json) }
-            if let regions {
-                let exact = exactVertices ? try ExactVertices.compute(result, network: network, anchors: input.anchors, domain: domainSpec) : nil
-                try OutputFile.write(PartitionGeoJSON.encode(result, exactVertices: exact, anchorLabels: input.labels ?? []), to: regions)
-            }
-            let style = try picture.style(for: result, labels: input.labels, anchors: input.anchors, dataDirectory: anchors.data)
-            try drawPictures(result, style: style, png: png, svg: svg, pdf: pdf)
-        } catch {
-            written.rollback()
-            throw error
-        }
+        let style = try picture.settings().style(for: result, labels: input.labels, anchors: input.anchors, dataDirectory: anchors.data)
+        try SliceOutputs(json: json, regions: regions, exactVertices: exactVertices, pictures: [png, svg, pdf].compactMap { $0 })
+            .write(result, network: network, anchors: input.anchors, labels: input.labels, domain: domainSpec, style: style)
         clock.lap("outputs")
         print("\(result.regions.count) regions, \(result.vertices.count) vertices, \(result.edges.count) edges, "
               + "\(result.boundarySegments.count) boundary segments (\(result.arithmetic), \(String(format: "%.3f", result.seconds)) s)")

@@ -43,7 +43,7 @@ struct ViewCommand: ParsableCommand {
         let dataDirectory = data ?? info.data.directory
         let dataset = try Dataset.load(directory: dataDirectory, split: split)
         let anchors = try dataset.images(at: list)
-        let labels = list.map { "\(split) #\($0) · \(ClassNames.name(of: dataset.labels[$0], directory: dataDirectory))" }
+        let labels = AnchorNames(split: split, indices: list, dataset: dataset, directory: dataDirectory).labels
         let path = out ?? runPath + "/view.html"
         try OutputFile.checkWritable(path)
         var viewer = RunViewer(runPath: runPath, checkpoints: checkpoints, anchors: anchors, labels: labels,
@@ -54,93 +54,6 @@ struct ViewCommand: ParsableCommand {
         viewer.edgeStyle = edges
         viewer.lcRadius = lcRadius
         viewer.lcSamples = lcSamples
-        try viewer.write(to: path, regionsDirectory: regions)
-    }
-}
-
-/// Everything the viewer of a run shows: the checkpoints' partitions, accuracy from metrics.csv and
-/// the approximate LC of every shown checkpoint. Shared by `view` and `render`.
-struct RunViewer {
-    var runPath: String
-    var checkpoints: [(step: Int, path: String)]
-    var anchors: [[Double]]
-    var labels: [String]
-    var domain: DomainSpec
-    var activation: Activation?
-    var dataDirectory: String
-    var maxRegions = 2_000_000
-    var fill = "pattern"
-    var edgeStyle = "layer"
-    var lcRadius = 0.5
-    var lcSamples = 200
-
-    func write(to path: String, regionsDirectory: String? = nil) throws {
-        try OutputFile.checkWritable(path)
-        if let regionsDirectory {
-            do { try FileManager.default.createDirectory(atPath: regionsDirectory, withIntermediateDirectories: true) } catch {
-                throw TesseraError.io("cannot create \(regionsDirectory): \(error.localizedDescription)")
-            }
-        }
-        let directory = RunDirectory(path: runPath)
-        let metrics = (try? directory.readMetrics()) ?? []
-        let accuracy = Dictionary(metrics.map { ($0.step, $0.testAccuracy) }, uniquingKeysWith: { $1 })
-        var slices = CheckpointSlices(checkpoints: checkpoints, anchors: anchors, domain: domain, activation: activation)
-        slices.anchorLabels = labels
-        slices.maxRegions = maxRegions
-        slices.regionsDirectory = regionsDirectory
-        slices.title = { step, regions in
-            var text = PartitionStyle.title(step: step, regions: regions)
-            if let value = accuracy[step], value.isFinite { text += String(format: " · test acc %.1f%%", 100 * value) }
-            return text
-        }
-        let start = Date()
-        let frames = try slices.frames { done, total, regions in
-            printError(String(format: "viewer frame %d/%d: %d regions (%.1f s)", done, total, regions, Date().timeIntervalSince(start)))
-        }
-        var page = ViewerPage(heading: "\(runPath) · plane through \(labels.joined(separator: ", "))", frames: frames,
-                              curves: try lcCurves() + accuracyCurves(metrics))
-        page.anchorLabels = labels
-        page.classNames = ClassNames.names(directory: dataDirectory)
-        page.fill = fill
-        page.edgeStyle = edgeStyle
-        page.leftLabel = "local complexity (r = \(lcRadius))"
-        try page.write(to: path)
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        print("viewer: \(path) (\(frames.count) frames, \(String(format: "%.1f", Double(size) / 1_048_576)) MB)")
-    }
-
-    func accuracyCurves(_ metrics: [MetricsRow]) -> [ViewerCurve] {
-        let kept = metrics.filter { $0.step > 0 }
-        guard !kept.isEmpty else { return [] }
-        let steps = kept.map { Double($0.step) }
-        return [ViewerCurve(name: "train acc", color: .lcTrain, axis: .right, steps: steps, values: kept.map(\.trainAccuracy), dashed: true),
-                ViewerCurve(name: "test acc", color: .lcTest, axis: .right, steps: steps, values: kept.map(\.testAccuracy), dashed: true)]
-    }
-
-    /// The paper's estimator (P = 25) at the shown checkpoints, on the run's training samples, test samples and random points.
-    func lcCurves() throws -> [ViewerCurve] {
-        guard lcSamples > 0 else { return [] }
-        let info = try RunDirectory(path: runPath).readRunInfo()
-        let first = try ModelFile.load(path: checkpoints[0].path, activation: activation).network
-        let dimension = first.inputDimension
-        let sets = try LCSampleSet.make(splits: ["train", "test", "random"], limit: lcSamples, dataDirectory: dataDirectory,
-                                        run: info, dimension: dimension, seed: 0)
-        let directions = try LCDirections.random(count: min(25, dimension), dimension: dimension, seed: 0)
-        var values = [[Double]](repeating: [], count: sets.count), bands = values
-        for checkpoint in checkpoints {
-            let network = try ModelFile.load(path: checkpoint.path, activation: activation).network
-            let estimator = try LCEstimator(network: network, directions: directions, radii: [lcRadius])
-            for (index, set) in sets.enumerated() {
-                let result = try estimator.estimate(samples: set.points)[0]
-                values[index].append(result.mean)
-                bands[index].append(0.25 * result.std)
-            }
-        }
-        let colors: [String: Color] = ["train": .lcTrain, "test": .lcTest, "random": .lcRandom]
-        let steps = checkpoints.map { Double($0.step) }
-        return sets.enumerated().map { index, set in
-            ViewerCurve(name: "\(set.name) LC", color: colors[set.name] ?? .ink, axis: .left, steps: steps,
-                        values: values[index], band: bands[index])
-        }
+        print(try viewer.write(to: path, regionsDirectory: regions, progress: printError))
     }
 }

@@ -9,7 +9,7 @@ struct Tessera: ParsableCommand {
         version: tesseraVersion,
         subcommands: [SliceCommand.self, TrainCommand.self, RenderCommand.self, LCCommand.self,
                       ValidateCommand.self, FigureCommand.self, DemoCommand.self, BenchCommand.self, VerifyCommand.self,
-                      ViewCommand.self])
+                      InspectCommand.self, ForwardCommand.self, ViewCommand.self])
 }
 
 /// Runs the command line: usage errors exit 2, bad input and failures exit 1, each with one stderr line.

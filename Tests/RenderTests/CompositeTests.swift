@@ -1,11 +1,11 @@
 import Foundation
 import Render
+import Slicer
 import Testing
 
 struct CompositeTests {
-    static let frames = [100, 400, 900, 300].enumerated().map { i, n in
-        PartitionPanel(result: syntheticSlice(regions: n, layers: 3, outputs: 1, seed: UInt64(30 + i)),
-                       subtitle: "(\(["a", "b", "c", "d"][i])) \(n) regions")
+    static let frames = [EngineSlices.binary, EngineSlices.ternary, EngineSlices.binary, EngineSlices.ternary].enumerated().map { i, slice in
+        PartitionPanel(result: slice, subtitle: "(\(["a", "b", "c", "d"][i])) \(slice.regions.count) regions")
     }
 
     @Test func gridWithPlotHasTheExpectedSizeAndFormats() throws {
@@ -25,7 +25,11 @@ struct CompositeTests {
 
     @Test func sharedLegendListsEveryLayer() {
         let figure = CompositeFigure(panels: Self.frames, style: PartitionStyle(edges: .byLayer))
+        // binary has three hidden layers, ternary two: the key lists the union once.
         #expect(figure.legendEntries.map(\.label) == ["layer 1", "layer 2", "layer 3"])
+        // ... and every class of any panel (ternary has three, binary two).
+        let classes = CompositeFigure(panels: Self.frames, style: PartitionStyle(fill: .class, edges: .byLayer))
+        #expect(classes.legendEntries.map(\.label) == ["layer 1", "layer 2", "layer 3", "class 0", "class 1", "class 2"])
     }
 
     @Test func emptyFigureIsBadInput() {

@@ -2,7 +2,9 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
+import Polytope
 import Render
+import Slicer
 import Testing
 
 /// Counts elements by name while parsing XML.
@@ -15,7 +17,7 @@ final class ElementCounter: NSObject, XMLParserDelegate {
 }
 
 struct FileOutputTests {
-    static let slice = syntheticSlice(regions: 150, layers: 2, outputs: 1, seed: 21)
+    static let slice = EngineSlices.binary
 
     @Test func svgIsXMLWithPaths() throws {
         let folder = try Probe.temporaryFolder()

@@ -1,4 +1,6 @@
+import Polytope
 import Render
+import Slicer
 import Testing
 
 struct PaletteTests {

@@ -1,11 +1,13 @@
 import Foundation
+import Polytope
 import Render
+import Slicer
 import Testing
 
 /// The pixels of partition pictures show what the slice says.
 struct PartitionPixelTests {
-    static let binary = syntheticSlice(regions: 300, layers: 3, outputs: 1, seed: 11)
-    static let ternary = syntheticSlice(regions: 300, layers: 2, outputs: 3, seed: 12)
+    static let binary = EngineSlices.binary
+    static let ternary = EngineSlices.ternary
 
     @Test(arguments: [PartitionStyle.Fill.pattern, .class, .slope])
     func regionInteriorsShowTheirFillColour(fill: PartitionStyle.Fill) throws {
@@ -58,7 +60,7 @@ struct PartitionPixelTests {
     }
 
     @Test func byLayerLegendListsEveryLayerWithItsColour() throws {
-        let result = syntheticSlice(regions: 200, layers: 4, outputs: 1, seed: 13)
+        let result = EngineSlices.fourLayers
         let style = PartitionStyle(edges: .byLayer, width: 900, height: 900)
         let entries = style.legendEntries(for: result)
         #expect(entries.map(\.label) == ["layer 1", "layer 2", "layer 3", "layer 4"])
@@ -91,19 +93,21 @@ struct PartitionPixelTests {
         #expect(bar.x >= image.layout!.plotRect.maxX)
     }
 
-    @Test func squareDomainMapsToSquarePixels() throws {
+    @Test func domainKeepsItsAspectRatio() throws {
         let result = Self.binary
         let image = try renderPartitionPixels(result, style: PartitionStyle(width: 900, height: 500))
-        let (lo, hi) = (image.map(point: Point2(-1, -1)), image.map(point: Point2(1, 1)))
-        let (w, h) = (hi.x - lo.x, lo.y - hi.y)
-        #expect(w > 300)
-        #expect(abs(w - h) <= 1, "square domain drawn \(w) x \(h) pixels")
-        // Outside the domain (left of it in a wide picture) the page stays white.
+        let xs = result.domainPolygon.map(\.x), ys = result.domainPolygon.map(\.y)
+        let (lo, hi) = (image.map(point: Point2(xs.min()!, ys.min()!)), image.map(point: Point2(xs.max()!, ys.max()!)))
+        let (w, h) = (Double(hi.x - lo.x), Double(lo.y - hi.y))
+        #expect(w > 150 && h > 150)
+        let want = (xs.max()! - xs.min()!) / (ys.max()! - ys.min()!)
+        #expect(abs(w / h - want) < 3 / h, "domain box drawn \(w) x \(h) pixels, want aspect \(want)")
+        // Left of the domain's box in a wide picture the page stays white.
         #expect(Probe.matches(image.pixel(x: lo.x - 40, y: (lo.y + hi.y) / 2), .white))
     }
 
     @Test func densePartitionStaysLight() throws {
-        let result = syntheticSlice(regions: 6000, layers: 3, outputs: 1, seed: 14)
+        let result = EngineSlices.dense
         let image = try renderPartitionPixels(result, style: PartitionStyle(width: 420, height: 420))
         let plot = try #require(image.layout?.plotRect)
         var total = 0.0, count = 0.0

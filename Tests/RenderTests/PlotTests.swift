@@ -1,5 +1,7 @@
 import Foundation
+import Polytope
 import Render
+import Slicer
 import Testing
 
 struct PlotTests {
@@ -28,13 +30,26 @@ struct PlotTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["lc.pdf", "lc.png", "lc.svg"])
     }
 
-    @Test func nonPositiveStepsAreLeftOffTheLogAxis() throws {
-        var plot = LinePlot(series: [PlotSeries(name: "lc", x: [0, 1, 10, 100], y: [5, 4, 3, 2], color: .lcTrain)])
-        plot.width = 300; plot.height = 200
-        let image = try renderPlotPixels(plot)
-        #expect(image.width == 300)
-        plot.logX = false
-        _ = try renderPlotPixels(plot)
+    @Test func nonPositiveXIsLeftOffALogAxisAndKeptOnALinearOne() throws {
+        func plot(_ x: [Double], _ y: [Double], logX: Bool) -> LinePlot {
+            var plot = LinePlot(series: [PlotSeries(name: "lc", x: x, y: y, color: .lcTrain)], logX: logX)
+            plot.width = 300; plot.height = 200
+            return plot
+        }
+        // On a log axis, x = 0 cannot be placed: the picture is the one without that point.
+        let withZero = try renderPlotPixels(plot([0, 1, 10, 100], [5, 4, 3, 2], logX: true))
+        let without = try renderPlotPixels(plot([1, 10, 100], [4, 3, 2], logX: true))
+        #expect(Self.samePixels(withZero, without))
+        // On a linear axis it is drawn, and changes the picture.
+        let linearWithZero = try renderPlotPixels(plot([0, 1, 10, 100], [5, 4, 3, 2], logX: false))
+        let linearWithout = try renderPlotPixels(plot([1, 10, 100], [4, 3, 2], logX: false))
+        #expect(!Self.samePixels(linearWithZero, linearWithout))
+    }
+
+    static func samePixels(_ a: RasterImage, _ b: RasterImage) -> Bool {
+        guard a.width == b.width, a.height == b.height else { return false }
+        for y in 0..<a.height { for x in 0..<a.width where a.pixel(x: x, y: y) != b.pixel(x: x, y: y) { return false } }
+        return true
     }
 
     @Test func emptyPlotStillDraws() throws {

@@ -1,5 +1,7 @@
 import Foundation
+import Polytope
 import Render
+import Slicer
 
 /// Pixel-probing helpers shared by the render tests.
 enum Probe {

@@ -1,5 +1,7 @@
 import Foundation
+import Polytope
 import Render
+import Slicer
 
 /// Made-up LC curves shaped like the paper's (descent, ascent, descent) for plot tests and samples.
 enum SampleCurves {

@@ -4,8 +4,7 @@ import Slicer
 import Testing
 
 struct ViewerPageTests {
-    static let slices = [syntheticSlice(regions: 120, layers: 2, outputs: 3, seed: 5),
-                         syntheticSlice(regions: 300, layers: 2, outputs: 3, seed: 6)]
+    static let slices = [EngineSlices.ternary, EngineSlices.make(widths: [16, 24, 24, 3], seed: 6)]
 
     static func frames() -> [ViewerFrame] {
         slices.enumerated().map { ViewerFrame($1, step: 10 * $0, title: "step \(10 * $0) · \($1.regions.count) regions") }

@@ -5,7 +5,7 @@ import Foundation
 import Polytope
 import Testing
 
-@Suite("slice --regions and view", .enabled(if: !binaryMissing, "tessera binary not found (set TESSERA_BINARY)"))
+@Suite("slice --regions and view")
 struct RegionsCLITests {
     static func features(_ path: String) throws -> [[String: Any]] {
         let document = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]

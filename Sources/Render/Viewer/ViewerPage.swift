@@ -1,3 +1,4 @@
+import Polytope
 import Foundation
 import Slicer
 

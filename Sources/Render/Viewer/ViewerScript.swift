@@ -343,14 +343,15 @@ function buildLayerToggles() {
   });
 }
 
-// Curves: LC and accuracy against log-scale steps; the current frame marked; a click jumps to the nearest frame.
+// Curves: LC and accuracy against step + 1 on a log axis (so step 0 sits at 1, as in every tessera plot);
+// the current frame marked; a click jumps to the nearest frame.
 const curves = $("curves"), cctx = curves.getContext("2d");
 const plot = { left: 64, right: 64, top: 14, bottom: 40 };
 let curveX = null;
 function curveGeometry() {
   const steps = [];
-  DATA.curves.forEach((c) => c.x.forEach((x) => { if (x > 0) steps.push(x); }));
-  DATA.frames.forEach((f) => { if (f.step > 0) steps.push(f.step); });
+  DATA.curves.forEach((c) => c.x.forEach((x) => { if (x >= 0) steps.push(x + 1); }));
+  DATA.frames.forEach((f) => steps.push(f.step + 1));
   const lo = Math.log10(Math.min(...steps, 1)), hi = Math.log10(Math.max(...steps, 10));
   let leftMax = 0;
   DATA.curves.forEach((c) => { if (c.axis === "left") c.y.forEach((y, i) => { const top = y + (c.band ? c.band[i] : 0); if (isFinite(top) && top > leftMax) leftMax = top; }); });
@@ -362,13 +363,13 @@ function drawCurves() {
   const c = cctx; c.setTransform(dpr, 0, 0, dpr, 0, 0); c.clearRect(0, 0, w, h);
   if (!DATA.curves.length) { c.fillStyle = "#666"; c.font = "13px sans-serif"; c.fillText("no LC or accuracy curves for this run", 12, 24); return; }
   const g = curveGeometry(), pw = w - plot.left - plot.right, ph = h - plot.top - plot.bottom;
-  const X = (s) => plot.left + (Math.log10(Math.max(s, 1e-12)) - g.lo) / (g.hi - g.lo) * pw;
+  const X = (s) => plot.left + (Math.log10(Math.max(s + 1, 1e-12)) - g.lo) / (g.hi - g.lo) * pw;
   curveX = X;
   const YL = (v) => plot.top + ph - v / g.leftMax * ph, YR = (v) => plot.top + ph - v * ph;
   c.strokeStyle = "#bbb"; c.lineWidth = 1; c.strokeRect(plot.left, plot.top, pw, ph);
   c.fillStyle = "#444"; c.font = "11px sans-serif"; c.textAlign = "center";
-  for (let p = Math.ceil(g.lo); p <= Math.floor(g.hi); p++) { const x = X(10 ** p); c.fillText(p === 0 ? "1" : `10${"⁰¹²³⁴⁵⁶⁷⁸⁹"[p] || "^" + p}`, x, plot.top + ph + 14); c.fillRect(x, plot.top + ph, 1, 4); }
-  c.fillText("training step", plot.left + pw / 2, h - 6);
+  for (let p = Math.ceil(g.lo); p <= Math.floor(g.hi); p++) { const x = X(10 ** p - 1); c.fillText(p === 0 ? "1" : `10${"⁰¹²³⁴⁵⁶⁷⁸⁹"[p] || "^" + p}`, x, plot.top + ph + 14); c.fillRect(x, plot.top + ph, 1, 4); }
+  c.fillText("training step + 1 (log scale)", plot.left + pw / 2, h - 6);
   c.textAlign = "right";
   const raw = g.leftMax / 4, unit = 10 ** Math.floor(Math.log10(raw)), tick = [1, 2, 5, 10].map((m) => m * unit).find((t) => t >= raw);
   for (let v = 0; v <= g.leftMax; v += tick) c.fillText(String(+v.toPrecision(6)), plot.left - 6, YL(v) + 4);
@@ -378,7 +379,7 @@ function drawCurves() {
   c.save(); c.translate(w - 8, plot.top + ph / 2); c.rotate(-Math.PI / 2); c.textAlign = "center"; c.fillText("accuracy", 0, 0); c.restore();
   const legend = [];
   DATA.curves.forEach((s) => {
-    const Y = s.axis === "left" ? YL : YR, pts = s.x.map((x, i) => [x, s.y[i], s.band ? s.band[i] : 0]).filter((p) => p[0] > 0 && isFinite(p[1]));
+    const Y = s.axis === "left" ? YL : YR, pts = s.x.map((x, i) => [x, s.y[i], s.band ? s.band[i] : 0]).filter((p) => p[0] >= 0 && isFinite(p[1]));
     if (!pts.length) return;
     if (s.band) {
       c.beginPath(); pts.forEach((p, i) => (i ? c.lineTo(X(p[0]), Y(p[1] + p[2])) : c.moveTo(X(p[0]), Y(p[1] + p[2]))));
@@ -394,15 +395,15 @@ function drawCurves() {
   legend.forEach((s) => { c.fillStyle = s.color; c.fillRect(lx, plot.top + 6, 14, 3); c.fillStyle = "#333"; c.fillText(s.name, lx + 18, plot.top + 11); lx += 26 + c.measureText(s.name).width; });
   // Rendered frames as ticks, the current one as a line.
   c.fillStyle = "rgba(0,0,0,0.35)";
-  DATA.frames.forEach((f) => { if (f.step > 0) c.fillRect(X(f.step) - 0.5, plot.top + ph - 6, 1, 6); });
+  DATA.frames.forEach((f) => c.fillRect(X(f.step) - 0.5, plot.top + ph - 6, 1, 6));
   const step = DATA.frames[state.frame].step;
-  if (step > 0) { c.fillStyle = "#d7191c"; c.fillRect(X(step) - 1, plot.top, 2, ph); }
+  c.fillStyle = "#d7191c"; c.fillRect(X(step) - 1, plot.top, 2, ph);
   curves.onclick = (ev) => {
     const r = curves.getBoundingClientRect(), x = ev.clientX - r.left;
     if (x < plot.left || x > plot.left + pw) return;
     const target = g.lo + (x - plot.left) / pw * (g.hi - g.lo);
     let best = 0, bestDistance = Infinity;
-    DATA.frames.forEach((f, i) => { const dd = Math.abs(Math.log10(Math.max(f.step, 1)) - target); if (dd < bestDistance) { bestDistance = dd; best = i; } });
+    DATA.frames.forEach((f, i) => { const dd = Math.abs(Math.log10(f.step + 1) - target); if (dd < bestDistance) { bestDistance = dd; best = i; } });
     setFrame(best);
   };
 }

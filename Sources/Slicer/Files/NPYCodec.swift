@@ -1,4 +1,5 @@
-// NumPy .npy arrays: header versions 1.0, 2.0 and 3.0, little-endian float16/32/64, C order.
+// NumPy .npy arrays: header versions 1.0, 2.0 and 3.0; float, integer and boolean elements in either
+// byte order; C or Fortran order.
 
 /// The `.npy` reader and writer behind `NPY.read/write`.
 enum NPYCodec {
@@ -39,20 +40,13 @@ enum NPYCodec {
             throw bad("malformed header dictionary (\(error))")
         }
 
+        if case .tuple? = header["descr"] { throw bad("structured dtypes (records) are not supported") }
         guard case .string(let descr)? = header["descr"] else { throw bad("header has no 'descr' string") }
         guard case .boolean(let fortran)? = header["fortran_order"] else { throw bad("header has no 'fortran_order' flag") }
         guard case .tuple(let rawShape)? = header["shape"] else { throw bad("header has no 'shape' tuple") }
-        let dtype: DType
-        switch descr {
-        case "<f8": dtype = .f64
-        case "<f4": dtype = .f32
-        case "<f2": dtype = .f16
-        case ">f8", ">f4", ">f2":
-            throw bad("big-endian dtype '\(descr)' is not supported (save with dtype '<\(descr.dropFirst())')")
-        default:
-            throw bad("dtype '\(descr)' is not supported (expected little-endian float16/32/64: '<f2', '<f4', '<f8')")
+        guard let element = NPYElement(descriptor: descr) else {
+            throw bad("dtype '\(descr)' is not supported (expected a float, integer or boolean type such as '<f8', '<f4', '<i8', '|u1' or '|b1')")
         }
-        guard !fortran else { throw bad("Fortran-order arrays are not supported (save a C-contiguous array)") }
         var shape: [Int] = []
         for entry in rawShape {
             guard case .integer(let dimension) = entry, dimension >= 0 else {
@@ -61,15 +55,21 @@ enum NPYCodec {
             shape.append(dimension)
         }
         guard let count = elementCount(shape),
-              case let (byteLength, overflow) = count.multipliedReportingOverflow(by: dtype.byteCount), !overflow else {
+              case let (byteLength, overflow) = count.multipliedReportingOverflow(by: element.size), !overflow else {
             throw bad("shape \(shape) has too many elements")
         }
         let available = bytes.count - dataStart
         guard available == byteLength else {
             throw bad("data is \(available) bytes but shape \(shape) of \(descr) needs \(byteLength)")
         }
-        let values = dtype.decodeAll(bytes, offset: dataStart, count: count)
-        return Tensor(shape: shape, dtype: dtype, values: values)
+        let stored: [Double]
+        do {
+            stored = try element.decodeAll(bytes, offset: dataStart, count: count)
+        } catch TesseraError.badInput(let problem) {
+            throw bad(problem)
+        }
+        let values = fortran ? fortranToRowMajor(stored, shape: shape) : stored
+        return Tensor(shape: shape, dtype: element.tensorDType, values: values)
     }
 
     /// Writes float64 (`<f8`) whatever the tensor's dtype (its values are Doubles), atomically.

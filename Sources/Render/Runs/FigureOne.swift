@@ -1,0 +1,134 @@
+import Dispatch
+import Foundation
+import Slicer
+import Trainer
+
+/// The paper's Figure 1 for a run: the LC curves over every checkpoint beside exact partitions at
+/// four checkpoints — (a) the first, (d) the last, and (b), (c) the bottom of the first descent and
+/// the top of the ascent after it (`CheckpointChoice.figureOne`), or four explicit steps.
+public enum FigureOne {
+    /// Draws the figure to the requested outputs; `log` receives progress lines. Returns a one-line summary.
+    public static func make(_ request: FigureOneRequest, log: @escaping (String) -> Void = { _ in }) throws -> String {
+        try request.check()
+        let run = RunDirectory(path: request.runPath)
+        let info = try run.readRunInfo()
+        let models = try run.checkpoints()
+        guard models.count >= 1 else { throw TesseraError.badInput("\(request.runPath) has no checkpoints") }
+        let metrics = (try? run.readMetrics()) ?? []
+        let activation = try? info.config.parsedActivation()
+        let dataDirectory = request.data ?? info.data.directory
+        let dataset = try Dataset.load(directory: dataDirectory, split: request.split)
+        if let bad = request.indices.first(where: { $0 >= dataset.count }) {
+            throw TesseraError.badInput("index \(bad) is out of range: the \(request.split) split has \(dataset.count) samples")
+        }
+        let anchors = request.indices.map(dataset.image)
+        let first = try ModelFile.load(path: models[0].path, activation: activation).network
+        guard dataset.dimension == first.inputDimension else {
+            throw TesseraError.badInput("the \(request.split) samples have dimension \(dataset.dimension) but the network takes \(first.inputDimension)")
+        }
+        guard first.activation.isPiecewiseAffine else { throw TesseraError.badInput("exact slices need a piecewise-affine activation, the run uses \(first.activation)") }
+        _ = try SlicePlane(anchors: anchors)  // collinear anchors fail now, not after the LC curve
+        let sets = request.lcSets
+
+        // 1. The LC curve over every checkpoint.
+        let sampleSets = try LCSampleSet.make(splits: sets, limit: request.samples, dataDirectory: request.data, run: info,
+                                              dimension: first.inputDimension, seed: request.seed)
+        let frame = try LCDirections.random(count: request.directions, dimension: first.inputDimension, seed: request.seed)
+        log("figure: LC at r = \(request.radius), P = \(request.directions) on \(sets.joined(separator: ", ")) (\(request.samples) samples each) over \(models.count) checkpoints")
+        let measured = try RunLCCurves(checkpoints: models, activation: first.activation, sets: sampleSets, radii: [request.radius],
+                                       directions: frame, log: log)
+        let curves = sets.indices.map { measured.curve(set: $0) }
+        let stepList = models.map(\.step)
+
+        // 2. The four checkpoints.
+        var chosen: [Int]
+        var hasAscent = true
+        if let explicit = request.steps {
+            chosen = try explicit.map { step in
+                guard let i = stepList.firstIndex(of: step) else { throw TesseraError.badInput("--steps: the run has no checkpoint at step \(step)") }
+                return i
+            }
+        } else {
+            (chosen, hasAscent) = CheckpointChoice.figureOne(steps: stepList, values: curves[0].map(\.mean))
+            if !hasAscent { log("note: the train LC curve has no clear descent-then-ascent; (b), (c) are spread in log(step) instead") }
+        }
+        let letters = ["a", "b", "c", "d"]
+        log("figure: checkpoints " + zip(letters, chosen).map { "(\($0)) step \(stepList[$1])" }.joined(separator: ", "))
+
+        // 3. Exact slices at those checkpoints, two at a time.
+        let unique = Array(Set(chosen)).sorted()
+        let nets = try unique.map { i in i == 0 ? first : try ModelFile.load(path: models[i].path, activation: first.activation).network }
+        let options = SliceOptions(domain: request.domain, arithmetic: .certified, maxRegions: request.maxRegions)
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        let results = try sliceConcurrently(nets, anchors: anchors, options: options) { k, result in
+            log("  sliced step \(stepList[unique[k]]): \(result.regions.count) regions (\(String(format: "%.1f", result.seconds)) s)")
+        }
+        var slices: [Int: SliceResult] = [:]
+        for (k, i) in unique.enumerated() { slices[i] = results[k] }
+        let sliceSeconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+
+        // 4. The composite.
+        func accuracy(at step: Int) -> Double? {
+            metrics.last { $0.step <= step && $0.testAccuracy.isFinite }.map { $0.testAccuracy }
+        }
+        let panels = zip(letters, chosen).map { letter, i -> PartitionPanel in
+            let step = stepList[i]
+            let acc = accuracy(at: step).map { String(format: " · test acc %.1f%%", 100 * $0) } ?? ""
+            return PartitionPanel(result: slices[i]!, subtitle: "(\(letter)) step \(groupedDigits(step))\(acc) · \(groupedDigits(slices[i]!.regions.count)) regions")
+        }
+        var style = PartitionStyle(fill: .pattern, edges: .dark)
+        style.anchorLabels = AnchorNames(split: request.split, indices: request.indices, dataset: dataset, directory: dataDirectory).shortLabels
+        let side = Int(Double(dataset.dimension).squareRoot().rounded())
+        if dataset.rows * dataset.columns == dataset.dimension, dataset.rows >= 4 {
+            style.thumbnails = anchors.map { Thumbnail(rows: dataset.rows, columns: dataset.columns, values: $0.map { min(1, max(0, $0)) }) }
+        } else if side * side == dataset.dimension, side >= 4 {
+            style.thumbnails = anchors.map { Thumbnail(rows: side, columns: side, values: $0.map { min(1, max(0, $0)) }) }
+        }
+        let plot = figureLCPlot(steps: stepList, sets: sets, curves: curves, chosen: chosen, letters: letters, metrics: metrics,
+                                radius: request.radius, directions: request.directions)
+        let widths = ([first.inputDimension] + first.hiddenWidths + [first.outputDimension]).map(String.init).joined(separator: "-")
+        var figure = CompositeFigure(panels: panels, style: style, columns: 2, panelSize: request.panelSize, plot: plot, plotPlacement: .left,
+                                     title: "Partition of the plane through \(request.split) samples #\(request.indices.map(String.init).joined(separator: ", #")) while training a \(widths) MLP")
+        figure.plotExtent = Int(1.25 * Double(request.panelSize))
+        if let png = request.png { try drawComposite(figure, to: png, format: .png) }
+        if let pdf = request.pdf { try drawComposite(figure, to: pdf, format: .pdf) }
+        if let json = request.json {
+            var object: [String: Any] = [
+                "radius": request.radius, "directions": request.directions, "samples": request.samples, "has_ascent": hasAscent,
+                "rule": request.steps == nil ? "first; largest rise of the smoothed train LC (b, c); last" : "explicit --steps",
+                "steps": stepList, "slice_seconds": sliceSeconds,
+                "chosen": zip(letters, chosen).map { letter, i -> [String: Any] in
+                    ["label": letter, "step": stepList[i], "regions": slices[i]!.regions.count,
+                     "test_accuracy": accuracy(at: stepList[i]) ?? NSNull(),
+                     "neurons_cut": slices[i]!.layers.map(\.neuronsCut)]
+                },
+            ]
+            for (s, set) in sets.enumerated() {
+                object["lc_\(set)"] = ["mean": curves[s].map(\.mean), "std": curves[s].map(\.std)]
+            }
+            try OutputFile.writeJSON(object, to: json)
+        }
+        return "figure: " + zip(letters, chosen).map { "(\($0)) step \(stepList[$1]) \(slices[$1]!.regions.count) regions" }.joined(separator: ", ")
+            + String(format: "; slices %.1f s", sliceSeconds)
+    }
+
+    /// Slices each network through the same anchors, two at a time on the two cores (BLAS single-threaded
+    /// meanwhile); `done` is called as each finishes. The first failure is thrown.
+    static func sliceConcurrently(_ networks: [Network], anchors: [[Double]], options: SliceOptions,
+                                  done: @escaping (Int, SliceResult) -> Void) throws -> [SliceResult] {
+        var results = [Result<SliceResult, Error>?](repeating: nil, count: networks.count)
+        let lock = NSLock()
+        BLASThreads.singleThreaded {
+            DispatchQueue.concurrentPerform(iterations: min(2, networks.count)) { worker in
+                for k in stride(from: worker, to: networks.count, by: 2) {
+                    let result = Result { try slice(network: networks[k], anchors: anchors, options: options) }
+                    lock.withLock {
+                        results[k] = result
+                        if case .success(let r) = result { done(k, r) }
+                    }
+                }
+            }
+        }
+        return try results.map { try $0!.get() }
+    }
+}

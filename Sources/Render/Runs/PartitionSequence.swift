@@ -1,0 +1,111 @@
+import Dispatch
+import Foundation
+import Polytope
+import Slicer
+import Trainer
+
+/// Renders every checkpoint of a run through one plane with shared framing and style: a PNG per
+/// frame, partition.csv (one `PartitionRow` per frame) and migration.png.
+public struct PartitionSequence {
+    public let directory: RunDirectory
+    public let checkpoints: [(step: Int, path: String)]
+    public let metrics: [Int: MetricsRow]
+    public let anchors: [[Double]]
+    public let names: AnchorNames
+    public let domain: DomainSpec
+    public let outputDirectory: String
+    public let radius: Double, delta: Double, maxRegions: Int
+    public let picture: PictureSettings
+    public let activation: Activation?
+    public let dataDirectory: String
+
+    /// Checks everything and creates the output directory (default RUN/render-i-j-k); `every` keeps
+    /// every N-th checkpoint and always the last.
+    public init(runPath: String, indices: [Int], split: String, data: String?, domain: DomainSpec, outputDirectory: String?,
+                every: Int, radius: Double, delta: Double, maxRegions: Int, picture: PictureSettings) throws {
+        guard every >= 1, radius > 0, delta > 0 else { throw TesseraError.badInput("--every, --radius and --delta must be positive") }
+        directory = RunDirectory(path: runPath)
+        let info = try directory.readRunInfo()
+        let all = try directory.checkpoints()
+        guard !all.isEmpty else { throw TesseraError.badInput("\(runPath) has no checkpoints") }
+        checkpoints = all.enumerated().filter { $0.offset % every == 0 || $0.offset == all.count - 1 }.map(\.element)
+        metrics = Dictionary((try? directory.readMetrics())?.map { ($0.step, $0) } ?? [], uniquingKeysWith: { $1 })
+        guard indices.count == 3 else { throw TesseraError.badInput("--indices needs exactly three indices") }
+        guard split == "train" || split == "test" else { throw TesseraError.badInput("--split must be train or test") }
+        dataDirectory = data ?? info.data.directory
+        let dataset = try Dataset.load(directory: dataDirectory, split: split)
+        anchors = try dataset.images(at: indices)
+        names = AnchorNames(split: split, indices: indices, dataset: dataset, directory: dataDirectory)
+        self.domain = domain
+        self.outputDirectory = outputDirectory ?? runPath + "/render-" + indices.map(String.init).joined(separator: "-")
+        self.radius = radius; self.delta = delta; self.maxRegions = maxRegions
+        self.picture = picture
+        activation = try? info.config.parsedActivation()
+        do { try FileManager.default.createDirectory(atPath: self.outputDirectory, withIntermediateDirectories: true) } catch {
+            throw TesseraError.io("cannot create \(self.outputDirectory): \(error.localizedDescription)")
+        }
+        try OutputFile.checkWritable(self.outputDirectory + "/partition.csv")
+    }
+
+    public var framePaths: [String] { checkpoints.map { framePath(step: $0.step) } }
+    public func framePath(step: Int) -> String { outputDirectory + "/frame-" + String(format: "%09d", step) + ".png" }
+    public var csvPath: String { outputDirectory + "/partition.csv" }
+    public var migrationPath: String { outputDirectory + "/migration.png" }
+
+    func slice(_ checkpoint: (step: Int, path: String)) throws -> SliceResult {
+        let (network, _) = try ModelFile.load(path: checkpoint.path, activation: activation)
+        return try Slicer.slice(network: network, anchors: anchors, options: SliceOptions(domain: domain, maxRegions: maxRegions))
+    }
+
+    /// Slices and draws every frame (two at a time), then writes partition.csv and migration.png.
+    /// `progress` receives one line per finished frame.
+    @discardableResult
+    public func render(progress: @escaping (String) -> Void = { _ in }) throws -> [PartitionRow] {
+        // Shared style: framing from the (checkpoint-independent) domain, slope range from the last checkpoint.
+        let last = try slice(checkpoints[checkpoints.count - 1])
+        var style = try picture.style(for: last, labels: names.labels, anchors: anchors, dataDirectory: dataDirectory)
+        style.framing = Framing(for: last)
+        if picture.fill == .slope { style.slopeRange = style.resolvedSlopeRange(for: [last]) }
+        var rows = [PartitionRow?](repeating: nil, count: checkpoints.count)
+        var failure: Error?
+        let lock = NSLock()
+        var done = 0
+        let start = Date()
+        BLASThreads.singleThreaded {
+            DispatchQueue.concurrentPerform(iterations: 2) { worker in
+                for index in stride(from: worker, to: checkpoints.count, by: 2) {
+                    if lock.withLock({ failure != nil }) { return }
+                    do {
+                        let checkpoint = checkpoints[index]
+                        let result = try slice(checkpoint)
+                        var frameStyle = style
+                        frameStyle.title = title(step: checkpoint.step, regions: result.regions.count)
+                        try drawPartition(result, style: frameStyle, to: framePath(step: checkpoint.step), format: .png)
+                        let row = PartitionRow(step: checkpoint.step, result: result, radius: radius, delta: delta,
+                                               testAccuracy: metrics[checkpoint.step]?.testAccuracy)
+                        lock.withLock {
+                            rows[index] = row
+                            done += 1
+                            progress(String(format: "frame %d/%d: step %d, %d regions (%.1f s)", done, checkpoints.count,
+                                            checkpoint.step, result.regions.count, Date().timeIntervalSince(start)))
+                        }
+                    } catch {
+                        lock.withLock { failure = failure ?? error }
+                    }
+                }
+            }
+        }
+        if let failure { throw failure }
+        let table = rows.compactMap { $0 }
+        let text = ([PartitionRow.csvHeader(layers: last.layers.count, anchors: names)] + table.map(\.csv)).joined(separator: "\n") + "\n"
+        try OutputFile.write(text, to: csvPath)
+        try drawPlots(migrationPlots(table, delta: delta), columns: 2, to: migrationPath, format: .png)
+        return table
+    }
+
+    func title(step: Int, regions: Int) -> String {
+        var text = PartitionStyle.title(step: step, regions: regions)
+        if let accuracy = metrics[step]?.testAccuracy, accuracy.isFinite { text += String(format: " · test acc %.1f%%", 100 * accuracy) }
+        return text
+    }
+}

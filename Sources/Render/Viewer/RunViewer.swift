@@ -1,0 +1,103 @@
+import Foundation
+import Slicer
+import Trainer
+
+/// Everything the viewer of a run shows: the checkpoints' partitions, accuracy from metrics.csv and
+/// the approximate LC of every shown checkpoint. Shared by `view`, `render` and the demo.
+public struct RunViewer {
+    public var runPath: String
+    public var checkpoints: [(step: Int, path: String)]
+    public var anchors: [[Double]]
+    public var labels: [String]
+    public var domain: DomainSpec
+    public var activation: Activation?
+    public var dataDirectory: String
+    public var maxRegions = 2_000_000
+    /// The fill the page opens with: pattern, class or slope.
+    public var fill = "pattern"
+    /// The edges the page opens with: dark or layer.
+    public var edgeStyle = "layer"
+    public var lcRadius = 0.5
+    /// Samples per set (train, test, random) of the LC curves; 0 draws none.
+    public var lcSamples = 200
+
+    public init(runPath: String, checkpoints: [(step: Int, path: String)], anchors: [[Double]], labels: [String], domain: DomainSpec,
+                activation: Activation?, dataDirectory: String) {
+        self.runPath = runPath; self.checkpoints = checkpoints; self.anchors = anchors; self.labels = labels
+        self.domain = domain; self.activation = activation; self.dataDirectory = dataDirectory
+    }
+
+    /// Writes the page (and, with `regionsDirectory`, one GeoJSON file per checkpoint); `progress`
+    /// receives a line per frame. Returns a one-line summary.
+    @discardableResult
+    public func write(to path: String, regionsDirectory: String? = nil, progress: @escaping (String) -> Void = { _ in }) throws -> String {
+        try OutputFile.checkWritable(path)
+        if let regionsDirectory {
+            do { try FileManager.default.createDirectory(atPath: regionsDirectory, withIntermediateDirectories: true) } catch {
+                throw TesseraError.io("cannot create \(regionsDirectory): \(error.localizedDescription)")
+            }
+        }
+        let directory = RunDirectory(path: runPath)
+        let metrics = (try? directory.readMetrics()) ?? []
+        let accuracy = Dictionary(metrics.map { ($0.step, $0.testAccuracy) }, uniquingKeysWith: { $1 })
+        var slices = CheckpointSlices(checkpoints: checkpoints, anchors: anchors, domain: domain, activation: activation)
+        slices.anchorLabels = labels
+        slices.maxRegions = maxRegions
+        slices.regionsDirectory = regionsDirectory
+        slices.title = { step, regions in
+            var text = PartitionStyle.title(step: step, regions: regions)
+            if let value = accuracy[step], value.isFinite { text += String(format: " · test acc %.1f%%", 100 * value) }
+            return text
+        }
+        let start = Date()
+        let frames = try slices.frames { done, total, regions in
+            progress(String(format: "viewer frame %d/%d: %d regions (%.1f s)", done, total, regions, Date().timeIntervalSince(start)))
+        }
+        var page = ViewerPage(heading: "\(runPath) · plane through \(labels.joined(separator: ", "))", frames: frames,
+                              curves: try lcCurves() + accuracyCurves(metrics))
+        page.anchorLabels = labels
+        page.classNames = ClassNames.names(directory: dataDirectory)
+        page.fill = fill
+        page.edgeStyle = edgeStyle
+        page.leftLabel = "local complexity (r = \(lcRadius); band ± 25% of the std)"
+        try page.write(to: path)
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        return "viewer: \(path) (\(frames.count) frames, \(String(format: "%.1f", Double(size) / 1_048_576)) MB)"
+    }
+
+    func accuracyCurves(_ metrics: [MetricsRow]) -> [ViewerCurve] {
+        // Every checkpoint, step 0 included: the page draws step + 1 on its log axis.
+        let kept = metrics
+        guard !kept.isEmpty else { return [] }
+        let steps = kept.map { Double($0.step) }
+        return [ViewerCurve(name: "train acc", color: .lcTrain, axis: .right, steps: steps, values: kept.map(\.trainAccuracy), dashed: true),
+                ViewerCurve(name: "test acc", color: .lcTest, axis: .right, steps: steps, values: kept.map(\.testAccuracy), dashed: true)]
+    }
+
+    /// The paper's estimator (P = 25) at the shown checkpoints, on the run's training samples, test samples and random points.
+    func lcCurves() throws -> [ViewerCurve] {
+        guard lcSamples > 0 else { return [] }
+        let info = try RunDirectory(path: runPath).readRunInfo()
+        let first = try ModelFile.load(path: checkpoints[0].path, activation: activation).network
+        let dimension = first.inputDimension
+        let sets = try LCSampleSet.make(splits: ["train", "test", "random"], limit: lcSamples, dataDirectory: dataDirectory,
+                                        run: info, dimension: dimension, seed: 0)
+        let directions = try LCDirections.random(count: min(25, dimension), dimension: dimension, seed: 0)
+        var values = [[Double]](repeating: [], count: sets.count), bands = values
+        for checkpoint in checkpoints {
+            let network = try ModelFile.load(path: checkpoint.path, activation: activation).network
+            let estimator = try LCEstimator(network: network, directions: directions, radii: [lcRadius])
+            for (index, set) in sets.enumerated() {
+                let result = try estimator.estimate(samples: set.points)[0]
+                values[index].append(result.mean)
+                bands[index].append(0.25 * result.std)
+            }
+        }
+        let colors: [String: Color] = ["train": .lcTrain, "test": .lcTest, "random": .lcRandom]
+        let steps = checkpoints.map { Double($0.step) }
+        return sets.enumerated().map { index, set in
+            ViewerCurve(name: "\(set.name) LC", color: colors[set.name] ?? .ink, axis: .left, steps: steps,
+                        values: values[index], band: bands[index])
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import Polytope
+
+/// Turns the finished subdivision into a `SliceResult`.
+extension GraphSubdivision {
+    /// Per activation node: its units, the units whose zero set meets the domain's interior, and the
+    /// face count after it.
+    var layerStats: [LayerStats] {
+        plan.activationNodes.indices.map { m in
+            let cut = zip(positiveSomewhere[m], negativeSomewhere[m]).reduce(0) { $0 + ($1.0 & $1.1).nonzeroBitCount }
+            return LayerStats(index: m + 1, neurons: plan.valueCounts[plan.activationNodes[m] + 1], neuronsCut: cut, regions: regionsAfter[m])
+        }
+    }
+
+    func makeResult(domain: DomainSpec, seconds: Double) -> SliceResult {
+        let faceCount = topology.faces.count
+        let partitionVertices = vertexRecords.count
+        let frame: (Int32) -> Point2 = { self.plane.toFrame(self.vertexRecords[Int($0)].s, self.vertexRecords[Int($0)].t) }
+        var labels = [Int](repeating: 0, count: faceCount)
+        var cellsOf: [Int: [ClassCell]] = [:]
+        var segments: [(Point2, Point2)] = []
+        for f in 0..<faceCount {
+            let (winner, cells) = classCells(face: Int32(f))
+            if let winner { labels[f] = winner; continue }
+            var largest = -1.0
+            var classCells: [ClassCell] = []
+            for (c, cell) in cells {
+                let points = cell.vertices.map(frame)
+                let area = abs(signedArea(points))
+                if area > largest { largest = area; labels[f] = c }
+                classCells.append(ClassCell(polygon: points, label: c))
+                for (index, other) in cell.otherClass.enumerated() where other > Int32(c) {
+                    segments.append((points[index], points[(index + 1) % points.count]))
+                }
+            }
+            cellsOf[f] = classCells
+        }
+        let vertices = (0..<partitionVertices).map { frame(Int32($0)) }
+        let regions = (0..<faceCount).map { f in
+            let cycle = topology.faces[f].vertices.map(Int.init)
+            return SliceRegion(vertexIndices: cycle, pattern: facePattern[f], predictedClass: labels[f],
+                               classCells: cellsOf[f] ?? [], slope: slope(face: f, label: labels[f]),
+                               area: abs(signedArea(cycle.map { vertices[$0] })))
+        }
+        let sliceEdges = topology.edges.map { SliceEdge(from: Int($0.from), to: Int($0.to), layer: Int($0.layer), neuron: Int($0.neuron)) }
+        let corners = domainCorners.map { plane.toFrame($0.s, $0.t) }
+        var result = SliceResult(arithmetic: arithmetic.rawValue, domainKind: domain.kind, domainPolygon: corners,
+                                 domainArea: abs(signedArea(corners)), anchors: plane.frameAnchors, vertices: vertices,
+                                 regions: regions, edges: sliceEdges, boundarySegments: segments, layers: layerStats,
+                                 outputs: outputCount, seconds: seconds)
+        result.decisions = counts
+        result.batchNormScale = plan.graph.hasBatchNormScale
+        return result
+    }
+
+    /// Norm of the gradient of the winning logit in frame coordinates (per input-space unit).
+    func slope(face f: Int, label: Int) -> Double {
+        let n = outputCount, base = f * 3 * n
+        let row = n == 1 ? 0 : label
+        let a = logits[base + row], b = logits[base + n + row]
+        let gx = a / plane.length1
+        let gy = (b - plane.uAlong / plane.length1 * a) / plane.height
+        return (gx * gx + gy * gy).squareRoot()
+    }
+}

@@ -1,0 +1,119 @@
+import Polytope
+
+/// Splitting a face by the units of one activation node.
+extension GraphSubdivision {
+    /// Unit j of a map as a certified line of region f at level m.
+    func line(unit j: Int, map: FloatValueMap, bound: ValueBound, level m: Int, region f: Int32) -> CertifiedLine {
+        let n = map.count
+        return CertifiedLine(a: map.rows[j], b: map.rows[n + j], c: map.rows[2 * n + j],
+                             ea: bound.error[j], eb: bound.error[n + j], ec: bound.error[2 * n + j],
+                             ref: .neuron(layer: m, neuron: j, region: Int(f)))
+    }
+
+    /// Splits face f by every unit of `map` (the input of level m's activation on f) whose zero line
+    /// crosses it; sets every piece's pattern bits of the level and returns the pieces (f first).
+    func split(face f: Int32, level m: Int, map: FloatValueMap, bound: ValueBound) throws -> [Int32] {
+        let n = map.count
+        let offset = plan.patternOffsets[m]
+        let firstNewFace = topology.faces.count
+        var crossing: [(unit: Int, line: CertifiedLine)] = []
+        var ambiguous: [Int] = []
+        if arithmetic == .certified {
+            floatFilter(face: f, map: map, bound: bound, level: m, crossing: &crossing, ambiguous: &ambiguous)
+        } else {
+            ambiguous = Array(0..<n)
+        }
+        // Undecided units: exact-correct signs at every vertex.
+        for j in ambiguous {
+            let line = line(unit: j, map: map, bound: bound, level: m, region: f)
+            var positive = false, negative = false
+            for v in topology.faces[Int(f)].vertices {
+                let s = sign(v, line)
+                if s > 0 { positive = true } else if s < 0 { negative = true }
+                if positive && negative { break }
+            }
+            if positive && negative { crossing.append((j, line)) }
+            else {
+                facePattern[Int(f)][offset + j] = positive
+                markSomewhere(level: m, unit: j, positive: positive, negative: negative)
+            }
+        }
+        crossing.sort { $0.unit < $1.unit }
+        for (j, _) in crossing { markSomewhere(level: m, unit: j, positive: true, negative: true) }
+        // All pieces of f lie in one region, so each unit has one line for all of them.
+        var work: [(face: Int32, next: Int)] = crossing.isEmpty ? [] : [(f, 0)]
+        var signs: [Int] = []
+        while let (g, first) = work.popLast() {
+            for index in first..<crossing.count {
+                let (j, line) = crossing[index]
+                signs.removeAll(keepingCapacity: true)
+                var positive = false, negative = false
+                for v in topology.faces[Int(g)].vertices {
+                    let s = sign(v, line)
+                    signs.append(s)
+                    if s > 0 { positive = true } else if s < 0 { negative = true }
+                }
+                if positive && negative {
+                    let h = topology.split(face: g, signs: signs, layer: Int32(m + 1), neuron: Int32(j), crossing: { p, q, e in
+                        self.makeVertex(from: p, to: q, edgeLine: self.edgeLines[Int(e)], line: line)
+                    }, edgeAdded: { e in self.edgeLines.append(e >= 0 ? self.edgeLines[Int(e)] : line) })
+                    faceAdded(h, from: g)
+                    facePattern[Int(g)][offset + j] = true
+                    facePattern[Int(h)][offset + j] = false
+                    if topology.faces.count > maxRegions {
+                        throw TesseraError.limitExceeded("the slice exceeds --max-regions \(maxRegions) at layer \(m + 1); raise the limit or shrink the domain")
+                    }
+                    work.append((h, index + 1))
+                } else {
+                    facePattern[Int(g)][offset + j] = positive
+                }
+            }
+        }
+        return [f] + (firstNewFace..<topology.faces.count).map(Int32.init)
+    }
+
+    func markSomewhere(level m: Int, unit j: Int, positive: Bool, negative: Bool) {
+        if positive { positiveSomewhere[m][j >> 6] |= 1 << UInt64(j & 63) }
+        if negative { negativeSomewhere[m][j >> 6] |= 1 << UInt64(j & 63) }
+    }
+
+    /// Classifies every unit on face f from its float values at the face's vertices, with one bound
+    /// per unit: the per-vertex bound of `evaluate` with |s|, |t| and δ at their face maxima. Units
+    /// certainly positive get their pattern bit; certainly crossing ones go to `crossing`, the rest
+    /// (whose bound does not settle them, NaN included) to `ambiguous`.
+    func floatFilter(face f: Int32, map: FloatValueMap, bound: ValueBound, level m: Int,
+                     crossing: inout [(unit: Int, line: CertifiedLine)], ambiguous: inout [Int]) {
+        let n = map.count
+        let offset = plan.patternOffsets[m]
+        var low = [Double](repeating: .infinity, count: n), high = [Double](repeating: -.infinity, count: n)
+        var sMax = 0.0, tMax = 0.0, deltaMax = 0.0
+        map.rows.withUnsafeBufferPointer { rows in
+            let a = rows.baseAddress!, b = a + n, c = b + n
+            for v in topology.faces[Int(f)].vertices {
+                let record = vertexRecords[Int(v)]
+                let s = record.s, t = record.t
+                sMax = max(sMax, abs(s)); tMax = max(tMax, abs(t)); deltaMax = max(deltaMax, record.delta)
+                for j in 0..<n {
+                    let z = a[j] * s + b[j] * t + c[j]
+                    low[j] = min(low[j], z); high[j] = max(high[j], z)
+                }
+            }
+        }
+        for j in 0..<n {
+            let a = map.rows[j], b = map.rows[n + j], c = map.rows[2 * n + j]
+            let ea = bound.error[j], eb = bound.error[n + j], ec = bound.error[2 * n + j]
+            let e = (ea * sMax + eb * tMax + ec + (abs(a) + ea + abs(b) + eb) * deltaMax
+                     + gamma3 * (abs(a) * sMax + abs(b) * tMax + abs(c))) * boundSafety + boundFloor
+            if low[j] > e {
+                facePattern[Int(f)][offset + j] = true
+                markSomewhere(level: m, unit: j, positive: true, negative: false)
+            } else if high[j] < -e {
+                markSomewhere(level: m, unit: j, positive: false, negative: true)
+            } else if low[j] < -e && high[j] > e {
+                crossing.append((j, line(unit: j, map: map, bound: bound, level: m, region: f)))
+            } else {
+                ambiguous.append(j)
+            }
+        }
+    }
+}

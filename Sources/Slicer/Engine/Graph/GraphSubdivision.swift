@@ -1,0 +1,181 @@
+import Polytope
+
+/// The exact subdivision of a convex domain of a slice plane by a graph model (every operation of
+/// `GraphPlan`; no max-pool yet).
+///
+/// Depth-first over the activation nodes: a face entering activation level m carries the float maps
+/// of the values still needed later (the activation's input and, for a residual branch, the earlier
+/// value it will be added to); it is split by every unit of that activation whose zero line crosses
+/// it, and each piece, its pattern now fixed, goes on to level m + 1 with its own maps. Only the
+/// faces on the current path hold maps, so a wide layer costs width × depth, not width × regions;
+/// finished regions keep their pattern, their logits map and their topology.
+///
+/// Roles of the files: `PlanarTopology` (faces, edges, splits; no arithmetic), `Operations/`
+/// (one unit per operation: float maps, their error bounds, exact maps), `GraphSubdivision+Signs`
+/// (the one place that decides signs), `GraphSubdivision+Exact` (the exact reference, recomputed
+/// per region on demand), `GraphSubdivision+Boundary` and `+Result` (decision boundary, output).
+final class GraphSubdivision {
+    typealias FloatState = [Int: FloatValueMap]
+    typealias ExactState = [Int: ExactValueMap]
+
+    let plan: GraphPlan
+    let plane: SlicePlane
+    let arithmetic: Arithmetic
+    let maxRegions: Int
+
+    var topology = PlanarTopology()
+    var vertexRecords: [VertexRecord] = []
+    /// Each edge's supporting line (parallel to `topology.edges`).
+    var edgeLines: [CertifiedLine] = []
+    var exactVertexCache: [Int32: ExactPoint] = [:]
+    var domainCorners: [(s: Double, t: Double)] = []
+    var domainLines: [ExactLine] = []
+
+    /// Every face's pattern: bit set when the unit is positive on the face.
+    var facePattern: [ActivationPattern] = []
+    /// entryParent[m][f], m ≥ 1: the face (as it entered level m − 1) that face f was cut from when it
+    /// entered level m; level `levels` is the output. Names the region of every line for exact recomputation.
+    var entryParent: [[Int32]] = []
+    /// Face-independent error bounds of every value's float maps.
+    let bounds: [ValueBound]
+    /// Per face, the logits' float map (3·K values), set when the face is finished.
+    var logits: [Double] = []
+    var exactStates: [Int64: ExactState] = [:]
+    /// Certified mode's exact lines, unit by unit (see `GraphSubdivision+ExactUnits`).
+    let exactLayout: ExactValueLayout
+    var exactUnits: [ExactUnitKey: ExactLine] = [:]
+
+    var counts = DecisionCounts()
+    /// Per level: units positive (negative) at some vertex of some face, and the face count after it.
+    var positiveSomewhere: [[UInt64]]
+    var negativeSomewhere: [[UInt64]]
+    var regionsAfter: [Int]
+
+    init(graph: GraphModel, plane: SlicePlane, arithmetic: Arithmetic, maxRegions: Int) throws {
+        let plan = try GraphPlan(graph)
+        self.plan = plan
+        guard graph.inputDimension == plane.dimension else {
+            throw TesseraError.badInput("the network takes \(graph.inputDimension) inputs but the anchors have \(plane.dimension) coordinates")
+        }
+        self.plane = plane
+        self.arithmetic = arithmetic
+        self.maxRegions = maxRegions
+        bounds = GraphSubdivision.valueBounds(plan: plan, plane: plane)
+        exactLayout = ExactValueLayout(plan: plan)
+        let counts = plan.valueCounts
+        let widths = plan.activationNodes.map { counts[$0 + 1] }
+        positiveSomewhere = widths.map { [UInt64](repeating: 0, count: ($0 + 63) / 64) }
+        negativeSomewhere = positiveSomewhere
+        regionsAfter = [Int](repeating: 0, count: widths.count)
+        entryParent = [[Int32]](repeating: [], count: plan.levels + 1)
+    }
+
+    var outputCount: Int { plan.valueCounts[plan.graph.outputValue] }
+
+    /// The input value as a map of the plane: x(s, t) = x1 + s·(x2 − x1) + t·(x3 − x1).
+    func inputMap() -> FloatValueMap {
+        FloatValueMap(count: plane.dimension, rows: plane.d1 + plane.u + plane.anchors[0])
+    }
+
+    /// Bounds of every value, propagated once through the operations' units. The input: x1 is exact
+    /// and fl(x2 − x1) is within u of the exact difference, which 2u·|fl(x2 − x1)| covers.
+    static func valueBounds(plan: GraphPlan, plane: SlicePlane) -> [ValueBound] {
+        let rows = plane.d1 + plane.u + plane.anchors[0]
+        let d = plane.dimension
+        let input = ValueBound(count: d, error: rows.enumerated().map { $0.offset < 2 * d ? 2 * unitRoundoff * abs($0.element) + boundFloor : boundFloor },
+                               magnitude: rows.map { abs($0) })
+        var bounds = [input]
+        for (index, step) in plan.steps.enumerated() {
+            let inputs = plan.graph.nodes[index].inputs.map { bounds[$0] }
+            switch step {
+            case .affine(let operation): bounds.append(operation.bound(inputs))
+            case .piecewise(let operation): bounds.append(operation.bound(inputs[0]))
+            }
+        }
+        return bounds
+    }
+
+    @discardableResult
+    func addVertex(s: Double, t: Double, delta: Double, lineA: LineRef, lineB: LineRef) -> Int32 {
+        vertexRecords.append(VertexRecord(s: s, t: t, delta: delta, lineA: lineA, lineB: lineB))
+        return Int32(vertexRecords.count - 1)
+    }
+
+    /// Sets up the domain as the single face 0.
+    func setUpDomain(_ corners: [(s: Double, t: Double)]) {
+        domainCorners = corners
+        let exact = corners.map { ExactPoint(x: Dyadic($0.s), y: Dyadic($0.t)) }
+        let n = corners.count
+        domainLines = (0..<n).map { ExactLine(through: exact[$0], exact[($0 + 1) % n]) }
+        for (i, line) in domainLines.enumerated() {
+            // Dyadic → Double conversion is within two ulps.
+            let a = line.a.doubleValue, b = line.b.doubleValue, c = line.c.doubleValue
+            let e = 4 * unitRoundoff
+            edgeLines.append(CertifiedLine(a: a, b: b, c: c, ea: e * abs(a) + boundFloor, eb: e * abs(b) + boundFloor,
+                                           ec: e * abs(c) + boundFloor, ref: .domain(i)))
+        }
+        for i in 0..<n {
+            let v = addVertex(s: corners[i].s, t: corners[i].t, delta: 0, lineA: .domain((i + n - 1) % n), lineB: .domain(i))
+            exactVertexCache[v] = exact[i]
+        }
+        for i in 0..<n {
+            topology.edges.append(Edge(from: Int32(i), to: Int32((i + 1) % n), faceA: 0, faceB: -1, layer: 0, neuron: -1))
+        }
+        topology.faces = [Face(vertices: (0..<n).map(Int32.init), edges: (0..<n).map(Int32.init))]
+        facePattern = [ActivationPattern(count: plan.patternBits)]
+        for m in entryParent.indices { entryParent[m] = [-1] }
+        logits = [Double](repeating: 0, count: 3 * outputCount)
+    }
+
+    /// Runs the whole graph over the domain.
+    func run() throws {
+        var state: FloatState = [0: inputMap()]
+        advance(&state, through: 0..<levelEnd(0))
+        if plan.levels == 0 { finish(face: 0, state: state) } else { try descend(face: 0, level: 0, state: state) }
+    }
+
+    /// The first node after level m's affine nodes: the activation node of level m, or the end.
+    func levelEnd(_ m: Int) -> Int { m < plan.levels ? plan.activationNodes[m] : plan.graph.nodes.count }
+
+    /// Applies the affine nodes in `range` to a face's state, dropping values no longer read.
+    func advance(_ state: inout FloatState, through range: Range<Int>) {
+        for index in range {
+            guard case .affine(let operation) = plan.steps[index] else { preconditionFailure("not an affine node") }
+            let node = plan.graph.nodes[index]
+            state[index + 1] = operation.apply(node.inputs.map { state[$0]! })
+            for v in node.inputs where plan.lastUse[v] <= index { state[v] = nil }
+        }
+    }
+
+    /// Splits face f (as it enters level m) by the level's units, then takes each piece on.
+    func descend(face f: Int32, level m: Int, state: FloatState) throws {
+        let node = plan.activationNodes[m]
+        guard case .piecewise(let activation) = plan.steps[node] else { preconditionFailure("not an activation node") }
+        let inputValue = plan.graph.nodes[node].inputs[0]
+        let input = state[inputValue]!
+        let pieces = try split(face: f, level: m, map: input, bound: bounds[inputValue])
+        regionsAfter[m] += pieces.count
+        for g in pieces {
+            var next = state
+            next[node + 1] = activation.apply(input, pattern: facePattern[Int(g)], offset: plan.patternOffsets[m])
+            if plan.lastUse[inputValue] <= node { next[inputValue] = nil }
+            advance(&next, through: (node + 1)..<levelEnd(m + 1))
+            entryParent[m + 1][Int(g)] = f
+            if m + 1 < plan.levels { try descend(face: g, level: m + 1, state: next) } else { finish(face: g, state: next) }
+        }
+    }
+
+    /// Records a finished face's logits.
+    func finish(face f: Int32, state: FloatState) {
+        let map = state[plan.graph.outputValue]!
+        let k = outputCount
+        for i in 0..<(3 * k) { logits[Int(f) * 3 * k + i] = map.rows[i] }
+    }
+
+    /// Registers face g, just cut from face f, in the per-face arrays.
+    func faceAdded(_ g: Int32, from f: Int32) {
+        facePattern.append(facePattern[Int(f)])
+        for m in entryParent.indices { entryParent[m].append(-1) }
+        logits.append(contentsOf: repeatElement(0, count: 3 * outputCount))
+    }
+}

@@ -1,0 +1,86 @@
+/// 2-D convolution (cross-correlation, as PyTorch and ONNX define it) through im2col and one gemm per
+/// sample and group: the kernel matrix [Cout/g, Cin/g·kH·kW] times the column matrix [Cin/g·kH·kW, Ho·Wo].
+struct ForwardConv {
+    let conv: Conv2D
+    let window: WindowGeometry
+
+    init(_ conv: Conv2D, window: WindowGeometry) { self.conv = conv; self.window = window }
+
+    var inChannelsPerGroup: Int { conv.inChannels / conv.groups }
+    var outChannelsPerGroup: Int { conv.outChannels / conv.groups }
+    /// Rows of the column matrix: one per (input channel of the group, kernel row, kernel column).
+    var columnRows: Int { inChannelsPerGroup * conv.kernelH * conv.kernelW }
+    var outputPixels: Int { window.outH * window.outW }
+    /// A 1×1 kernel with unit stride and no padding reads the input as its own column matrix.
+    var isPointwise: Bool {
+        conv.kernelH == 1 && conv.kernelW == 1 && conv.strideH == 1 && conv.strideW == 1 && conv.pads.allSatisfy { $0 == 0 }
+    }
+    /// Doubles of scratch space `run` needs.
+    var scratchSize: Int { isPointwise ? 0 : columnRows * outputPixels }
+
+    /// `x` is [rows × Cin·H·W], `y` [rows × Cout·Ho·Wo]; `scratch` holds at least `scratchSize` doubles.
+    func run(_ x: UnsafePointer<Double>, rows: Int, into y: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>) {
+        let inSize = conv.inChannels * window.inH * window.inW
+        let outSize = conv.outChannels * outputPixels
+        let groupInput = inChannelsPerGroup * window.inH * window.inW
+        let groupOutput = outChannelsPerGroup * outputPixels
+        let groupWeights = outChannelsPerGroup * columnRows
+        conv.weights.withUnsafeBufferPointer { weights in
+            for row in 0..<rows {
+                let input = x + row * inSize, output = y + row * outSize
+                for c in 0..<conv.outChannels {
+                    let bias = conv.bias[c]
+                    let plane = output + c * outputPixels
+                    for p in 0..<outputPixels { plane[p] = bias }
+                }
+                for g in 0..<conv.groups {
+                    let columns: UnsafePointer<Double>
+                    if isPointwise {
+                        columns = input + g * groupInput
+                    } else {
+                        im2col(input + g * groupInput, into: scratch)
+                        columns = UnsafePointer(scratch)
+                    }
+                    gemm(weights.baseAddress! + g * groupWeights, columns, output + g * groupOutput,
+                         m: outChannelsPerGroup, n: outputPixels, k: columnRows, beta: 1)
+                }
+            }
+        }
+    }
+
+    /// The column matrix of one group of one sample: row (c, i, j) holds, for every output pixel, the
+    /// input value kernel tap (i, j) of channel c reads there (0 in the padding).
+    func im2col(_ input: UnsafePointer<Double>, into columns: UnsafeMutablePointer<Double>) {
+        let w = window
+        let plane = w.inH * w.inW
+        var row = 0
+        for c in 0..<inChannelsPerGroup {
+            let channel = input + c * plane
+            for i in 0..<conv.kernelH {
+                for j in 0..<conv.kernelW {
+                    let out = columns + row * outputPixels
+                    let valid = w.validColumns(kernelColumn: j)
+                    let columnOffset = j * w.dilationW - w.padLeft
+                    for oh in 0..<w.outH {
+                        let line = out + oh * w.outW
+                        let ih = w.rowOrigin(oh) + i * w.dilationH
+                        guard ih >= 0 && ih < w.inH else {
+                            line.update(repeating: 0, count: w.outW)
+                            continue
+                        }
+                        // Input index of output column ow: base + ow·sW (in range for ow in `valid`).
+                        let base = ih * w.inW + columnOffset
+                        for ow in 0..<valid.lowerBound { line[ow] = 0 }
+                        if w.strideW == 1 {
+                            (line + valid.lowerBound).update(from: channel + base + valid.lowerBound, count: valid.count)
+                        } else {
+                            for ow in valid { line[ow] = channel[base + ow * w.strideW] }
+                        }
+                        for ow in valid.upperBound..<w.outW { line[ow] = 0 }
+                    }
+                    row += 1
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+/// The elementwise operations of a graph: per-channel affine maps, constants, sums, activations.
+enum ForwardElementwise {
+    /// y = scale[c]·x + shift[c], c the leading (channel) index of each sample's values.
+    static func channelAffine(_ x: UnsafePointer<Double>, rows: Int, scale: [Double], shift: [Double],
+                              plane: Int, into y: UnsafeMutablePointer<Double>) {
+        let channels = scale.count
+        for row in 0..<rows {
+            for c in 0..<channels {
+                let a = scale[c], b = shift[c]
+                let base = (row * channels + c) * plane
+                for p in base..<(base + plane) { y[p] = a * x[p] + b }
+            }
+        }
+    }
+
+    /// y = x + constant, the constant broadcast over rows.
+    static func addConstant(_ x: UnsafePointer<Double>, rows: Int, constant: [Double], into y: UnsafeMutablePointer<Double>) {
+        let size = constant.count
+        for row in 0..<rows {
+            let base = row * size
+            for i in 0..<size { y[base + i] = x[base + i] + constant[i] }
+        }
+    }
+
+    /// y = a + b.
+    static func add(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count: Int, into y: UnsafeMutablePointer<Double>) {
+        for i in 0..<count { y[i] = a[i] + b[i] }
+    }
+
+    /// y = activation(x), with the same expressions as `Activation.apply`, one loop per kind.
+    static func activation(_ activation: Activation, _ x: UnsafePointer<Double>, count: Int, into y: UnsafeMutablePointer<Double>) {
+        switch activation {
+        case .relu:
+            for i in 0..<count { let z = x[i]; y[i] = z > 0 ? z : 0 }
+        case .leakyReLU(let alpha):
+            for i in 0..<count { let z = x[i]; y[i] = z > 0 ? z : alpha * z }
+        case .abs:
+            for i in 0..<count { y[i] = Swift.abs(x[i]) }
+        default:
+            for i in 0..<count { y[i] = activation.apply(x[i]) }
+        }
+    }
+}

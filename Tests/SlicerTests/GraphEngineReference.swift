@@ -1,0 +1,69 @@
+@testable import Slicer
+import Polytope
+import BigInt
+
+/// An independent exact forward pass of a graph model in rational arithmetic, written from the
+/// operations' definitions (PyTorch semantics), for checking the engine's patterns.
+/// Returns every activation node's input values in order, and the output.
+func rationalForward(_ graph: GraphModel, at input: [Rational]) -> (activationInputs: [[Rational]], output: [Rational]) {
+    var values: [[Rational]] = [input]
+    var activationInputs: [[Rational]] = []
+    func r(_ x: Double) -> Rational { Rational(Dyadic(x)) }
+    for node in graph.nodes {
+        let x = values[node.inputs[0]]
+        let inShape = graph.shape(ofValue: node.inputs[0])
+        var y: [Rational]
+        switch node.op {
+        case .dense(let layer):
+            y = (0..<layer.outputs).map { j in
+                (0..<layer.inputs).reduce(r(layer.bias[j])) { $0 + r(layer.weight(j, $1)) * x[$1] }
+            }
+        case .conv(let c):
+            let (h, w) = (inShape[1], inShape[2]), (oh, ow) = (node.shape[1], node.shape[2])
+            let per = c.inChannels / c.groups
+            y = []
+            for o in 0..<c.outChannels { for oy in 0..<oh { for ox in 0..<ow {
+                var sum = r(c.bias[o])
+                let g = o / (c.outChannels / c.groups)
+                for ci in 0..<per { for ky in 0..<c.kernelH { for kx in 0..<c.kernelW {
+                    let iy = oy * c.strideH - c.pads[0] + ky * c.dilationH, ix = ox * c.strideW - c.pads[1] + kx * c.dilationW
+                    guard iy >= 0, iy < h, ix >= 0, ix < w else { continue }
+                    sum = sum + r(c.weights[((o * per + ci) * c.kernelH + ky) * c.kernelW + kx]) * x[((g * per + ci) * h + iy) * w + ix]
+                } } }
+                y.append(sum)
+            } } }
+        case .channelAffine(let scale, let shift):
+            let per = x.count / scale.count
+            y = x.indices.map { r(scale[$0 / per]) * x[$0] + r(shift[$0 / per]) }
+        case .addConstant(let constant):
+            y = x.indices.map { x[$0] + r(constant[$0]) }
+        case .averagePool(let p, let includePad):
+            let (c, h, w) = (inShape[0], inShape[1], inShape[2]), (oh, ow) = (node.shape[1], node.shape[2])
+            y = []
+            for ch in 0..<c { for oy in 0..<oh { for ox in 0..<ow {
+                let y0 = oy * p.strideH - p.pads[0], x0 = ox * p.strideW - p.pads[1]
+                let y1 = min(y0 + p.kernelH, h + p.pads[2]), x1 = min(x0 + p.kernelW, w + p.pads[3])
+                var sum = Rational.zero, count = 0
+                for iy in max(y0, 0)..<max(max(y0, 0), min(y1, h)) { for ix in max(x0, 0)..<max(max(x0, 0), min(x1, w)) {
+                    sum = sum + x[(ch * h + iy) * w + ix]; count += 1
+                } }
+                y.append(sum / Rational(includePad ? (y1 - y0) * (x1 - x0) : count))
+            } } }
+        case .globalAveragePool:
+            let per = x.count / inShape[0]
+            y = (0..<inShape[0]).map { ch in (0..<per).reduce(Rational.zero) { $0 + x[ch * per + $1] } / Rational(per) }
+        case .reshape:
+            y = x
+        case .add:
+            let other = values[node.inputs[1]]
+            y = x.indices.map { x[$0] + other[$0] }
+        case .activation(let a):
+            activationInputs.append(x)
+            y = x.map { $0.signum > 0 ? $0 : $0 * r(a.negativeSlope) }
+        case .maxPool:
+            preconditionFailure("no max-pool in these tests")
+        }
+        values.append(y)
+    }
+    return (activationInputs, values[graph.outputValue])
+}

@@ -1,0 +1,89 @@
+import Testing
+@testable import Slicer
+import Polytope
+import BigInt
+
+/// The graph engine: certified ≡ exact on seeded families of every operation, and invariants.
+@Suite struct GraphEngineTests {
+    /// Six cases of each family (the full sweep is `tessera verify --graphs`).
+    static let cases = (0..<42).map { graphVerificationCase($0, seed: 5) }
+
+    @Test(arguments: 0..<42)
+    func certifiedEqualsExact(index: Int) throws {
+        let testCase = Self.cases[index]
+        #expect(try compareGraphArithmetics(testCase) == nil, "case \(index): \(testCase)")
+    }
+
+    @Test func degenerateFamiliesReachTheExactFallback() throws {
+        var exact = 0
+        for testCase in Self.cases where ["zero-bias", "duplicated-dead", "integer"].contains(testCase.family) {
+            exact += try runGraphEngine(testCase.graph, anchors: testCase.anchors, domain: testCase.domain, arithmetic: .certified).counts.exact
+        }
+        #expect(exact > 0, "the degenerate families must reach the exact fallback, or the comparison proves little")
+    }
+
+    @Test(arguments: 0..<21)
+    func invariants(index: Int) throws {
+        let testCase = Self.cases[index]
+        let engine = try runGraphEngine(testCase.graph, anchors: testCase.anchors, domain: testCase.domain, arithmetic: .certified)
+        #expect(engine.topology.faces.count > 1 || testCase.family == "zero-bias", "a non-trivial partition: \(testCase)")
+        // Areas sum exactly to the domain's.
+        let corners = engine.domainCorners.count
+        let domain = ConvexPolygon(vertices: (0..<corners).map { engine.exactVertex(Int32($0)) })
+        var total = Rational.zero
+        for face in engine.topology.faces {
+            let area = ConvexPolygon(vertices: face.vertices.map { engine.exactVertex($0) }).area
+            #expect(area.signum > 0, "every region has positive area, counter-clockwise")
+            total = total + area
+        }
+        #expect(total == domain.area, "\(testCase)")
+        // Each region's pattern is the sign pattern of an exact forward pass at an interior point.
+        let x1 = testCase.anchors[0].map { Rational(Dyadic($0)) }
+        let d1 = zip(testCase.anchors[1], testCase.anchors[0]).map { Rational(Dyadic($0)) - Rational(Dyadic($1)) }
+        let u = zip(testCase.anchors[2], testCase.anchors[0]).map { Rational(Dyadic($0)) - Rational(Dyadic($1)) }
+        for (f, face) in engine.topology.faces.enumerated() {
+            let points = face.vertices.map { engine.exactVertex($0) }
+            let count = Rational(points.count)
+            let s = points.map(\.s).reduce(Rational.zero, +) / count
+            let t = points.map(\.t).reduce(Rational.zero, +) / count
+            let (inputs, _) = rationalForward(testCase.graph, at: (0..<x1.count).map { x1[$0] + s * d1[$0] + t * u[$0] })
+            var expected = ActivationPattern(count: engine.plan.patternBits)
+            for (m, values) in inputs.enumerated() {
+                for (j, z) in values.enumerated() where z.signum > 0 { expected[engine.plan.patternOffsets[m] + j] = true }
+            }
+            #expect(engine.facePattern[f] == expected, "region \(f) of \(testCase)")
+        }
+        // Neighbours differ in the unit of their edge, and in no other unit unless that unit's input
+        // is zero all along the edge (duplicated units, or relu(b) + relu(s) where s is off: its zero
+        // set there is b's).
+        for edge in engine.topology.edges where edge.faceB >= 0 {
+            let a = engine.facePattern[Int(edge.faceA)], b = engine.facePattern[Int(edge.faceB)]
+            let unit = engine.plan.patternOffsets[Int(edge.layer) - 1] + Int(edge.neuron)
+            let differences = a.differences(from: b)
+            #expect(differences.contains(unit), "\(testCase)")
+            let others = differences.filter { $0 != unit }
+            if others.isEmpty { continue }
+            for v in [edge.from, edge.to] {
+                let p = engine.exactVertex(v)
+                let (inputs, _) = rationalForward(testCase.graph, at: (0..<x1.count).map { x1[$0] + p.s * d1[$0] + p.t * u[$0] })
+                let flat = inputs.flatMap { $0 }
+                #expect(others.allSatisfy { flat[$0].signum == 0 }, "units \(others) flip across an edge of unit \(unit) without vanishing on it: \(testCase)")
+            }
+        }
+        let result = engine.makeResult(domain: testCase.domain, seconds: 0)
+        #expect(result.vertices.count - result.edges.count + result.regions.count == 1, "Euler's formula")
+    }
+
+    @Test func refusesMaxPoolAndSmoothActivations() throws {
+        var builder = GraphBuilder(inputShape: [1, 4, 4])
+        let pooled = builder.add(.maxPool(Pool2D(kernelH: 2, kernelW: 2, strideH: 2, strideW: 2)), "MaxPool", inputs: [0], shape: [1, 2, 2])
+        builder.dense(builder.flatten(pooled), DenseLayer(inputs: 4, outputs: 2, weights: [1, 2, 3, 4, 5, 6, 7, 8], bias: [0, 0]))
+        let anchors = (0..<3).map { k in (0..<16).map { Double(($0 * 7 + k * 3) % 5) } }
+        #expect(throws: TesseraError.badInput("node 'maxpool0' (MaxPool): max pooling is not supported by the exact engine yet")) {
+            try slice(graph: builder.graph, anchors: anchors)
+        }
+        var smooth = GraphBuilder(inputShape: [2])
+        smooth.activation(smooth.dense(0, DenseLayer(inputs: 2, outputs: 2, weights: [1, 0, 0, 1], bias: [0, 0])), .gelu)
+        #expect(throws: TesseraError.self) { try slice(graph: smooth.graph, anchors: unitAnchors) }
+    }
+}
