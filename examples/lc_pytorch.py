@@ -91,23 +91,38 @@ class SignChangeCounter:
         if include_output:
             self.handles.append(model.register_forward_hook(self._output_hook()))
 
-    def _record(self, name, changed, zeros, min_abs):
+    def _record(self, name, changed, zeros, min_abs, margin):
         if name in self.rows:
             raise BadInput(f"module {name} runs twice in one forward pass; give every activation its own module")
         if name not in self.names:
             self.names.append(name)
-        self.rows[name] = (changed, zeros, min_abs)
+        self.rows[name] = (changed, zeros, min_abs, margin)
 
     def _signs(self, z):
         z = z.reshape(-1, self.vertices, z[0].numel())
         # The signs at the vertices are not all equal exactly when the largest and the smallest value
         # have different signs (sign is monotone).
-        changed = (torch.sign(z.amax(1)) != torch.sign(z.amin(1))).sum(1)
+        changing = torch.sign(z.amax(1)) != torch.sign(z.amin(1))
+        changed = changing.sum(1)
         if not self.diagnostics:
-            return changed, torch.zeros_like(changed), torch.full(changed.shape, float("nan"), dtype=torch.float64)
-        min_abs = z.abs().amin(dim=(1, 2))
+            nan = torch.full(changed.shape, float("nan"), dtype=torch.float64)
+            return changed, torch.zeros_like(changed), nan, nan
+        magnitude = z.abs()
+        min_abs = magnitude.amin(dim=(1, 2))
         zeros = (z == 0).any(1).sum(1) if bool((min_abs == 0).any()) else torch.zeros_like(changed)
-        return changed, zeros, min_abs
+        return changed, zeros, min_abs, self._decision_margin(z, magnitude, changing)
+
+    def _decision_margin(self, z, magnitude, changing):
+        """Per sample, the smallest |z| at a vertex whose sign alone decides whether its unit counts: any vertex
+        of a unit that does not count, or the lone vertex of a unit that counts only because of it."""
+        inf = torch.tensor(float("inf"), dtype=z.dtype)
+        positive, negative = (z > 0).sum(1), (z < 0).sum(1)
+        lone_positive = changing & (positive == 1) & (negative == self.vertices - 1)
+        lone_negative = changing & (negative == 1) & (positive == self.vertices - 1)
+        margin = torch.where(changing, inf, magnitude.amin(1))
+        margin = torch.where(lone_positive, torch.where(z > 0, magnitude, inf).amin(1), margin)
+        margin = torch.where(lone_negative, torch.where(z < 0, magnitude, inf).amin(1), margin)
+        return margin.amin(1).to(torch.float64)
 
     def _activation_hook(self, name):
         def hook(module, inputs, output):
@@ -132,7 +147,8 @@ class SignChangeCounter:
             windows = windows.reshape(n, x.shape[1], k[0] * k[1], length)
             winners = windows.argmax(2).reshape(-1, self.vertices, x.shape[1] * length)  # first maximum on ties
             changed = (winners.amax(1) != winners.amin(1)).sum(1)
-            self._record(name + " (max-pool windows)", changed, torch.zeros_like(changed), torch.full_like(changed, float("nan"), dtype=torch.float64))
+            nan = torch.full(changed.shape, float("nan"), dtype=torch.float64)
+            self._record(name + " (max-pool windows)", changed, torch.zeros_like(changed), nan, nan)
         return hook
 
     def take(self):
@@ -149,14 +165,15 @@ def local_complexity(model, points, frame, radius, dtype="float64", chunk=16, in
                      diagnostics=True):
     """Per-sample counts for one radius: dict with names, counts [N, L], zeros [N, L] (units with an exactly
     zero pre-activation at some vertex), min_abs [N, L] (smallest |pre-activation| over units and vertices);
-    without `diagnostics` only the counts are computed (zeros 0, min_abs NaN)."""
+    margin [N, L] (the smallest |pre-activation| whose sign alone decides whether its unit counts); without
+    `diagnostics` only the counts are computed (zeros 0, min_abs and margin NaN)."""
     torch_dtype = DTYPES[dtype]
     frame = torch.as_tensor(frame, dtype=torch.float64)
     offsets = torch.cat([frame, -frame]) * radius  # [2P, D]; vertex order x + r·v_1..P, then x − r·v_1..P
     counter = SignChangeCounter(model, include_output, maxpool, diagnostics)
     counter.vertices = offsets.shape[0]
     sample_shape = model_input_shape(model, frame.shape[1])
-    counts, zeros, min_abs = [], [], []
+    counts, zeros, min_abs, margins = [], [], [], []
     try:
         with torch.no_grad():
             for start in range(0, len(points), chunk):
@@ -167,10 +184,12 @@ def local_complexity(model, points, frame, radius, dtype="float64", chunk=16, in
                 counts.append(torch.stack([r[0] for r in rows], 1))
                 zeros.append(torch.stack([r[1] for r in rows], 1))
                 min_abs.append(torch.stack([r[2].to(torch.float64) for r in rows], 1))
+                margins.append(torch.stack([r[3] for r in rows], 1))
     finally:
         counter.remove()
     return {"names": list(counter.names), "counts": torch.cat(counts).numpy().astype(np.int64),
-            "zeros": torch.cat(zeros).numpy().astype(np.int64), "min_abs": torch.cat(min_abs).numpy()}
+            "zeros": torch.cat(zeros).numpy().astype(np.int64), "min_abs": torch.cat(min_abs).numpy(),
+            "margin": torch.cat(margins).numpy()}
 
 
 def model_input_shape(model, dimension):
@@ -272,9 +291,15 @@ def he_initialised_cnn(seed=0):
 
 
 def bench(args):
-    """Seconds per checkpoint for `--samples` samples (default 1,000), P = 25, one radius, on the paper's CNN."""
+    """Seconds per checkpoint for `--samples` samples (default 1,000), P = 25, one radius, on the paper's CNN
+    (He-initialised), or on `--model` (PyTorch's default initialisation, seeded)."""
     samples = args.samples or 1000
     directions = args.directions or 25
+    if args.model:
+        torch.manual_seed(args.seed)
+        make_model, label = (lambda: build(args.model).eval()), args.model
+    else:
+        make_model, label = he_initialised_cnn, "paper CNN (depth 5, width 32)"
     try:
         images, _ = load_split(args.data, "train", samples)
         points = images.reshape(len(images), -1).astype(np.float64)
@@ -282,19 +307,23 @@ def bench(args):
     except FileNotFoundError:
         points = np.random.default_rng(1).uniform(0, 1, size=(samples, 784))
         source = "uniform [0,1]^784"
-    frame = random_frame(directions, 784, args.seed)
+    dimension = int(np.prod(input_shape(args.model))) if args.model else 784
+    if points.shape[1] != dimension:
+        raise BadInput(f"--bench feeds Fashion-MNIST-sized points (784); {args.model} takes {dimension}")
+    frame = random_frame(directions, dimension, args.seed)
     radius = parse_radii(args.radius or ["0.005"])[0]
     results = {}
     for dtype in (["float32", "float64"] if args.dtype_given is None else [args.dtype]):
-        model = he_initialised_cnn().to(DTYPES[dtype])
+        model = make_model().to(DTYPES[dtype])
         local_complexity(model, points[:args.chunk], frame, radius, dtype, args.chunk, diagnostics=False)  # warm-up
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         result = local_complexity(model, points, frame, radius, dtype, args.chunk, diagnostics=False)
-        seconds = time.perf_counter() - start
-        results[dtype] = {"seconds": seconds, "lc_mean": float(result["counts"].sum(1).mean())}
-        print(f"PyTorch {torch.__version__} LC, paper CNN (depth 5, width 32), {samples} samples ({source}), "
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+        results[dtype] = {"seconds": seconds, "cpu_seconds": cpu, "lc_mean": float(result["counts"].sum(1).mean())}
+        print(f"PyTorch {torch.__version__} LC, {label}, {samples} samples ({source}), "
               f"P = {directions}, r = {radius}, {dtype}, {torch.get_num_threads()} threads, chunk {args.chunk}: "
-              f"{seconds:.2f} s per checkpoint (mean LC {results[dtype]['lc_mean']:.2f})", flush=True)
+              f"{seconds:.2f} s per checkpoint ({cpu:.2f} s CPU; mean LC {results[dtype]['lc_mean']:.2f}; "
+              f"load average {os.getloadavg()[0]:.1f})", flush=True)
     if args.json:
         write_json(args.json, {"bench": "lc_pytorch", "samples": samples, "directions": directions, "radius": radius,
                                "threads": torch.get_num_threads(), "results": results})
@@ -314,6 +343,8 @@ def write_json(path, value):
 def run_checkpoints(run):
     with open(os.path.join(run, "run.json")) as handle:
         info = json.load(handle)
+    if "architecture" not in info:
+        raise BadInput(f"{run}/run.json names no architecture (not a PyTorch graph run); use --model and --weights")
     folder = os.path.join(run, "checkpoints")
     names = sorted(n for n in os.listdir(folder) if n.startswith("step-") and n.endswith(".safetensors"))
     if not names:
@@ -342,7 +373,8 @@ def main(argv=None):
     parser.add_argument("--chunk", type=int, default=16, help="samples per forward pass (2P vertices each)")
     parser.add_argument("--counts", action="store_true", help="include per-sample per-layer counts in the JSON")
     parser.add_argument("--json", help="write the JSON here ('-' = stdout; the default prints it)")
-    parser.add_argument("--bench", action="store_true", help="time 1,000 samples, P = 25 on the paper's CNN (float32 and float64)")
+    parser.add_argument("--bench", action="store_true", help="time 1,000 samples, P = 25 on the paper's CNN, or on --model "
+                        "(float32 and float64 unless --dtype)")
     args = parser.parse_args(argv)
     args.dtype_given = args.dtype
     args.dtype = args.dtype or "float64"

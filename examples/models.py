@@ -201,6 +201,16 @@ def seeded(spec, seed=0, batchnorm_statistics=True):
     return model.eval()
 
 
+def zero_biases(model):
+    """Sets every convolution and Linear bias to zero, in place (pre-activations are then exactly 0 wherever
+    a unit's receptive field is all zero, e.g. on an image's black background)."""
+    with torch.no_grad():
+        for module in model.modules():
+            if isinstance(module, (nn.Conv2d, nn.Linear)) and module.bias is not None:
+                module.bias.zero_()
+    return model
+
+
 def relu_modules(model):
     """(qualified name, module) of every ReLU-family module, in registration order."""
     family = (nn.ReLU, nn.LeakyReLU, nn.PReLU, nn.GELU, nn.SiLU, nn.Tanh, nn.Sigmoid, nn.ELU, nn.Softplus)

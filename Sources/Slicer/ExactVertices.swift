@@ -39,8 +39,13 @@ public enum ExactVertices {
             for i in cycle.indices {
                 let a = cycle[i], b = cycle[(i + 1) % cycle.count]
                 guard let edge = edgeOf[key(a, b)] else { throw TesseraError.badInput("region \(r) has a side that is no edge") }
-                let ref = edge.layer == 0 ? LineTable.Ref(region: -1, layer: 0, unit: sides[key(a, b)]!)
-                                          : LineTable.Ref(region: r, layer: edge.layer, unit: edge.neuron)
+                let ref: LineTable.Ref
+                if edge.layer == 0 {
+                    guard let side = sides[key(a, b)] else { throw TesseraError.badInput("region \(r) has a boundary side off the domain's boundary") }
+                    ref = LineTable.Ref(region: -1, layer: 0, unit: side)
+                } else {
+                    ref = LineTable.Ref(region: r, layer: edge.layer, unit: edge.neuron)
+                }
                 for v in [a, b] where refs[v].count < 4 && !refs[v].contains(where: { $0.sameLine(as: ref) }) {
                     refs[v].append(ref)
                 }

@@ -18,7 +18,6 @@ public enum PartitionGeoJSON {
     public static func encode(_ result: SliceResult, exactVertices: [ExactPlanePoint]? = nil,
                               anchorLabels: [String] = [], step: Int? = nil) -> Data {
         var out = String()
-        out.reserveCapacity(result.regions.count * 400)
         let widths = result.layers.map(\.neurons)
         out += "{\"type\":\"FeatureCollection\",\"tessera\":{"
         out += "\"coordinates\":\"input-space units in the slice plane: u = s*|d1|, v = t*|d2|, anchor 1 at the origin\","
@@ -30,46 +29,58 @@ public enum PartitionGeoJSON {
         out += "\"boundary_segments\":\(result.boundarySegments.count),\"domain_area\":\(number(result.domainArea)),"
         out += "\"arithmetic\":\(quoted(result.arithmetic)),\"layers\":[\(widths.map(String.init).joined(separator: ","))]},"
         out += "\"features\":["
-        var first = true
-        func feature(_ geometry: String, _ properties: String) {
-            if !first { out += ",\n" }
-            first = false
-            out += "{\"type\":\"Feature\",\"geometry\":\(geometry),\"properties\":{\(properties)}}"
+        func feature(_ geometry: String, _ properties: String) -> String {
+            "{\"type\":\"Feature\",\"geometry\":\(geometry),\"properties\":{\(properties)}}"
         }
-        for (id, region) in result.regions.enumerated() {
+        var features = encodeInParallel(result.regions.count) { id in
+            let region = result.regions[id]
             let ring = region.vertexIndices + [region.vertexIndices[0]]
-            var properties = "\"kind\":\"region\",\"id\":\(id),\"pattern\":[\(layerHex(region.pattern, widths: widths))],"
+            var properties = "\"kind\":\"region\",\"id\":\(id),\"pattern\":[\(layerHex(region.pattern, widths: widths).map { "\"\($0)\"" }.joined(separator: ","))],"
             properties += "\"class\":\(region.predictedClass),\"area\":\(number(region.area)),"
             properties += "\"vertices\":\(region.vertexIndices.count),\"slope\":\(number(region.slope))"
             if let exactVertices {
+                // Rational strings hold digits, "-" and "/" only: nothing to escape.
                 properties += ",\"exact_vertices\":["
-                properties += region.vertexIndices.map { "[\(quoted(exactVertices[$0].s.description)),\(quoted(exactVertices[$0].t.description))]" }
-                    .joined(separator: ",")
+                properties += region.vertexIndices.map { "[\"\(exactVertices[$0].s)\",\"\(exactVertices[$0].t)\"]" }.joined(separator: ",")
                 properties += "]"
             }
-            feature(polygon(ring.map { result.vertices[$0] }), properties)
+            return feature(polygon(ring.map { result.vertices[$0] }), properties)
         }
-        for edge in result.edges {
+        features += encodeInParallel(result.edges.count) { index in
+            let edge = result.edges[index]
             let points = lineString([result.vertices[edge.from], result.vertices[edge.to]])
-            if edge.layer > 0 { feature(points, "\"kind\":\"edge\",\"layer\":\(edge.layer),\"unit\":\(edge.neuron)") }
-            else { feature(points, "\"kind\":\"domain_edge\"") }
+            return edge.layer > 0 ? feature(points, "\"kind\":\"edge\",\"layer\":\(edge.layer),\"unit\":\(edge.neuron)")
+                                  : feature(points, "\"kind\":\"domain_edge\"")
         }
         for segment in result.boundarySegments {
-            feature(lineString([segment.0, segment.1]), "\"kind\":\"decision_boundary\"")
+            features.append(feature(lineString([segment.0, segment.1]), "\"kind\":\"decision_boundary\""))
         }
-        feature(polygon(result.domainPolygon + result.domainPolygon.prefix(1)),
-                "\"kind\":\"domain\",\"domain\":\(quoted(result.domainKind)),\"area\":\(number(result.domainArea))")
+        features.append(feature(polygon(result.domainPolygon + result.domainPolygon.prefix(1)),
+                                "\"kind\":\"domain\",\"domain\":\(quoted(result.domainKind)),\"area\":\(number(result.domainArea))"))
         for (index, anchor) in result.anchors.enumerated() {
             var properties = "\"kind\":\"anchor\",\"index\":\(index + 1)"
             if index < anchorLabels.count { properties += ",\"label\":\(quoted(anchorLabels[index]))" }
-            feature("{\"type\":\"Point\",\"coordinates\":\(position(anchor))}", properties)
+            features.append(feature("{\"type\":\"Point\",\"coordinates\":\(position(anchor))}", properties))
         }
+        out += features.joined(separator: ",\n")
         out += "]}\n"
         return Data(out.utf8)
     }
 
+    /// `body(i)` for every i in 0..<count, on all cores.
+    static func encodeInParallel(_ count: Int, _ body: (Int) -> String) -> [String] {
+        var parts = [String](repeating: "", count: count)
+        parts.withUnsafeMutableBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            parallelChunks(count, minimumChunk: 2048) { range in
+                for i in range { base[i] = body(i) }
+            }
+        }
+        return parts
+    }
+
     /// One hex string per hidden layer: unit i of the layer is bit i of the number (most significant digit first).
-    static func layerHex(_ pattern: ActivationPattern, widths: [Int]) -> String {
+    public static func layerHex(_ pattern: ActivationPattern, widths: [Int]) -> [String] {
         var offset = 0
         var parts: [String] = []
         for width in widths {
@@ -80,10 +91,10 @@ public enum PartitionGeoJSON {
                 digits.append(Character(String(nibble, radix: 16)))
                 bit += 4
             }
-            parts.append("\"" + String(digits.reversed()) + "\"")
+            parts.append(String(digits.reversed()))
             offset += width
         }
-        return parts.joined(separator: ",")
+        return parts
     }
 
     static func polygon(_ ring: [Point2]) -> String {

@@ -19,8 +19,14 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Only save the workload; do not slice.") var saveOnly = false
     @Option(help: "Also render the partition to this PNG and time the rendering.") var png: String?
     @Option(help: "Size of the rendered PNG in pixels.") var size = 1600
+    @Flag(help: "The CNN workload instead: four 3×3 convolutions on a Fashion-MNIST image, sliced at each --radius.") var cnn = false
+    @Option(help: "CNN: radii of the anchor triangle, comma-separated.") var radius = "0.025,0.05,0.1,0.2,0.4"
+    @Option(help: "CNN: dataset directory.") var data = "/usr/share/datasets/fashion-mnist"
+    @Option(help: "CNN: training image index.") var imageIndex = 0
+    @Option(help: "CNN: channels per convolution.") var channels = 32
 
     func run() throws {
+        if cnn { return try runCNN() }
         let parts = widths.split(separator: ",", omittingEmptySubsequences: false)
         let widthList = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard widthList.count == parts.count, widthList.count >= 2, widthList.allSatisfy({ $0 > 0 }) else { throw TesseraError.badInput("--widths needs at least two positive integers") }

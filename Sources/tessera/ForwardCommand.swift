@@ -7,15 +7,15 @@ struct ForwardCommand: ParsableCommand {
         abstract: "Run a model on points: the logits, or any node's values, as a .npy array.",
         discussion: "Points are rows [N, D], each an input flattened in C order (D = C·H·W for images). The output is float64 with shape [N, ...] (the node's shape per point).")
 
-    @Option(help: "The model (.safetensors).") var model: String
-    @Option(help: "Activation for a model file without tessera metadata (relu, leaky_relu[:alpha], abs, gelu).") var activation: String?
+    @Option(help: "The model: .onnx, or an MLP .safetensors.") var model: String
+    @Option(help: "Activation of an MLP .safetensors without tessera metadata (relu, leaky_relu[:alpha], abs, gelu, ...).") var activation: String?
     @Option(help: "Points [N, D] (.npy or .safetensors).") var points: String
     @Option(help: "Output .npy file.") var out: String
     @Option(help: "A node (name, or 1-based position in topological order) whose values to write instead of the logits.") var node: String?
 
     func run() throws {
         try OutputFile.checkWritable(out)
-        let graph = try loadForwardModel(path: model, activation: activation.map(Activation.init(parsing:)))
+        let graph = try ModelLoader.load(path: model, activation: activation.map(Activation.init(parsing:)))
         let forward = try GraphForward(model: graph)
         let value = try node.map(forward.value(named:)) ?? graph.outputValue
         let rows = try PointsFile.load(path: points)
@@ -26,9 +26,4 @@ struct ForwardCommand: ParsableCommand {
         let values = try forward.run(rows.flatMap { $0 }, count: rows.count, value: value)
         try NPY.write(Tensor(shape: [rows.count] + graph.shape(ofValue: value), dtype: .f64, values: values), path: out)
     }
-}
-
-/// A model file as a graph.
-func loadForwardModel(path: String, activation: Activation?) throws -> GraphModel {
-    GraphModel(network: try ModelFile.load(path: path, activation: activation).network)
 }

@@ -12,8 +12,8 @@ struct LCCommand: ParsableCommand {
         discussion: "Means and (population) standard deviations over the samples of each set, per layer and summed.")
 
     @Argument(help: "A run directory from 'tessera train' (every checkpoint is measured).") var runPath: String?
-    @Option(help: "A single model (.safetensors) instead of a run.") var model: String?
-    @Option(help: "Activation for a model file without tessera metadata (relu, leaky_relu[:alpha], abs, gelu).") var activation: String?
+    @Option(help: "A single model (.onnx, or an MLP .safetensors) instead of a run.") var model: String?
+    @Option(help: "Activation of an MLP .safetensors without tessera metadata (relu, leaky_relu[:alpha], abs, gelu, ...).") var activation: String?
     @Option(help: "IDX dataset directory (default with a run: the run's data).") var data: String?
     @Option(help: "Sample sets, comma-separated: train, test, random (default: train,test,random with a run, else train).") var split: String?
     @Option(help: "Samples per set (with a run, train uses the run's own training samples).") var samples = 1000
@@ -30,11 +30,16 @@ struct LCCommand: ParsableCommand {
 
     @Flag(help: ArgumentHelp("Time --samples random points on a PyTorch-initialised 784-200-200-200-10 MLP.", visibility: .hidden))
     var benchmark = false
+    @Option(help: ArgumentHelp("The --benchmark model: mlp, or cnn (the paper's 4×32-channel CNN on 1×28×28).", visibility: .hidden))
+    var benchmarkModel = "mlp"
 
     func run() throws {
         if benchmark {
             let radii = try Array(parseRadii().prefix(radius.isEmpty ? 1 : .max))
-            let timing = try Benchmarks.lcSeconds(sizes: [784, 200, 200, 200, 10], samples: samples, directions: directions, radii: radii, seed: seed)
+            guard benchmarkModel == "mlp" || benchmarkModel == "cnn" else { throw TesseraError.badInput("--benchmark-model must be mlp or cnn") }
+            let timing = benchmarkModel == "cnn"
+                ? try Benchmarks.lcSeconds(model: Benchmarks.paperCNN(seed: seed), samples: samples, directions: directions, radii: radii, seed: seed)
+                : try Benchmarks.lcSeconds(sizes: [784, 200, 200, 200, 10], samples: samples, directions: directions, radii: radii, seed: seed)
             print(String(format: "%.3f s for %d samples, P = %d, %d radius/radii (mean LC %.2f)", timing.seconds, samples, directions, radii.count, timing.mean))
             return
         }
@@ -47,8 +52,10 @@ struct LCCommand: ParsableCommand {
         let models: [(step: Int?, path: String)] = try runDirectory.map { try $0.checkpoints().map { ($0.step, $0.path) } }
             ?? [(nil, model!)]
         guard !models.isEmpty else { throw TesseraError.badInput("\(runPath!) has no checkpoints") }
-        let first = try ModelFile.load(path: models[0].path, activation: override ?? info.flatMap { try? $0.config.parsedActivation() })
-        let dimension = first.network.inputDimension
+        let architecture = runPath.flatMap(ModelLoader.runArchitecture(runDirectory:))
+        let modelActivation = override ?? info.flatMap { try? $0.config.parsedActivation() }
+        let first = try loadModel(models[0].path, architecture: architecture, activation: modelActivation)
+        let dimension = first.model.inputDimension
         let sets: [LCSampleSet]
         if let points {
             sets = [LCSampleSet(name: "points", points: try PointsFile.load(path: points))]
@@ -64,9 +71,9 @@ struct LCCommand: ParsableCommand {
         var reports: [LCReport] = []
         var lastLog = DispatchTime.now().uptimeNanoseconds
         for (index, entry) in models.enumerated() {
-            let network = index == 0 ? first.network : try ModelFile.load(path: entry.path, activation: override ?? first.network.activation).network
-            let step = entry.step ?? first.metadata["step"].flatMap { Int($0) }
-            let report = try sweep.measure(GraphModel(network: network), step: step)
+            let loaded = index == 0 ? first : try loadModel(entry.path, architecture: architecture, activation: modelActivation)
+            let step = entry.step ?? loaded.step
+            let report = try sweep.measure(loaded.model, step: step)
             reports.append(report)
             let now = DispatchTime.now().uptimeNanoseconds
             if models.count > 1, now - lastLog >= 1_000_000_000 || index == models.count - 1 {
@@ -86,6 +93,15 @@ struct LCCommand: ParsableCommand {
         if csv == nil && json == nil && plot == nil {
             if models.count > 1 { print(csvText, terminator: "") } else { print(String(decoding: try last!.json(), as: UTF8.self)) }
         }
+    }
+
+    /// A checkpoint or model file as a graph, with the training step an MLP file's metadata records.
+    func loadModel(_ path: String, architecture: String?, activation: Activation?) throws -> (model: GraphModel, step: Int?) {
+        if architecture == nil && !path.lowercased().hasSuffix(".onnx") {
+            let file = try ModelFile.load(path: path, activation: activation)
+            return (GraphModel(network: file.network), file.metadata["step"].flatMap { Int($0) })
+        }
+        return (try ModelLoader.load(checkpoint: path, architecture: architecture, activation: activation), nil)
     }
 
     func parseRadii() throws -> [Double] {

@@ -10,8 +10,11 @@ struct VerifyCommand: ParsableCommand {
 
     @Option(help: "Number of cases.") var cases = 1000
     @Option(help: "Seed of the family.") var seed: UInt64 = 1
+    @Flag(help: "Graph models (convolutions, pools, batch norm, residual sums) through the graph engine instead of MLPs.")
+    var graphs = false
 
     func run() throws {
+        if graphs { return try runGraphs() }
         var failures = 0
         var families: [String: Int] = [:]
         for index in 0..<cases {
@@ -26,5 +29,22 @@ struct VerifyCommand: ParsableCommand {
         let summary = families.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
         print("\(cases - failures) passed, \(failures) failed (\(summary))")
         if failures > 0 { throw TesseraError.badInput("certified and exact arithmetic differ on \(failures) cases") }
+    }
+
+    func runGraphs() throws {
+        var failures = 0
+        var families: [String: Int] = [:]
+        for index in 0..<cases {
+            let testCase = graphVerificationCase(index, seed: seed)
+            families[testCase.family, default: 0] += 1
+            if let difference = try compareGraphArithmetics(testCase) {
+                failures += 1
+                printError("case \(index) (\(testCase)): \(difference)")
+            }
+            if (index + 1) % 100 == 0 { printError("\(index + 1)/\(cases) graph cases, \(failures) differences") }
+        }
+        let summary = families.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        print("\(cases - failures) passed, \(failures) failed (\(summary))")
+        if failures > 0 { throw TesseraError.badInput("certified and exact arithmetic differ on \(failures) graph cases") }
     }
 }

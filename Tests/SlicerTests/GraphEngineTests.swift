@@ -5,10 +5,10 @@ import BigInt
 
 /// The graph engine: certified ≡ exact on seeded families of every operation, and invariants.
 @Suite struct GraphEngineTests {
-    /// Ten cases of each family (the full sweep is `tessera verify --graphs`).
-    static let cases = (0..<70).map { graphVerificationCase($0, seed: 5) }
+    /// Six cases of each family (the full sweep is `tessera verify --graphs`).
+    static let cases = (0..<42).map { graphVerificationCase($0, seed: 5) }
 
-    @Test(arguments: 0..<70)
+    @Test(arguments: 0..<42)
     func certifiedEqualsExact(index: Int) throws {
         let testCase = Self.cases[index]
         #expect(try compareGraphArithmetics(testCase) == nil, "case \(index): \(testCase)")
@@ -22,7 +22,7 @@ import BigInt
         #expect(exact > 0, "the degenerate families must reach the exact fallback, or the comparison proves little")
     }
 
-    @Test(arguments: 0..<35)
+    @Test(arguments: 0..<21)
     func invariants(index: Int) throws {
         let testCase = Self.cases[index]
         let engine = try runGraphEngine(testCase.graph, anchors: testCase.anchors, domain: testCase.domain, arithmetic: .certified)
@@ -53,12 +53,21 @@ import BigInt
             }
             #expect(engine.facePattern[f] == expected, "region \(f) of \(testCase)")
         }
-        // Neighbours differ in exactly the unit of their edge (generic families: duplicated units
-        // legitimately flip together).
-        if ["conv", "residual", "pool-batchnorm", "dense"].contains(testCase.family) {
-            for edge in engine.topology.edges where edge.faceB >= 0 {
-                let a = engine.facePattern[Int(edge.faceA)], b = engine.facePattern[Int(edge.faceB)]
-                #expect(a.differences(from: b) == [engine.plan.patternOffsets[Int(edge.layer) - 1] + Int(edge.neuron)], "\(testCase)")
+        // Neighbours differ in the unit of their edge, and in no other unit unless that unit's input
+        // is zero all along the edge (duplicated units, or relu(b) + relu(s) where s is off: its zero
+        // set there is b's).
+        for edge in engine.topology.edges where edge.faceB >= 0 {
+            let a = engine.facePattern[Int(edge.faceA)], b = engine.facePattern[Int(edge.faceB)]
+            let unit = engine.plan.patternOffsets[Int(edge.layer) - 1] + Int(edge.neuron)
+            let differences = a.differences(from: b)
+            #expect(differences.contains(unit), "\(testCase)")
+            let others = differences.filter { $0 != unit }
+            if others.isEmpty { continue }
+            for v in [edge.from, edge.to] {
+                let p = engine.exactVertex(v)
+                let (inputs, _) = rationalForward(testCase.graph, at: (0..<x1.count).map { x1[$0] + p.s * d1[$0] + p.t * u[$0] })
+                let flat = inputs.flatMap { $0 }
+                #expect(others.allSatisfy { flat[$0].signum == 0 }, "units \(others) flip across an edge of unit \(unit) without vanishing on it: \(testCase)")
             }
         }
         let result = engine.makeResult(domain: testCase.domain, seconds: 0)

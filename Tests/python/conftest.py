@@ -44,6 +44,8 @@ def browser():
     if binary:
         options.binary_location = binary
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    # Return from get() at once: the page becomes usable before the browser has read all of it.
+    options.page_load_strategy = "none"
     driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
     driver = webdriver.Chrome(service=Service(driver_path), options=options)
     yield driver
@@ -63,6 +65,11 @@ def open_viewer(driver, path, label):
         raise AssertionError(f"{path} did not become ready within 60 s")
     TIMINGS[label] = (time.perf_counter() - start, driver.execute_script("return window.tesseraViewer.usableMs"),
                       os.path.getsize(path))
+    # The other frames follow the script in the file: wait until the browser has read them all.
+    while driver.execute_script("return document.readyState") == "loading":
+        if time.perf_counter() > deadline:
+            raise AssertionError(f"{path} did not finish loading within 60 s")
+        time.sleep(0.02)
 
 
 def pytest_terminal_summary(terminalreporter):

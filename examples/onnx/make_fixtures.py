@@ -23,7 +23,6 @@ import numpy as np
 import onnx
 import onnxruntime as ort
 import torch
-from onnx import numpy_helper
 from safetensors.torch import save_file
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -32,7 +31,7 @@ sys.path.insert(0, os.path.dirname(HERE))
 import corner_cases  # noqa: E402
 import numpy_reference  # noqa: E402
 from idx_data import FASHION_MNIST, load_split, split_files  # noqa: E402
-from models import input_shape, relu_modules, seeded  # noqa: E402
+from models import input_shape, relu_modules, seeded, zero_biases  # noqa: E402
 from run_fixture import make_run  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -43,6 +42,8 @@ MODELS = [
     ("cnn5_w32", "cnn:depth=5,width=32,batchnorm=0", 1, 17, []),
     ("cnn5_w32_bn", "cnn:depth=5,width=32,batchnorm=1", 2, 17, []),
     ("lenet", "lenet:c1=6,c2=16,hidden=32", 3, 13, ["maxpool_output", "relu3_input"]),
+    # Zero biases: exactly zero pre-activations on the images' black background (and ties in the max pool).
+    ("lenet_zero_bias", "lenet:c1=6,c2=16,hidden=32", 7, 13, ["maxpool_output"]),
     ("resnet_k4", "resnet:k=4,blocks=1-1,batchnorm=0", 4, 17, ["relu_last_input", "pool_output"]),
     ("resnet_k4_bn", "resnet:k=4,blocks=1-1,batchnorm=1", 5, 17, ["relu_last_input", "pool_output"]),
     ("mlp", "mlp:sizes=784-32-32-10", 6, 13, ["relu1_input", "relu2_input"]),
@@ -197,6 +198,8 @@ def pytorch_fixtures(out, readme_notes):
     entries = []
     for name, spec, seed, ts_opset, nodes in MODELS:
         model = seeded(spec, seed=seed)
+        if name.endswith("_zero_bias"):
+            zero_biases(model)
         shape = input_shape(spec)
         points = sample_points(shape, seed)
         logits, captured = torch_reference(model, points, shape, nodes)
@@ -318,7 +321,7 @@ def main():
     torch.set_num_threads(2)
     out = args.out
     if os.path.isdir(out):
-        keep = {"lc-reference.json", "lc-frame.npy", "lc-points.npy", "README.md"}
+        keep = {"lc-reference.json", "lc-frame.npy", "lc-frame-axes.npy", "lc-points.npy"}
         for entry in os.listdir(out):
             path = os.path.join(out, entry)
             if entry in keep:
@@ -352,6 +355,12 @@ def main():
     with open(os.path.join(out, "index.json"), "w") as handle:
         json.dump(index, handle, indent=1, ensure_ascii=False)
         handle.write("\n")
+    with open(os.path.join(HERE, "fixtures-readme.md")) as handle:
+        readme = handle.read()
+    readme += "\n## Exporter failures\n\n" + ("\n".join(notes) if notes else
+                                               "None: every model exported with both exporters.") + "\n"
+    with open(os.path.join(out, "README.md"), "w") as handle:
+        handle.write(readme)
     total = sum(os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(out) for f in files)
     print(f"{len(entries)} fixtures, {total / 1e6:.2f} MB in {out}")
 

@@ -10,14 +10,15 @@ def read_partition_geojson(path):
     """The features of a partition GeoJSON file, grouped by kind, as numpy arrays.
 
     Each feature has a ``kind`` property: ``region`` (Polygon with pattern, class, area, vertices),
-    ``edge`` (LineString with the hidden ``layer`` and ``unit`` that made it), ``decision_boundary``
-    (LineString), ``domain`` (Polygon) and ``anchor`` (Point with its ``index``). Rings are returned
+    ``edge`` (LineString with the hidden ``layer`` and ``unit`` that made it), ``domain_edge``
+    (LineString on the domain's boundary), ``decision_boundary`` (LineString), ``domain`` (Polygon)
+    and ``anchor`` (Point with its ``index``). Rings are returned
     open (GeoJSON repeats the first vertex at the end; it is dropped).
     """
     with open(path, encoding="utf-8") as file:
         document = json.load(file)
     regions, patterns, classes, areas, slopes, exact = [], [], [], [], [], []
-    edges, edge_layers, edge_units, boundary = [], [], [], []
+    edges, edge_layers, edge_units, boundary, domain_edges = [], [], [], [], []
     domain, anchors, labels = None, {}, {}
     for feature in document.get("features", []):
         properties = feature.get("properties") or {}
@@ -39,6 +40,8 @@ def read_partition_geojson(path):
             edge_units.append(properties.get("unit", -1))
         elif kind == "decision_boundary":
             boundary.append(coordinates)
+        elif kind == "domain_edge":
+            domain_edges.append(coordinates)
         elif kind == "domain":
             domain = _open_ring(coordinates[0])
         elif kind == "anchor":
@@ -58,6 +61,7 @@ def read_partition_geojson(path):
         "edge_layers": np.repeat(np.asarray(edge_layers, dtype=np.int64), per_edge),
         "edge_units": np.repeat(np.asarray(edge_units, dtype=np.int64), per_edge),
         "boundary": _segments(boundary)[0],
+        "domain_edges": _segments(domain_edges)[0],
         "domain": domain,
         "anchors": np.asarray([anchors[key] for key in sorted(anchors)], dtype=np.float64).reshape(-1, 2),
         "anchor_labels": [labels.get(key) for key in sorted(anchors)],

@@ -27,8 +27,7 @@ def model_file(model, directory, example_shape=None, exporter="dynamo"):
         return _torch_model_file(model, Path(directory), example_shape, exporter)
     if isinstance(model, (list, tuple)):
         path = Path(directory) / "model.safetensors"
-        write_mlp(path, [tuple(_numpy(part) if part is not None else None for part in _pair(layer, index))
-                         for index, layer in enumerate(model)])
+        write_mlp(path, [_numpy_pair(layer, index) for index, layer in enumerate(model)])
         return str(path), None
     raise TypeError("model must be a torch.nn.Module, a path to a .safetensors or .onnx file, "
                     f"or a list of (weight, bias) numpy pairs; got {type(model).__name__}")
@@ -41,10 +40,12 @@ def resolve_activation(requested, from_module):
     return from_module or requested
 
 
-def _pair(layer, index):
+def _numpy_pair(layer, index):
+    """(weight, bias) as numpy arrays (a bias may be None)."""
     if not isinstance(layer, (list, tuple)) or len(layer) != 2:
         raise TypeError(f"layer {index} is not a (weight, bias) pair")
-    return layer
+    weight, bias = layer
+    return _numpy(weight), None if bias is None else _numpy(bias)
 
 
 def _numpy(array):

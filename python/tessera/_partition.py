@@ -16,12 +16,15 @@ class Partition:
     ``n_vertices``, ``n_edges``, ``layers`` (per hidden layer: index, neurons, neurons_cut, regions),
     ``boundary_segments``, ``boundary_length``, ``domain_area``, ``arithmetic``, ``seconds``.
 
-    Geometry (None when sliced with ``geometry=False``): ``regions`` (list of [k, 2] polygons, open
-    rings, counter-clockwise), ``patterns`` (per region, one hex string per hidden layer; unit i is
-    bit i), ``classes`` (predicted class per region; where the decision boundary crosses a region,
-    the class of its largest part), ``areas``, ``slopes``, ``edges`` ([E, 2, 2]
-    segments made by neurons) with ``edge_layers`` and ``edge_units``, ``boundary`` ([B, 2, 2]
-    decision-boundary segments), ``domain`` ([k, 2] polygon); ``anchors`` ([3, 2]) always.
+    Geometry (None when sliced with ``geometry=False``):
+    - ``regions``: list of [k, 2] polygons (open rings, counter-clockwise), with per region
+      ``patterns`` (one hex string per hidden layer; unit i is bit i), ``classes`` (the predicted
+      class; where the decision boundary crosses a region, the class of its largest part),
+      ``areas`` and ``slopes``;
+    - ``edges``: [E, 2, 2] segments made by neurons, with ``edge_layers`` and ``edge_units``;
+      ``domain_edges``: the partition's edges on the domain's boundary;
+    - ``boundary``: [B, 2, 2] decision-boundary segments; ``domain``: [k, 2] polygon.
+    ``anchors`` ([3, 2]) are always there.
     With ``exact_vertices=True``: ``exact_vertices``, per region its vertices' exact plane parameters
     (s, t) as ``fractions.Fraction`` pairs, the input point being x1 + s·d1 + t·d2.
     """
@@ -49,6 +52,7 @@ class Partition:
         self.edge_layers = geometry.get("edge_layers")
         self.edge_units = geometry.get("edge_units")
         self.boundary = geometry.get("boundary")
+        self.domain_edges = geometry.get("domain_edges")
         polygon = summary["domain"].get("polygon")
         self.domain = geometry.get("domain")
         if self.domain is None and polygon is not None:
@@ -121,8 +125,8 @@ class Partition:
         """Draws the partition with matplotlib on ``ax`` (a new figure's axes when None); returns ax.
 
         fill: "pattern" (a colour per activation pattern, stable across checkpoints), "class"
-        (by predicted class; a region the decision boundary crosses takes the class of its
-        largest part) or None. Neuron edges thin and dark, the decision boundary red,
+        (by predicted class, light tints of matplotlib's "C0", "C1", ...; a region the decision
+        boundary crosses takes the class of its largest part) or None. Neuron edges thin and dark, the decision boundary red,
         the anchors numbered.
         """
         from ._plot import plot_partition

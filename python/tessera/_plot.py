@@ -4,12 +4,13 @@ import colorsys
 import hashlib
 import io
 
-import matplotlib  # noqa: F401  (an ImportError here means matplotlib is not installed)
+import matplotlib  # an ImportError here means matplotlib is not installed
+import matplotlib.colors
 import numpy as np
 from matplotlib.collections import LineCollection, PolyCollection
 
-CLASS_COLOURS = ["#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3",
-                 "#fdb462", "#b3de69", "#fccde5", "#d9d9d9", "#bc80bd"]
+# Light tints of matplotlib's default colour cycle: data drawn with c="C<k>" match class k's fill.
+CLASS_COLOURS = [tuple(0.62 + 0.38 * channel for channel in matplotlib.colors.to_rgb(f"C{k}")) for k in range(10)]
 
 
 def pattern_colour(pattern):

@@ -20,7 +20,8 @@ def raised(call):
 
 
 def test_collinear_anchors():
-    collinear = np.stack([ANCHORS[0], ANCHORS[1], 2 * ANCHORS[1] - ANCHORS[0]])
+    direction = np.arange(1.0, 7.0)  # small integers: the three points are exactly on one line
+    collinear = np.stack([0.5 + 0 * direction, 0.5 + direction, 0.5 + 3 * direction])
     error = raised(lambda: tessera.slice(LAYERS, collinear, geometry=False))
     assert error.status == 1 and "collinear" in error.message.lower()
 

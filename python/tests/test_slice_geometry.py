@@ -26,14 +26,15 @@ def test_numpy_path_reads_exactly_the_geometry_the_cli_writes(cli, tmp_path, par
     written = read_partition_geojson(tmp_path / "r.geojson")
     assert partition.patterns == written["patterns"]
     assert all(np.array_equal(a, b) for a, b in zip(partition.regions, written["regions"]))
-    for name in ("classes", "areas", "edges", "edge_layers", "edge_units", "boundary", "anchors"):
+    for name in ("classes", "areas", "edges", "edge_layers", "edge_units", "domain_edges", "boundary", "anchors"):
         assert np.array_equal(getattr(partition, name), written[name]), name
 
 
 def test_geometry_agrees_with_the_statistics(partition):
     assert len(partition.regions) == len(partition.patterns) == len(partition.classes) == partition.n_regions > 20
     assert len(partition.boundary) == partition.boundary_segments > 0
-    assert 0 < len(partition.edges) <= partition.n_edges
+    assert len(partition.edges) + len(partition.domain_edges) == partition.n_edges
+    assert len(partition.domain_edges) >= 4  # the square's sides, cut where unit lines meet them
     assert set(partition.edge_layers) <= {1, 2} and partition.edge_units.min() >= 0 and partition.edge_units.max() < 12
     assert np.isclose(np.sum(partition.areas), partition.domain_area, rtol=1e-9)
     assert np.array_equal(partition.anchors, np.asarray(partition.summary["anchors"]))

@@ -11,17 +11,29 @@ public struct ViewerFrame: @unchecked Sendable {
     public var regionCount: Int
     /// The largest slope of the frame (the slope fill of the run spans the last frame's range, as the pictures do).
     public var maxSlope: Double
-    /// Key → base64 of a little-endian typed array, or a small JSON value.
+    /// Number of classes the network predicts (a single logit: two).
+    public var classCount: Int
+    /// Small JSON values, and `layout`: for each typed array, its byte offset and element count in `blob`.
     var fields: [String: Any]
+    /// Every typed array of the frame, little-endian, each starting at a multiple of 4 bytes.
+    var blob = Data()
 
     public init(_ result: SliceResult, step: Int, title: String) {
         self.step = step
         self.title = title
         regionCount = result.regions.count
+        classCount = result.outputs <= 1 ? 2 : result.outputs
         maxSlope = result.regions.map(\.slope).filter(\.isFinite).max() ?? 0
         var fields: [String: Any] = ["step": step, "title": title, "regions": result.regions.count,
                                      "vertexCount": result.vertices.count]
-        fields["vx"] = Self.base64(result.vertices.flatMap { [Float($0.x), Float($0.y)] })
+        var blob = Data()
+        var layout: [String: [Int]] = [:]
+        func put<T>(_ key: String, _ values: [T]) {
+            layout[key] = [blob.count, values.count]
+            values.withUnsafeBytes { blob.append(contentsOf: $0) }
+            while blob.count % 4 != 0 { blob.append(0) }
+        }
+        put("vx", result.vertices.flatMap { [Float($0.x), Float($0.y)] })
         var offsets: [UInt32] = [0], corners: [UInt32] = []
         corners.reserveCapacity(result.regions.count * 6)
         var patternFill: [UInt8] = [], classFill: [UInt8] = [], classes: [UInt16] = [], areas: [Float] = [], slopes: [Float] = []
@@ -35,13 +47,13 @@ public struct ViewerFrame: @unchecked Sendable {
             areas.append(Float(region.area))
             slopes.append(Float(region.slope.isFinite ? region.slope : 0))
         }
-        fields["ro"] = Self.base64(offsets)
-        fields["rc"] = Self.base64(corners)
-        fields["pf"] = Self.base64(patternFill)
-        fields["cf"] = Self.base64(classFill)
-        fields["cls"] = Self.base64(classes)
-        fields["area"] = Self.base64(areas)
-        fields["slope"] = Self.base64(slopes)
+        put("ro", offsets)
+        put("rc", corners)
+        put("pf", patternFill)
+        put("cf", classFill)
+        put("cls", classes)
+        put("area", areas)
+        put("slope", slopes)
         // Edges grouped by layer (0 = the domain boundary), with the unit and how many pattern bits
         // differ between the two regions they separate.
         let difference = Self.patternDifferences(result)
@@ -55,11 +67,11 @@ public struct ViewerFrame: @unchecked Sendable {
             }
             layerOffsets.append(units.count)
         }
-        fields["e"] = Self.base64(edgeVertices)
-        fields["eu"] = Self.base64(units)
-        fields["ed"] = Self.base64(differs)
+        put("e", edgeVertices)
+        put("eu", units)
+        put("ed", differs)
         fields["eo"] = layerOffsets
-        fields["b"] = Self.base64(result.boundarySegments.flatMap { [Float($0.0.x), Float($0.0.y), Float($0.1.x), Float($0.1.y)] })
+        put("b", result.boundarySegments.flatMap { [Float($0.0.x), Float($0.0.y), Float($0.1.x), Float($0.1.y)] })
         // Class cells of the regions the decision boundary crosses (class fill draws them, as the pictures do).
         var cellPoints: [Float] = [], cellOffsets: [UInt32] = [0], cellFill: [UInt8] = [], cellRegion: [UInt32] = []
         for (index, region) in result.regions.enumerated() where !region.classCells.isEmpty {
@@ -70,14 +82,16 @@ public struct ViewerFrame: @unchecked Sendable {
                 cellRegion.append(UInt32(index))
             }
         }
-        fields["cc"] = Self.base64(cellPoints)
-        fields["co"] = Self.base64(cellOffsets)
-        fields["ccf"] = Self.base64(cellFill)
-        fields["ccr"] = Self.base64(cellRegion)
+        put("cc", cellPoints)
+        put("co", cellOffsets)
+        put("ccf", cellFill)
+        put("ccr", cellRegion)
         fields["anchors"] = result.anchors.map { [$0.x, $0.y] }
         fields["domain"] = result.domainPolygon.map { [$0.x, $0.y] }
         fields["layerStats"] = result.layers.map { ["neurons": $0.neurons, "cut": $0.neuronsCut, "regions": $0.regions] }
+        fields["layout"] = layout
         self.fields = fields
+        self.blob = blob
     }
 
     /// For every interior edge, the number of activation-pattern bits in which its two regions differ.
@@ -104,10 +118,5 @@ public struct ViewerFrame: @unchecked Sendable {
     static func rgb(_ color: Color) -> [UInt8] {
         let bytes = color.bytes
         return [bytes.r, bytes.g, bytes.b]
-    }
-
-    /// Base64 of an array's little-endian bytes.
-    static func base64<T>(_ values: [T]) -> String {
-        values.withUnsafeBytes { Data($0).base64EncodedString() }
     }
 }

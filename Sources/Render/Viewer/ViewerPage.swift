@@ -50,7 +50,9 @@ public struct ViewerPage: Sendable {
         return [framing.minX, framing.minY, framing.maxX, framing.maxY]
     }
 
-    public func html() throws -> String {
+    /// The page as UTF-8 bytes.
+    public func document() throws -> Data {
+        let classCount = max(2, frames.map(\.classCount).max() ?? 2)
         let layers = frames.map { ($0.fields["eo"] as? [Int] ?? [0]).count - 2 }.max() ?? 0
         let lut = (0..<256).flatMap { ViewerFrame.rgb(Palette.sequential(Double($0) / 255)) }.map(Int.init)
         let data: [String: Any] = [
@@ -66,6 +68,7 @@ public struct ViewerPage: Sendable {
             "boundaryColor": Self.css(.boundaryRed),
             "anchorLabels": anchorLabels,
             "classNames": classNames ?? [],
+            "classColors": (0..<classCount).map { Self.css(Palette.classColor($0)) },
             "slopeLUT": lut,
             "slopeMax": max(slopeMax ?? frames.last?.maxSlope ?? 1, 1e-300),
             "leftLabel": leftLabel,
@@ -76,11 +79,33 @@ public struct ViewerPage: Sendable {
         let json = try JSONSerialization.data(withJSONObject: data, options: [.withoutEscapingSlashes])
         // Inside <script>, "<" must not start a tag: escape it (JSON allows \u003c anywhere in a string).
         let embedded = String(decoding: json, as: UTF8.self).replacingOccurrences(of: "<", with: "\\u003c")
-        return ViewerTemplate.page(title: Self.escapeHTML(heading), data: embedded, script: ViewerScript.source)
+        // Each frame's arrays in an element of its own, decoded only when shown. The frame the page
+        // opens with (the last) comes before the script, the others after it: the page is usable as
+        // soon as that frame is parsed, while the browser still reads the rest. Built as bytes, with
+        // no copy of the whole page as a string (a page can hold a few hundred megabytes).
+        let page = ViewerTemplate.page(title: Self.escapeHTML(heading), data: embedded, script: ViewerScript.source)
+        let parts = page.components(separatedBy: ViewerTemplate.framesMarker)
+        precondition(parts.count == 3, "the viewer template must hold two frame markers")
+        var out = Data()
+        out.reserveCapacity(frames.reduce(page.utf8.count) { $0 + $1.blob.count * 4 / 3 + 100 })
+        func appendFrame(_ index: Int) {
+            out.append(contentsOf: Array("<script type=\"application/octet-stream\" id=\"frame-\(index)\">".utf8))
+            out.append(frames[index].blob.base64EncodedData())
+            out.append(contentsOf: Array("</script>\n".utf8))
+        }
+        out.append(contentsOf: Array(parts[0].utf8))
+        if let last = frames.indices.last { appendFrame(last) }
+        out.append(contentsOf: Array(parts[1].utf8))
+        for index in frames.indices.dropLast() { appendFrame(index) }
+        out.append(contentsOf: Array(parts[2].utf8))
+        return out
     }
 
+    /// The page as text (for tests and small runs; `document()` avoids the copy).
+    public func html() throws -> String { String(decoding: try document(), as: UTF8.self) }
+
     public func write(to path: String) throws {
-        try OutputFile.write(try html(), to: path)
+        try OutputFile.write(try document(), to: path)
     }
 
     static func css(_ color: Color) -> String {

@@ -14,20 +14,19 @@ function bytes(b64) {
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
   return out;
 }
-function typed(b64, Type) { const b = bytes(b64); return new Type(b.buffer, b.byteOffset, b.byteLength / Type.BYTES_PER_ELEMENT); }
-
 // Decoded frames, kept while they are small enough to share memory.
 const cache = new Map();
 function frame(i) {
   if (cache.has(i)) return cache.get(i);
-  const f = DATA.frames[i];
+  const f = DATA.frames[i], raw = bytes(document.getElementById("frame-" + i).textContent.trim());
+  const typed = (key, Type) => new Type(raw.buffer, raw.byteOffset + f.layout[key][0], f.layout[key][1]);
   const d = {
     step: f.step, title: f.title, regions: f.regions, vertexCount: f.vertexCount,
-    vx: typed(f.vx, Float32Array), ro: typed(f.ro, Uint32Array), rc: typed(f.rc, Uint32Array),
-    pf: bytes(f.pf), cf: bytes(f.cf), cls: typed(f.cls, Uint16Array), area: typed(f.area, Float32Array),
-    slope: typed(f.slope, Float32Array), e: typed(f.e, Uint32Array), eu: typed(f.eu, Uint16Array), ed: bytes(f.ed),
-    eo: f.eo, b: typed(f.b, Float32Array), cc: typed(f.cc, Float32Array), co: typed(f.co, Uint32Array),
-    ccf: bytes(f.ccf), ccr: typed(f.ccr, Uint32Array), anchors: f.anchors, domain: f.domain,
+    vx: typed("vx", Float32Array), ro: typed("ro", Uint32Array), rc: typed("rc", Uint32Array),
+    pf: typed("pf", Uint8Array), cf: typed("cf", Uint8Array), cls: typed("cls", Uint16Array), area: typed("area", Float32Array),
+    slope: typed("slope", Float32Array), e: typed("e", Uint32Array), eu: typed("eu", Uint16Array), ed: typed("ed", Uint8Array),
+    eo: f.eo, b: typed("b", Float32Array), cc: typed("cc", Float32Array), co: typed("co", Uint32Array),
+    ccf: typed("ccf", Uint8Array), ccr: typed("ccr", Uint32Array), anchors: f.anchors, domain: f.domain,
   };
   if (cache.size >= 8) cache.delete(cache.keys().next().value);
   cache.set(i, d);
@@ -108,54 +107,78 @@ const sy = (y) => H / 2 - (y - state.cy) * state.scale;
 const ux = (px) => (px - W / 2) / state.scale + state.cx;
 const uy = (py) => (H / 2 - py) / state.scale + state.cy;
 
-function colorStrings(d, mode) {
+// Packed RGBA (little-endian ABGR) per region for one fill mode.
+function packedColors(d, mode) {
   const key = "colors_" + mode;
   if (d[key]) return d[key];
-  const out = new Array(d.regions);
+  const out = new Uint32Array(d.regions), lut = DATA.slopeLUT, c = mode === "class" ? d.cf : d.pf;
   for (let r = 0; r < d.regions; r++) {
+    let R, G, B;
     if (mode === "slope") {
-      const t = Math.max(0, Math.min(1, d.slope[r] / DATA.slopeMax)), k = Math.round(t * 255);
-      out[r] = `rgb(${DATA.slopeLUT[3 * k]},${DATA.slopeLUT[3 * k + 1]},${DATA.slopeLUT[3 * k + 2]})`;
-    } else {
-      const c = mode === "class" ? d.cf : d.pf;
-      out[r] = `rgb(${c[3 * r]},${c[3 * r + 1]},${c[3 * r + 2]})`;
-    }
+      const k = Math.round(Math.max(0, Math.min(1, d.slope[r] / DATA.slopeMax)) * 255);
+      R = lut[3 * k]; G = lut[3 * k + 1]; B = lut[3 * k + 2];
+    } else { R = c[3 * r]; G = c[3 * r + 1]; B = c[3 * r + 2]; }
+    out[r] = (255 << 24 | B << 16 | G << 8 | R) >>> 0;
   }
   return (d[key] = out);
 }
 
+// Fills a convex polygon into a pixel buffer: a pixel belongs to the polygon whose half-open span
+// holds its centre. Every side is evaluated from its lower endpoint, so two regions sharing a side
+// split the pixels along it exactly: the regions tile the image with no gap and no overlap.
+function fillConvex(pixels, w, h, xs, ys, n, color) {
+  let top = Infinity, bottom = -Infinity;
+  for (let i = 0; i < n; i++) { if (ys[i] < top) top = ys[i]; if (ys[i] > bottom) bottom = ys[i]; }
+  const j0 = Math.max(0, Math.ceil(top - 0.5)), j1 = Math.min(h - 1, Math.ceil(bottom - 0.5) - 1);
+  for (let j = j0; j <= j1; j++) {
+    const yc = j + 0.5;
+    let left = Infinity, right = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const k = i + 1 < n ? i + 1 : 0;
+      let ax = xs[i], ay = ys[i], bx = xs[k], by = ys[k];
+      if (ay === by) continue;
+      if (ay > by || (ay === by && ax > bx)) { const tx = ax, ty = ay; ax = bx; ay = by; bx = tx; by = ty; }
+      if (yc < ay || yc >= by) continue;
+      const x = ax + (yc - ay) * (bx - ax) / (by - ay);
+      if (x < left) left = x; if (x > right) right = x;
+    }
+    if (!(right > left)) continue;
+    const i0 = Math.max(0, Math.ceil(left - 0.5)), i1 = Math.min(w - 1, Math.ceil(right - 0.5) - 1);
+    if (i1 >= i0) pixels.fill(color, j * w + i0, j * w + i1 + 1);
+  }
+}
+
 function draw() {
+  if (!available(state.frame)) return;
   const d = frame(state.frame), box = boxes(d);
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, W, H);
   const x0 = ux(0), x1 = ux(W), y0 = uy(H), y1 = uy(0);
-  const screen = new Float32Array(d.vx.length);
-  for (let i = 0; i < d.vx.length; i += 2) { screen[i] = sx(d.vx[i]); screen[i + 1] = sy(d.vx[i + 1]); }
-  const colors = colorStrings(d, state.fill), cut = state.fill === "class" ? new Set(d.ccr) : null;
-  ctx.lineWidth = 0.6; ctx.lineJoin = "round";
+  // Fills are rasterised directly into pixels (one pass, no path per region), then the lines on top.
+  const w = view.width, h = view.height, image = ctx.createImageData(w, h), pixels = new Uint32Array(image.data.buffer);
+  pixels.fill(0xffffffff);
+  const colors = packedColors(d, state.fill), cut = state.fill === "class" ? new Set(d.ccr) : null;
+  let xs = new Float64Array(256), ys = new Float64Array(256);
   for (let r = 0; r < d.regions; r++) {
     if (box[4 * r] > x1 || box[4 * r + 2] < x0 || box[4 * r + 1] > y1 || box[4 * r + 3] < y0) continue;
     if (cut && cut.has(r)) continue;
-    ctx.beginPath();
-    const a = d.ro[r], b = d.ro[r + 1];
-    ctx.moveTo(screen[2 * d.rc[a]], screen[2 * d.rc[a] + 1]);
-    for (let k = a + 1; k < b; k++) ctx.lineTo(screen[2 * d.rc[k]], screen[2 * d.rc[k] + 1]);
-    ctx.closePath();
-    ctx.fillStyle = ctx.strokeStyle = colors[r];
-    ctx.fill(); ctx.stroke();
+    const a = d.ro[r], n = d.ro[r + 1] - a;
+    if (n > xs.length) { xs = new Float64Array(2 * n); ys = new Float64Array(2 * n); }
+    for (let k = 0; k < n; k++) { const v = d.rc[a + k]; xs[k] = sx(d.vx[2 * v]) * dpr; ys[k] = sy(d.vx[2 * v + 1]) * dpr; }
+    fillConvex(pixels, w, h, xs, ys, n, colors[r]);
   }
   if (cut) {
     for (let c = 0; c + 1 < d.co.length; c++) {
-      ctx.beginPath();
-      for (let k = d.co[c]; k < d.co[c + 1]; k++) {
-        const X = sx(d.cc[2 * k]), Y = sy(d.cc[2 * k + 1]);
-        k === d.co[c] ? ctx.moveTo(X, Y) : ctx.lineTo(X, Y);
-      }
-      ctx.closePath();
-      ctx.fillStyle = ctx.strokeStyle = `rgb(${d.ccf[3 * c]},${d.ccf[3 * c + 1]},${d.ccf[3 * c + 2]})`;
-      ctx.fill(); ctx.stroke();
+      const a = d.co[c], n = d.co[c + 1] - a;
+      if (n > xs.length) { xs = new Float64Array(2 * n); ys = new Float64Array(2 * n); }
+      for (let k = 0; k < n; k++) { xs[k] = sx(d.cc[2 * (a + k)]) * dpr; ys[k] = sy(d.cc[2 * (a + k) + 1]) * dpr; }
+      fillConvex(pixels, w, h, xs, ys, n, (255 << 24 | d.ccf[3 * c + 2] << 16 | d.ccf[3 * c + 1] << 8 | d.ccf[3 * c]) >>> 0);
     }
   }
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.putImageData(image, 0, 0);
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.lineJoin = "round";
+  const screen = new Float32Array(d.vx.length);
+  for (let i = 0; i < d.vx.length; i += 2) { screen[i] = sx(d.vx[i]); screen[i + 1] = sy(d.vx[i + 1]); }
   // Neuron edges, one path per layer; the domain boundary (layer 0) always.
   const density = Math.sqrt(d.regions / 2000);
   for (let l = d.eo.length - 2; l >= 0; l--) {
@@ -195,7 +218,7 @@ function redraw() { if (!pending) pending = requestAnimationFrame(() => { pendin
 function drawOverlay() {
   octx.setTransform(dpr, 0, 0, dpr, 0, 0);
   octx.clearRect(0, 0, W, H);
-  if (state.hover < 0) return;
+  if (state.hover < 0 || !available(state.frame)) return;
   const d = frame(state.frame), a = d.ro[state.hover], b = d.ro[state.hover + 1];
   octx.beginPath();
   for (let k = a; k < b; k++) { const v = d.rc[k]; k === a ? octx.moveTo(sx(d.vx[2 * v]), sy(d.vx[2 * v + 1])) : octx.lineTo(sx(d.vx[2 * v]), sy(d.vx[2 * v + 1])); }
@@ -224,14 +247,24 @@ function describe(d, r) {
     (domainSides ? `<br>${domainSides} side${domainSides === 1 ? "" : "s"} on the domain boundary` : "");
 }
 
+// Frames after the first are still being read while the page is already in use.
+const available = (i) => cache.has(i) || !!document.getElementById("frame-" + i);
 function setFrame(i) {
   state.frame = Math.max(0, Math.min(DATA.frames.length - 1, i | 0));
   state.hover = -1; $("tip").style.display = "none";
   $("slider").value = state.frame;
   $("title").textContent = DATA.frames[state.frame].title;
   $("frame-label").textContent = `frame ${state.frame + 1} / ${DATA.frames.length}`;
-  draw(); drawCurves();
-  if (cache.size > 1) { const next = state.frame + 1; if (next < DATA.frames.length && !cache.has(next)) setTimeout(() => frame(next), 0); }
+  drawCurves();
+  if (!available(state.frame)) {
+    $("frame-label").textContent += " (loading…)";
+    document.addEventListener("DOMContentLoaded", () => setFrame(state.frame), { once: true });
+    return;
+  }
+  draw();
+  // While playing, decode the next frame ahead.
+  const next = state.frame + 1;
+  if (state.playing && next < DATA.frames.length && available(next) && !cache.has(next)) setTimeout(() => frame(next), 0);
 }
 
 // Interaction: hover, wheel zoom about the cursor, drag to pan, double-click to reset.
@@ -242,6 +275,7 @@ overlay.addEventListener("mousemove", (ev) => {
     state.cx = drag.cx - (px - drag.x) / state.scale; state.cy = drag.cy + (py - drag.y) / state.scale;
     redraw(); return;
   }
+  if (!available(state.frame)) return;
   const d = frame(state.frame), r = regionAt(d, ux(px), uy(py)), tip = $("tip");
   if (r !== state.hover) { state.hover = r; drawOverlay(); if (r >= 0) tip.innerHTML = describe(d, r); }
   if (r < 0) { tip.style.display = "none"; return; }
@@ -268,7 +302,18 @@ overlay.addEventListener("dblclick", () => { fitView(); redraw(); });
 $("reset").addEventListener("click", () => { fitView(); redraw(); });
 
 $("slider").addEventListener("input", (ev) => setFrame(+ev.target.value));
-$("fill").addEventListener("change", (ev) => { state.fill = ev.target.value; draw(); });
+function updateLegend() {
+  const legend = $("legend");
+  if (state.fill === "class") {
+    legend.innerHTML = DATA.classColors.map((c, k) => `<span><span class="box" style="background:${c}"></span>${className(k)}</span>`).join(" ");
+  } else if (state.fill === "slope") {
+    const stops = [0, 64, 128, 192, 255].map((k) => `rgb(${DATA.slopeLUT[3 * k]},${DATA.slopeLUT[3 * k + 1]},${DATA.slopeLUT[3 * k + 2]})`);
+    legend.innerHTML = `slope of the winning logit: 0 <span class="bar" style="background:linear-gradient(to right,${stops.join(",")})"></span> ${fmtNum(DATA.slopeMax)}`;
+  } else {
+    legend.textContent = "fill: a colour per activation pattern (the same as in the PNG frames)";
+  }
+}
+$("fill").addEventListener("change", (ev) => { state.fill = ev.target.value; updateLegend(); draw(); });
 $("edge-style").addEventListener("change", (ev) => { state.edges = ev.target.value; draw(); });
 $("show-boundary").addEventListener("change", (ev) => { state.boundary = ev.target.checked; draw(); });
 $("show-anchors").addEventListener("change", (ev) => { state.anchors = ev.target.checked; draw(); });
@@ -326,7 +371,8 @@ function drawCurves() {
   for (let p = Math.ceil(g.lo); p <= Math.floor(g.hi); p++) { const x = X(10 ** p - 1); c.fillText(p === 0 ? "1" : `10${"⁰¹²³⁴⁵⁶⁷⁸⁹"[p] || "^" + p}`, x, plot.top + ph + 14); c.fillRect(x, plot.top + ph, 1, 4); }
   c.fillText("training step + 1 (log scale)", plot.left + pw / 2, h - 6);
   c.textAlign = "right";
-  for (let k = 0; k <= 4; k++) { const v = g.leftMax * k / 4; c.fillText(String(+v.toPrecision(3)), plot.left - 6, YL(v) + 4); }
+  const raw = g.leftMax / 4, unit = 10 ** Math.floor(Math.log10(raw)), tick = [1, 2, 5, 10].map((m) => m * unit).find((t) => t >= raw);
+  for (let v = 0; v <= g.leftMax; v += tick) c.fillText(String(+v.toPrecision(6)), plot.left - 6, YL(v) + 4);
   c.textAlign = "left";
   for (let k = 0; k <= 4; k++) c.fillText((k / 4).toFixed(2), plot.left + pw + 6, YR(k / 4) + 4);
   c.save(); c.translate(14, plot.top + ph / 2); c.rotate(-Math.PI / 2); c.textAlign = "center"; c.fillText(DATA.leftLabel, 0, 0); c.restore();
@@ -373,12 +419,13 @@ window.tesseraViewer = {
   ready: false,
 };
 
-resize(); fitView(); buildLayerToggles();
+resize(); fitView(); buildLayerToggles(); updateLegend();
 $("slider").max = DATA.frames.length - 1;
 $("fill").value = state.fill; $("edge-style").value = state.edges;
 setFrame(DATA.frames.length - 1);
 grid(frame(state.frame));
 window.tesseraViewer.ready = true;
+document.addEventListener("DOMContentLoaded", () => { window.tesseraViewer.allFrames = true; });
 window.tesseraViewer.usableMs = performance.now();
 window.addEventListener("resize", () => { resize(); fitView(); draw(); drawCurves(); });
 """#

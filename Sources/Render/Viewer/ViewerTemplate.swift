@@ -1,5 +1,8 @@
 /// The viewer page's HTML and CSS around its data and script.
 enum ViewerTemplate {
+    /// Where the frames' data elements go: the first frame before the script, the others after it.
+    static let framesMarker = "<!--tessera-frames-->"
+
     static func page(title: String, data: String, script: String) -> String {
         """
         <!DOCTYPE html>
@@ -24,6 +27,9 @@ enum ViewerTemplate {
         #tip { position: absolute; display: none; pointer-events: none; background: rgba(255,255,255,0.96); border: 1px solid #999;
                border-radius: 4px; padding: 6px 8px; font-size: 12px; max-width: 330px; box-shadow: 0 1px 4px rgba(0,0,0,0.2); }
         .plot { background: #fff; border: 1px solid #ddd; margin-top: 10px; }
+        #legend { color: #444; font-size: 12px; }
+        #legend .box { display: inline-block; width: 11px; height: 11px; vertical-align: -1px; margin: 0 3px 0 8px; border: 1px solid #aaa; }
+        #legend .bar { display: inline-block; width: 160px; height: 10px; vertical-align: -1px; border: 1px solid #aaa; }
         .hint { color: #777; font-size: 12px; margin-top: 6px; }
         </style>
         </head>
@@ -41,15 +47,17 @@ enum ViewerTemplate {
           <label><input type="checkbox" id="show-anchors" checked> anchors</label>
           <button id="reset">reset view</button>
         </div>
-        <div class="controls" id="layers"></div>
+        <div class="controls"><span id="layers"></span><span id="legend"></span></div>
         <div class="stage"><canvas id="view"></canvas><canvas id="overlay"></canvas><div id="tip"></div></div>
         <div class="plot"><canvas id="curves"></canvas></div>
         <div class="hint">Scroll to zoom, drag to pan, double-click to reset; hover a region for its class, area, vertices and how its pattern differs from its neighbours; ← → step through frames; click the curves to jump to a checkpoint.</div>
         </main>
         <script id="tessera-data" type="application/json">\(data)</script>
+        \(framesMarker)
         <script>
         \(script)
         </script>
+        \(framesMarker)
         </body>
         </html>
 

@@ -1,11 +1,13 @@
 import Polytope
 
 /// A convex polygon local to one region (class cells), with each edge's supporting line and, for
-/// chords made by a logit difference l_c − l_i, the class i on the other side (−1 otherwise).
+/// chords made by a logit difference l_c − l_i, the class i on the other side (−1 otherwise), and
+/// for pieces of the region's own edges, that edge (−1 for chords).
 struct LocalPolygon {
     var vertices: [Int32]
     var lines: [CertifiedLine]
     var otherClass: [Int32]
+    var faceEdge: [Int32]
 }
 
 /// The decision boundary: argmax cells of the affine logits inside each final region.
@@ -122,35 +124,46 @@ extension Subdivision {
         return winner
     }
 
-    /// Keeps the part of a polygon where `line` ≥ 0; nil when that part has no interior.
-    func clip(_ polygon: LocalPolygon, by line: CertifiedLine, otherClass: Int32) -> LocalPolygon? {
+    /// Keeps the part of a polygon where `line` ≥ 0; nil when that part has no interior. A line that
+    /// vanishes on the whole polygon (two classes tied throughout) keeps it when `keepsTies`.
+    func clip(_ polygon: LocalPolygon, by line: CertifiedLine, otherClass: Int32, keepsTies: Bool) -> LocalPolygon? {
         let signs = polygon.vertices.map { sign($0, line) }
+        // The polygon has interior, so a line zero at all its vertices is zero on all of it.
+        if signs.allSatisfy({ $0 == 0 }) { return keepsTies ? polygon : nil }
         guard signs.contains(1) else { return nil }
         guard signs.contains(-1) else { return polygon }
         let m = polygon.vertices.count
-        var cycle: [Int32] = [], lines: [CertifiedLine] = [], others: [Int32] = [], cycleSigns: [Int] = []
+        var cycle: [Int32] = [], lines: [CertifiedLine] = [], others: [Int32] = [], edges: [Int32] = [], cycleSigns: [Int] = []
         for i in 0..<m {
             let p = polygon.vertices[i], q = polygon.vertices[(i + 1) % m]
-            cycle.append(p); lines.append(polygon.lines[i]); others.append(polygon.otherClass[i]); cycleSigns.append(signs[i])
+            cycle.append(p); lines.append(polygon.lines[i]); others.append(polygon.otherClass[i])
+            edges.append(polygon.faceEdge[i]); cycleSigns.append(signs[i])
             if signs[i] * signs[(i + 1) % m] < 0 {
                 let w = makeVertex(from: p, to: q, edgeLine: polygon.lines[i], line: line)
-                cycle.append(w); lines.append(polygon.lines[i]); others.append(polygon.otherClass[i]); cycleSigns.append(0)
+                cycle.append(w); lines.append(polygon.lines[i]); others.append(polygon.otherClass[i])
+                edges.append(polygon.faceEdge[i]); cycleSigns.append(0)
             }
         }
         let count = cycle.count
         let (zeroBefore, end) = positiveRun(cycleSigns)
-        var result = LocalPolygon(vertices: [], lines: [], otherClass: [])
+        var result = LocalPolygon(vertices: [], lines: [], otherClass: [], faceEdge: [])
         var i = zeroBefore
         while i != end {
             result.vertices.append(cycle[i]); result.lines.append(lines[i]); result.otherClass.append(others[i])
+            result.faceEdge.append(edges[i])
             i = (i + 1) % count
         }
         result.vertices.append(cycle[end]); result.lines.append(line); result.otherClass.append(otherClass)
+        result.faceEdge.append(-1)
         return result
     }
 
     /// The class cells of face f (which is region f of the output layer); empty when one class wins
     /// strictly at every vertex (then it wins everywhere in the convex face), with that class.
+    ///
+    /// Ties go to the lowest index, as argmax does: the cell of class c is where l_c ≥ l_i for every
+    /// i, and l_c > l_i for i < c where the two differ; a class tied with a lower one on the whole
+    /// region has no cell there.
     func classCells(face f: Int) -> (uniform: Int?, cells: [(label: Int, polygon: LocalPolygon)]) {
         let face = faces[f]
         var winner: Int? = nil
@@ -161,13 +174,13 @@ extension Subdivision {
         }
         if uniform, let w = winner { return (w, []) }
         let start = LocalPolygon(vertices: face.vertices, lines: face.edges.map { edgeLines[Int($0)] },
-                                 otherClass: Array(repeating: -1, count: face.vertices.count))
+                                 otherClass: Array(repeating: -1, count: face.vertices.count), faceEdge: face.edges)
         var cells: [(Int, LocalPolygon)] = []
         for c in 0..<classCount {
             var polygon: LocalPolygon? = start
             for i in 0..<classCount where i != c {
                 guard let current = polygon else { break }
-                polygon = clip(current, by: logitLine(c, minus: i, region: f), otherClass: Int32(i))
+                polygon = clip(current, by: logitLine(c, minus: i, region: f), otherClass: Int32(i), keepsTies: i > c)
             }
             if let cell = polygon { cells.append((c, cell)) }
         }

@@ -28,11 +28,12 @@ extension Subdivision {
         }
         var labels = uniform.map { Int($0) }
         var cellsOf: [Int: [ClassCell]] = [:]
-        var segments: [(Point2, Point2)] = []
+        var regionCells: [Int: RegionCells] = [:]
         for f in 0..<faceCount where uniform[f] < 0 {
             let (winner, cells) = classCells(face: f)
             labels[f] = winner ?? 0
             guard winner == nil else { continue }
+            regionCells[f] = cells
             var largest = -1.0
             var classCells: [ClassCell] = []
             for (c, cell) in cells {
@@ -40,12 +41,10 @@ extension Subdivision {
                 let area = abs(signedArea(points))
                 if area > largest { largest = area; labels[f] = c }
                 classCells.append(ClassCell(polygon: points, label: c))
-                for (index, other) in cell.otherClass.enumerated() where other > Int32(c) {
-                    segments.append((points[index], points[(index + 1) % points.count]))
-                }
             }
             cellsOf[f] = classCells
         }
+        let segments = boundarySegments(cells: regionCells).map { (frame($0.0), frame($0.1)) }
         let vertices = (0..<partitionVertices).map { frame(Int32($0)) }
         let regions = [SliceRegion](unsafeUninitializedCapacity: faceCount) { buffer, initialized in
             let out = buffer.baseAddress!

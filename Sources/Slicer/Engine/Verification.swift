@@ -11,6 +11,7 @@ struct CombinatorialSignature: Equatable {
     var classCells: [[[Int32]]]
     var classLabels: [[Int]]
     var uniformClasses: [Int?]
+    var boundary: [[Int32]]
     var layers: [LayerStats]
 
     init(_ engine: Subdivision) {
@@ -20,15 +21,18 @@ struct CombinatorialSignature: Equatable {
         let partitionVertices = engine.vertexCount
         vertexLines = (0..<partitionVertices).map { [engine.vertexRecords[$0].lineA, engine.vertexRecords[$0].lineB] }
         var cells: [[[Int32]]] = [], labels: [[Int]] = [], uniform: [Int?] = []
+        var regionCells: [Int: Subdivision.RegionCells] = [:]
         for f in engine.faces.indices {
             let (winner, faceCells) = engine.classCells(face: f)
             uniform.append(winner)
+            if winner == nil { regionCells[f] = faceCells }
             cells.append(faceCells.map(\.polygon.vertices))
             labels.append(faceCells.map(\.label))
         }
         classCells = cells
         classLabels = labels
         uniformClasses = uniform
+        boundary = engine.boundarySegments(cells: regionCells).map { [$0.0, $0.1] }
         layers = engine.layerStats
     }
 }

@@ -63,7 +63,7 @@ extension GraphModel {
         let rule = String(repeating: "=", count: widths.reduce(0, +) + 2 * (widths.count - 1))
         var text = [rule, line(rows[0]), rule] + rows.dropFirst().map(line) + [rule]
         text.append("Input: \(shape(inputShape)) (\(grouped(inputDimension)) values per sample)")
-        text.append("Output: \(nodes.isEmpty ? inputName : nodes[outputValue - 1].name) \(shape(self.shape(ofValue: outputValue)))")
+        text.append("Output: \(outputValue == 0 ? inputName : nodes[outputValue - 1].name) \(shape(self.shape(ofValue: outputValue)))")
         text.append("Parameters: \(grouped(parameters))")
         let maxPools = nodes.filter { if case .maxPool = $0.op { return true } else { return false } }.count
         text.append("Piecewise units: \(grouped(units))" + (maxPools > 0 ? " (including max-pool windows)" : "")

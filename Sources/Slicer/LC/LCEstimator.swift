@@ -127,7 +127,7 @@ public struct LCEstimator: Sendable {
                     switch layer.kind {
                     case .activation, .output:
                         LCCounting.signChanges(z, units: layer.units, samples: range.count, vertexCount: vertexCount,
-                                               into: target, stride: layerCount, masks: &workspace.masks)
+                                               into: target, stride: layerCount, workspace: workspace.signs)
                     case .maxPool:
                         guard case .maxPool(let pool) = forward.steps[layer.node] else { continue }
                         LCCounting.windowChanges(z, pool: pool, samples: range.count, vertexCount: vertexCount, into: target,
@@ -139,7 +139,7 @@ public struct LCEstimator: Sendable {
     }
 
     struct Workspace {
-        var masks: [UInt8] = []
+        let signs = LCCounting.SignWorkspace()
         var winners: [Int32] = []
         var changed: [Bool] = []
     }

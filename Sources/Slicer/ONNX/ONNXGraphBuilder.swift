@@ -23,9 +23,9 @@ struct ONNXGraphBuilder {
     func shape(of value: Int) -> [Int] { value == 0 ? inputShape : nodes[value - 1].shape }
 
     /// Appends a node and returns its value.
-    mutating func append(_ node: ONNXNodeContext, _ op: GraphOp, inputs: [Int], shape: [Int]) throws -> ONNXValue {
+    mutating func append(_ node: ONNXNodeContext, _ op: GraphOp, inputs: [Int], shape: [Int], opType: String? = nil) throws -> ONNXValue {
         try checkSize(shape)
-        nodes.append(GraphNode(name: node.name, opType: node.opType, op: op, inputs: inputs, shape: shape))
+        nodes.append(GraphNode(name: node.name, opType: opType ?? node.opType, op: op, inputs: inputs, shape: shape))
         valueNames.append(node.outputNames.first ?? node.name)
         return .computed(nodes.count)
     }
@@ -68,6 +68,14 @@ struct ONNXNodeContext {
 
     func fail(_ message: String) -> ONNXNodeError { ONNXNodeError(message: message) }
 
+    static let partialGELU = "reads part of an erf-based GELU; only the whole x·½·(1 + erf(x/√2)) is supported"
+
+    /// The single value of a float constant input, or nil.
+    func scalar(_ index: Int) -> Double? {
+        guard index < inputs.count, case .constant(.floats(_, let values))? = inputs[index], values.count == 1 else { return nil }
+        return values[0]
+    }
+
     /// Input `index`, required.
     func input(_ index: Int) throws -> ONNXValue {
         guard index < inputs.count, let value = inputs[index] else { throw fail("needs input \(index + 1)") }
@@ -79,10 +87,11 @@ struct ONNXNodeContext {
 
     /// Input `index` as a computed value.
     func computed(_ index: Int) throws -> Int {
-        guard case .computed(let value) = try input(index) else {
-            throw fail("input '\(inputNames[index])' is a constant where tessera expects the network's data")
+        switch try input(index) {
+        case .computed(let value): return value
+        case .constant: throw fail("input '\(inputNames[index])' is a constant where tessera expects the network's data")
+        case .geluPart: throw fail(ONNXNodeContext.partialGELU)
         }
-        return value
     }
 
     /// Input `index` as a floating-point constant.
@@ -91,6 +100,7 @@ struct ONNXNodeContext {
         case .constant(.floats(let shape, let values)): return (shape, values)
         case .constant(.ints): throw fail("input '\(inputNames[index])' holds integers where weights are expected")
         case .computed: throw fail("input '\(inputNames[index])' must be a constant (an initializer), not computed from the network's input")
+        case .geluPart: throw fail(ONNXNodeContext.partialGELU)
         }
     }
 

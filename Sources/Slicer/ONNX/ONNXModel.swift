@@ -1,3 +1,5 @@
+import Foundation
+
 // The ONNX model API: read a file into a GraphModel, optionally with a checkpoint's tensors in place
 // of the file's initializers.
 
@@ -22,13 +24,15 @@ public enum ONNXModel {
         try decode(BinaryFile.readAll(path: path), path: path, initializers: overrides)
     }
 
-    /// Reads a model held in memory; `path` only names it in errors.
+    /// Reads a model held in memory; `path` names it in errors, and external data files (the dynamo
+    /// exporter's `<model>.onnx.data`) are read from its directory.
     public static func decode(_ bytes: [UInt8], path: String, initializers overrides: [String: Tensor]? = nil) throws -> Details {
         do {
             let proto = try ONNXReader.parse(bytes)
             var replaced: [String: ONNXConstant] = [:]
             if let overrides { replaced = try checkedOverrides(overrides, for: proto.graph) }
-            let reading = try ONNXReader.read(proto, overrides: replaced)
+            let directory = (path as NSString).deletingLastPathComponent
+            let reading = try ONNXReader.read(proto, overrides: replaced, directory: directory.isEmpty ? "." : directory)
             return Details(model: reading.model, notes: reading.notes, batchName: reading.batchName)
         } catch let error as ONNXNodeError {
             throw BinaryFile.bad(path, error.message)
@@ -46,11 +50,16 @@ public enum ONNXModel {
         }
     }
 
-    /// Float initializers and their aliases, each with its shape.
+    /// Float initializers and their aliases, each with its shape (from the declared dims and type, so
+    /// external data need not be read).
     private static func overridable(_ graph: Onnx_GraphProto) throws -> [String: [Int]] {
         var shapes: [String: [Int]] = [:]
-        for (name, value) in try ONNXReader.initializers(graph) {
-            if case .floats(let shape, _) = value { shapes[name] = shape }
+        let floatTypes: Set<Int32> = [1, 10, 11, 16]  // FLOAT, FLOAT16, DOUBLE, BFLOAT16
+        for tensor in graph.initializer where floatTypes.contains(tensor.dataType) {
+            guard tensor.dims.allSatisfy({ $0 >= 0 && $0 <= Int64(ONNXLimits.maximumElements) }) else {
+                throw ONNXNodeError(message: "initializer '\(tensor.name)' has a dimension out of range")
+            }
+            shapes[tensor.name] = tensor.dims.map { Int($0) }
         }
         for (alias, source) in ONNXReader.initializerAliases(graph, initializers: Set(graph.initializer.map(\.name))) {
             if let shape = shapes[source] { shapes[alias] = shape }

@@ -29,13 +29,13 @@ enum ONNXReader {
     }
 
     /// The initializers by name, decoded (nodes' names unchecked); duplicates are an error.
-    static func initializers(_ graph: Onnx_GraphProto) throws -> [(name: String, value: ONNXConstant)] {
+    static func initializers(_ graph: Onnx_GraphProto, directory: String? = nil) throws -> [(name: String, value: ONNXConstant)] {
         guard graph.sparseInitializer.isEmpty else { throw ONNXNodeError(message: "has sparse initializers, which are not supported") }
         var seen = Set<String>()
         return try graph.initializer.map { tensor in
             guard !tensor.name.isEmpty else { throw ONNXNodeError(message: "has an initializer without a name") }
             guard seen.insert(tensor.name).inserted else { throw ONNXNodeError(message: "initializer '\(tensor.name)' appears twice") }
-            return (tensor.name, try ONNXTensorDecoding.decode(tensor, what: "initializer '\(tensor.name)'"))
+            return (tensor.name, try ONNXTensorDecoding.decode(tensor, what: "initializer '\(tensor.name)'", directory: directory))
         }
     }
 
@@ -58,13 +58,14 @@ enum ONNXReader {
     }
 
     /// Reads `model`; `overrides` replace initializers (and Identity aliases of them) by name.
-    static func read(_ model: Onnx_ModelProto, overrides: [String: ONNXConstant] = [:]) throws -> ONNXReading {
+    /// `directory` is where external data files are read from (the model file's directory).
+    static func read(_ model: Onnx_ModelProto, overrides: [String: ONNXConstant] = [:], directory: String? = nil) throws -> ONNXReading {
         let graph = model.graph
         for opset in model.opsetImport where opset.domain.isEmpty || opset.domain == "ai.onnx" {
             guard opset.version >= 7 else { throw ONNXNodeError(message: "uses ONNX opset \(opset.version); tessera reads opset 7 and later (13 and later recommended)") }
         }
         var values: [String: ONNXValue] = [:]
-        for (name, constant) in try initializers(graph) {
+        for (name, constant) in try initializers(graph, directory: directory) {
             values[name] = .constant(overrides[name] ?? constant)
         }
 
@@ -110,7 +111,7 @@ enum ONNXReader {
             }
         }
         guard case .computed(let outputValue) = values[output.name] else {
-            throw ONNXNodeError(message: "output '\(output.name)' is a constant, not computed from the input")
+            throw ONNXNodeError(message: "output '\(output.name)' is not computed from the input (a constant, or part of a GELU)")
         }
         try ONNXShapeCheck.check(graph, values: values, builder: builder)
         let pruned = ONNXPruning.pruned(builder.nodes, output: outputValue)

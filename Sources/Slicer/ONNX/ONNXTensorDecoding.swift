@@ -6,7 +6,7 @@ enum ONNXLimits {
     /// No tensor, constant or computed value may hold more elements than this.
     static let maximumElements = 1 << 31
     /// Constants tessera materialises itself (a broadcast bias) stay below this many elements.
-    static let maximumMaterialised = 1 << 26
+    static let maximumMaterialised = 1 << 24
     /// Largest rank accepted anywhere.
     static let maximumRank = 8
 }
@@ -22,6 +22,7 @@ extension Onnx_TensorProto.DataType {
         case .int64: return "INT64"
         case .int32: return "INT32"
         case .bool: return "BOOL"
+        case .string: return "STRING"
         default: return "type \(rawValue)"
         }
     }
@@ -30,10 +31,18 @@ extension Onnx_TensorProto.DataType {
 enum ONNXTensorDecoding {
     /// Decodes a tensor's elements: FLOAT, FLOAT16, BFLOAT16 and DOUBLE to Double (exactly);
     /// INT64, INT32, INT8, UINT8 and BOOL to integers. `what` names the tensor in errors.
-    static func decode(_ tensor: Onnx_TensorProto, what: String) throws -> ONNXConstant {
+    /// `directory` is where external data files are looked for (the model's directory); nil refuses them.
+    static func decode(_ tensor: Onnx_TensorProto, what: String, directory: String? = nil) throws -> ONNXConstant {
         func bad(_ problem: String) -> ONNXNodeError { ONNXNodeError(message: "\(what) \(problem)") }
         if tensor.dataLocation == .external || !tensor.externalData.isEmpty {
-            throw bad("keeps its data in an external file; export with the weights inside (torch.onnx.export(..., external_data=False), or onnx.save(model, path, save_as_external_data=False))")
+            guard let directory else {
+                throw bad("keeps its data in an external file, which is only read next to a model file (or export with torch.onnx.export(..., external_data=False))")
+            }
+            var inline = tensor
+            inline.rawData = try ONNXExternalData.read(tensor, directory: directory, what: what)
+            inline.externalData = []
+            inline.dataLocation = .default
+            return try decode(inline, what: what)
         }
         if tensor.hasSegment { throw bad("is a segmented tensor, which is not supported") }
         guard tensor.dims.count <= ONNXLimits.maximumRank else { throw bad("has rank \(tensor.dims.count), more than \(ONNXLimits.maximumRank)") }

@@ -54,6 +54,26 @@ enum ONNXValue: Equatable {
     /// A value of the model: 0 = the graph input, i + 1 = node i's output.
     case computed(Int)
     case constant(ONNXConstant)
+    /// Part of the erf form of GELU, x·½·(1 + erf(x/√2)), as the exporters spell it out.
+    case geluPart(GELUPart)
+}
+
+/// How far a spelled-out GELU of computed value `x` has got.
+struct GELUPart: Equatable {
+    enum Stage: Equatable {
+        /// x/√2
+        case scaled
+        /// erf(x/√2)
+        case erf
+        /// 1 + erf(x/√2)
+        case onePlusErf
+        /// x·(1 + erf(x/√2)) (TorchScript multiplies by x first)
+        case timesX
+        /// ½·(1 + erf(x/√2)) (dynamo multiplies by ½ first)
+        case timesHalf
+    }
+    var stage: Stage
+    var x: Int
 }
 
 /// The reader's one error: a message that names the node and operator it concerns.

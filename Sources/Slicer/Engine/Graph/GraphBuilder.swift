@@ -23,6 +23,7 @@ struct GraphBuilder {
         return add(.conv(conv), "Conv", inputs: [v], shape: [conv.outChannels, oh, ow])
     }
 
+    @discardableResult
     mutating func activation(_ v: Int, _ activation: Activation) -> Int {
         add(.activation(activation), activation == .abs ? "Abs" : "Relu", inputs: [v], shape: shape(v))
     }
@@ -45,6 +46,7 @@ struct GraphBuilder {
 
     mutating func flatten(_ v: Int) -> Int { add(.reshape, "Flatten", inputs: [v], shape: [shape(v).reduce(1, *)]) }
 
+    @discardableResult
     mutating func dense(_ v: Int, _ layer: DenseLayer) -> Int { add(.dense(layer), "Gemm", inputs: [v], shape: [layer.outputs]) }
 
     mutating func sum(_ a: Int, _ b: Int) -> Int { add(.add, "Add", inputs: [a, b], shape: shape(a)) }

@@ -62,7 +62,7 @@ extension GraphSubdivision {
         }
         let count = cycle.count
         let (zeroBefore, end) = PlanarTopology.positiveRun(cycleSigns)
-        var result = LocalPolygon(vertices: [], lines: [], otherClass: [])
+        var result = LocalPolygon(vertices: [], lines: [], otherClass: [], faceEdge: [])
         var i = zeroBefore
         while i != end {
             result.vertices.append(cycle[i]); result.lines.append(lines[i]); result.otherClass.append(others[i])
@@ -84,7 +84,7 @@ extension GraphSubdivision {
         }
         if uniform, let w = winner { return (w, []) }
         let start = LocalPolygon(vertices: face.vertices, lines: face.edges.map { edgeLines[Int($0)] },
-                                 otherClass: Array(repeating: -1, count: face.vertices.count))
+                                 otherClass: Array(repeating: -1, count: face.vertices.count), faceEdge: face.edges)
         var cells: [(Int, LocalPolygon)] = []
         for c in 0..<classCount {
             var polygon: LocalPolygon? = start

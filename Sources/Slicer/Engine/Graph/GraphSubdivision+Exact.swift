@@ -45,19 +45,24 @@ extension GraphSubdivision {
         return state
     }
 
+    /// A line exactly: in exact mode from the region's whole exact maps (most of its units are asked
+    /// for), in certified mode unit by unit (few are).
     func exactLine(_ ref: LineRef) -> ExactLine {
+        func unit(_ v: Int, _ u: Int, level m: Int) -> ExactLine {
+            arithmetic == .exact ? exactState(level: m, region: ref.region)[v]!.lines[u]
+                : exactUnit(value: v, unit: u, level: m, region: ref.region)
+        }
         switch ref.kind {
         case .domain:
             return domainLines[Int(ref.index)]
         case .neuron:
             let m = Int(ref.layer)
-            let inputValue = plan.graph.nodes[plan.activationNodes[m]].inputs[0]
-            return exactState(level: m, region: ref.region)[inputValue]!.lines[Int(ref.index)]
+            return unit(plan.graph.nodes[plan.activationNodes[m]].inputs[0], Int(ref.index), level: m)
         case .logit:
-            let map = exactState(level: plan.levels, region: ref.region)[plan.graph.outputValue]!.lines
+            let v = plan.graph.outputValue
             // One output: classes 1 and 0 are its positive and negative side.
-            if outputCount == 1 { return ref.index == 1 ? map[0] : -map[0] }
-            return map[Int(ref.index)] - map[Int(ref.other)]
+            if outputCount == 1 { return ref.index == 1 ? unit(v, 0, level: plan.levels) : -unit(v, 0, level: plan.levels) }
+            return unit(v, Int(ref.index), level: plan.levels) - unit(v, Int(ref.other), level: plan.levels)
         }
     }
 

@@ -41,6 +41,9 @@ final class GraphSubdivision {
     /// Per face, the logits' float map (3·K values), set when the face is finished.
     var logits: [Double] = []
     var exactStates: [Int64: ExactState] = [:]
+    /// Certified mode's exact lines, unit by unit (see `GraphSubdivision+ExactUnits`).
+    let exactLayout: ExactValueLayout
+    var exactUnits: [ExactUnitKey: ExactLine] = [:]
 
     var counts = DecisionCounts()
     /// Per level: units positive (negative) at some vertex of some face, and the face count after it.
@@ -58,6 +61,7 @@ final class GraphSubdivision {
         self.arithmetic = arithmetic
         self.maxRegions = maxRegions
         bounds = GraphSubdivision.valueBounds(plan: plan, plane: plane)
+        exactLayout = ExactValueLayout(plan: plan)
         let counts = plan.valueCounts
         let widths = plan.activationNodes.map { counts[$0 + 1] }
         positiveSomewhere = widths.map { [UInt64](repeating: 0, count: ($0 + 63) / 64) }

@@ -85,7 +85,7 @@ public func graphVerificationCase(_ index: Int, seed: UInt64 = 1) -> GraphVerifi
     var builder: GraphBuilder
     switch family {
     case "residual":
-        builder = GraphBuilder(inputShape: [2, 4, 4])
+        builder = GraphBuilder(inputShape: [2, 3, 3])
         let stem = builder.activation(builder.conv(0, conv(2, 2, kernel: 3, pad: 1)), activation)
         var branch = builder.conv(stem, conv(2, 2, kernel: 3, pad: 1))
         branch = builder.batchNorm(branch, scale: (0..<2).map { _ in float32(0.5 + random.nextUnit()) },
@@ -95,7 +95,7 @@ public func graphVerificationCase(_ index: Int, seed: UInt64 = 1) -> GraphVerifi
         let pooled = builder.flatten(builder.globalAveragePool(sum))
         builder.dense(pooled, dense(2, classes))
     case "pool-batchnorm":
-        builder = GraphBuilder(inputShape: [1, 5, 5])
+        builder = GraphBuilder(inputShape: [1, 4, 4])
         var v = builder.conv(0, conv(1, 2, kernel: 3, pad: 1))
         v = builder.batchNorm(v, scale: (0..<2).map { _ in float32(0.5 + random.nextUnit()) },
                               shift: (0..<2).map { _ in float32(random.workloadNormal() * 0.2) })
@@ -117,7 +117,7 @@ public func graphVerificationCase(_ index: Int, seed: UInt64 = 1) -> GraphVerifi
         builder.dense(v, dense(width, classes))
     default:
         // conv, zero-bias, duplicated-dead, integer: strides, padding, dilations and groups.
-        builder = GraphBuilder(inputShape: [2, 5, 5])
+        builder = GraphBuilder(inputShape: [2, 4, 4])
         let groups = pick([1, 2])
         var v = builder.conv(0, conv(2, 4, kernel: pick([2, 3]), stride: pick([1, 2]), pad: pick([0, 1]),
                                      dilation: pick([1, 2]), groups: groups))

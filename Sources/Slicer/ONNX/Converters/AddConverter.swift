@@ -8,7 +8,10 @@ struct AddConverter: ONNXOperatorConverter {
 
     static func convert(_ node: ONNXNodeContext, _ graph: inout ONNXGraphBuilder) throws -> [ONNXValue] {
         try node.allowAttributes([])
+        if let part = GELUPattern.added(node) { return [.geluPart(part)] }
         switch (try node.input(0), try node.input(1)) {
+        case (.geluPart, _), (_, .geluPart):
+            throw node.fail(ONNXNodeContext.partialGELU)
         case (.computed(let a), .computed(let b)):
             guard graph.shape(of: a) == graph.shape(of: b) else {
                 throw node.fail("adds per-sample shapes \(graph.shape(of: a)) and \(graph.shape(of: b)); only equal shapes are supported")

@@ -34,6 +34,7 @@ struct ShapeConverter: ONNXOperatorConverter {
         switch try node.input(0) {
         case .computed(let x): dimensions = [.batch] + graph.shape(of: x).map { .known($0) }
         case .constant(let constant): dimensions = constant.shape.map { .known($0) }
+        case .geluPart: throw node.fail(ONNXNodeContext.partialGELU)
         }
         let rank = dimensions.count
         func clamp(_ value: Int) -> Int { min(max(value < 0 ? value + rank : value, 0), rank) }
@@ -125,6 +126,8 @@ struct CastConverter: ONNXOperatorConverter {
                 return .known(Int(value.rounded(.towardZero)))
             }
             return [.constant(.ints(shape: shape, values: integers))]
+        case .geluPart:
+            throw node.fail(ONNXNodeContext.partialGELU)
         }
     }
 
@@ -204,13 +207,18 @@ struct TransposeConverter: ONNXOperatorConverter {
     }
 }
 
-/// Sub and Div of constants (shape arithmetic and constant weights).
+/// Sub and Div: of constants (shape arithmetic), or the data minus / divided by a constant.
 struct ConstantArithmeticConverter: ONNXOperatorConverter {
     static let opTypes = ["Sub", "Div"]
     static func convert(_ node: ONNXNodeContext, _ graph: inout ONNXGraphBuilder) throws -> [ONNXValue] {
         try node.allowAttributes([])
+        if node.opType == "Div", let part = GELUPattern.divided(node) { return [.geluPart(part)] }
+        if case .computed(let x) = try node.input(0), case .constant(let c) = try node.input(1) {
+            if node.opType == "Sub" { return [try ScaledData.subtracted(c, from: x, node, &graph)] }
+            return [try ScaledData.divided(x, by: c, node, &graph)]
+        }
         guard case .constant(let a) = try node.input(0), case .constant(let b) = try node.input(1) else {
-            throw node.fail("applies \(node.opType) to the network's data, which is not supported")
+            throw node.fail("applies \(node.opType) to the network's data in a way that is not supported (only data − constant and data / constant)")
         }
         if node.opType == "Sub" {
             return [.constant(try ConstantArithmetic.elementwise(a, b, node, float: -, integer: { $0.subtractingReportingOverflow($1) }))]

@@ -74,3 +74,23 @@ struct GlobalMaxPoolConverter: ONNXOperatorConverter {
         return [try graph.append(node, .maxPool(pool), inputs: [x], shape: [shape[0], 1, 1])]
     }
 }
+
+/// ReduceMean over the two spatial axes of [N, C, H, W] (the dynamo exporter's form of
+/// AdaptiveAvgPool2d(1)): a global average pool, [C, 1, 1] with keepdims, else [C].
+struct ReduceMeanConverter: ONNXOperatorConverter {
+    static let opTypes = ["ReduceMean"]
+
+    static func convert(_ node: ONNXNodeContext, _ graph: inout ONNXGraphBuilder) throws -> [ONNXValue] {
+        try node.allowAttributes(["axes", "keepdims", "noop_with_empty_axes"])
+        let (x, shape) = try imageInput(node, graph)
+        var axes = try node.attributes.ints("axes", in: -4...3) ?? []
+        if node.hasInput(1) { axes = try node.knownInts(1) }
+        guard Set(axes.map { $0 < 0 ? $0 + 4 : $0 }) == [2, 3], axes.count == 2 else {
+            throw node.fail("averages over axes \(axes); only the two spatial axes of [N, C, H, W] are supported")
+        }
+        let keepDimensions = try node.attributes.int("keepdims", default: 1, in: 0...1) == 1
+        let pooled = try graph.append(node, .globalAveragePool, inputs: [x], shape: [shape[0], 1, 1])
+        guard !keepDimensions, case .computed(let value) = pooled else { return [pooled] }
+        return [try graph.append(node, .reshape, inputs: [value], shape: [shape[0]])]
+    }
+}

@@ -1,7 +1,8 @@
 // Flatten, Reshape, Identity, Dropout, Squeeze, Unsqueeze: relabellings of the data (a `.reshape`
 // node) or of constants.
 
-/// Flatten(axis ≥ 1): [N, d1, ..., dk] -> [N, d1·...·d(axis−1), d(axis)·...·dk].
+/// Flatten(axis = 1): [N, d1, ..., dk] -> [N, d1·...·dk] (any other axis would merge the batch
+/// dimension with a sample's, as ONNX's Flatten always returns a matrix).
 struct FlattenConverter: ONNXOperatorConverter {
     static let opTypes = ["Flatten"]
     static func convert(_ node: ONNXNodeContext, _ graph: inout ONNXGraphBuilder) throws -> [ONNXValue] {
@@ -9,13 +10,11 @@ struct FlattenConverter: ONNXOperatorConverter {
         let x = try node.computed(0)
         let shape = graph.shape(of: x)
         let rank = shape.count + 1
-        var axis = try node.attributes.int("axis", default: 1, in: -rank...rank)
-        if axis < 0 { axis += rank }
-        guard axis >= 1 else { throw node.fail("axis 0 would flatten the batch dimension into the data") }
-        let outer = shape[..<(axis - 1)].reduce(1, *), inner = shape[(axis - 1)...].reduce(1, *)
-        // axis = 1 gives [N, everything]; a leading 1 per sample is dropped only then.
-        let output = axis == 1 ? [inner] : [outer, inner]
-        return [try graph.append(node, .reshape, inputs: [x], shape: output)]
+        let axis = try node.attributes.int("axis", default: 1, in: -rank...rank)
+        guard axis == 1 || axis == 1 - rank else {
+            throw node.fail("axis \(axis) would merge the batch dimension with a sample's; only axis 1 is supported")
+        }
+        return [try graph.append(node, .reshape, inputs: [x], shape: [shape.reduce(1, *)])]
     }
 }
 
@@ -57,6 +56,8 @@ struct ReshapeConverter: ONNXOperatorConverter {
                 throw node.fail("shape \(target) does not hold the \(shape.reduce(1, *)) values of a sample of shape \(shape)")
             }
             return [try graph.append(node, .reshape, inputs: [x], shape: output)]
+        case .geluPart:
+            throw node.fail(ONNXNodeContext.partialGELU)
         }
     }
 }
@@ -75,6 +76,7 @@ struct IdentityConverter: ONNXOperatorConverter {
         switch try node.input(0) {
         case .constant(let constant): return [.constant(constant)]
         case .computed(let x): return [try graph.append(node, .reshape, inputs: [x], shape: graph.shape(of: x))]
+        case .geluPart: throw node.fail(ONNXNodeContext.partialGELU)
         }
     }
 }
@@ -91,6 +93,7 @@ struct SqueezeConverter: ONNXOperatorConverter {
         switch value {
         case .constant(let constant): fullShape = constant.shape
         case .computed(let x): fullShape = [1] + graph.shape(of: x)  // the batch stands in as 1 below
+        case .geluPart: throw node.fail(ONNXNodeContext.partialGELU)
         }
         let squeeze = node.opType == "Squeeze"
         if squeeze && axes == nil {
@@ -121,6 +124,8 @@ struct SqueezeConverter: ONNXOperatorConverter {
         case .computed(let x):
             guard !normalised.contains(0) else { throw node.fail("\(node.opType.lowercased())s the batch dimension") }
             return [try graph.append(node, .reshape, inputs: [x], shape: Array(output.dropFirst()))]
+        case .geluPart:
+            throw node.fail(ONNXNodeContext.partialGELU)
         }
     }
 }

@@ -64,10 +64,15 @@ struct SpatialWindow {
     /// pool window that sees only padding has no value).
     func everyWindowSeesInput(height: Int, width: Int) -> Bool {
         for (axis, size, outputs) in [(0, height, outputHeight), (1, width, outputWidth)] {
-            for position in 0..<outputs {
-                let start = position * strides[axis] - pads[axis]
-                let hits = (0..<kernel[axis]).contains { tap in (0..<size).contains(start + tap * dilations[axis]) }
-                if !hits { return false }
+            let stride = strides[axis], pad = pads[axis], dilation = dilations[axis]
+            // A window starting inside the input sees its first tap; only those starting in the
+            // padding (at most ~pad/stride of them at each end) need a look.
+            let firstInside = min(outputs, (pad + stride - 1) / stride)
+            let firstPast = min(outputs, max(firstInside, (size + pad + stride - 1) / stride))
+            for position in Array(0..<firstInside) + Array(firstPast..<outputs) {
+                let start = position * stride - pad
+                let firstTap = start >= 0 ? 0 : (-start + dilation - 1) / dilation
+                if firstTap >= kernel[axis] || start + firstTap * dilation >= size { return false }
             }
         }
         return true

@@ -18,6 +18,9 @@ protocol AffineOperation: Sendable {
     func bias(of u: Int) -> Double
     /// The positive integer divisor of output u (1 except for average pools).
     func divisor(of u: Int) -> Int
+    /// The float evaluation; an operation may replace the tap-by-tap default with a faster loop
+    /// that sums the same terms (in any order: the bound below holds for every order).
+    func apply(_ inputs: [FloatValueMap]) -> FloatValueMap
 }
 
 extension AffineOperation {

@@ -1,0 +1,35 @@
+import Foundation
+import Slicer
+
+extension BenchCommand {
+    /// The CNN workload's radius sweep: regions, seconds and peak memory per radius.
+    func runCNN() throws {
+        guard let mode = Arithmetic(rawValue: arithmetic) else { throw TesseraError.badInput("unknown arithmetic '\(arithmetic)'") }
+        let radii = try radius.split(separator: ",").map { text -> Double in
+            guard let r = Double(text.trimmingCharacters(in: .whitespaces)), r > 0, r.isFinite else {
+                throw TesseraError.badInput("--radius needs positive numbers, got '\(text)'")
+            }
+            return r
+        }
+        let dataset = try Dataset.load(directory: data, split: "train")
+        let image = try dataset.images(at: [imageIndex])[0]
+        for r in radii {
+            let (graph, anchors) = cnnWorkload(image: image, radius: r, seed: seed, channels: channels)
+            let options = SliceOptions(domain: try DomainSpec(parsing: domain), arithmetic: mode, maxRegions: maxRegions)
+            let result = try slice(graph: graph, anchors: anchors, options: options)
+            print(String(format: "cnn r %g arithmetic %@: %d regions, %d vertices, %d edges, %d boundary segments, %.3f s, peak RSS %.0f MB; decisions: %d certified, %d symbolic, %d exact",
+                         r, result.arithmetic, result.regions.count, result.vertices.count, result.edges.count,
+                         result.boundarySegments.count, result.seconds, peakResidentMegabytes(),
+                         result.decisions.certified, result.decisions.symbolic, result.decisions.exact))
+            print("  layers: " + result.layers.map { "\($0.index): \($0.neuronsCut) cut, \($0.regions) regions" }.joined(separator: "; "))
+        }
+    }
+}
+
+/// The process's peak resident memory (VmHWM), in megabytes.
+func peakResidentMegabytes() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+          let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+    return kilobytes / 1024
+}
