@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
 
-/// Exact versus approximate local complexity at one sample (SPEC §2, "exact counterparts").
+/// Exact versus approximate local complexity at one sample: the exact counterparts of the estimator's counts.
 public struct ValidationRecord: Sendable, Equatable {
     /// Exact number of linear regions of the slice inside the diamond x ± r·v1, x ± r·v2.
     public var exactRegions: Int

@@ -10,7 +10,7 @@ public struct GraphModel: Sendable, Equatable {
     public var nodes: [GraphNode]
     /// The value the network outputs (logits; a trailing Softmax/LogSoftmax is dropped on reading).
     public var outputValue: Int
-    /// True when some batch normalisation scale γ/√(σ²+ε) was rounded to float64 (SPEC: recorded in JSON).
+    /// True when some batch normalisation scale γ/√(σ²+ε) was rounded to float64 (recorded in the JSON summary).
     public var hasBatchNormScale: Bool
 
     public init(inputName: String, inputShape: [Int], nodes: [GraphNode], outputValue: Int, hasBatchNormScale: Bool = false) {

@@ -1,4 +1,4 @@
-/// The approximate local complexity at one radius, over a set of samples (SPEC §2, paper §3.2).
+/// The approximate local complexity at one radius, over a set of samples (the paper's Section 3.2).
 public struct LCResult: Sendable, Equatable {
     public var radius: Double
     /// Number of samples the statistics are over.
