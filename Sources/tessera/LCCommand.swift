@@ -48,11 +48,12 @@ struct LCCommand: ParsableCommand {
         let radii = try parseRadii()
         let override = try activation.map(Activation.init(parsing:))
         let runDirectory = runPath.map(RunDirectory.init(path:))
-        let info = try runDirectory?.readRunInfo()
+        let architecture = runPath.flatMap(ModelLoader.runArchitecture(runDirectory:))
+        // A graph run (model.onnx) may come from a PyTorch loop whose run.json is not tessera's.
+        let info = architecture == nil ? try runDirectory?.readRunInfo() : try? runDirectory?.readRunInfo()
         let models: [(step: Int?, path: String)] = try runDirectory.map { try $0.checkpoints().map { ($0.step, $0.path) } }
             ?? [(nil, model!)]
         guard !models.isEmpty else { throw TesseraError.badInput("\(runPath!) has no checkpoints") }
-        let architecture = runPath.flatMap(ModelLoader.runArchitecture(runDirectory:))
         let modelActivation = override ?? info.flatMap { try? $0.config.parsedActivation() }
         let first = try loadModel(models[0].path, architecture: architecture, activation: modelActivation)
         let dimension = first.model.inputDimension

@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+@testable import Slicer
+
+/// The forward pass and the LC estimator on models exported by real PyTorch (both exporters) and on
+/// ONNX operator corner cases, against the float64 references stored with them (Fixtures/onnx, made by
+/// examples/onnx/make_fixtures.py and lc_reference.py).
+@Suite struct GraphForwardFixtureTests {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/onnx")
+    static func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+
+    /// Exports whose BatchNorm the exporter folded into float32 convolution weights: the reference is
+    /// the unfolded float64 function, so they agree only to float32 rounding.
+    static let folded: Set<String> = ["cnn5_w32_bn.dynamo.onnx", "resnet_k4_bn.dynamo.onnx"]
+
+    struct Fixture {
+        var file: String, inputs: String, outputs: String
+        var externalData: Bool
+        var nodes: [(node: String, file: String)]
+    }
+
+    static func fixtures() throws -> [Fixture] {
+        let data = try Data(contentsOf: directory.appendingPathComponent("index.json"))
+        let index = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        return (index["fixtures"] as! [[String: Any]]).map { entry in
+            Fixture(file: entry["file"] as! String, inputs: entry["inputs"] as! String, outputs: entry["outputs"] as! String,
+                    externalData: !((entry["external_data"] as? [String]) ?? []).isEmpty,
+                    nodes: ((entry["nodes"] as? [[String: Any]]) ?? []).map { ($0["node"] as! String, $0["file"] as! String) })
+        }
+    }
+
+    /// The model of a fixture, or nil for a file whose weights live in an external `.onnx.data` file
+    /// when the reader refuses that (with its error naming it).
+    func load(_ fixture: Fixture) throws -> GraphModel? {
+        do {
+            return try ModelLoader.load(path: Self.path(fixture.file))
+        } catch let error as TesseraError where fixture.externalData {
+            #expect(error.description.contains("external"), "\(fixture.file): \(error)")
+            return nil
+        }
+    }
+
+    @Test func logitsAndNodesMatchThePyTorchReferences() throws {
+        var compared = 0, worst = 0.0
+        let all = try Self.fixtures()
+        for fixture in all {
+            guard let model = try load(fixture) else { continue }
+            let forward = try GraphForward(model: model)
+            let inputs = try NPY.read(path: Self.path(fixture.inputs))
+            let count = inputs.shape[0]
+            let bound = Self.folded.contains(fixture.file) ? 1e-6 : 1e-12
+            let logits = try forward.run(inputs.values, count: count)
+            let expected = try NPY.read(path: Self.path(fixture.outputs)).values
+            let error = relativeError(logits, expected)
+            #expect(error <= bound, "\(fixture.file): relative error \(error)")
+            worst = max(worst, Self.folded.contains(fixture.file) ? 0 : error)
+            for (node, file) in fixture.nodes {
+                let values = try forward.run(inputs.values, count: count, value: forward.value(named: node))
+                let nodeError = relativeError(values, try NPY.read(path: Self.path(file)).values)
+                #expect(nodeError <= bound, "\(fixture.file) node \(node): relative error \(nodeError)")
+            }
+            compared += 1
+        }
+        // Every TorchScript export and every corner case loads (only external-data files may not).
+        #expect(compared >= all.filter { !$0.externalData }.count, "compared \(compared) fixtures")
+        #expect(worst <= 1e-12)
+    }
+
+    @Test func lcMatchesThePyTorchEstimatorCountForCount() throws {
+        let data = try Data(contentsOf: Self.directory.appendingPathComponent("lc-reference.json"))
+        let reference = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        let frames = try ["random": "lc-frame.npy", "axes": "lc-frame-axes.npy"].mapValues {
+            try LCDirections.frame(from: NPY.read(path: Self.path($0)), dimension: 784)
+        }
+        let points = try PointsFile.load(path: Self.path("lc-points.npy"))
+        var compared = 0, windows = 0
+        for entry in reference["models"] as! [[String: Any]] {
+            let results = entry["results"] as! [[String: Any]]
+            for file in entry["exact_for"] as! [String] {
+                let model: GraphModel
+                do { model = try ModelLoader.load(path: Self.path(file)) } catch let error as TesseraError {
+                    #expect(file.contains("dynamo") && error.description.contains("external"), "\(file): \(error)")
+                    continue
+                }
+                let relu = (entry["layers"] as! [[String: Any]]).map { ($0["onnx_relu_nodes"] as? [String: String])?[file] }
+                for result in results {
+                    let frame = frames[result["frame"] as? String ?? "random"]!
+                    let radius = result["radius"] as! Double
+                    let estimator = try LCEstimator(model: model, directions: frame, radii: [radius], countMaxPoolWindows: true)
+                    if relu.allSatisfy({ $0 != nil }) {
+                        #expect(estimator.layers.filter { $0.kind == .activation }.map(\.name) == relu.map { $0! }, "\(file)")
+                    }
+                    let counts = try estimator.estimate(samples: points)[0].counts
+                    let activations = estimator.layers.indices.filter { estimator.layers[$0].kind == .activation }
+                    let pools = estimator.layers.indices.filter { estimator.layers[$0].kind == .maxPool }
+                    #expect(counts.map { row in activations.map { row[$0] } } == result["counts"] as! [[Int]], "\(file) \(result["frame"] ?? "") r = \(radius)")
+                    if let expected = result["maxpool_window_counts"] as? [Int] {
+                        #expect(counts.map { row in pools.reduce(0) { $0 + row[$1] } } == expected, "\(file) windows r = \(radius)")
+                        windows += expected.reduce(0, +)
+                    }
+                    compared += 1
+                }
+            }
+        }
+        #expect(compared >= 30)
+        #expect(windows > 0)
+    }
+
+    @Test func theMLPExportedToONNXHasTheLCOfItsSafetensors() throws {
+        let frame = try LCDirections.random(count: 25, dimension: 784, seed: 3)
+        let points = try PointsFile.load(path: Self.path("lc-points.npy"))
+        let onnx = try LCEstimator(model: ModelLoader.load(path: Self.path("mlp.ts.onnx")), directions: frame,
+                                   radii: [0.005, 0.05, 0.5], includeOutput: true)
+        let safetensors = try LCEstimator(model: ModelLoader.load(path: Self.path("mlp.safetensors")), directions: frame,
+                                          radii: [0.005, 0.05, 0.5], includeOutput: true)
+        let a = try onnx.estimate(samples: points), b = try safetensors.estimate(samples: points)
+        #expect(a == b)
+        #expect(a[1].mean > 0)
+    }
+
+    @Test func aGraphRunsCheckpointsForwardThroughItsArchitecture() throws {
+        let run = Self.path("run-cnn-small")
+        let architecture = try #require(ModelLoader.runArchitecture(runDirectory: run))
+        let points = try PointsFile.load(path: Self.path("lc-points.npy"))
+        var outputs: [[Double]] = []
+        for step in ["000000000", "000000010"] {
+            let model = try ModelLoader.load(checkpoint: "\(run)/checkpoints/step-\(step).safetensors", architecture: architecture)
+            outputs.append(try GraphForward(model: model).run(points.flatMap { $0 }, count: points.count))
+        }
+        #expect(outputs[0] != outputs[1])   // the checkpoints' weights, not the file's, are used
+    }
+}
