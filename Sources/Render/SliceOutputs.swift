@@ -17,13 +17,17 @@ public struct SliceOutputs {
     public var paths: [String] { [json, regions].compactMap { $0 } + pictures }
 
     /// Writes every output or none: when a later one fails, the ones already written are removed again.
-    public func write(_ result: SliceResult, network: Network, anchors: [[Double]], labels: [String]?, domain: DomainSpec,
+    public func write(_ result: SliceResult, network: Network?, anchors: [[Double]], labels: [String]?, domain: DomainSpec,
                       style: PartitionStyle) throws {
         let written = OutputTransaction(paths: paths)
         do {
             if let json { try OutputFile.writeJSON(sliceReport(result), to: json) }
             if let regions {
-                let exact = exactVertices ? try ExactVertices.compute(result, network: network, anchors: anchors, domain: domain) : nil
+                var exact: [ExactPlanePoint]? = nil
+                if exactVertices {
+                    guard let network else { throw TesseraError.badInput("--exact-vertices is available for MLP models only") }
+                    exact = try ExactVertices.compute(result, network: network, anchors: anchors, domain: domain)
+                }
                 try OutputFile.write(PartitionGeoJSON.encode(result, exactVertices: exact, anchorLabels: labels ?? []), to: regions)
             }
             try drawPartition(result, style: style, toEach: pictures)

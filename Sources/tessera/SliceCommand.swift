@@ -8,7 +8,7 @@ struct SliceCommand: ParsableCommand {
         commandName: "slice",
         abstract: "Exact linear regions and decision boundary of a network on the plane through three anchors.")
 
-    @Option(help: "Model: a PyTorch nn.Sequential MLP state_dict in safetensors.") var model: String
+    @Option(help: "Model: an ONNX graph (.onnx) or a PyTorch nn.Sequential MLP state_dict (.safetensors).") var model: String
     @OptionGroup var anchors: AnchorOptions
     @Option(help: "relu, leaky_relu[:alpha] or abs (default: the model's metadata, else relu).") var activation: String?
     @Option(help: "square[:S], triangle[:S], disk:R[@k] or diamond:R[@k].") var domain = "square:1.5"
@@ -36,7 +36,8 @@ struct SliceCommand: ParsableCommand {
         let outputs = [json, png, svg, pdf, regions].compactMap { $0 }
         for path in outputs { try OutputFile.checkWritable(path) }
         var clock = PhaseClock()
-        let (network, _) = try ModelFile.load(path: model, activation: override)
+        let graph = try ModelLoader.load(path: model, activation: override)
+        let network = graph.chainNetwork
         clock.lap("load model")
         let input = try anchors.load()
         clock.lap("load anchors")
@@ -44,8 +45,14 @@ struct SliceCommand: ParsableCommand {
                                    memoryBudget: Int(maxMemory * Double(1 << 30)))
         // The command exits as soon as its outputs are written.
         options.freesWorkingMemory = false
-        let result = try slice(network: network, anchors: input.anchors, options: options) { layer, regions in
-            if progress { printError("layer \(layer): \(regions) regions") }
+        let result: SliceResult
+        if let network {
+            result = try slice(network: network, anchors: input.anchors, options: options) { layer, regions in
+                if progress { printError("layer \(layer): \(regions) regions") }
+            }
+        } else {
+            guard !exactVertices else { throw TesseraError.badInput("--exact-vertices is available for MLP models only") }
+            result = try slice(graph: graph, anchors: input.anchors, options: options)
         }
         clock.lap("slice")
         let style = try picture.settings().style(for: result, labels: input.labels, anchors: input.anchors, dataDirectory: anchors.data)

@@ -129,8 +129,8 @@ import Polytope
         for index in 0..<24 {
             let testCase = verificationCase(index, seed: 21)
             guard testCase.family != "wide" else { continue }
-            let graph = graphModelOfNetwork(testCase.network)
-            #expect(graphChainNetwork(graph) == testCase.network)
+            let graph = GraphModel(network: testCase.network)
+            #expect(graph.chainNetwork == testCase.network)
             let plane = try SlicePlane(anchors: testCase.anchors)
             let options = SliceOptions(domain: testCase.domain)
             let mlp = try slice(network: testCase.network, plane: plane, options: options)

@@ -10,7 +10,7 @@ public func slice(graph: GraphModel, anchors: [[Double]], options: SliceOptions 
 
 /// The same for a plane already built.
 public func slice(graph: GraphModel, plane: SlicePlane, options: SliceOptions = SliceOptions(), start: Date = Date()) throws -> SliceResult {
-    if let network = graphChainNetwork(graph) {
+    if let network = graph.chainNetwork {
         var result = try slice(network: network, plane: plane, options: options, start: start)
         result.batchNormScale = graph.hasBatchNormScale
         return result
