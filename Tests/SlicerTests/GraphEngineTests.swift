@@ -5,10 +5,10 @@ import BigInt
 
 /// The graph engine: certified ≡ exact on seeded families of every operation, and invariants.
 @Suite struct GraphEngineTests {
-    /// Six cases of each family (the full sweep is `tessera verify --graphs`).
-    static let cases = (0..<42).map { graphVerificationCase($0, seed: 5) }
+    /// Two cases of each family (the full sweep is `tessera verify --graphs`).
+    static let cases = (0..<14).map { graphVerificationCase($0, seed: 5) }
 
-    @Test(arguments: 0..<42)
+    @Test(arguments: 0..<14)
     func certifiedEqualsExact(index: Int) throws {
         let testCase = Self.cases[index]
         #expect(try compareGraphArithmetics(testCase) == nil, "case \(index): \(testCase)")
@@ -22,7 +22,7 @@ import BigInt
         #expect(exact > 0, "the degenerate families must reach the exact fallback, or the comparison proves little")
     }
 
-    @Test(arguments: 0..<21)
+    @Test(arguments: 0..<7)
     func invariants(index: Int) throws {
         let testCase = Self.cases[index]
         let engine = try runGraphEngine(testCase.graph, anchors: testCase.anchors, domain: testCase.domain, arithmetic: .certified)

@@ -105,7 +105,8 @@ struct GraphPlan: Sendable {
             }
             let oh = (h + conv.pads[0] + conv.pads[2] - (conv.kernelH - 1) * conv.dilationH - 1) / conv.strideH + 1
             let ow = (w + conv.pads[1] + conv.pads[3] - (conv.kernelW - 1) * conv.dilationW - 1) / conv.strideW + 1
-            guard oh > 0, ow > 0, node.shape == [conv.outChannels, oh, ow] else {
+            guard oh > 0, ow > 0 else { throw fail("the kernel does not fit the padded \(h)×\(w) input") }
+            guard node.shape == [conv.outChannels, oh, ow] else {
                 throw fail("output shape \(node.shape) is not the convolution's [\(conv.outChannels), \(oh), \(ow)]")
             }
             return .affine(ConvOperation(conv: conv, inputHeight: h, inputWidth: w, outputHeight: oh, outputWidth: ow))
@@ -133,7 +134,8 @@ struct GraphPlan: Sendable {
             }
             let oh = size(h, pool.pads[0], pool.pads[2], pool.kernelH, pool.strideH)
             let ow = size(w, pool.pads[1], pool.pads[3], pool.kernelW, pool.strideW)
-            guard oh > 0, ow > 0, node.shape == [c, oh, ow] else {
+            guard oh > 0, ow > 0 else { throw fail("the window does not fit the padded \(h)×\(w) input") }
+            guard node.shape == [c, oh, ow] else {
                 throw fail("output shape \(node.shape) is not the pool's [\(c), \(oh), \(ow)]")
             }
             return .affine(AveragePoolOperation(pool: pool, countIncludePad: countIncludePad, channels: c, inputHeight: h,
