@@ -55,8 +55,13 @@ import Testing
             #expect(error <= bound, "\(fixture.file): relative error \(error)")
             worst = max(worst, Self.folded.contains(fixture.file) ? 0 : error)
             for (node, file) in fixture.nodes {
-                let values = try forward.run(inputs.values, count: count, value: forward.value(named: node))
-                let nodeError = relativeError(values, try NPY.read(path: Self.path(file)).values)
+                // A fixed-batch export's node references hold its first point only.
+                let reference = try NPY.read(path: Self.path(file))
+                let rows = reference.shape[0], dimension = inputs.values.count / count
+                let values = try forward.run(Array(inputs.values.prefix(rows * dimension)), count: rows, value: forward.value(named: node))
+                #expect(values.count == reference.values.count, "\(fixture.file) node \(node)")
+                guard values.count == reference.values.count else { continue }
+                let nodeError = relativeError(values, reference.values)
                 #expect(nodeError <= bound, "\(fixture.file) node \(node): relative error \(nodeError)")
             }
             compared += 1
