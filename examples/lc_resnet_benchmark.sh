@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# LC estimator benchmark on the pre-activation ResNet18 at width k = 16 (1×28×28 input; stages of 16, 32, 64, 128
+# channels, two basic blocks each; batch norm with seeded non-trivial running statistics): 1,000 Fashion-MNIST
+# training images, P = 20 (the paper's ResNet setting), r = 0.05. tessera and the PyTorch estimator
+# (examples/lc_pytorch.py, float64 and float32) run on the same model (exported to ONNX with batch norm kept),
+# points and directions, each timed as a whole process; the LC means are printed side by side.
+#
+#   bash examples/lc_resnet_benchmark.sh         # PYTHON, TESSERA, SAMPLES, OUT override the defaults
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3}
+TESSERA=${TESSERA:-.build/release/tessera}
+SAMPLES=${SAMPLES:-1000}
+OUT=${OUT:-$(mktemp -d)}
+DATA=${DATA:-/usr/share/datasets/fashion-mnist}
+SPEC="resnet:k=16,blocks=2-2-2-2,batchnorm=1"
+
+"$PYTHON" - "$OUT" "$SAMPLES" "$DATA" "$SPEC" <<'PY'
+import sys, numpy as np, torch
+sys.path.insert(0, "examples")
+from lc_pytorch import random_frame
+from idx_data import load_split
+from models import seeded
+out, samples, data, spec = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+model = seeded(spec, seed=0)  # PyTorch's initialisation, random batch-norm statistics (all tensors distinct)
+torch.onnx.export(model, torch.zeros(1, 1, 28, 28), f"{out}/resnet.onnx", input_names=["input"], output_names=["logits"],
+                  dynamic_axes={"input": {0: "batch"}}, dynamo=False, opset_version=17, do_constant_folding=False,
+                  training=torch.onnx.TrainingMode.PRESERVE)
+images, _ = load_split(data, "train", samples)
+np.save(f"{out}/points.npy", images.reshape(len(images), -1))
+np.save(f"{out}/frame.npy", random_frame(20, 784, 0))
+PY
+
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+/usr/bin/time -f "tessera lc: %e s wall, %U s user, %M KB" \
+    "$TESSERA" lc --model "$OUT/resnet.onnx" --points "$OUT/points.npy" --frame "$OUT/frame.npy" --radius 0.05 --json "$OUT/tessera.json"
+for dtype in float64 float32; do
+    /usr/bin/time -f "PyTorch $dtype: %e s wall, %U s user, %M KB" \
+        "$PYTHON" examples/lc_pytorch.py --model "$SPEC" --weights "$OUT/resnet.onnx" --points "$OUT/points.npy" \
+        --frame "$OUT/frame.npy" --radius 0.05 --dtype "$dtype" --json "$OUT/torch-$dtype.json"
+done
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+"$PYTHON" - "$OUT" <<'PY'
+import json, sys
+out = sys.argv[1]
+for name in ["tessera", "torch-float64", "torch-float32"]:
+    report = json.load(open(f"{out}/{name}.json"))
+    entry = report["radii"][0] if "radii" in report else report
+    print(f"{name:14s} mean LC {entry['lc']['mean']:.4f}  per layer {[round(l['mean'], 2) for l in entry['layers']]}")
+PY
+echo "files in $OUT"
