@@ -11,7 +11,7 @@ PYTHON=${PYTHON:-python3}
 TESSERA=${TESSERA:-.build/release/tessera}
 OUT=${OUT:-output/experiments}
 STEPS=${STEPS:-2000}
-BATCH=${BATCH:-32}
+BATCH=${BATCH:-16}
 TIME_LIMIT=${TIME_LIMIT:-6}
 SAMPLES=${SAMPLES:-25}
 RUNS=${RUNS:-cnn cnn-bn resnet-bn resnet}
@@ -33,7 +33,7 @@ case "${1:-}" in
             echo "== $run (load average $(cut -d' ' -f1-3 /proc/loadavg))"
             # shellcheck disable=SC2046
             nice -n 10 "$PYTHON" examples/train_cnn.py $(flags "$run") --steps "$STEPS" --batch "$BATCH" \
-                --checkpoints-per-decade 5 --time-limit "$TIME_LIMIT" --out "$OUT/$run" --overwrite
+                --checkpoints-per-decade 5 --train-eval-size 250 --test-size 250 --time-limit "$TIME_LIMIT" --out "$OUT/$run" --overwrite
         done ;;
     lc)
         for run in $RUNS; do

@@ -2,10 +2,10 @@
 # LC estimator benchmark on the pre-activation ResNet18 at width k = 16 (1×28×28 input; stages of 16, 32, 64, 128
 # channels, two basic blocks each; batch norm with seeded non-trivial running statistics): 1,000 Fashion-MNIST
 # training images, P = 20 (the paper's ResNet setting), r = 0.05. tessera and the PyTorch estimator
-# (examples/lc_pytorch.py, float64 and float32) run on the same model (exported to ONNX with batch norm kept),
+# (examples/lc_pytorch.py, float32; DTYPES="float32 float64" adds float64) run on the same model (exported to ONNX with batch norm kept),
 # points and directions, each timed as a whole process; the LC means are printed side by side.
 #
-#   bash examples/lc_resnet_benchmark.sh         # PYTHON, TESSERA, SAMPLES, OUT override the defaults
+#   bash examples/lc_resnet_benchmark.sh         # PYTHON, TESSERA, SAMPLES, OUT, DTYPES override the defaults
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
@@ -13,6 +13,7 @@ TESSERA=${TESSERA:-.build/release/tessera}
 SAMPLES=${SAMPLES:-1000}
 OUT=${OUT:-$(mktemp -d)}
 DATA=${DATA:-/usr/share/datasets/fashion-mnist}
+DTYPES=${DTYPES:-float32}
 SPEC="resnet:k=16,blocks=2-2-2-2,batchnorm=1"
 
 "$PYTHON" - "$OUT" "$SAMPLES" "$DATA" "$SPEC" <<'PY'
@@ -34,16 +35,18 @@ PY
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 /usr/bin/time -f "tessera lc: %e s wall, %U s user, %M KB" \
     "$TESSERA" lc --model "$OUT/resnet.onnx" --points "$OUT/points.npy" --frame "$OUT/frame.npy" --radius 0.05 --json "$OUT/tessera.json"
-for dtype in float64 float32; do
+for dtype in $DTYPES; do
     /usr/bin/time -f "PyTorch $dtype: %e s wall, %U s user, %M KB" \
         "$PYTHON" examples/lc_pytorch.py --model "$SPEC" --weights "$OUT/resnet.onnx" --points "$OUT/points.npy" \
         --frame "$OUT/frame.npy" --radius 0.05 --dtype "$dtype" --json "$OUT/torch-$dtype.json"
 done
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$PYTHON" - "$OUT" <<'PY'
-import json, sys
+import json, os, sys
 out = sys.argv[1]
-for name in ["tessera", "torch-float64", "torch-float32"]:
+for name in ["tessera", "torch-float32", "torch-float64"]:
+    if not os.path.exists(f"{out}/{name}.json"):
+        continue
     report = json.load(open(f"{out}/{name}.json"))
     entry = report["radii"][0] if "radii" in report else report
     print(f"{name:14s} mean LC {entry['lc']['mean']:.4f}  per layer {[round(l['mean'], 2) for l in entry['layers']]}")

@@ -13,7 +13,8 @@ digits>.safetensors` (tensors named as the graph's initializers, on a log-spaced
 The setting follows the paper's CIFAR-10 experiments on Fashion-MNIST read from the IDX files (no downloads):
 cross-entropy, AdamW (lr 1e-3, weight decay 0.01 unless --weight-decay), PyTorch's default initialisation,
 pixels in [0, 1] without normalisation, `--train-size` training images (the first ones), seeded batches.
-Metrics are measured in eval mode (batch norm with its running statistics), as the checkpoint is sliced.
+Metrics are measured in eval mode (batch norm with its running statistics), as the checkpoint is sliced, on the
+first 500 training and test images (--train-eval-size, --test-size).
 """
 import argparse
 import contextlib
@@ -154,6 +155,7 @@ def run_info(args, spec, steps_done, schedule, seconds, exporter_check, paramete
             "arch": args.arch, "depth": args.depth if args.arch == "cnn" else 18, "width": args.width if args.arch == "cnn" else args.k,
             "batchnorm": bool(args.batchnorm), "activation": "relu", "loss": "cross_entropy", "optimizer": "AdamW",
             "train_size": args.train_size, "train_subset": "first", "test_size": args.test_size,
+            "train_metrics_size": min(args.train_eval_size, args.train_size),
             "steps": steps_done, "requested_steps": args.steps, "batch": args.batch, "learning_rate": args.lr,
             "weight_decay": args.weight_decay, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8, "init_scale": 1.0,
             "seed": args.seed, "dtype": "f32", "checkpoints_per_decade": args.checkpoints_per_decade,
@@ -172,8 +174,8 @@ def run_info(args, spec, steps_done, schedule, seconds, exporter_check, paramete
 
 def train(args):
     spec = architecture_spec(args)
-    if args.steps < 0 or args.batch < 1 or args.train_size < 1 or args.test_size < 1:
-        raise BadInput("--steps must be ≥ 0 and --batch, --train-size, --test-size ≥ 1")
+    if args.steps < 0 or min(args.batch, args.train_size, args.test_size, args.train_eval_size) < 1:
+        raise BadInput("--steps must be ≥ 0 and --batch, --train-size, --test-size, --train-eval-size ≥ 1")
     if not (args.lr > 0 and args.weight_decay >= 0):
         raise BadInput("--lr must be positive and --weight-decay non-negative")
     if os.path.exists(os.path.join(args.out, "run.json")) and not args.overwrite:
@@ -215,7 +217,7 @@ def train(args):
             from safetensors.torch import save_file
             save_file(checkpoint_tensors(model, names), os.path.join(checkpoints, f"step-{step:09d}.safetensors"),
                       metadata={"step": str(step), "architecture": spec})
-            train_metrics = evaluate(model, train_x, train_y)
+            train_metrics = evaluate(model, train_x[:args.train_eval_size], train_y[:args.train_eval_size])
             test_metrics = evaluate(model, test_x, test_y)
             rows.append(f"{step},{train_metrics[0]},{train_metrics[1]},{test_metrics[0]},{test_metrics[1]}")
             write_atomically(os.path.join(args.out, "metrics.csv"), "\n".join(rows) + "\n")
@@ -256,7 +258,9 @@ def main(argv=None):
     parser.add_argument("--batch", type=int, default=128)
     parser.add_argument("--steps", type=int, default=3000)
     parser.add_argument("--train-size", type=int, default=1000, help="the first N training images")
-    parser.add_argument("--test-size", type=int, default=1000, help="the first N test images, evaluated per checkpoint")
+    parser.add_argument("--test-size", type=int, default=500, help="the first N test images, evaluated per checkpoint")
+    parser.add_argument("--train-eval-size", type=int, default=500, help="the training metrics are measured on the first N "
+                        "training images (all of them when N ≥ --train-size)")
     parser.add_argument("--checkpoints-per-decade", type=int, default=10)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
