@@ -13,7 +13,8 @@ OUT=${OUT:-output/experiments}
 STEPS=${STEPS:-2000}
 BATCH=${BATCH:-16}
 TIME_LIMIT=${TIME_LIMIT:-6}
-SAMPLES=${SAMPLES:-25}
+SAMPLES=${SAMPLES:-20}
+RADII=${RADII:-0.05}
 RUNS=${RUNS:-cnn cnn-bn resnet-bn resnet}
 
 flags() {
@@ -40,7 +41,7 @@ case "${1:-}" in
             directions=25; [[ $run == resnet* ]] && directions=20
             echo "== $run: P = $directions, $SAMPLES samples per set (load average $(cut -d' ' -f1-3 /proc/loadavg))"
             nice -n 10 "$TESSERA" lc "$OUT/$run" --split train,test,random --samples "$SAMPLES" --directions "$directions" \
-                --radius 0.005,0.05 --csv "$OUT/$run/lc.csv" --plot "$OUT/$run/lc.png"
+                --radius "$RADII" --csv "$OUT/$run/lc.csv" --plot "$OUT/$run/lc.png"
         done ;;
     *) echo "usage: $0 train|lc" >&2; exit 2 ;;
 esac
