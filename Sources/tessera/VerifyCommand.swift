@@ -12,8 +12,11 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "Seed of the family.") var seed: UInt64 = 1
     @Flag(help: "Graph models (convolutions, pools, batch norm, residual sums) through the graph engine instead of MLPs.")
     var graphs = false
+    @Flag(name: .customLong("max-pool"), help: "With --graphs: graph models with max pooling (after activations and convolutions, overlapping and degenerate windows).")
+    var maxPool = false
 
     func run() throws {
+        if maxPool && !graphs { throw TesseraError.badInput("--max-pool goes with --graphs") }
         if graphs { return try runGraphs() }
         var failures = 0
         var families: [String: Int] = [:]
@@ -35,7 +38,7 @@ struct VerifyCommand: ParsableCommand {
         var failures = 0
         var families: [String: Int] = [:]
         for index in 0..<cases {
-            let testCase = graphVerificationCase(index, seed: seed)
+            let testCase = maxPool ? maxPoolVerificationCase(index, seed: seed) : graphVerificationCase(index, seed: seed)
             families[testCase.family, default: 0] += 1
             if let difference = try compareGraphArithmetics(testCase) {
                 failures += 1

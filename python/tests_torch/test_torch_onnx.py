@@ -1,9 +1,4 @@
-"""Modules beyond plain MLPs go through torch.onnx.export.
-
-Waiting for `tessera slice` to read ONNX (today it reads safetensors only and these tests fail with
-its "not a safetensors file?" error). Needs torch:
-TORCH_PYTHON=... scripts/run-python-torch-tests.sh python/tests_onnx/test_torch_onnx.py
-"""
+"""Modules beyond plain MLPs go through torch.onnx.export. Needs torch: TORCH_PYTHON=... scripts/run-python-torch-tests.sh"""
 
 import sys
 from pathlib import Path
@@ -21,7 +16,7 @@ from conftest import binary, cli, read_json, without_timing  # noqa: E402,F401  
 class SmallCNN(torch.nn.Module):
     def __init__(self):
         super().__init__()
-        self.features = torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2))
+        self.features = torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3, padding=1), torch.nn.ReLU(), torch.nn.AvgPool2d(2))
         self.classifier = torch.nn.Linear(4 * 4 * 4, 5)
 
     def forward(self, x):
