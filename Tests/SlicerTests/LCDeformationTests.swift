@@ -53,7 +53,9 @@ import Testing
         var random = TestRandom(seed: 4)
         let network = randomNetwork(widths: [5, 8, 8, 8, 2], activation: .relu, random: &random)
         let layers = LCLayer.layers(of: GraphModel(network: network), includeOutput: false, maxPoolWindows: false)
-        #expect(try LCLayerSelection(parsing: "3, \(layers[0].name)").resolve(layers) == [2, 0])
+        // An MLP's ReLUs are nodes "1", "3", "5": a number is the layer index, never a node name.
+        #expect(layers.map(\.name) == ["1", "3", "5"])
+        #expect(try LCLayerSelection(parsing: "3, 1").resolve(layers) == [2, 0])
         #expect(throws: TesseraError.self) { try LCLayerSelection(parsing: "4").resolve(layers) }
         #expect(throws: TesseraError.self) { try LCLayerSelection(parsing: "2,2").resolve(layers) }
         #expect(throws: TesseraError.self) { try LCLayerSelection(parsing: " , ") }
