@@ -144,7 +144,8 @@ import Testing
         let all = scratch.file("all.json"), some = scratch.file("some.json")
         #expect(try runTessera(common + ["--radius", "0.05", "--json", all]).status == 0)
         let chosen = try runTessera(common + ["--radius", "0.05", "--layers", "/stages/stages.1/stages.1.0/relu1/Relu,1",
-                                              "--json", some, "--deformation", "--deformation-plot", scratch.file("deformation.png")])
+                                              "--json", some, "--deformation", "--deformation-plot", scratch.file("deformation.png"),
+                                              "--plot", scratch.file("profile.png")])
         #expect(chosen.status == 0, "\(chosen)")
         let full = try json(all)["layers"] as! [[String: Any]]
         let picked = try json(some)
@@ -164,6 +165,7 @@ import Testing
             #expect(stages.dropFirst().allSatisfy { (($0[key] as! [String: Any])["mean"] as! Double) > 0 })
         }
         #expect(FileManager.default.fileExists(atPath: scratch.file("deformation.png")))
+        #expect(FileManager.default.fileExists(atPath: scratch.file("profile.png")))   // one model: its layer profile
     }
 
     @Test func badGraphRunInputsAreOneLine() throws {
