@@ -31,43 +31,64 @@ struct ConvOperation: AffineOperation {
 }
 
 extension ConvOperation {
-    /// The tap sums of the default, weight by weight over whole output rows (vectorisable), then the
-    /// bias: the same terms summed in another order, which the shared bound allows.
-    func apply(_ inputs: [FloatValueMap]) -> FloatValueMap {
+    /// Outputs reading input (channel, iy, ix): every output channel of its group, at the positions
+    /// (oy, ox) with oy·stride − pad + ky·dilation = iy for some ky (likewise x).
+    func forEachDependent(ofInput slot: Int, unit index: Int, _ body: (Int) -> Void) {
+        let channel = index / (inputHeight * inputWidth)
+        let iy = (index / inputWidth) % inputHeight, ix = index % inputWidth
+        let groupInputs = conv.inChannels / conv.groups, groupOutputs = conv.outChannels / conv.groups
+        let group = channel / groupInputs
+        for ky in 0..<conv.kernelH {
+            let y = iy + conv.pads[0] - ky * conv.dilationH
+            guard y >= 0, y % conv.strideH == 0, y / conv.strideH < outputHeight else { continue }
+            let oy = y / conv.strideH
+            for kx in 0..<conv.kernelW {
+                let x = ix + conv.pads[1] - kx * conv.dilationW
+                guard x >= 0, x % conv.strideW == 0, x / conv.strideW < outputWidth else { continue }
+                let ox = x / conv.strideW
+                for o in (group * groupOutputs)..<((group + 1) * groupOutputs) {
+                    body((o * outputHeight + oy) * outputWidth + ox)
+                }
+            }
+        }
+    }
+
+    /// The tap-by-tap formula of the default (input channel, then kernel row, then column; zero
+    /// weights skipped; the bias last), with direct indexing.
+    func update(_ out: inout FloatValueMap, units: [Int], changed: [[Int]], inputs: [FloatValueMap]) {
         let input = inputs[0]
         let n = outputCount, plane = outputHeight * outputWidth, inCount = input.count
         let groupInputs = conv.inChannels / conv.groups, groupOutputs = conv.outChannels / conv.groups
-        var out = [Double](repeating: 0, count: 3 * n)
-        out.withUnsafeMutableBufferPointer { out in
+        let kh = conv.kernelH, kw = conv.kernelW
+        out.rows.withUnsafeMutableBufferPointer { out in
             input.rows.withUnsafeBufferPointer { x in
                 conv.weights.withUnsafeBufferPointer { weights in
-                    for o in 0..<conv.outChannels {
+                    for u in units {
+                        let o = u / plane, oy = (u % plane) / outputWidth, ox = u % outputWidth
                         let group = o / groupOutputs
+                        var a = 0.0, b = 0.0, c = 0.0
                         for ci in 0..<groupInputs {
                             let channel = group * groupInputs + ci
-                            for ky in 0..<conv.kernelH {
-                                for kx in 0..<conv.kernelW {
-                                    let w = weights[((o * groupInputs + ci) * conv.kernelH + ky) * conv.kernelW + kx]
+                            let kernel = (o * groupInputs + ci) * kh * kw
+                            for ky in 0..<kh {
+                                let iy = oy * conv.strideH - conv.pads[0] + ky * conv.dilationH
+                                if iy < 0 || iy >= inputHeight { continue }
+                                let inRow = (channel * inputHeight + iy) * inputWidth
+                                for kx in 0..<kw {
+                                    let ix = ox * conv.strideW - conv.pads[1] + kx * conv.dilationW
+                                    if ix < 0 || ix >= inputWidth { continue }
+                                    let w = weights[kernel + ky * kw + kx]
                                     if w == 0 { continue }
-                                    for oy in 0..<outputHeight {
-                                        let iy = oy * conv.strideH - conv.pads[0] + ky * conv.dilationH
-                                        if iy < 0 || iy >= inputHeight { continue }
-                                        let inRow = (channel * inputHeight + iy) * inputWidth
-                                        let outRow = o * plane + oy * outputWidth
-                                        for ox in 0..<outputWidth {
-                                            let ix = ox * conv.strideW - conv.pads[1] + kx * conv.dilationW
-                                            if ix < 0 || ix >= inputWidth { continue }
-                                            for r in 0..<3 { out[r * n + outRow + ox] += w * x[r * inCount + inRow + ix] }
-                                        }
-                                    }
+                                    let i = inRow + ix
+                                    a += w * x[i]; b += w * x[inCount + i]; c += w * x[2 * inCount + i]
                                 }
                             }
                         }
+                        c += conv.bias[o]
+                        out[u] = a; out[n + u] = b; out[2 * n + u] = c
                     }
                 }
             }
-            for u in 0..<n { out[2 * n + u] += conv.bias[u / plane] }
         }
-        return FloatValueMap(count: n, rows: out)
     }
 }
