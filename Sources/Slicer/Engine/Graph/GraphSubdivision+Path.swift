@@ -75,8 +75,26 @@ extension GraphSubdivision {
             }
         }
         guard !changed.isEmpty else { return }
+        let old = saved(node + 1, units: changed)
         applyActivation(activation, level: m, units: changed)
-        propagate(from: node + 1, units: changed)
+        propagate(from: node + 1, units: unitsThatMoved(node + 1, units: changed, old: old))
+    }
+
+    /// The three rows of value v at `units`.
+    func saved(_ v: Int, units: [Int]) -> [Double] {
+        let map = maps[v], n = map.count
+        var old = [Double](repeating: 0, count: 3 * units.count)
+        for (i, u) in units.enumerated() { old[3 * i] = map.rows[u]; old[3 * i + 1] = map.rows[n + u]; old[3 * i + 2] = map.rows[2 * n + u] }
+        return old
+    }
+
+    /// The units whose value differs from `old` (an output that came out as it was, such as a ReLU
+    /// unit that stays off, changes nothing downstream).
+    func unitsThatMoved(_ v: Int, units: [Int], old: [Double]) -> [Int] {
+        let map = maps[v], n = map.count
+        return units.enumerated().filter { i, u in
+            !(map.rows[u] == old[3 * i] && map.rows[n + u] == old[3 * i + 1] && map.rows[2 * n + u] == old[3 * i + 2])
+        }.map(\.element)
     }
 
     /// Recomputes the affine outputs that read, directly or through other affine nodes, the units
@@ -106,10 +124,11 @@ extension GraphSubdivision {
                     }
                 }
                 let inputs = node.inputs.map { maps[$0] }
+                let old = saved(index + 1, units: outputs)
                 var out = takeMap(index + 1)
                 operation.update(&out, units: outputs, changed: node.inputs.map { changed[$0] }, inputs: inputs)
                 maps[index + 1] = out
-                changed[index + 1] = outputs
+                changed[index + 1] = unitsThatMoved(index + 1, units: outputs, old: old)
             case .piecewise:
                 let m = plan.activationNodes.firstIndex(of: index)!
                 for u in changed[node.inputs[0]] where !pendingMark[m][u] {
@@ -156,10 +175,12 @@ extension GraphSubdivision {
         guard reached.count * 2 < n else { return nil }
         var isReached = [Bool](repeating: false, count: n)
         for u in reached { isReached[u] = true }
-        let shared = (0..<n).filter { !isReached[$0] }
-        let classes = classify(units: shared, vertices: polygon, map: maps[input], bound: bounds[input])
-        for j in classes.positive { markSomewhere(level: k, unit: j, positive: true, negative: false) }
-        for j in classes.negative { markSomewhere(level: k, unit: j, positive: false, negative: true) }
-        return LevelHint(candidates: reached + classes.crossing + classes.ambiguous, positive: classes.positive)
+        // All units in one contiguous pass (it vectorises), the reached ones then set aside.
+        let classes = classify(units: nil, vertices: polygon, map: maps[input], bound: bounds[input])
+        let positive = classes.positive.filter { !isReached[$0] }
+        for j in positive { markSomewhere(level: k, unit: j, positive: true, negative: false) }
+        for j in classes.negative where !isReached[j] { markSomewhere(level: k, unit: j, positive: false, negative: true) }
+        let undecided = (classes.crossing + classes.ambiguous).filter { !isReached[$0] }
+        return LevelHint(candidates: reached + undecided, positive: positive)
     }
 }

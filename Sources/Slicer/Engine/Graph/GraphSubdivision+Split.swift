@@ -20,16 +20,12 @@ extension GraphSubdivision {
         let firstNewFace = topology.faces.count
         var crossing: [(unit: Int, line: CertifiedLine)] = []
         var ambiguous: [Int] = []
-        if let hint {
-            for j in hint.positive { facePattern[Int(f)][offset + j] = true }
-        }
+        if let hint { setBits(face: f, offset: offset, units: hint.positive) }
         if arithmetic == .certified {
             let vertices = topology.faces[Int(f)].vertices
             let classes = classify(units: hint?.candidates, vertices: vertices, map: map, bound: bound)
-            for j in classes.positive {
-                facePattern[Int(f)][offset + j] = true
-                markSomewhere(level: m, unit: j, positive: true, negative: false)
-            }
+            setBits(face: f, offset: offset, units: classes.positive)
+            for j in classes.positive { markSomewhere(level: m, unit: j, positive: true, negative: false) }
             for j in classes.negative { markSomewhere(level: m, unit: j, positive: false, negative: true) }
             crossing = classes.crossing.map { ($0, line(unit: $0, map: map, bound: bound, level: m, region: f)) }
             ambiguous = classes.ambiguous
@@ -83,6 +79,13 @@ extension GraphSubdivision {
             }
         }
         return ([f] + (firstNewFace..<topology.faces.count).map(Int32.init), crossing.map(\.unit))
+    }
+
+    /// Sets face f's pattern bits offset + j for j in `units`.
+    func setBits(face f: Int32, offset: Int, units: [Int]) {
+        facePattern[Int(f)].words.withUnsafeMutableBufferPointer { words in
+            for j in units { words[(offset + j) >> 6] |= 1 << UInt64((offset + j) & 63) }
+        }
     }
 
     func markSomewhere(level m: Int, unit j: Int, positive: Bool, negative: Bool) {

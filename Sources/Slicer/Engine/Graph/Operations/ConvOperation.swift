@@ -4,6 +4,22 @@ struct ConvOperation: AffineOperation {
     let conv: Conv2D
     let inputHeight: Int, inputWidth: Int
     let outputHeight: Int, outputWidth: Int
+    /// The weights with the output channel innermost: [group][ci][ky][kx][o within the group].
+    let tapMajorWeights: [Double]
+
+    init(conv: Conv2D, inputHeight: Int, inputWidth: Int, outputHeight: Int, outputWidth: Int) {
+        self.conv = conv
+        self.inputHeight = inputHeight; self.inputWidth = inputWidth
+        self.outputHeight = outputHeight; self.outputWidth = outputWidth
+        let groupInputs = conv.inChannels / conv.groups, groupOutputs = conv.outChannels / conv.groups
+        let taps = groupInputs * conv.kernelH * conv.kernelW
+        var transposed = [Double](repeating: 0, count: conv.weights.count)
+        for o in 0..<conv.outChannels {
+            let group = o / groupOutputs, within = o % groupOutputs
+            for tap in 0..<taps { transposed[(group * taps + tap) * groupOutputs + within] = conv.weights[o * taps + tap] }
+        }
+        tapMajorWeights = transposed
+    }
 
     var outputCount: Int { conv.outChannels * outputHeight * outputWidth }
 
@@ -53,39 +69,56 @@ extension ConvOperation {
         }
     }
 
-    /// The tap-by-tap formula of the default (input channel, then kernel row, then column; zero
-    /// weights skipped; the bias last), with direct indexing.
+    /// The tap-by-tap formula of the default (input channel, then kernel row, then column; the bias
+    /// last), for every output channel of a group at once: an asked unit's whole group at its
+    /// position is recomputed (the others come out as they were: their inputs did not change). Zero
+    /// weights add w·x̃ = ±0, which changes no sum (a non-finite x̃ gives NaN, which no bound
+    /// certifies, so the exact path decides).
     func update(_ out: inout FloatValueMap, units: [Int], changed: [[Int]], inputs: [FloatValueMap]) {
         let input = inputs[0]
         let n = outputCount, plane = outputHeight * outputWidth, inCount = input.count
         let groupInputs = conv.inChannels / conv.groups, groupOutputs = conv.outChannels / conv.groups
         let kh = conv.kernelH, kw = conv.kernelW
+        // Each (group, position) once.
+        var seen = Set<Int>()
+        var blocks: [Int] = []
+        for u in units {
+            let key = (u / plane / groupOutputs) * plane + u % plane
+            if seen.insert(key).inserted { blocks.append(key) }
+        }
+        var sums = [Double](repeating: 0, count: 3 * groupOutputs)
         out.rows.withUnsafeMutableBufferPointer { out in
             input.rows.withUnsafeBufferPointer { x in
-                conv.weights.withUnsafeBufferPointer { weights in
-                    for u in units {
-                        let o = u / plane, oy = (u % plane) / outputWidth, ox = u % outputWidth
-                        let group = o / groupOutputs
-                        var a = 0.0, b = 0.0, c = 0.0
-                        for ci in 0..<groupInputs {
-                            let channel = group * groupInputs + ci
-                            let kernel = (o * groupInputs + ci) * kh * kw
-                            for ky in 0..<kh {
-                                let iy = oy * conv.strideH - conv.pads[0] + ky * conv.dilationH
-                                if iy < 0 || iy >= inputHeight { continue }
-                                let inRow = (channel * inputHeight + iy) * inputWidth
-                                for kx in 0..<kw {
-                                    let ix = ox * conv.strideW - conv.pads[1] + kx * conv.dilationW
-                                    if ix < 0 || ix >= inputWidth { continue }
-                                    let w = weights[kernel + ky * kw + kx]
-                                    if w == 0 { continue }
-                                    let i = inRow + ix
-                                    a += w * x[i]; b += w * x[inCount + i]; c += w * x[2 * inCount + i]
+                tapMajorWeights.withUnsafeBufferPointer { weights in
+                    sums.withUnsafeMutableBufferPointer { sums in
+                        let sa = sums.baseAddress!, sb = sa + groupOutputs, sc = sb + groupOutputs
+                        for key in blocks {
+                            let group = key / plane, position = key % plane
+                            let oy = position / outputWidth, ox = position % outputWidth
+                            for o in 0..<(3 * groupOutputs) { sums[o] = 0 }
+                            for ci in 0..<groupInputs {
+                                let channel = group * groupInputs + ci
+                                for ky in 0..<kh {
+                                    let iy = oy * conv.strideH - conv.pads[0] + ky * conv.dilationH
+                                    if iy < 0 || iy >= inputHeight { continue }
+                                    let inRow = (channel * inputHeight + iy) * inputWidth
+                                    for kx in 0..<kw {
+                                        let ix = ox * conv.strideW - conv.pads[1] + kx * conv.dilationW
+                                        if ix < 0 || ix >= inputWidth { continue }
+                                        let i = inRow + ix
+                                        let xa = x[i], xb = x[inCount + i], xc = x[2 * inCount + i]
+                                        let w = weights.baseAddress! + (((group * groupInputs + ci) * kh + ky) * kw + kx) * groupOutputs
+                                        for o in 0..<groupOutputs {
+                                            sa[o] += w[o] * xa; sb[o] += w[o] * xb; sc[o] += w[o] * xc
+                                        }
+                                    }
                                 }
                             }
+                            for o in 0..<groupOutputs {
+                                let u = (group * groupOutputs + o) * plane + position
+                                out[u] = sa[o]; out[n + u] = sb[o]; out[2 * n + u] = sc[o] + conv.bias[group * groupOutputs + o]
+                            }
                         }
-                        c += conv.bias[o]
-                        out[u] = a; out[n + u] = b; out[2 * n + u] = c
                     }
                 }
             }

@@ -7,7 +7,7 @@
 struct DenseOperation: AffineOperation {
     let layer: DenseLayer
     var outputCount: Int { layer.outputs }
-    static let block = 128
+    static let block = 32
 
     func forEachTap(of u: Int, _ body: (Int, Int, Double) -> Void) {
         let base = u * layer.inputs
