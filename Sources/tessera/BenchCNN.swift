@@ -11,10 +11,11 @@ extension BenchCommand {
             }
             return r
         }
+        guard channels > 0, convolutions >= 0 else { throw TesseraError.badInput("--channels must be positive and --convolutions non-negative") }
         let dataset = try Dataset.load(directory: data, split: "train")
         let image = try dataset.images(at: [imageIndex])[0]
         for r in radii {
-            let (graph, anchors) = cnnWorkload(image: image, radius: r, seed: seed, channels: channels)
+            let (graph, anchors) = cnnWorkload(image: image, radius: r, seed: seed, channels: channels, convolutions: convolutions)
             let options = SliceOptions(domain: try DomainSpec(parsing: domain), arithmetic: mode, maxRegions: maxRegions)
             let result = try slice(graph: graph, anchors: anchors, options: options)
             print(String(format: "cnn r %g arithmetic %@: %d regions, %d vertices, %d edges, %d boundary segments, %.3f s, peak RSS %.0f MB; decisions: %d certified, %d symbolic, %d exact",

@@ -24,6 +24,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "CNN: dataset directory.") var data = "/usr/share/datasets/fashion-mnist"
     @Option(help: "CNN: training image index.") var imageIndex = 0
     @Option(help: "CNN: channels per convolution.") var channels = 32
+    @Option(help: "CNN: number of convolutions.") var convolutions = 4
 
     func run() throws {
         if cnn { return try runCNN() }

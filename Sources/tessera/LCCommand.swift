@@ -107,7 +107,11 @@ struct LCCommand: ParsableCommand {
         if let json { try write(lastJSON, to: json) }
         if let plot {
             let metrics = (try? runDirectory?.readMetrics()) ?? nil
-            try drawPlots(selection == nil ? lcPlots(reports, metrics: metrics ?? []) : lcLayerPlots(reports), to: plot)
+            if reports.allSatisfy({ $0.step == nil }) {
+                try drawPlot(lcLayerProfile(last!), to: plot)   // one model: its layer profile
+            } else {
+                try drawPlots(selection == nil ? lcPlots(reports, metrics: metrics ?? []) : lcLayerPlots(reports), to: plot)
+            }
         }
         if csv == nil && json == nil && plot == nil {
             if models.count > 1 { print(csvText, terminator: "") } else { print(String(decoding: lastJSON, as: UTF8.self)) }

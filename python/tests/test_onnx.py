@@ -79,8 +79,9 @@ def test_onnx_mlp_matches_the_cli_and_the_numpy_path(cli, tmp_path, matmul):
     assert from_onnx.layers == from_numpy.layers
 
 
-def test_onnx_cnn_with_image_shaped_anchors_matches_the_cli(cli, tmp_path):
-    model = save(conv_graph(63, pool="AveragePool"), tmp_path / "cnn.onnx")
+@pytest.mark.parametrize("pool", ["AveragePool", "MaxPool"])
+def test_onnx_cnn_with_image_shaped_anchors_matches_the_cli(cli, tmp_path, pool):
+    model = save(conv_graph(63, pool=pool), tmp_path / "cnn.onnx")
     images = np.random.default_rng(64).uniform(size=(3, 1, 6, 6)).astype(np.float32)
     expected = cli_json(cli, tmp_path, "slice", model, images.reshape(3, -1))
     partition = tessera.slice(model, images, geometry=False)

@@ -77,6 +77,8 @@ public enum FigureOne {
             return PartitionPanel(result: slices[i]!, subtitle: "(\(letter)) step \(groupedDigits(step))\(acc) · \(groupedDigits(slices[i]!.regions.count)) regions")
         }
         var style = PartitionStyle(fill: .pattern, edges: .dark)
+        // A neighbourhood of one anchor (disk, diamond) is what the panels show, not the anchors' triangle.
+        if let neighbourhood = neighbourhoodFraming(request.domain, slices.values.first) { style.framing = neighbourhood }
         style.anchorLabels = AnchorNames(split: request.split, indices: request.indices, dataset: dataset, directory: dataDirectory).shortLabels
         let side = Int(Double(dataset.dimension).squareRoot().rounded())
         if dataset.rows * dataset.columns == dataset.dimension, dataset.rows >= 4 {
@@ -130,4 +132,11 @@ public enum FigureOne {
         }
         return try results.map { try $0!.get() }
     }
+}
+
+/// The framing of a slice whose domain is a neighbourhood of one anchor (`disk`, `diamond`): the
+/// domain alone, so that a small neighbourhood fills the picture; nil for the other domains.
+func neighbourhoodFraming(_ domain: DomainSpec, _ result: SliceResult?) -> Framing? {
+    guard let result, domain.kind == "disk" || domain.kind == "diamond" else { return nil }
+    return Framing(around: result.domainPolygon)
 }

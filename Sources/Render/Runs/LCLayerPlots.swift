@@ -55,3 +55,25 @@ public func deformationPlots(_ byRadius: [(radius: Double, stages: [Neighbourhoo
     return [plot("Average eccentricity of the neighbourhood graph", { $0.eccentricity }),
             plot("Diameter of the neighbourhood graph", { $0.diameter })]
 }
+
+/// `tessera lc --model M --plot`: one model has no curve over steps, so the plot is its layer
+/// profile — the mean LC of each counted layer (x: layer index), one line per sample set and radius.
+public func lcLayerProfile(_ report: LCReport) -> LinePlot {
+    let dashes = [false, true]
+    var series: [PlotSeries] = []
+    for entry in report.results {
+        for (r, result) in entry.byRadius.enumerated() {
+            series.append(PlotSeries(name: "\(entry.set) LC, r = \(formatRadius(result.radius))",
+                                     x: result.layerMeans.indices.map { Double($0 + 1) }, y: result.layerMeans,
+                                     band: result.layerStds.map { 0.25 * $0 }, color: splitColor(entry.set), dashed: dashes[r % 2]))
+        }
+    }
+    let names = report.layers.map { "\($0.index): \($0.name)" }
+    var plot = LinePlot(title: "Local complexity per layer, P = \(report.directions)", xLabel: "layer (topological order)",
+                        yLabel: "local complexity (units cut)", series: series, logX: false)
+    plot.bandNote = meanBandNote
+    if names.count <= 3, !names.isEmpty { plot.title! += " · " + names.joined(separator: ", ") }
+    plot.legendCorner = .below
+    plot.height = 620
+    return plot
+}

@@ -65,7 +65,7 @@ public struct PartitionSequence {
         // Shared style: framing from the (checkpoint-independent) domain, slope range from the last checkpoint.
         let last = try slice(checkpoints[checkpoints.count - 1])
         var style = try picture.style(for: last, labels: names.labels, anchors: anchors, dataDirectory: dataDirectory)
-        style.framing = Framing(for: last)
+        style.framing = neighbourhoodFraming(domain, last) ?? Framing(for: last)
         if picture.fill == .slope { style.slopeRange = style.resolvedSlopeRange(for: [last]) }
         var rows = [PartitionRow?](repeating: nil, count: checkpoints.count)
         var failure: Error?

@@ -1,5 +1,5 @@
-/// Which counted layers `lc --layers` keeps: node names or 1-based layer indices (topological order,
-/// as the JSON numbers them), comma-separated. LC is then the sum over the kept layers.
+/// Which counted layers `lc --layers` keeps: 1-based layer indices (topological order, as the JSON
+/// numbers them) or node names, comma-separated. LC is then the sum over the kept layers.
 public struct LCLayerSelection: Sendable, Equatable {
     public var items: [String]
 
@@ -14,13 +14,14 @@ public struct LCLayerSelection: Sendable, Equatable {
         var chosen: [Int] = []
         for item in items {
             let position: Int
-            if let named = layers.firstIndex(where: { $0.name == item }) {
-                position = named
-            } else if let index = Int(item) {
+            // A number is a layer index even where a node has that name (an MLP's ReLUs are nodes "1", "3", ...).
+            if let index = Int(item) {
                 guard index >= 1 && index <= layers.count else {
                     throw TesseraError.badInput("--layers: no layer \(index) (the model has layers 1 to \(layers.count))")
                 }
                 position = index - 1
+            } else if let named = layers.firstIndex(where: { $0.name == item }) {
+                position = named
             } else {
                 let known = layers.prefix(6).map(\.name).joined(separator: ", ")
                 throw TesseraError.badInput("--layers: no counted layer is named '\(item)' (layers: \(known)\(layers.count > 6 ? ", ..." : ""); or 1 to \(layers.count))")

@@ -36,13 +36,14 @@ extension GraphSubdivision {
         return best
     }
 
-    /// The class that wins strictly at vertex v of face f, or nil when classes tie there.
+    /// The class that wins strictly at vertex v of face f, or nil when classes tie there. The float
+    /// argmax is tried first; when a near tie fools it, the other classes are (so the answer is exact).
     func strictWinner(at v: Int32, face f: Int32) -> Int? {
         let best = floatArgmax(at: v, face: f)
-        for i in 0..<classCount where i != best {
-            if sign(v, logitLine(best, minus: i, face: f)) <= 0 { return nil }
+        for c in [best] + (0..<classCount).filter({ $0 != best }) {
+            if (0..<classCount).allSatisfy({ $0 == c || sign(v, logitLine(c, minus: $0, face: f)) > 0 }) { return c }
         }
-        return best
+        return nil
     }
 
     /// Keeps the part of a polygon where `line` ≥ 0; nil when that part has no interior.

@@ -73,13 +73,20 @@ extension GraphSubdivision {
         if arithmetic == .certified, let i = dominatingInput(face: g, inputs: inputs, map: map, bound: bound) {
             return finish([(g, i)])
         }
+        // Inputs equal to an earlier one on the face would take nothing; skipping them saves their
+        // signs, which are all zero and so all exact.
+        var candidates = [0]
+        for j in 1..<inputs.count where !candidates.contains(where: {
+            sameFunction(inputs[j].unit, inputs[$0].unit, map: map, bound: bound, level: m, region: f)
+        }) { candidates.append(j) }
+        if candidates.count == 1 { return finish([(g, 0)]) }
         let firstFace = Int32(topology.faces.count), firstEdge = Int32(topology.edges.count), firstVertex = Int32(vertexRecords.count)
         let original = topology.faces[Int(g)]
         let originalEnds = original.edges.map { (topology.edges[Int($0)].from, topology.edges[Int($0)].to) }
         var cells: [(face: Int32, winner: Int)] = [(g, 0)]
         var deadFaces: [Int32] = [], deadEdges: [Int32] = []
         var signs: [Int] = []
-        for j in 1..<inputs.count {
+        for j in candidates.dropFirst() {
             var taken: [Int32] = [], kept: [(face: Int32, winner: Int)] = []
             for (h, i) in cells {
                 let line = poolLine(inputs[j].unit, minus: inputs[i].unit, map: map, bound: bound, level: m, region: f)
@@ -123,6 +130,15 @@ extension GraphSubdivision {
                                           edges: Array(face.edges[start...] + face.edges[..<start]))
         }
         return finish(zip(renamed, cells).map { ($0, $1.winner) })
+    }
+
+    /// True when units a and b of level m's input are the same affine function on region f: exactly,
+    /// after the float difference's bound has failed to tell them apart (in certified mode).
+    func sameFunction(_ a: Int, _ b: Int, map: FloatValueMap, bound: ValueBound, level m: Int, region f: Int32) -> Bool {
+        let line = poolLine(a, minus: b, map: map, bound: bound, level: m, region: f)
+        if arithmetic == .certified && (abs(line.a) > line.ea || abs(line.b) > line.eb || abs(line.c) > line.ec) { return false }
+        let exact = exactLine(line.ref)
+        return exact.a.isZero && exact.b.isZero && exact.c.isZero
     }
 
     /// In certified mode, an input that is larger than every other at every point of face g by the

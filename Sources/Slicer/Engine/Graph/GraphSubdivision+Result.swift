@@ -8,7 +8,9 @@ extension GraphSubdivision {
         plan.activationNodes.indices.map { m in
             let cut = plan.maxPool(level: m).map { windowsChangingWinner(level: m, pool: $0) }
                 ?? zip(positiveSomewhere[m], negativeSomewhere[m]).reduce(0) { $0 + ($1.0 & $1.1).nonzeroBitCount }
-            return LayerStats(index: m + 1, neurons: plan.valueCounts[plan.activationNodes[m] + 1], neuronsCut: cut, regions: regionsAfter[m])
+            var stats = LayerStats(index: m + 1, neurons: plan.valueCounts[plan.activationNodes[m] + 1], neuronsCut: cut, regions: regionsAfter[m])
+            stats.windowPositions = plan.maxPool(level: m)?.taps
+            return stats
         }
     }
 

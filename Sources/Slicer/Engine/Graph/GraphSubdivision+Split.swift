@@ -12,16 +12,25 @@ extension GraphSubdivision {
 
     /// Splits face f by every unit of `map` (the input of level m's activation on f) whose zero line
     /// crosses it; sets every piece's pattern bits of the level and returns the pieces (f first).
-    func split(face f: Int32, level m: Int, map: FloatValueMap, bound: ValueBound) throws -> [Int32] {
+    /// With a `hint`, only its `candidates` are tested on f; its `positive` units are positive on f.
+    func split(face f: Int32, level m: Int, map: FloatValueMap, bound: ValueBound, hint: LevelHint? = nil) throws
+        -> (pieces: [Int32], crossing: [Int]) {
         let n = map.count
         let offset = plan.patternOffsets[m]
         let firstNewFace = topology.faces.count
         var crossing: [(unit: Int, line: CertifiedLine)] = []
         var ambiguous: [Int] = []
+        if let hint { setBits(face: f, offset: offset, units: hint.positive) }
         if arithmetic == .certified {
-            floatFilter(face: f, map: map, bound: bound, level: m, crossing: &crossing, ambiguous: &ambiguous)
+            let vertices = topology.faces[Int(f)].vertices
+            let classes = classify(units: hint?.candidates, vertices: vertices, map: map, bound: bound)
+            setBits(face: f, offset: offset, units: classes.positive)
+            for j in classes.positive { markSomewhere(level: m, unit: j, positive: true, negative: false) }
+            for j in classes.negative { markSomewhere(level: m, unit: j, positive: false, negative: true) }
+            crossing = classes.crossing.map { ($0, line(unit: $0, map: map, bound: bound, level: m, region: f)) }
+            ambiguous = classes.ambiguous
         } else {
-            ambiguous = Array(0..<n)
+            ambiguous = hint?.candidates ?? Array(0..<n)
         }
         // Undecided units: exact-correct signs at every vertex.
         for j in ambiguous {
@@ -69,7 +78,14 @@ extension GraphSubdivision {
                 }
             }
         }
-        return [f] + (firstNewFace..<topology.faces.count).map(Int32.init)
+        return ([f] + (firstNewFace..<topology.faces.count).map(Int32.init), crossing.map(\.unit))
+    }
+
+    /// Sets face f's pattern bits offset + j for j in `units`.
+    func setBits(face f: Int32, offset: Int, units: [Int]) {
+        facePattern[Int(f)].words.withUnsafeMutableBufferPointer { words in
+            for j in units { words[(offset + j) >> 6] |= 1 << UInt64((offset + j) & 63) }
+        }
     }
 
     func markSomewhere(level m: Int, unit j: Int, positive: Bool, negative: Bool) {
@@ -77,43 +93,54 @@ extension GraphSubdivision {
         if negative { negativeSomewhere[m][j >> 6] |= 1 << UInt64(j & 63) }
     }
 
-    /// Classifies every unit on face f from its float values at the face's vertices, with one bound
-    /// per unit: the per-vertex bound of `evaluate` with |s|, |t| and δ at their face maxima. Units
-    /// certainly positive get their pattern bit; certainly crossing ones go to `crossing`, the rest
-    /// (whose bound does not settle them, NaN included) to `ambiguous`.
-    func floatFilter(face f: Int32, map: FloatValueMap, bound: ValueBound, level m: Int,
-                     crossing: inout [(unit: Int, line: CertifiedLine)], ambiguous: inout [Int]) {
+    /// Classifies `units` (all when nil) on the convex polygon with these vertices from their float
+    /// values at the vertices, with one bound per unit: the per-vertex bound of `evaluate` with |s|,
+    /// |t| and δ at their polygon maxima. Certainly positive, certainly negative, certainly crossing,
+    /// and the rest (whose bound does not settle them, NaN included).
+    func classify(units: [Int]?, vertices: [Int32], map: FloatValueMap, bound: ValueBound)
+        -> (positive: [Int], negative: [Int], crossing: [Int], ambiguous: [Int]) {
         let n = map.count
-        let offset = plan.patternOffsets[m]
-        var low = [Double](repeating: .infinity, count: n), high = [Double](repeating: -.infinity, count: n)
+        let count = units?.count ?? n
+        var low = [Double](repeating: .infinity, count: count), high = [Double](repeating: -.infinity, count: count)
         var sMax = 0.0, tMax = 0.0, deltaMax = 0.0
         map.rows.withUnsafeBufferPointer { rows in
             let a = rows.baseAddress!, b = a + n, c = b + n
-            for v in topology.faces[Int(f)].vertices {
+            for v in vertices {
                 let record = vertexRecords[Int(v)]
                 let s = record.s, t = record.t
                 sMax = max(sMax, abs(s)); tMax = max(tMax, abs(t)); deltaMax = max(deltaMax, record.delta)
-                for j in 0..<n {
-                    let z = a[j] * s + b[j] * t + c[j]
-                    low[j] = min(low[j], z); high[j] = max(high[j], z)
+                if let units {
+                    for (i, j) in units.enumerated() {
+                        let z = a[j] * s + b[j] * t + c[j]
+                        low[i] = min(low[i], z); high[i] = max(high[i], z)
+                    }
+                } else {
+                    for j in 0..<n {
+                        let z = a[j] * s + b[j] * t + c[j]
+                        low[j] = min(low[j], z); high[j] = max(high[j], z)
+                    }
                 }
             }
         }
-        for j in 0..<n {
+        var positive: [Int] = [], negative: [Int] = [], crossing: [Int] = [], ambiguous: [Int] = []
+        for i in 0..<count {
+            let j = units?[i] ?? i
             let a = map.rows[j], b = map.rows[n + j], c = map.rows[2 * n + j]
             let ea = bound.error[j], eb = bound.error[n + j], ec = bound.error[2 * n + j]
             let e = (ea * sMax + eb * tMax + ec + (abs(a) + ea + abs(b) + eb) * deltaMax
                      + gamma3 * (abs(a) * sMax + abs(b) * tMax + abs(c))) * boundSafety + boundFloor
-            if low[j] > e {
-                facePattern[Int(f)][offset + j] = true
-                markSomewhere(level: m, unit: j, positive: true, negative: false)
-            } else if high[j] < -e {
-                markSomewhere(level: m, unit: j, positive: false, negative: true)
-            } else if low[j] < -e && high[j] > e {
-                crossing.append((j, line(unit: j, map: map, bound: bound, level: m, region: f)))
-            } else {
-                ambiguous.append(j)
-            }
+            if low[i] > e { positive.append(j) }
+            else if high[i] < -e { negative.append(j) }
+            else if low[i] < -e && high[i] > e { crossing.append(j) }
+            else { ambiguous.append(j) }
         }
+        return (positive, negative, crossing, ambiguous)
     }
+}
+
+/// What a face's pieces share at the next level: the units whose sign must still be tested on each
+/// piece, and the units positive on all of them (the rest are negative on all of them).
+struct LevelHint {
+    var candidates: [Int]
+    var positive: [Int]
 }

@@ -3,19 +3,23 @@ import Polytope
 /// The exact subdivision of a convex domain of a slice plane by a graph model (every operation of
 /// `GraphPlan`, max pooling included: see `GraphSubdivision+MaxPool`).
 ///
-/// Depth-first over the activation nodes: a face entering activation level m carries the float maps
-/// of the values still needed later (the activation's input and, for a residual branch, the earlier
-/// value it will be added to); it is split by every unit of that activation whose zero line crosses
-/// it, and each piece, its pattern now fixed, goes on to level m + 1 with its own maps. Only the
-/// faces on the current path hold maps, so a wide layer costs width × depth, not width × regions;
-/// finished regions keep their pattern, their logits map and their topology.
+/// Depth-first over the activation nodes: a face entering activation level m is split by every unit
+/// of that activation whose zero line crosses it, and each piece, its pattern now fixed, goes on to
+/// level m + 1. The float maps of the current path live in one mutable map per value (`maps`, see
+/// `GraphSubdivision+Path`): entering a piece changes the activation's outputs only where its bits
+/// differ from the ones the maps hold, and only the outputs of the following affine nodes that read
+/// them are recomputed, each by its operation's one fixed formula (so a value's float maps are the
+/// same whatever path led to them, and the face-independent error bounds hold). Working memory is
+/// the path's maps, whatever the number of regions; finished regions keep their pattern, their
+/// logits map and their topology.
 ///
 /// Roles of the files: `PlanarTopology` (faces, edges, splits; no arithmetic), `Operations/`
-/// (one unit per operation: float maps, their error bounds, exact maps), `GraphSubdivision+Signs`
-/// (the one place that decides signs), `GraphSubdivision+Exact` (the exact reference, recomputed
-/// per region on demand), `GraphSubdivision+Boundary` and `+Result` (decision boundary, output).
+/// (one unit per operation: float maps and their partial updates, error bounds, exact maps),
+/// `GraphSubdivision+Path` (the path's maps and their incremental updates), `GraphSubdivision+Split`
+/// (which units cross a face), `GraphSubdivision+Signs` (the one place that decides signs),
+/// `GraphSubdivision+Exact` (the exact reference, recomputed per region on demand),
+/// `GraphSubdivision+Boundary` and `+Result` (decision boundary, output).
 final class GraphSubdivision {
-    typealias FloatState = [Int: FloatValueMap]
     typealias ExactState = [Int: ExactValueMap]
 
     let plan: GraphPlan
@@ -51,6 +55,17 @@ final class GraphSubdivision {
     var negativeSomewhere: [[UInt64]]
     var regionsAfter: [Int]
 
+    /// The float maps of every value on the current path (see `GraphSubdivision+Path`).
+    var maps: [FloatValueMap] = []
+    /// The pattern bits the activation outputs in `maps` were computed with.
+    var currentPattern: ActivationPattern
+    /// Per level: units of the activation's input changed since its output was brought up to date.
+    var pending: [[Int]]
+    var pendingMark: [[Bool]]
+    /// Per value: a stamp per unit, to list each changed unit once.
+    var changeStamp: [[UInt32]] = []
+    var stamp: UInt32 = 0
+
     init(graph: GraphModel, plane: SlicePlane, arithmetic: Arithmetic, maxRegions: Int) throws {
         let plan = try GraphPlan(graph)
         self.plan = plan
@@ -68,6 +83,10 @@ final class GraphSubdivision {
         negativeSomewhere = positiveSomewhere
         regionsAfter = [Int](repeating: 0, count: widths.count)
         entryParent = [[Int32]](repeating: [], count: plan.levels + 1)
+        currentPattern = ActivationPattern(count: plan.patternBits)
+        pending = widths.map { _ in [] }
+        // Pending units are the level's input units (a max pool has more inputs than winner bits).
+        pendingMark = plan.activationNodes.map { [Bool](repeating: false, count: counts[graph.nodes[$0].inputs[0]]) }
     }
 
     var outputCount: Int { plan.valueCounts[plan.graph.outputValue] }
@@ -130,45 +149,74 @@ final class GraphSubdivision {
 
     /// Runs the whole graph over the domain.
     func run() throws {
-        var state: FloatState = [0: inputMap()]
-        advance(&state, through: 0..<levelEnd(0))
-        if plan.levels == 0 { finish(face: 0, state: state) } else { try descend(face: 0, level: 0, state: state) }
+        computeAllMaps()
+        if plan.levels == 0 { finish(face: 0) } else { try descend(face: 0, level: 0) }
     }
 
     /// The first node after level m's affine nodes: the activation node of level m, or the end.
     func levelEnd(_ m: Int) -> Int { m < plan.levels ? plan.activationNodes[m] : plan.graph.nodes.count }
 
-    /// Applies the affine nodes in `range` to a face's state, dropping values no longer read.
-    func advance(_ state: inout FloatState, through range: Range<Int>) {
-        for index in range {
-            guard case .affine(let operation) = plan.steps[index] else { preconditionFailure("not an affine node") }
-            let node = plan.graph.nodes[index]
-            state[index + 1] = operation.apply(node.inputs.map { state[$0]! })
-            for v in node.inputs where plan.lastUse[v] <= index { state[v] = nil }
+    /// Splits face f (as it enters level m; `maps` hold its values) by the level's units, then takes
+    /// each piece on. A `hint` (certified mode) names the units left to test on f.
+    func descend(face f: Int32, level m: Int, hint: LevelHint? = nil) throws {
+        let inputValue = plan.graph.nodes[plan.activationNodes[m]].inputs[0]
+        if plan.maxPool(level: m) != nil {
+            let pieces = try splitByWindows(face: f, level: m, map: maps[inputValue], bound: bounds[inputValue])
+            regionsAfter[m] += pieces.count
+            for g in pieces {
+                enter(level: m, face: g)
+                entryParent[m + 1][Int(g)] = f
+                if m + 1 < plan.levels { try descend(face: g, level: m + 1) } else { finish(face: g) }
+            }
+            return
+        }
+        let polygon = topology.faces[Int(f)].vertices
+        let (cut, crossing) = try split(face: f, level: m, map: maps[inputValue], bound: bounds[inputValue], hint: hint)
+        regionsAfter[m] += cut.count
+        let pieces = nearbyOrder(cut, level: m, crossing: crossing)
+        var next: LevelHint? = nil
+        for (i, g) in pieces.enumerated() {
+            enter(level: m, face: g)
+            entryParent[m + 1][Int(g)] = f
+            if m + 1 < plan.levels {
+                if i == 0, arithmetic == .certified, plan.maxPool(level: m + 1) == nil { next = sharedHint(level: m + 1, polygon: polygon, crossing: crossing) }
+                try descend(face: g, level: m + 1, hint: next)
+            } else {
+                finish(face: g)
+            }
         }
     }
 
-    /// Splits face f (as it enters level m) by the level's units, then takes each piece on.
-    func descend(face f: Int32, level m: Int, state: FloatState) throws {
-        let node = plan.activationNodes[m]
-        let inputValue = plan.graph.nodes[node].inputs[0]
-        let input = state[inputValue]!
-        let pieces = try plan.maxPool(level: m) == nil ? split(face: f, level: m, map: input, bound: bounds[inputValue])
-            : splitByWindows(face: f, level: m, map: input, bound: bounds[inputValue])
-        regionsAfter[m] += pieces.count
-        for g in pieces {
-            var next = state
-            next[node + 1] = levelOutput(m, input, pattern: facePattern[Int(g)])
-            if plan.lastUse[inputValue] <= node { next[inputValue] = nil }
-            advance(&next, through: (node + 1)..<levelEnd(m + 1))
-            entryParent[m + 1][Int(g)] = f
-            if m + 1 < plan.levels { try descend(face: g, level: m + 1, state: next) } else { finish(face: g, state: next) }
+    /// The pieces in an order where each differs from the one before in few crossing units (greedy
+    /// nearest neighbour in Hamming distance), so that entering the next one recomputes little.
+    /// Capped at a few thousand pieces (quadratic); the order changes no result, only numbering.
+    func nearbyOrder(_ pieces: [Int32], level m: Int, crossing: [Int]) -> [Int32] {
+        let p = pieces.count
+        guard p > 2, p <= 4096 else { return pieces }
+        let offset = plan.patternOffsets[m], words = (crossing.count + 63) / 64
+        var bits = [UInt64](repeating: 0, count: p * words)
+        for (i, g) in pieces.enumerated() {
+            let pattern = facePattern[Int(g)]
+            for (k, j) in crossing.enumerated() where pattern[offset + j] { bits[i * words + (k >> 6)] |= 1 << UInt64(k & 63) }
         }
+        var order = [0], used = [Bool](repeating: false, count: p)
+        used[0] = true
+        var last = 0
+        for _ in 1..<p {
+            var best = -1, bestDistance = Int.max
+            for i in 0..<p where !used[i] {
+                var distance = 0
+                for w in 0..<words { distance += (bits[i * words + w] ^ bits[last * words + w]).nonzeroBitCount }
+                if distance < bestDistance { bestDistance = distance; best = i; if distance <= 1 { break } }
+            }
+            used[best] = true; order.append(best); last = best
+        }
+        return order.map { pieces[$0] }
     }
 
     /// Records a finished face's logits.
-    func finish(face f: Int32, state: FloatState) {
-        let map = state[plan.graph.outputValue]!
+    func finish(face f: Int32) {
+        let map = maps[plan.graph.outputValue]
         let k = outputCount
         for i in 0..<(3 * k) { logits[Int(f) * 3 * k + i] = map.rows[i] }
     }

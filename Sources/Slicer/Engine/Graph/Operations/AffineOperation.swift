@@ -18,21 +18,31 @@ protocol AffineOperation: Sendable {
     func bias(of u: Int) -> Double
     /// The positive integer divisor of output u (1 except for average pools).
     func divisor(of u: Int) -> Int
-    /// The float evaluation; an operation may replace the tap-by-tap default with a faster loop
-    /// that sums the same terms (in any order: the bound below holds for every order).
-    func apply(_ inputs: [FloatValueMap]) -> FloatValueMap
+    /// Calls `body(u)` for every output u that reads unit `index` of input `slot` (each at least
+    /// once). The default names every output, which is always correct.
+    func forEachDependent(ofInput slot: Int, unit index: Int, _ body: (Int) -> Void)
+    /// The float evaluation of the outputs `units` only, written into `out` (other outputs stay as
+    /// they are); `changed[slot]` lists the input units changed since `out` was last brought up to
+    /// date (an operation may keep partial sums in `out.partials` and use it). Every output is
+    /// computed by one fixed formula whatever is asked, so a value's maps never depend on the path
+    /// that led to them. An operation may replace the tap-by-tap default with a faster loop that
+    /// sums the same terms (in any fixed order: the bound below holds for every order).
+    func update(_ out: inout FloatValueMap, units: [Int], changed: [[Int]], inputs: [FloatValueMap])
 }
 
 extension AffineOperation {
     func bias(of u: Int) -> Double { 0 }
     func divisor(of u: Int) -> Int { 1 }
 
-    /// ỹ = fl(fl(Σ w·x̃ + b) / k) for each unit and row (the bias only in the constant row; no
-    /// division when k = 1).
-    func apply(_ inputs: [FloatValueMap]) -> FloatValueMap {
+    func forEachDependent(ofInput slot: Int, unit index: Int, _ body: (Int) -> Void) {
+        for u in 0..<outputCount { body(u) }
+    }
+
+    /// ỹ = fl(fl(Σ w·x̃ + b) / k) for each asked unit and row, taps in `forEachTap` order (the bias
+    /// only in the constant row; no division when k = 1).
+    func update(_ out: inout FloatValueMap, units: [Int], changed: [[Int]], inputs: [FloatValueMap]) {
         let n = outputCount
-        var out = [Double](repeating: 0, count: 3 * n)
-        for u in 0..<n {
+        for u in units {
             var a = 0.0, b = 0.0, c = 0.0
             forEachTap(of: u) { slot, index, weight in
                 let input = inputs[slot]
@@ -43,9 +53,15 @@ extension AffineOperation {
             c += bias(of: u)
             let k = divisor(of: u)
             if k != 1 { let d = Double(k); a /= d; b /= d; c /= d }
-            out[u] = a; out[n + u] = b; out[2 * n + u] = c
+            out.rows[u] = a; out.rows[n + u] = b; out.rows[2 * n + u] = c
         }
-        return FloatValueMap(count: n, rows: out)
+    }
+
+    /// Every output from scratch (`update` on all units).
+    func apply(_ inputs: [FloatValueMap]) -> FloatValueMap {
+        var out = FloatValueMap(zeros: outputCount)
+        update(&out, units: Array(0..<outputCount), changed: inputs.map { Array(0..<$0.count) }, inputs: inputs)
+        return out
     }
 
     /// The bound of `apply`. With m inputs bounded by E (error) and B (magnitude of the computed

@@ -26,6 +26,19 @@ struct AveragePoolOperation: AffineOperation {
         for y in rows { for x in columns { body(0, (c * inputHeight + y) * inputWidth + x, 1) } }
     }
 
+    /// The windows holding input (c, y, x): outputs (oy, ox) with oy·stride − pad ≤ y < that + kernel.
+    func forEachDependent(ofInput slot: Int, unit index: Int, _ body: (Int) -> Void) {
+        let c = index / (inputHeight * inputWidth), y = (index / inputWidth) % inputHeight, x = index % inputWidth
+        for oy in 0..<outputHeight {
+            let y0 = oy * pool.strideH - pool.pads[0]
+            guard y >= y0, y < y0 + pool.kernelH else { continue }
+            for ox in 0..<outputWidth {
+                let x0 = ox * pool.strideW - pool.pads[1]
+                if x >= x0, x < x0 + pool.kernelW { body((c * outputHeight + oy) * outputWidth + ox) }
+            }
+        }
+    }
+
     func divisor(of u: Int) -> Int {
         let plane = outputHeight * outputWidth
         let (rows, columns, padded) = window((u % plane) / outputWidth, u % outputWidth)
@@ -41,4 +54,5 @@ struct GlobalAveragePoolOperation: AffineOperation {
         for i in 0..<unitsPerChannel { body(0, u * unitsPerChannel + i, 1) }
     }
     func divisor(of u: Int) -> Int { unitsPerChannel }
+    func forEachDependent(ofInput slot: Int, unit index: Int, _ body: (Int) -> Void) { body(index / unitsPerChannel) }
 }

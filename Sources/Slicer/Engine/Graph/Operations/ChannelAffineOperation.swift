@@ -12,4 +12,5 @@ struct ChannelAffineOperation: AffineOperation {
     }
 
     func bias(of u: Int) -> Double { shift[u / unitsPerChannel] }
+    func forEachDependent(ofInput slot: Int, unit index: Int, _ body: (Int) -> Void) { body(index) }
 }

@@ -4,6 +4,22 @@ struct ConvOperation: AffineOperation {
     let conv: Conv2D
     let inputHeight: Int, inputWidth: Int
     let outputHeight: Int, outputWidth: Int
+    /// The weights with the output channel innermost: [group][ci][ky][kx][o within the group].
+    let tapMajorWeights: [Double]
+
+    init(conv: Conv2D, inputHeight: Int, inputWidth: Int, outputHeight: Int, outputWidth: Int) {
+        self.conv = conv
+        self.inputHeight = inputHeight; self.inputWidth = inputWidth
+        self.outputHeight = outputHeight; self.outputWidth = outputWidth
+        let groupInputs = conv.inChannels / conv.groups, groupOutputs = conv.outChannels / conv.groups
+        let taps = groupInputs * conv.kernelH * conv.kernelW
+        var transposed = [Double](repeating: 0, count: conv.weights.count)
+        for o in 0..<conv.outChannels {
+            let group = o / groupOutputs, within = o % groupOutputs
+            for tap in 0..<taps { transposed[(group * taps + tap) * groupOutputs + within] = conv.weights[o * taps + tap] }
+        }
+        tapMajorWeights = transposed
+    }
 
     var outputCount: Int { conv.outChannels * outputHeight * outputWidth }
 
@@ -31,43 +47,81 @@ struct ConvOperation: AffineOperation {
 }
 
 extension ConvOperation {
-    /// The tap sums of the default, weight by weight over whole output rows (vectorisable), then the
-    /// bias: the same terms summed in another order, which the shared bound allows.
-    func apply(_ inputs: [FloatValueMap]) -> FloatValueMap {
+    /// Outputs reading input (channel, iy, ix): every output channel of its group, at the positions
+    /// (oy, ox) with oy·stride − pad + ky·dilation = iy for some ky (likewise x).
+    func forEachDependent(ofInput slot: Int, unit index: Int, _ body: (Int) -> Void) {
+        let channel = index / (inputHeight * inputWidth)
+        let iy = (index / inputWidth) % inputHeight, ix = index % inputWidth
+        let groupInputs = conv.inChannels / conv.groups, groupOutputs = conv.outChannels / conv.groups
+        let group = channel / groupInputs
+        for ky in 0..<conv.kernelH {
+            let y = iy + conv.pads[0] - ky * conv.dilationH
+            guard y >= 0, y % conv.strideH == 0, y / conv.strideH < outputHeight else { continue }
+            let oy = y / conv.strideH
+            for kx in 0..<conv.kernelW {
+                let x = ix + conv.pads[1] - kx * conv.dilationW
+                guard x >= 0, x % conv.strideW == 0, x / conv.strideW < outputWidth else { continue }
+                let ox = x / conv.strideW
+                for o in (group * groupOutputs)..<((group + 1) * groupOutputs) {
+                    body((o * outputHeight + oy) * outputWidth + ox)
+                }
+            }
+        }
+    }
+
+    /// The tap-by-tap formula of the default (input channel, then kernel row, then column; the bias
+    /// last), for every output channel of a group at once: an asked unit's whole group at its
+    /// position is recomputed (the others come out as they were: their inputs did not change). Zero
+    /// weights add w·x̃ = ±0, which changes no sum (a non-finite x̃ gives NaN, which no bound
+    /// certifies, so the exact path decides).
+    func update(_ out: inout FloatValueMap, units: [Int], changed: [[Int]], inputs: [FloatValueMap]) {
         let input = inputs[0]
         let n = outputCount, plane = outputHeight * outputWidth, inCount = input.count
         let groupInputs = conv.inChannels / conv.groups, groupOutputs = conv.outChannels / conv.groups
-        var out = [Double](repeating: 0, count: 3 * n)
-        out.withUnsafeMutableBufferPointer { out in
+        let kh = conv.kernelH, kw = conv.kernelW
+        // Each (group, position) once.
+        var seen = Set<Int>()
+        var blocks: [Int] = []
+        for u in units {
+            let key = (u / plane / groupOutputs) * plane + u % plane
+            if seen.insert(key).inserted { blocks.append(key) }
+        }
+        var sums = [Double](repeating: 0, count: 3 * groupOutputs)
+        out.rows.withUnsafeMutableBufferPointer { out in
             input.rows.withUnsafeBufferPointer { x in
-                conv.weights.withUnsafeBufferPointer { weights in
-                    for o in 0..<conv.outChannels {
-                        let group = o / groupOutputs
-                        for ci in 0..<groupInputs {
-                            let channel = group * groupInputs + ci
-                            for ky in 0..<conv.kernelH {
-                                for kx in 0..<conv.kernelW {
-                                    let w = weights[((o * groupInputs + ci) * conv.kernelH + ky) * conv.kernelW + kx]
-                                    if w == 0 { continue }
-                                    for oy in 0..<outputHeight {
-                                        let iy = oy * conv.strideH - conv.pads[0] + ky * conv.dilationH
-                                        if iy < 0 || iy >= inputHeight { continue }
-                                        let inRow = (channel * inputHeight + iy) * inputWidth
-                                        let outRow = o * plane + oy * outputWidth
-                                        for ox in 0..<outputWidth {
-                                            let ix = ox * conv.strideW - conv.pads[1] + kx * conv.dilationW
-                                            if ix < 0 || ix >= inputWidth { continue }
-                                            for r in 0..<3 { out[r * n + outRow + ox] += w * x[r * inCount + inRow + ix] }
+                tapMajorWeights.withUnsafeBufferPointer { weights in
+                    sums.withUnsafeMutableBufferPointer { sums in
+                        let sa = sums.baseAddress!, sb = sa + groupOutputs, sc = sb + groupOutputs
+                        for key in blocks {
+                            let group = key / plane, position = key % plane
+                            let oy = position / outputWidth, ox = position % outputWidth
+                            for o in 0..<(3 * groupOutputs) { sums[o] = 0 }
+                            for ci in 0..<groupInputs {
+                                let channel = group * groupInputs + ci
+                                for ky in 0..<kh {
+                                    let iy = oy * conv.strideH - conv.pads[0] + ky * conv.dilationH
+                                    if iy < 0 || iy >= inputHeight { continue }
+                                    let inRow = (channel * inputHeight + iy) * inputWidth
+                                    for kx in 0..<kw {
+                                        let ix = ox * conv.strideW - conv.pads[1] + kx * conv.dilationW
+                                        if ix < 0 || ix >= inputWidth { continue }
+                                        let i = inRow + ix
+                                        let xa = x[i], xb = x[inCount + i], xc = x[2 * inCount + i]
+                                        let w = weights.baseAddress! + (((group * groupInputs + ci) * kh + ky) * kw + kx) * groupOutputs
+                                        for o in 0..<groupOutputs {
+                                            sa[o] += w[o] * xa; sb[o] += w[o] * xb; sc[o] += w[o] * xc
                                         }
                                     }
                                 }
+                            }
+                            for o in 0..<groupOutputs {
+                                let u = (group * groupOutputs + o) * plane + position
+                                out[u] = sa[o]; out[n + u] = sb[o]; out[2 * n + u] = sc[o] + conv.bias[group * groupOutputs + o]
                             }
                         }
                     }
                 }
             }
-            for u in 0..<n { out[2 * n + u] += conv.bias[u / plane] }
         }
-        return FloatValueMap(count: n, rows: out)
     }
 }

@@ -6,6 +6,8 @@ import Polytope
 struct FloatValueMap {
     var count: Int
     var rows: [Double]
+    /// Scratch an operation may keep between updates (a dense layer's partial sums); empty when unused.
+    var partials: [Double] = []
 
     init(count: Int, rows: [Double]) { self.count = count; self.rows = rows }
     init(zeros count: Int) { self.count = count; rows = [Double](repeating: 0, count: 3 * count) }

@@ -1,0 +1,64 @@
+import Testing
+@testable import Slicer
+
+/// The graph engine updates its float maps in place along the depth-first path; these tests check
+/// that what it computes that way is bit for bit what a fresh evaluation of each region gives.
+@Suite struct GraphEngineIncrementalTests {
+    /// Every value of region f from scratch: each affine node applied in full, each activation with
+    /// the region's pattern.
+    func freshMaps(_ engine: GraphSubdivision, region f: Int) -> [FloatValueMap] {
+        var maps = [engine.inputMap()]
+        for (index, step) in engine.plan.steps.enumerated() {
+            let inputs = engine.plan.graph.nodes[index].inputs.map { maps[$0] }
+            switch step {
+            case .affine(let operation):
+                maps.append(operation.apply(inputs))
+            case .piecewise(let activation):
+                let m = engine.plan.activationNodes.firstIndex(of: index)!
+                maps.append(activation.apply(inputs[0], pattern: engine.facePattern[f], offset: engine.plan.patternOffsets[m]))
+            }
+        }
+        return maps
+    }
+
+    @Test(arguments: 0..<14)
+    func logitsOfEveryRegionEqualAFreshEvaluation(index: Int) throws {
+        let testCase = graphVerificationCase(index, seed: 11)
+        let engine = try runGraphEngine(testCase.graph, anchors: testCase.anchors, domain: testCase.domain, arithmetic: .certified)
+        let k = engine.outputCount
+        #expect(engine.topology.faces.count > 1 || ["zero-bias", "duplicated-dead"].contains(testCase.family),
+                "a non-trivial partition: \(testCase)")
+        for f in engine.topology.faces.indices {
+            let output = freshMaps(engine, region: f)[engine.plan.graph.outputValue]
+            let logits = Array(engine.logits[(f * 3 * k)..<((f + 1) * 3 * k)])
+            #expect(logits == output.rows, "region \(f) of \(testCase)")
+        }
+    }
+
+    @Test func theConvolutionsDependentsAreExactlyTheOutputsReadingAUnit() throws {
+        // Stride 2, padding, dilation 2 and two groups.
+        let conv = Conv2D(inChannels: 4, outChannels: 6, kernelH: 3, kernelW: 2, strideH: 2, strideW: 1, pads: [1, 0, 2, 1],
+                          dilationH: 2, dilationW: 1, groups: 2, weights: (0..<(6 * 2 * 3 * 2)).map { Double($0 % 5) - 1.5 },
+                          bias: [Double](repeating: 0.25, count: 6))
+        let h = 7, w = 5
+        let oh = (h + 1 + 2 - 2 * 2 - 1) / 2 + 1, ow = (w + 0 + 1 - 1 * 1 - 1) / 1 + 1
+        let operation = ConvOperation(conv: conv, inputHeight: h, inputWidth: w, outputHeight: oh, outputWidth: ow)
+        var readers = [Set<Int>](repeating: [], count: 4 * h * w)
+        for u in 0..<operation.outputCount { operation.forEachTap(of: u) { _, index, _ in readers[index].insert(u) } }
+        for index in 0..<(4 * h * w) {
+            var dependents = Set<Int>()
+            operation.forEachDependent(ofInput: 0, unit: index) { dependents.insert($0) }
+            // Zero weights are skipped by the taps but may be listed as dependents: a superset is correct.
+            #expect(dependents.isSuperset(of: readers[index]), "input \(index)")
+            let window = Set((0..<operation.outputCount).filter { u in
+                var reads = false
+                let plane = oh * ow, o = u / plane, oy = (u % plane) / ow, ox = u % ow
+                let channel = index / (h * w), iy = (index / w) % h, ix = index % w
+                guard channel / 2 == o / 3 else { return false }
+                for ky in 0..<3 where oy * 2 - 1 + ky * 2 == iy { for kx in 0..<2 where ox - 0 + kx == ix { reads = true } }
+                return reads
+            })
+            #expect(dependents == window, "input \(index)")
+        }
+    }
+}
