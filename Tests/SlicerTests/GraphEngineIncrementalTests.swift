@@ -13,9 +13,9 @@ import Testing
             switch step {
             case .affine(let operation):
                 maps.append(operation.apply(inputs))
-            case .piecewise(let activation):
+            case .piecewise, .maxPool:
                 let m = engine.plan.activationNodes.firstIndex(of: index)!
-                maps.append(activation.apply(inputs[0], pattern: engine.facePattern[f], offset: engine.plan.patternOffsets[m]))
+                maps.append(engine.levelOutput(m, inputs[0], pattern: engine.facePattern[f]))
             }
         }
         return maps
@@ -28,6 +28,20 @@ import Testing
         let k = engine.outputCount
         #expect(engine.topology.faces.count > 1 || ["zero-bias", "duplicated-dead"].contains(testCase.family),
                 "a non-trivial partition: \(testCase)")
+        for f in engine.topology.faces.indices {
+            let output = freshMaps(engine, region: f)[engine.plan.graph.outputValue]
+            let logits = Array(engine.logits[(f * 3 * k)..<((f + 1) * 3 * k)])
+            #expect(logits == output.rows, "region \(f) of \(testCase)")
+        }
+    }
+
+    /// The same with max pools (one case of each max-pool family): entering a piece recomputes a
+    /// pool's output from its winner bits.
+    @Test(arguments: 0..<5)
+    func logitsWithMaxPoolsEqualAFreshEvaluation(index: Int) throws {
+        let testCase = maxPoolVerificationCase(index, seed: 11)
+        let engine = try runGraphEngine(testCase.graph, anchors: testCase.anchors, domain: testCase.domain, arithmetic: .certified)
+        let k = engine.outputCount
         for f in engine.topology.faces.indices {
             let output = freshMaps(engine, region: f)[engine.plan.graph.outputValue]
             let logits = Array(engine.logits[(f * 3 * k)..<((f + 1) * 3 * k)])
