@@ -5,7 +5,7 @@
 # model (exported to ONNX), points and directions, each timed as a whole process; the LC means are printed
 # side by side.
 #
-#   bash examples/lc_cnn_benchmark.sh            # PYTHON, TESSERA, SAMPLES, OUT override the defaults
+#   bash examples/lc_cnn_benchmark.sh            # PYTHON, TESSERA, SAMPLES, OUT, DTYPES override the defaults
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
@@ -13,6 +13,7 @@ TESSERA=${TESSERA:-.build/release/tessera}
 SAMPLES=${SAMPLES:-1000}
 OUT=${OUT:-$(mktemp -d)}
 DATA=${DATA:-/usr/share/datasets/fashion-mnist}
+DTYPES=${DTYPES:-float32}   # PyTorch's default; "float32 float64" adds the (much slower) float64 run
 
 "$PYTHON" - "$OUT" "$SAMPLES" "$DATA" <<'PY'
 import sys, numpy as np, torch
@@ -31,7 +32,7 @@ PY
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 /usr/bin/time -f "tessera lc: %e s wall, %U s user, %M KB" \
     "$TESSERA" lc --model "$OUT/cnn.onnx" --points "$OUT/points.npy" --frame "$OUT/frame.npy" --radius 0.05 --json "$OUT/tessera.json"
-for dtype in float64 float32; do
+for dtype in $DTYPES; do
     /usr/bin/time -f "PyTorch $dtype: %e s wall, %U s user, %M KB" \
         "$PYTHON" examples/lc_pytorch.py --model cnn:depth=5,width=32 --weights "$OUT/cnn.onnx" --points "$OUT/points.npy" \
         --frame "$OUT/frame.npy" --radius 0.05 --dtype "$dtype" --json "$OUT/torch-$dtype.json"
@@ -39,7 +40,10 @@ done
 "$PYTHON" - "$OUT" <<'PY'
 import json, sys
 out = sys.argv[1]
+import os
 for name in ["tessera", "torch-float64", "torch-float32"]:
+    if not os.path.exists(f"{out}/{name}.json"):
+        continue
     report = json.load(open(f"{out}/{name}.json"))
     entry = report["radii"][0] if "radii" in report else report
     print(f"{name:14s} mean LC {entry['lc']['mean']:.4f}  per layer {[round(l['mean'], 4) for l in entry['layers']]}")

@@ -6,7 +6,8 @@ import Polytope
 /// Coordinates are the plane's input-space coordinates (u, v) = (s·|d1|, t·|d2|), the metric the
 /// pictures use, with anchor 1 at the origin. Features, each with a `kind` property:
 /// - `region`: a Polygon (counter-clockwise, closed) with `id`, `pattern` (one hex string per hidden
-///   layer; unit i is bit i of the number), `class`, `area`, `vertices`, `slope`, and with exact
+///   layer; unit i is bit i of the number; for a max-pool layer of k-position windows, bit w·k + p
+///   is set when window w's winner is its position p), `class`, `area`, `vertices`, `slope`, and with exact
 ///   vertices `exact_vertices`: the ring's (s, t) as rational strings ("p/q");
 /// - `edge`: a LineString made by hidden `layer` (1-based) and `unit` (0-based);
 /// - `domain_edge`: a LineString of the domain's boundary;
@@ -18,7 +19,7 @@ public enum PartitionGeoJSON {
     public static func encode(_ result: SliceResult, exactVertices: [ExactPlanePoint]? = nil,
                               anchorLabels: [String] = [], step: Int? = nil) -> Data {
         var out = String()
-        let widths = result.layers.map(\.neurons)
+        let widths = result.layers.map { $0.neurons * ($0.windowPositions ?? 1) }
         out += "{\"type\":\"FeatureCollection\",\"tessera\":{"
         out += "\"coordinates\":\"input-space units in the slice plane: u = s*|d1|, v = t*|d2|, anchor 1 at the origin\","
         if exactVertices != nil {

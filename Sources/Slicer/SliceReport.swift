@@ -23,7 +23,11 @@ public func sliceReport(_ result: SliceResult) -> [String: Any] {
         "arithmetic": result.arithmetic,
         "domain": ["kind": result.domainKind, "area": result.domainArea,
                    "polygon": result.domainPolygon.map { [$0.x, $0.y] }] as [String: Any],
-        "layers": result.layers.map { ["index": $0.index, "neurons": $0.neurons, "neurons_cut": $0.neuronsCut, "regions": $0.regions] },
+        "layers": result.layers.map { layer -> [String: Any] in
+            var fields: [String: Any] = ["index": layer.index, "neurons": layer.neurons, "neurons_cut": layer.neuronsCut, "regions": layer.regions]
+            if let positions = layer.windowPositions { fields["max_pool_window_positions"] = positions }
+            return fields
+        },
         "decision_boundary": ["segments": result.boundarySegments.count, "length": result.boundaryLength] as [String: Any],
         "anchors": result.anchors.map { [$0.x, $0.y] },
         "seconds": result.seconds,

@@ -121,6 +121,11 @@ public struct LayerStats: Sendable, Codable, Equatable {
     public var neuronsCut: Int
     /// Region count after this layer's subdivision.
     public var regions: Int
+    /// For a max-pool layer (whose `neurons` are its windows and `neuronsCut` the windows whose
+    /// winner changes in the domain): the positions of a window, its bits in the pattern (bit
+    /// w·positions + p is set when window w's winner is its kernel position p, row-major). Nil for
+    /// activation layers (one bit per unit: its input is positive).
+    public var windowPositions: Int? = nil
     public init(index: Int, neurons: Int, neuronsCut: Int, regions: Int) {
         self.index = index; self.neurons = neurons; self.neuronsCut = neuronsCut; self.regions = regions
     }

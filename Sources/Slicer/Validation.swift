@@ -26,9 +26,9 @@ public struct ValidationRecord: Sendable, Equatable {
     public var violatingLayers: [Int] { lc2.indices.filter { lc2[$0] > exactCut[$0] }.map { $0 + 1 } }
 }
 
-/// Measures exact and approximate LC of one network at many samples, on identical geometry.
+/// Measures exact and approximate LC of one model (an MLP or any graph) at many samples, on identical geometry.
 public struct ValidationMeasurer: Sendable {
-    public let network: Network
+    public let model: GraphModel
     /// v1..vP, orthonormal; v1 and v2 span the exact slice.
     public let directions: [[Double]]
     public let radius: Double
@@ -36,21 +36,43 @@ public struct ValidationMeasurer: Sendable {
     public var maxRegions = 2_000_000
     /// Threads slicing different samples (the slice engine itself is single-threaded).
     public var workers = 2
+    /// The counted layers: the model's activations in topological order.
+    public let layers: [LCLayer]
+    /// The exact neighbourhood of x: the diamond x ± r·v1, x ± r·v2 (default; its corners are the
+    /// estimator's P = 2 vertices), or the disk of radius r about x (a 64-gon; the P = 2 column then
+    /// counts sign changes over its 64 corners).
+    public var shape: NeighbourhoodShape = .diamond
 
+    public init(model: GraphModel, directions: [[Double]], radius: Double) throws {
+        for node in model.nodes {
+            if case .activation(let activation) = node.op, !activation.isPiecewiseAffine {
+                throw TesseraError.badInput("exact slices need piecewise-affine activations, node '\(node.name)' is \(activation)")
+            }
+        }
+        layers = LCLayer.layers(of: model, includeOutput: false, maxPoolWindows: false)
+        guard !layers.isEmpty else { throw TesseraError.badInput("the network has no hidden layer") }
+        try LCDirections.validate(directions, dimension: model.inputDimension)
+        guard directions.count >= 2 else { throw TesseraError.badInput("validation needs at least 2 directions (v1, v2 span the slice)") }
+        guard radius.isFinite, radius > 0 else { throw TesseraError.badInput("the radius must be positive and finite, got \(radius)") }
+        self.model = model
+        self.directions = directions
+        self.radius = radius
+    }
+
+    /// The same for an MLP.
     public init(network: Network, directions: [[Double]], radius: Double) throws {
         guard network.activation.isPiecewiseAffine else {
             throw TesseraError.badInput("exact slices need a piecewise-affine activation, the network uses \(network.activation)")
         }
         guard network.layers.count >= 2 else { throw TesseraError.badInput("the network has no hidden layer") }
-        try LCDirections.validate(directions, dimension: network.inputDimension)
-        guard directions.count >= 2 else { throw TesseraError.badInput("validation needs at least 2 directions (v1, v2 span the slice)") }
-        guard radius.isFinite, radius > 0 else { throw TesseraError.badInput("the radius must be positive and finite, got \(radius)") }
-        self.network = network
-        self.directions = directions
-        self.radius = radius
+        try self.init(model: GraphModel(network: network), directions: directions, radius: radius)
     }
 
-    public var domain: DomainSpec { .diamond(radius: radius, anchor: 1) }
+    public enum NeighbourhoodShape: String, Sendable { case diamond, disk }
+
+    public var domain: DomainSpec {
+        shape == .diamond ? .diamond(radius: radius, anchor: 1) : .disk(radius: radius, anchor: 1)
+    }
 
     /// The anchors x, x + v1, x + v2 of the slice through x spanned by v1, v2.
     public func anchors(at x: [Double]) -> [[Double]] {
@@ -68,16 +90,17 @@ public struct ValidationMeasurer: Sendable {
     public func exact(at x: [Double]) throws -> (regions: Int, cut: [Int], lc2: [Int]) {
         let options = SliceOptions(domain: domain, arithmetic: arithmetic, maxRegions: maxRegions)
         let plane = try SlicePlane(anchors: anchors(at: x))
-        let result = try slice(network: network, plane: plane, options: options)
+        let result = try slice(graph: model, plane: plane, options: options)
         // The very (s, t) corners the engine partitioned, mapped to input space.
         let corners = try domain.corners(plane: plane).map { plane.point($0.s, $0.t) }
-        let lc2 = signChangeCounts(network: network, vertices: corners)
+        let lc2 = try model.chainNetwork.map { signChangeCounts(network: $0, vertices: corners) }
+            ?? signChangeCounts(model: model, vertices: corners)
         return (result.regions.count, result.layers.map(\.neuronsCut), lc2)
     }
 
     /// One record per sample. `progress` receives the number of samples finished so far.
     public func measure(samples: [[Double]], progress: (@Sendable (Int) -> Void)? = nil) throws -> [ValidationRecord] {
-        let full = try LCEstimator(network: network, directions: directions, radii: [radius]).estimate(samples: samples)[0]
+        let full = try LCEstimator(model: model, directions: directions, radii: [radius]).estimate(samples: samples)[0]
         let count = samples.count
         let slots = Slots<Result<(regions: Int, cut: [Int], lc2: [Int]), Error>>(count: count)
         let done = ProgressCounter()

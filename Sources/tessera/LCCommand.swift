@@ -12,7 +12,8 @@ struct LCCommand: ParsableCommand {
         discussion: "Means and (population) standard deviations over the samples of each set, per layer and summed.")
 
     @Argument(help: "A run directory from 'tessera train' (every checkpoint is measured).") var runPath: String?
-    @Option(help: "A single model (.onnx, or an MLP .safetensors) instead of a run.") var model: String?
+    @Option(help: "A single model (.onnx, an MLP .safetensors, or a graph run's checkpoint) instead of a run.") var model: String?
+    @Option(help: "A graph run's model.onnx, when --model is one of its checkpoints (default: RUN/model.onnx beside RUN/checkpoints/).") var architecture: String?
     @Option(help: "Activation of an MLP .safetensors without tessera metadata (relu, leaky_relu[:alpha], abs, gelu, ...).") var activation: String?
     @Option(help: "IDX dataset directory (default with a run: the run's data).") var data: String?
     @Option(help: "Sample sets, comma-separated: train, test, random (default: train,test,random with a run, else train).") var split: String?
@@ -23,6 +24,9 @@ struct LCCommand: ParsableCommand {
     @Option(help: "Explicit directions [P, D] with orthonormal rows (.npy).") var frame: String?
     @Flag(help: "Also count the final Linear layer's outputs (as the authors' code does).") var includeOutput = false
     @Flag(help: "Also count, per max-pool, the windows whose winner changes among the vertices.") var maxPoolWindows = false
+    @Option(help: "Only these counted layers, by node name or 1-based index (e.g. 1,2 or a ReLU's name); LC is their sum, and --plot draws one panel per layer.") var layers: String?
+    @Flag(help: "Also measure how the layers deform the neighbourhood: average eccentricity and diameter of the graph of x ± r·v_p at the input and after each activation (last checkpoint, first sample set; in the JSON).") var deformation = false
+    @Option(help: "With --deformation: its plot, relative to the input neighbourhood, one curve per radius (PNG, SVG or PDF).") var deformationPlot: String?
     @Option(help: "Seed for the directions and the random points.") var seed: UInt64 = 0
     @Option(help: "CSV output: one row per checkpoint × sample set × radius.") var csv: String?
     @Option(help: "JSON output (the last checkpoint of a run).") var json: String?
@@ -46,29 +50,35 @@ struct LCCommand: ParsableCommand {
         guard (runPath == nil) != (model == nil) else { throw TesseraError.badInput("give either a run directory or --model") }
         guard points == nil || (data == nil && split == nil) else { throw TesseraError.badInput("--points excludes --data and --split") }
         let radii = try parseRadii()
+        let selection = try layers.map(LCLayerSelection.init(parsing:))
+        guard deformationPlot == nil || deformation else { throw TesseraError.badInput("--deformation-plot needs --deformation") }
         let override = try activation.map(Activation.init(parsing:))
         let runDirectory = runPath.map(RunDirectory.init(path:))
-        let architecture = runPath.flatMap(ModelLoader.runArchitecture(runDirectory:))
+        let architecture = try runPath.flatMap(ModelLoader.runArchitecture(runDirectory:))
+            ?? model.flatMap { try checkpointArchitecture(model: $0, explicit: self.architecture) }
+        guard runPath == nil || self.architecture == nil else { throw TesseraError.badInput("--architecture goes with --model; a run's is its model.onnx") }
         // A graph run (model.onnx) may come from a PyTorch loop whose run.json is not tessera's.
-        let info = architecture == nil ? try runDirectory?.readRunInfo() : try? runDirectory?.readRunInfo()
-        let models: [(step: Int?, path: String)] = try runDirectory.map { try $0.checkpoints().map { ($0.step, $0.path) } }
-            ?? [(nil, model!)]
-        guard !models.isEmpty else { throw TesseraError.badInput("\(runPath!) has no checkpoints") }
-        let modelActivation = override ?? info.flatMap { try? $0.config.parsedActivation() }
+        let run = try runPath.map { try RunModels(runPath: $0, activation: override) }
+        let models: [(step: Int?, path: String)] = run?.checkpoints.map { ($0.step, $0.path) } ?? [(nil, model!)]
+        let modelActivation = run?.activation ?? override
         let first = try loadModel(models[0].path, architecture: architecture, activation: modelActivation)
         let dimension = first.model.inputDimension
+        // An unknown layer is an error now, not after the first checkpoint's estimate.
+        _ = try selection?.resolve(LCLayer.layers(of: first.model, includeOutput: includeOutput, maxPoolWindows: maxPoolWindows))
         let sets: [LCSampleSet]
         if let points {
             sets = [LCSampleSet(name: "points", points: try PointsFile.load(path: points))]
         } else {
             let names = (split ?? (runPath != nil ? "train,test,random" : "train")).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            sets = try LCSampleSet.make(splits: names, limit: samples, dataDirectory: data, run: info, dimension: dimension, seed: seed)
+            sets = try run?.sampleSets(splits: names, limit: samples, dataDirectory: data, dimension: dimension, seed: seed)
+                ?? LCSampleSet.make(splits: names, limit: samples, dataDirectory: data, trainIndices: nil, dimension: dimension, seed: seed)
         }
         let frameRows = try frame.map { try LCDirections.frame(from: NPY.read(path: $0), dimension: dimension) }
             ?? LCDirections.random(count: directions, dimension: dimension, seed: seed)
-        for path in [csv, json, plot].compactMap({ $0 }) { try OutputFile.checkWritable(path) }
-        let sweep = LCSweep(sets: sets, directions: frameRows, radii: radii, includeOutput: includeOutput,
+        for path in [csv, json, plot, deformationPlot].compactMap({ $0 }) { try OutputFile.checkWritable(path) }
+        var sweep = LCSweep(sets: sets, directions: frameRows, radii: radii, includeOutput: includeOutput,
                             countMaxPoolWindows: maxPoolWindows)
+        sweep.layerSelection = selection
         var reports: [LCReport] = []
         var lastLog = DispatchTime.now().uptimeNanoseconds
         for (index, entry) in models.enumerated() {
@@ -84,15 +94,23 @@ struct LCCommand: ParsableCommand {
             }
         }
         let last = reports.last
+        var lastJSON = try last!.json()
+        if deformation {
+            let model = models.count == 1 ? first.model : try loadModel(models[models.count - 1].path, architecture: architecture, activation: modelActivation).model
+            let measured = try LCDeformationReport.measure(model: model, samples: sets[0].points, directions: frameRows, radii: radii)
+            log(measured.summary)
+            lastJSON = try measured.merged(into: lastJSON, set: sets[0].name)
+            if let deformationPlot { try drawPlots(deformationPlots(measured.byRadius), columns: 2, to: deformationPlot) }
+        }
         let csvText = LCSweep.csv(reports)
         if let csv { try write(Data(csvText.utf8), to: csv) }
-        if let json { try write(try last!.json(), to: json) }
+        if let json { try write(lastJSON, to: json) }
         if let plot {
             let metrics = (try? runDirectory?.readMetrics()) ?? nil
-            try drawPlots(lcPlots(reports, metrics: metrics ?? []), to: plot)
+            try drawPlots(selection == nil ? lcPlots(reports, metrics: metrics ?? []) : lcLayerPlots(reports), to: plot)
         }
         if csv == nil && json == nil && plot == nil {
-            if models.count > 1 { print(csvText, terminator: "") } else { print(String(decoding: try last!.json(), as: UTF8.self)) }
+            if models.count > 1 { print(csvText, terminator: "") } else { print(String(decoding: lastJSON, as: UTF8.self)) }
         }
     }
 

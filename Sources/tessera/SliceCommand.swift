@@ -10,6 +10,7 @@ struct SliceCommand: ParsableCommand {
 
     @Option(help: "Model: an ONNX graph (.onnx) or a PyTorch nn.Sequential MLP state_dict (.safetensors).") var model: String
     @OptionGroup var anchors: AnchorOptions
+    @Option(help: "A graph run's model.onnx, when --model is one of its checkpoints (default: RUN/model.onnx beside RUN/checkpoints/).") var architecture: String?
     @Option(help: "relu, leaky_relu[:alpha] or abs (default: the model's metadata, else relu).") var activation: String?
     @Option(help: "square[:S], triangle[:S], disk:R[@k] or diamond:R[@k].") var domain = "square:1.5"
     @Option(help: "certified (fast, exact results) or exact (rational reference).") var arithmetic = "certified"
@@ -36,7 +37,8 @@ struct SliceCommand: ParsableCommand {
         let outputs = [json, png, svg, pdf, regions].compactMap { $0 }
         for path in outputs { try OutputFile.checkWritable(path) }
         var clock = PhaseClock()
-        let graph = try ModelLoader.load(path: model, activation: override)
+        let graph = try ModelLoader.load(checkpoint: model, architecture: try checkpointArchitecture(model: model, explicit: architecture),
+                                         activation: override)
         let network = graph.chainNetwork
         clock.lap("load model")
         let input = try anchors.load()

@@ -14,7 +14,7 @@ struct ValidateCommand: ParsableCommand {
         The directions are one seeded frame for all samples and checkpoints, as in 'tessera lc'.
         """)
 
-    @Argument(help: "A run directory from 'tessera train'.") var runPath: String
+    @Argument(help: "A run directory: from 'tessera train', or a graph run (model.onnx and checkpoints/).") var runPath: String
     @Option(help: "Samples per checkpoint.") var samples = 100
     @Option(help: "Neighbourhood radius r (diamond half-diagonal; LC vertices x ± r·v_p).") var radius = 0.05
     @Option(help: "Number P of orthonormal directions for the full estimator (v1, v2 span the slice).") var directions = 25
@@ -22,6 +22,7 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "Seed for the directions and the random points.") var seed: UInt64 = 0
     @Option(help: "Checkpoints: all, or N for N log-spread ones (always the first and the last).") var checkpoints = "all"
     @Option(help: "certified (fast, exact results) or exact (rational reference).") var arithmetic = "certified"
+    @Option(help: "Exact neighbourhood of each sample: diamond (x ± r·v1, x ± r·v2) or disk (radius r, a 64-gon).") var domain = "diamond"
     @Option(help: "CSV output: one row per checkpoint × sample.") var csv: String?
     @Option(help: "JSON summary: per-checkpoint means, correlations, P = 2 miss rates.") var json: String?
     @Option(help: "Figure (Fig. 14 style), PNG.") var png: String?
@@ -35,6 +36,10 @@ struct ValidateCommand: ParsableCommand {
             throw TesseraError.badInput("unknown arithmetic '\(arithmetic)' (expected certified or exact)")
         }
         request.arithmetic = mode
+        guard let shape = ValidationMeasurer.NeighbourhoodShape(rawValue: domain) else {
+            throw TesseraError.badInput("unknown --domain '\(domain)' (expected diamond or disk)")
+        }
+        request.shape = shape
         if checkpoints != "all" {
             guard let n = Int(checkpoints), n >= 1 else { throw TesseraError.badInput("--checkpoints must be 'all' or a positive count, got '\(checkpoints)'") }
             request.checkpoints = n

@@ -12,10 +12,14 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "Seed of the family.") var seed: UInt64 = 1
     @Flag(help: "Graph models (convolutions, pools, batch norm, residual sums) through the graph engine instead of MLPs.")
     var graphs = false
+    @Flag(name: .customLong("max-pool"), help: "With --graphs: graph models with max pooling (after activations and convolutions, overlapping and degenerate windows).")
+    var maxPool = false
 
     func run() throws {
+        if maxPool && !graphs { throw TesseraError.badInput("--max-pool goes with --graphs") }
         if graphs {
-            try sweep("graph cases", make: { graphVerificationCase($0, seed: seed) }, family: \.family, compare: compareGraphArithmetics)
+            try sweep("graph cases", make: { maxPool ? maxPoolVerificationCase($0, seed: seed) : graphVerificationCase($0, seed: seed) },
+                      family: \.family, compare: compareGraphArithmetics)
         } else {
             try sweep("cases", make: { verificationCase($0, seed: seed) }, family: \.family, compare: compareArithmetics)
         }

@@ -32,22 +32,20 @@ struct ViewCommand: ParsableCommand {
     }
 
     func run() throws {
-        let directory = RunDirectory(path: runPath)
-        let info = try directory.readRunInfo()
-        let all = try directory.checkpoints()
-        guard !all.isEmpty else { throw TesseraError.badInput("\(runPath) has no checkpoints") }
+        let run = try RunModels(runPath: runPath)
+        let all = run.checkpoints
         let checkpoints = all.enumerated().filter { $0.offset % every == 0 || $0.offset == all.count - 1 }.map(\.element)
         let list = try parseIndices(indices)
         guard list.count == 3 else { throw TesseraError.badInput("--indices needs exactly three indices") }
         guard split == "train" || split == "test" else { throw TesseraError.badInput("--split must be train or test") }
-        let dataDirectory = data ?? info.data.directory
+        let dataDirectory = try run.dataDirectory(data)
         let dataset = try Dataset.load(directory: dataDirectory, split: split)
         let anchors = try dataset.images(at: list)
         let labels = AnchorNames(split: split, indices: list, dataset: dataset, directory: dataDirectory).labels
         let path = out ?? runPath + "/view.html"
         try OutputFile.checkWritable(path)
         var viewer = RunViewer(runPath: runPath, checkpoints: checkpoints, anchors: anchors, labels: labels,
-                               domain: try DomainSpec(parsing: domain), activation: try? info.config.parsedActivation(),
+                               domain: try DomainSpec(parsing: domain), activation: run.activation,
                                dataDirectory: dataDirectory)
         viewer.maxRegions = maxRegions
         viewer.fill = fill

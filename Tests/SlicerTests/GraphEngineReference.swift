@@ -60,8 +60,21 @@ func rationalForward(_ graph: GraphModel, at input: [Rational]) -> (activationIn
         case .activation(let a):
             activationInputs.append(x)
             y = x.map { $0.signum > 0 ? $0 : $0 * r(a.negativeSlope) }
-        case .maxPool:
-            preconditionFailure("no max-pool in these tests")
+        case .maxPool(let p):
+            // The largest input of each window (padding is −∞), the first one on ties; its input is a level's.
+            activationInputs.append(x)
+            let (h, w) = (inShape[1], inShape[2]), (oh, ow) = (node.shape[1], node.shape[2])
+            y = []
+            for ch in 0..<inShape[0] { for oy in 0..<oh { for ox in 0..<ow {
+                var best: Rational? = nil
+                for ky in 0..<p.kernelH { for kx in 0..<p.kernelW {
+                    let iy = oy * p.strideH - p.pads[0] + ky * p.dilationH, ix = ox * p.strideW - p.pads[1] + kx * p.dilationW
+                    guard iy >= 0, iy < h, ix >= 0, ix < w else { continue }
+                    let value = x[(ch * h + iy) * w + ix]
+                    if best == nil || value > best! { best = value }
+                } }
+                y.append(best!)
+            } } }
         }
         values.append(y)
     }

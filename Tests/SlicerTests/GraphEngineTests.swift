@@ -50,7 +50,8 @@ import BigInt
         }
     }
 
-    @Test(arguments: 0..<16)
+    /// One case of each family.
+    @Test(arguments: 0..<8)
     func invariants(index: Int) throws {
         let testCase = Self.cases[index]
         let engine = try runGraphEngine(testCase.graph, anchors: testCase.anchors, domain: testCase.domain, arithmetic: .certified)
@@ -70,8 +71,8 @@ import BigInt
         let d1 = zip(testCase.anchors[1], testCase.anchors[0]).map { Rational(Dyadic($0)) - Rational(Dyadic($1)) }
         let u = zip(testCase.anchors[2], testCase.anchors[0]).map { Rational(Dyadic($0)) - Rational(Dyadic($1)) }
         // A rational forward pass through convolutions is slow in a debug build: every region of a
-        // partition of up to 48 regions, 48 evenly spread regions of a larger one.
-        let faceStride = max(1, (engine.topology.faces.count + 47) / 48)
+        // partition of up to 47 regions, about 24 evenly spread regions of a larger one.
+        let faceStride = max(1, engine.topology.faces.count / 24)
         for (f, face) in engine.topology.faces.enumerated() where f % faceStride == 0 {
             let points = face.vertices.map { engine.exactVertex($0) }
             let count = Rational(points.count)
@@ -105,14 +106,7 @@ import BigInt
         #expect(result.vertices.count - result.edges.count + result.regions.count == 1, "Euler's formula")
     }
 
-    @Test func refusesMaxPoolAndSmoothActivations() throws {
-        var builder = GraphBuilder(inputShape: [1, 4, 4])
-        let pooled = builder.add(.maxPool(Pool2D(kernelH: 2, kernelW: 2, strideH: 2, strideW: 2)), "MaxPool", inputs: [0], shape: [1, 2, 2])
-        builder.dense(builder.flatten(pooled), DenseLayer(inputs: 4, outputs: 2, weights: [1, 2, 3, 4, 5, 6, 7, 8], bias: [0, 0]))
-        let anchors = (0..<3).map { k in (0..<16).map { Double(($0 * 7 + k * 3) % 5) } }
-        #expect(throws: TesseraError.badInput("node 'maxpool0' (MaxPool): max pooling is not supported by the exact engine yet")) {
-            try slice(graph: builder.graph, anchors: anchors)
-        }
+    @Test func refusesSmoothActivations() throws {
         var smooth = GraphBuilder(inputShape: [2])
         smooth.activation(smooth.dense(0, DenseLayer(inputs: 2, outputs: 2, weights: [1, 0, 0, 1], bias: [0, 0])), .gelu)
         #expect(throws: TesseraError.self) { try slice(graph: smooth.graph, anchors: unitAnchors) }

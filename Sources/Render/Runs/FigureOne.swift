@@ -10,33 +10,33 @@ public enum FigureOne {
     /// Draws the figure to the requested outputs; `log` receives progress lines. Returns a one-line summary.
     public static func make(_ request: FigureOneRequest, log: @escaping (String) -> Void = { _ in }) throws -> String {
         try request.check()
-        let run = RunDirectory(path: request.runPath)
-        let info = try run.readRunInfo()
-        let models = try run.checkpoints()
-        guard models.count >= 1 else { throw TesseraError.badInput("\(request.runPath) has no checkpoints") }
-        let metrics = (try? run.readMetrics()) ?? []
-        let activation = try? info.config.parsedActivation()
-        let dataDirectory = request.data ?? info.data.directory
+        let run = try RunModels(runPath: request.runPath)
+        let models = run.checkpoints
+        let metrics = (try? run.directory.readMetrics()) ?? []
+        let dataDirectory = try run.dataDirectory(request.data)
         let dataset = try Dataset.load(directory: dataDirectory, split: request.split)
         if let bad = request.indices.first(where: { $0 >= dataset.count }) {
             throw TesseraError.badInput("index \(bad) is out of range: the \(request.split) split has \(dataset.count) samples")
         }
         let anchors = request.indices.map(dataset.image)
-        let first = try ModelFile.load(path: models[0].path, activation: activation).network
+        let first = try run.model(at: 0)
         guard dataset.dimension == first.inputDimension else {
             throw TesseraError.badInput("the \(request.split) samples have dimension \(dataset.dimension) but the network takes \(first.inputDimension)")
         }
-        guard first.activation.isPiecewiseAffine else { throw TesseraError.badInput("exact slices need a piecewise-affine activation, the run uses \(first.activation)") }
+        for node in first.nodes {
+            if case .activation(let activation) = node.op, !activation.isPiecewiseAffine {
+                throw TesseraError.badInput("exact slices need piecewise-affine activations, node '\(node.name)' is \(activation)")
+            }
+        }
         _ = try SlicePlane(anchors: anchors)  // collinear anchors fail now, not after the LC curve
         let sets = request.lcSets
 
         // 1. The LC curve over every checkpoint.
-        let sampleSets = try LCSampleSet.make(splits: sets, limit: request.samples, dataDirectory: request.data, run: info,
-                                              dimension: first.inputDimension, seed: request.seed)
+        let sampleSets = try run.sampleSets(splits: sets, limit: request.samples, dataDirectory: request.data,
+                                            dimension: first.inputDimension, seed: request.seed)
         let frame = try LCDirections.random(count: request.directions, dimension: first.inputDimension, seed: request.seed)
         log("figure: LC at r = \(request.radius), P = \(request.directions) on \(sets.joined(separator: ", ")) (\(request.samples) samples each) over \(models.count) checkpoints")
-        let measured = try RunLCCurves(checkpoints: models, activation: first.activation, sets: sampleSets, radii: [request.radius],
-                                       directions: frame, log: log)
+        let measured = try RunLCCurves(run: run, sweep: LCSweep(sets: sampleSets, directions: frame, radii: [request.radius]), log: log)
         let curves = sets.indices.map { measured.curve(set: $0) }
         let stepList = models.map(\.step)
 
@@ -57,7 +57,7 @@ public enum FigureOne {
 
         // 3. Exact slices at those checkpoints, two at a time.
         let unique = Array(Set(chosen)).sorted()
-        let nets = try unique.map { i in i == 0 ? first : try ModelFile.load(path: models[i].path, activation: first.activation).network }
+        let nets = try unique.map { i in i == 0 ? first : try run.model(at: i) }
         let options = SliceOptions(domain: request.domain, arithmetic: .certified, maxRegions: request.maxRegions)
         let t0 = DispatchTime.now().uptimeNanoseconds
         let results = try sliceConcurrently(nets, anchors: anchors, options: options) { k, result in
@@ -77,6 +77,8 @@ public enum FigureOne {
             return PartitionPanel(result: slices[i]!, subtitle: "(\(letter)) step \(groupedDigits(step))\(acc) · \(groupedDigits(slices[i]!.regions.count)) regions")
         }
         var style = PartitionStyle(fill: .pattern, edges: .dark)
+        // A neighbourhood of one anchor (disk, diamond) is what the panels show, not the anchors' triangle.
+        if let neighbourhood = neighbourhoodFraming(request.domain, slices.values.first) { style.framing = neighbourhood }
         style.anchorLabels = AnchorNames(split: request.split, indices: request.indices, dataset: dataset, directory: dataDirectory).shortLabels
         let side = Int(Double(dataset.dimension).squareRoot().rounded())
         if dataset.rows * dataset.columns == dataset.dimension, dataset.rows >= 4 {
@@ -86,9 +88,8 @@ public enum FigureOne {
         }
         let plot = figureLCPlot(steps: stepList, sets: sets, curves: curves, chosen: chosen, letters: letters, metrics: metrics,
                                 radius: request.radius, directions: request.directions)
-        let widths = ([first.inputDimension] + first.hiddenWidths + [first.outputDimension]).map(String.init).joined(separator: "-")
         var figure = CompositeFigure(panels: panels, style: style, columns: 2, panelSize: request.panelSize, plot: plot, plotPlacement: .left,
-                                     title: "Partition of the plane through \(request.split) samples #\(request.indices.map(String.init).joined(separator: ", #")) while training a \(widths) MLP")
+                                     title: "Partition of the plane through \(request.split) samples #\(request.indices.map(String.init).joined(separator: ", #")) while training a \(run.describe(first))")
         figure.plotExtent = Int(1.25 * Double(request.panelSize))
         if let png = request.png { try drawComposite(figure, to: png, format: .png) }
         if let pdf = request.pdf { try drawComposite(figure, to: pdf, format: .pdf) }
@@ -114,14 +115,14 @@ public enum FigureOne {
 
     /// Slices each network through the same anchors, two at a time on the two cores (BLAS single-threaded
     /// meanwhile); `done` is called as each finishes. The first failure is thrown.
-    static func sliceConcurrently(_ networks: [Network], anchors: [[Double]], options: SliceOptions,
+    static func sliceConcurrently(_ networks: [GraphModel], anchors: [[Double]], options: SliceOptions,
                                   done: @escaping (Int, SliceResult) -> Void) throws -> [SliceResult] {
         var results = [Result<SliceResult, Error>?](repeating: nil, count: networks.count)
         let lock = NSLock()
         BLASThreads.singleThreaded {
             DispatchQueue.concurrentPerform(iterations: min(2, networks.count)) { worker in
                 for k in stride(from: worker, to: networks.count, by: 2) {
-                    let result = Result { try slice(network: networks[k], anchors: anchors, options: options) }
+                    let result = Result { try slice(graph: networks[k], anchors: anchors, options: options) }
                     lock.withLock {
                         results[k] = result
                         if case .success(let r) = result { done(k, r) }
@@ -131,4 +132,11 @@ public enum FigureOne {
         }
         return try results.map { try $0!.get() }
     }
+}
+
+/// The framing of a slice whose domain is a neighbourhood of one anchor (`disk`, `diamond`): the
+/// domain alone, so that a small neighbourhood fills the picture; nil for the other domains.
+func neighbourhoodFraming(_ domain: DomainSpec, _ result: SliceResult?) -> Framing? {
+    guard let result, domain.kind == "disk" || domain.kind == "diamond" else { return nil }
+    return Framing(around: result.domainPolygon)
 }

@@ -18,21 +18,22 @@ public struct PartitionSequence {
     public let picture: PictureSettings
     public let activation: Activation?
     public let dataDirectory: String
+    /// The run's checkpoints as graph models (an MLP run or a graph run alike).
+    public let run: RunModels
 
     /// Checks everything and creates the output directory (default RUN/render-i-j-k); `every` keeps
     /// every N-th checkpoint and always the last.
     public init(runPath: String, indices: [Int], split: String, data: String?, domain: DomainSpec, outputDirectory: String?,
                 every: Int, radius: Double, delta: Double, maxRegions: Int, picture: PictureSettings) throws {
         guard every >= 1, radius > 0, delta > 0 else { throw TesseraError.badInput("--every, --radius and --delta must be positive") }
-        directory = RunDirectory(path: runPath)
-        let info = try directory.readRunInfo()
-        let all = try directory.checkpoints()
-        guard !all.isEmpty else { throw TesseraError.badInput("\(runPath) has no checkpoints") }
+        run = try RunModels(runPath: runPath)
+        directory = run.directory
+        let all = run.checkpoints
         checkpoints = all.enumerated().filter { $0.offset % every == 0 || $0.offset == all.count - 1 }.map(\.element)
         metrics = Dictionary((try? directory.readMetrics())?.map { ($0.step, $0) } ?? [], uniquingKeysWith: { $1 })
         guard indices.count == 3 else { throw TesseraError.badInput("--indices needs exactly three indices") }
         guard split == "train" || split == "test" else { throw TesseraError.badInput("--split must be train or test") }
-        dataDirectory = data ?? info.data.directory
+        dataDirectory = try run.dataDirectory(data)
         let dataset = try Dataset.load(directory: dataDirectory, split: split)
         anchors = try dataset.images(at: indices)
         names = AnchorNames(split: split, indices: indices, dataset: dataset, directory: dataDirectory)
@@ -40,7 +41,7 @@ public struct PartitionSequence {
         self.outputDirectory = outputDirectory ?? runPath + "/render-" + indices.map(String.init).joined(separator: "-")
         self.radius = radius; self.delta = delta; self.maxRegions = maxRegions
         self.picture = picture
-        activation = try? info.config.parsedActivation()
+        activation = run.activation
         do { try FileManager.default.createDirectory(atPath: self.outputDirectory, withIntermediateDirectories: true) } catch {
             throw TesseraError.io("cannot create \(self.outputDirectory): \(error.localizedDescription)")
         }
@@ -53,8 +54,8 @@ public struct PartitionSequence {
     public var migrationPath: String { outputDirectory + "/migration.png" }
 
     func slice(_ checkpoint: (step: Int, path: String)) throws -> SliceResult {
-        let (network, _) = try ModelFile.load(path: checkpoint.path, activation: activation)
-        return try Slicer.slice(network: network, anchors: anchors, options: SliceOptions(domain: domain, maxRegions: maxRegions))
+        try Slicer.slice(graph: run.model(path: checkpoint.path), anchors: anchors,
+                         options: SliceOptions(domain: domain, maxRegions: maxRegions))
     }
 
     /// Slices and draws every frame (two at a time), then writes partition.csv and migration.png.
@@ -64,7 +65,7 @@ public struct PartitionSequence {
         // Shared style: framing from the (checkpoint-independent) domain, slope range from the last checkpoint.
         let last = try slice(checkpoints[checkpoints.count - 1])
         var style = try picture.style(for: last, labels: names.labels, anchors: anchors, dataDirectory: dataDirectory)
-        style.framing = Framing(for: last)
+        style.framing = neighbourhoodFraming(domain, last) ?? Framing(for: last)
         if picture.fill == .slope { style.slopeRange = style.resolvedSlopeRange(for: [last]) }
         var rows = [PartitionRow?](repeating: nil, count: checkpoints.count)
         var failure: Error?

@@ -12,14 +12,26 @@ public struct RunLCCurves {
     /// progress line at most every two seconds.
     public init(checkpoints: [(step: Int, path: String)], activation: Activation?, sets: [LCSampleSet], radii: [Double],
                 directions: [[Double]], log: (String) -> Void = { _ in }) throws {
-        let sweep = LCSweep(sets: sets, directions: directions, radii: radii)
+        var activation = activation
+        try self.init(checkpoints: checkpoints, load: { path in
+            let network = try ModelFile.load(path: path, activation: activation).network
+            activation = network.activation
+            return GraphModel(network: network)
+        }, sweep: LCSweep(sets: sets, directions: directions, radii: radii), log: log)
+    }
+
+    /// The same over any run (MLP or graph checkpoints), with every option of `sweep`.
+    public init(run: RunModels, checkpoints: [(step: Int, path: String)]? = nil, sweep: LCSweep,
+                log: (String) -> Void = { _ in }) throws {
+        try self.init(checkpoints: checkpoints ?? run.checkpoints, load: run.model(path:), sweep: sweep, log: log)
+    }
+
+    init(checkpoints: [(step: Int, path: String)], load: (String) throws -> GraphModel, sweep: LCSweep,
+         log: (String) -> Void) throws {
         reports = []
         var lastLog = DispatchTime.now().uptimeNanoseconds
-        var activation = activation
         for (index, entry) in checkpoints.enumerated() {
-            let network = try ModelFile.load(path: entry.path, activation: activation).network
-            activation = network.activation
-            let report = try sweep.measure(GraphModel(network: network), step: entry.step)
+            let report = try sweep.measure(try load(entry.path), step: entry.step)
             reports.append(report)
             let now = DispatchTime.now().uptimeNanoseconds
             if now - lastLog > 2_000_000_000 || index == checkpoints.count - 1 {

@@ -17,6 +17,8 @@ public struct RunValidationRequest: Sendable {
     /// nil: every checkpoint; N: N log-spread ones (always the first and the last).
     public var checkpoints: Int?
     public var arithmetic: Arithmetic = .certified
+    /// The exact neighbourhood: the diamond (default) or the disk of radius r about each sample.
+    public var shape: ValidationMeasurer.NeighbourhoodShape = .diamond
     public var csv: String?, json: String?, png: String?, pdf: String?
 
     public init(runPath: String) { self.runPath = runPath }
@@ -43,29 +45,27 @@ public enum RunValidation {
     public static func run(_ request: RunValidationRequest, log: @escaping (String) -> Void = { _ in }) throws
         -> (report: ValidationReport, summary: String) {
         try request.check()
-        let run = RunDirectory(path: request.runPath)
-        let info = try run.readRunInfo()
-        var models = try run.checkpoints()
-        guard !models.isEmpty else { throw TesseraError.badInput("\(request.runPath) has no checkpoints") }
+        let run = try RunModels(runPath: request.runPath)
+        var models = run.checkpoints
         if let subset = request.checkpoints {
             models = CheckpointChoice.logSpread(steps: models.map(\.step), count: subset).map { models[$0] }
         }
-        let activation = try? info.config.parsedActivation()
-        let first = try ModelFile.load(path: models[0].path, activation: activation).network
+        let first = try run.model(path: models[0].path)
         let dimension = first.inputDimension
-        let points = try LCSampleSet.make(splits: [request.split], limit: request.samples, dataDirectory: nil, run: info,
-                                          dimension: dimension, seed: request.seed)[0].points
+        let points = try run.sampleSets(splits: [request.split], limit: request.samples, dataDirectory: nil,
+                                        dimension: dimension, seed: request.seed)[0].points
         let frame = try LCDirections.random(count: request.directions, dimension: dimension, seed: request.seed)
-        let layers = first.layers.count - 1
-        log("validate: \(models.count) checkpoints × \(points.count) \(request.split) samples, r = \(request.radius), P = \(request.directions), diamond:\(request.radius)@1")
+        let layers = LCLayer.layers(of: first, includeOutput: false, maxPoolWindows: false).count
+        log("validate: \(models.count) checkpoints × \(points.count) \(request.split) samples, r = \(request.radius), P = \(request.directions), \(request.shape.rawValue):\(request.radius)@1")
 
         let start = DispatchTime.now().uptimeNanoseconds
         var results: [ValidationCheckpoint] = []
         for (index, entry) in models.enumerated() {
-            let network = index == 0 ? first : try ModelFile.load(path: entry.path, activation: first.activation).network
+            let model = index == 0 ? first : try run.model(path: entry.path)
             let t0 = DispatchTime.now().uptimeNanoseconds
-            var measurer = try ValidationMeasurer(network: network, directions: frame, radius: request.radius)
+            var measurer = try ValidationMeasurer(model: model, directions: frame, radius: request.radius)
             measurer.arithmetic = request.arithmetic
+            measurer.shape = request.shape
             let records = try measurer.measure(samples: points)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
             let c = ValidationCheckpoint(step: entry.step, records: records, seconds: seconds)
@@ -76,7 +76,7 @@ public enum RunValidation {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let report = ValidationReport(checkpoints: results, radius: request.radius, directions: request.directions, layers: layers,
-                                      info: ["split": request.split, "run": request.runPath, "arithmetic": request.arithmetic.rawValue,
+                                      info: ["split": request.split, "run": request.runPath, "arithmetic": request.arithmetic.rawValue, "domain": request.shape.rawValue,
                                              "seed": String(request.seed)])
         let violations = report.violations
         if let v = violations.first {

@@ -9,6 +9,8 @@ public struct CheckpointSlices: Sendable {
     public var anchorLabels: [String] = []
     public var domain: DomainSpec
     public var activation: Activation?
+    /// A graph run's architecture (its model.onnx): the checkpoints then hold its initializers.
+    public var architecture: String?
     public var maxRegions = 2_000_000
     /// Directory for one `frame-<step>.geojson` per checkpoint; nil writes none.
     public var regionsDirectory: String?
@@ -54,10 +56,14 @@ public struct CheckpointSlices: Sendable {
     }
 
     func pack(_ checkpoint: (step: Int, path: String)) throws -> ViewerFrame {
-        let (network, _) = try ModelFile.load(path: checkpoint.path, activation: activation)
-        let result = try slice(network: network, anchors: anchors, options: SliceOptions(domain: domain, maxRegions: maxRegions))
+        let graph = try ModelLoader.load(checkpoint: checkpoint.path, architecture: architecture, activation: activation)
+        let result = try slice(graph: graph, anchors: anchors, options: SliceOptions(domain: domain, maxRegions: maxRegions))
         if let path = regionsPath(step: checkpoint.step) {
-            let exact = exactVertices ? try ExactVertices.compute(result, network: network, anchors: anchors, domain: domain) : nil
+            var exact: [ExactPlanePoint]? = nil
+            if exactVertices {
+                guard let network = graph.chainNetwork else { throw TesseraError.badInput("exact vertices are available for MLP models only") }
+                exact = try ExactVertices.compute(result, network: network, anchors: anchors, domain: domain)
+            }
             try OutputFile.write(PartitionGeoJSON.encode(result, exactVertices: exact, anchorLabels: anchorLabels, step: checkpoint.step), to: path)
         }
         return ViewerFrame(result, step: checkpoint.step, title: title(checkpoint.step, result.regions.count))

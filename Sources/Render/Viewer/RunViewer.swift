@@ -42,6 +42,7 @@ public struct RunViewer {
         let accuracy = Dictionary(metrics.map { ($0.step, $0.testAccuracy) }, uniquingKeysWith: { $1 })
         var slices = CheckpointSlices(checkpoints: checkpoints, anchors: anchors, domain: domain, activation: activation)
         slices.anchorLabels = labels
+        slices.architecture = ModelLoader.runArchitecture(runDirectory: runPath)
         slices.maxRegions = maxRegions
         slices.regionsDirectory = regionsDirectory
         slices.title = { step, regions in
@@ -77,16 +78,15 @@ public struct RunViewer {
     /// The paper's estimator (P = 25) at the shown checkpoints, on the run's training samples, test samples and random points.
     func lcCurves() throws -> [ViewerCurve] {
         guard lcSamples > 0 else { return [] }
-        let info = try RunDirectory(path: runPath).readRunInfo()
-        let first = try ModelFile.load(path: checkpoints[0].path, activation: activation).network
+        let run = try RunModels(runPath: runPath, activation: activation)
+        let first = try run.model(path: checkpoints[0].path)
         let dimension = first.inputDimension
-        let sets = try LCSampleSet.make(splits: ["train", "test", "random"], limit: lcSamples, dataDirectory: dataDirectory,
-                                        run: info, dimension: dimension, seed: 0)
+        let sets = try run.sampleSets(splits: ["train", "test", "random"], limit: lcSamples, dataDirectory: dataDirectory,
+                                      dimension: dimension, seed: 0)
         let directions = try LCDirections.random(count: min(25, dimension), dimension: dimension, seed: 0)
         var values = [[Double]](repeating: [], count: sets.count), bands = values
         for checkpoint in checkpoints {
-            let network = try ModelFile.load(path: checkpoint.path, activation: activation).network
-            let estimator = try LCEstimator(network: network, directions: directions, radii: [lcRadius])
+            let estimator = try LCEstimator(model: run.model(path: checkpoint.path), directions: directions, radii: [lcRadius])
             for (index, set) in sets.enumerated() {
                 let result = try estimator.estimate(samples: set.points)[0]
                 values[index].append(result.mean)

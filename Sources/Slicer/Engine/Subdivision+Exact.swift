@@ -108,6 +108,8 @@ extension Subdivision {
             // One output: classes 1 and 0 are its positive and negative side.
             if network.outputDimension == 1 { return ref.index == 1 ? map[0] : -map[0] }
             return map[Int(ref.index)] - map[Int(ref.other)]
+        case .pool:
+            preconditionFailure("an MLP has no max pool")
         }
     }
 

@@ -8,6 +8,8 @@ public struct LCSweep: Sendable {
     public var radii: [Double]
     public var includeOutput: Bool
     public var countMaxPoolWindows: Bool
+    /// Keep only these counted layers (nil: all).
+    public var layerSelection: LCLayerSelection?
 
     public init(sets: [LCSampleSet], directions: [[Double]], radii: [Double], includeOutput: Bool = false,
                 countMaxPoolWindows: Bool = false) {
@@ -22,8 +24,9 @@ public struct LCSweep: Sendable {
                                         countMaxPoolWindows: countMaxPoolWindows)
         let results = try sets.map { (set: $0.name, byRadius: try estimator.estimate(samples: $0.points)) }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return LCReport(step: step, results: results, directions: directions.count, includeOutput: includeOutput,
-                        seconds: seconds, layers: estimator.layers)
+        let report = LCReport(step: step, results: results, directions: directions.count, includeOutput: includeOutput,
+                              seconds: seconds, layers: estimator.layers)
+        return try layerSelection.map { report.keeping(try $0.resolve(estimator.layers)) } ?? report
     }
 
     /// The CSV of several reports: a header, then one row per report × sample set × radius.

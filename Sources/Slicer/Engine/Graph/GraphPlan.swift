@@ -5,6 +5,8 @@ struct GraphPlan: Sendable {
     enum Step: Sendable {
         case affine(any AffineOperation)
         case piecewise(ActivationOperation)
+        /// A level like `piecewise`, whose pattern bits are each window's winner.
+        case maxPool(MaxPoolOperation)
     }
 
     let graph: GraphModel
@@ -56,6 +58,13 @@ struct GraphPlan: Sendable {
                 activations.append(index)
                 offsets.append(bits)
                 bits += count
+            case .maxPool(let operation):
+                guard operation.windows == count else {
+                    throw TesseraError.badInput("node '\(node.name)' (\(node.opType)) produces \(operation.windows) windows but its shape \(node.shape) holds \(count)")
+                }
+                activations.append(index)
+                offsets.append(bits)
+                bits += operation.patternBits
             }
             steps.append(step)
             counts.append(count)
@@ -70,6 +79,15 @@ struct GraphPlan: Sendable {
     }
 
     var levels: Int { activationNodes.count }
+
+    /// Pattern bits of level m: one per unit of an activation, one per (window, kernel position) of a max pool.
+    func levelBits(_ m: Int) -> Int { (m + 1 < levels ? patternOffsets[m + 1] : patternBits) - patternOffsets[m] }
+
+    /// Level m's max pool, or nil for an activation level.
+    func maxPool(level m: Int) -> MaxPoolOperation? {
+        if case .maxPool(let operation) = steps[activationNodes[m]] { return operation }
+        return nil
+    }
 
     /// The registry: the operation unit of each node kind, with its shapes checked.
     static func step(for node: GraphNode, inputShapes: [[Int]]) throws -> Step {
@@ -143,8 +161,10 @@ struct GraphPlan: Sendable {
         case .globalAveragePool:
             guard input.count >= 2, input[0] > 0 else { throw fail("expected a [C, H, W] input, got \(input)") }
             return .affine(GlobalAveragePoolOperation(channels: input[0], unitsPerChannel: inputCount / input[0]))
-        case .maxPool:
-            throw fail("max pooling is not supported by the exact engine yet")
+        case .maxPool(let pool):
+            let (window, c) = try ForwardStep.poolWindow(pool, input, node.shape, { fail($0) })
+            guard window.kernelH * window.kernelW < 1 << 15 else { throw fail("a window of more than 32767 positions") }
+            return .maxPool(MaxPoolOperation(geometry: window, channels: c))
         case .reshape:
             return .affine(ReshapeOperation(outputCount: inputCount))
         case .add:

@@ -28,12 +28,13 @@ extension GraphSubdivision: DecisionBoundaryGeometry {
         return best
     }
 
-    /// The class that wins strictly at vertex v of face r, or nil when classes tie there.
+    /// The class that wins strictly at vertex v of face r, or nil when classes tie there. The float
+    /// argmax is tried first; when a near tie fools it, the other classes are (so the answer is exact).
     func strictWinner(at v: Int32, region r: Int) -> Int? {
         let best = floatArgmax(at: v, region: r)
-        for i in 0..<classCount where i != best {
-            if sign(v, logitLine(best, minus: i, region: r)) <= 0 { return nil }
+        for c in [best] + (0..<classCount).filter({ $0 != best }) {
+            if (0..<classCount).allSatisfy({ $0 == c || sign(v, logitLine(c, minus: $0, region: r)) > 0 }) { return c }
         }
-        return best
+        return nil
     }
 }

@@ -35,9 +35,8 @@ extension GraphSubdivision {
             precondition(parent >= 0, "region \(f) has no parent at level \(m)")
             state = exactState(level: m - 1, region: parent)
             let node = plan.activationNodes[m - 1]
-            guard case .piecewise(let activation) = plan.steps[node] else { preconditionFailure("not an activation node") }
             let inputValue = plan.graph.nodes[node].inputs[0]
-            state[node + 1] = activation.apply(state[inputValue]!, pattern: facePattern[Int(f)], offset: plan.patternOffsets[m - 1])
+            state[node + 1] = levelOutput(m - 1, state[inputValue]!, pattern: facePattern[Int(f)])
             if plan.lastUse[inputValue] <= node { state[inputValue] = nil }
             advance(&state, through: (node + 1)..<levelEnd(m))
         }
@@ -58,6 +57,11 @@ extension GraphSubdivision {
         case .neuron:
             let m = Int(ref.layer)
             return unit(plan.graph.nodes[plan.activationNodes[m]].inputs[0], Int(ref.index), level: m)
+        case .pool:
+            // Inputs `index` and `other` of one window (see `LineRef.pool`): z_a − z_b.
+            let m = Int(ref.layer), v = plan.graph.nodes[plan.activationNodes[m]].inputs[0]
+            let (a, b) = ref.poolUnits
+            return unit(v, Int(a), level: m) - unit(v, Int(b), level: m)
         case .logit:
             let v = plan.graph.outputValue
             // One output: classes 1 and 0 are its positive and negative side.

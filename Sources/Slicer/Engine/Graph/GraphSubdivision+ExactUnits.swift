@@ -34,7 +34,7 @@ struct ExactValueLayout {
                 for u in 0..<operation.outputCount where operation.divisor(of: u) != 1 {
                     divisors = divisors.leastCommonMultiple(with: BigInt(operation.divisor(of: u)))
                 }
-            case .piecewise:
+            case .piecewise, .maxPool:
                 levelsSoFar += 1
             }
             inputLCM.append(lcm); divisorLCM.append(divisors); needs.append(levelsSoFar)
@@ -74,6 +74,10 @@ extension GraphSubdivision {
                     let alpha = Dyadic(activation.negativeSlope)
                     line = ExactLine(a: (alpha * x.a).normalized(), b: (alpha * x.b).normalized(), c: (alpha * x.c).normalized())
                 }
+            case .maxPool(let pool):
+                let m = plan.activationNodes.firstIndex(of: v - 1)!
+                let winner = pool.winner(of: u, pattern: facePattern[Int(region)], offset: plan.patternOffsets[m])
+                line = exactUnit(value: node.inputs[0], unit: pool.unit(window: u, slot: winner), level: level, region: region)
             case .affine(let operation):
                 let inputLCM = exactLayout.inputLCM[v]
                 let slotScale = node.inputs.map { w in (inputLCM / (exactLayout.inputLCM[w] * exactLayout.divisorLCM[w])).dyadic }

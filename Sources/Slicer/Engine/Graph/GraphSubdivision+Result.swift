@@ -3,11 +3,14 @@ import Polytope
 /// Turns the finished subdivision into a `SliceResult`.
 extension GraphSubdivision {
     /// Per activation node: its units, the units whose zero set meets the domain's interior, and the
-    /// face count after it.
+    /// face count after it (for a max pool: its windows, and those whose winner changes in the domain).
     var layerStats: [LayerStats] {
         plan.activationNodes.indices.map { m in
-            let cut = zip(positiveSomewhere[m], negativeSomewhere[m]).reduce(0) { $0 + ($1.0 & $1.1).nonzeroBitCount }
-            return LayerStats(index: m + 1, neurons: plan.valueCounts[plan.activationNodes[m] + 1], neuronsCut: cut, regions: regionsAfter[m])
+            let cut = plan.maxPool(level: m).map { windowsChangingWinner(level: m, pool: $0) }
+                ?? zip(positiveSomewhere[m], negativeSomewhere[m]).reduce(0) { $0 + ($1.0 & $1.1).nonzeroBitCount }
+            var stats = LayerStats(index: m + 1, neurons: plan.valueCounts[plan.activationNodes[m] + 1], neuronsCut: cut, regions: regionsAfter[m])
+            stats.windowPositions = plan.maxPool(level: m)?.taps
+            return stats
         }
     }
 

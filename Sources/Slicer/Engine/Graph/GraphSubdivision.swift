@@ -1,7 +1,7 @@
 import Polytope
 
 /// The exact subdivision of a convex domain of a slice plane by a graph model (every operation of
-/// `GraphPlan`; no max-pool yet).
+/// `GraphPlan`, max pooling included: see `GraphSubdivision+MaxPool`).
 ///
 /// Depth-first over the activation nodes: a face entering activation level m carries the float maps
 /// of the values still needed later (the activation's input and, for a residual branch, the earlier
@@ -63,7 +63,7 @@ final class GraphSubdivision {
         bounds = GraphSubdivision.valueBounds(plan: plan, plane: plane)
         exactLayout = ExactValueLayout(plan: plan)
         let counts = plan.valueCounts
-        let widths = plan.activationNodes.map { counts[$0 + 1] }
+        let widths = plan.activationNodes.indices.map { plan.maxPool(level: $0) == nil ? counts[plan.activationNodes[$0] + 1] : plan.levelBits($0) }
         positiveSomewhere = widths.map { [UInt64](repeating: 0, count: ($0 + 63) / 64) }
         negativeSomewhere = positiveSomewhere
         regionsAfter = [Int](repeating: 0, count: widths.count)
@@ -90,6 +90,7 @@ final class GraphSubdivision {
             switch step {
             case .affine(let operation): bounds.append(operation.bound(inputs))
             case .piecewise(let operation): bounds.append(operation.bound(inputs[0]))
+            case .maxPool(let operation): bounds.append(operation.bound(inputs[0]))
             }
         }
         return bounds
@@ -140,14 +141,14 @@ final class GraphSubdivision {
     /// Splits face f (as it enters level m) by the level's units, then takes each piece on.
     func descend(face f: Int32, level m: Int, state: FloatState) throws {
         let node = plan.activationNodes[m]
-        guard case .piecewise(let activation) = plan.steps[node] else { preconditionFailure("not an activation node") }
         let inputValue = plan.graph.nodes[node].inputs[0]
         let input = state[inputValue]!
-        let pieces = try split(face: f, level: m, map: input, bound: bounds[inputValue])
+        let pieces = try plan.maxPool(level: m) == nil ? split(face: f, level: m, map: input, bound: bounds[inputValue])
+            : splitByWindows(face: f, level: m, map: input, bound: bounds[inputValue])
         regionsAfter[m] += pieces.count
         for g in pieces {
             var next = state
-            next[node + 1] = activation.apply(input, pattern: facePattern[Int(g)], offset: plan.patternOffsets[m])
+            next[node + 1] = levelOutput(m, input, pattern: facePattern[Int(g)])
             if plan.lastUse[inputValue] <= node { next[inputValue] = nil }
             advance(&next, through: (node + 1)..<levelEnd(m + 1))
             entryParent[m + 1][Int(g)] = f

@@ -1,8 +1,4 @@
-"""The ONNX path gives exactly the CLI's slice and LC, and the same as the numpy path for the same network.
-
-Waiting for `tessera slice` and `tessera lc` to read ONNX (today they read safetensors only, and every
-test here fails with the binary's "not a safetensors file?" error): then this file moves to python/tests.
-"""
+"""The ONNX path gives exactly the CLI's slice and LC, and the same as the numpy path for the same network."""
 
 import sys
 from pathlib import Path
@@ -14,8 +10,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 import tessera
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from conftest import binary, cli, random_mlp, read_json, without_timing  # noqa: E402,F401  (shared fixtures)
+from conftest import random_mlp, read_json, without_timing
 
 LAYERS = random_mlp(61, [10, 16, 16, 3])
 ANCHORS = np.random.default_rng(62).uniform(size=(3, 10)).astype(np.float32)
@@ -48,8 +43,8 @@ def mlp_graph(layers, matmul=False):
     return helper.make_graph(nodes, "mlp", inputs, outputs, initializers)
 
 
-def conv_graph(seed):
-    """Conv 3×3 (1 → 3 channels, padding 1) → Relu → MaxPool 2×2 → Flatten → Gemm to 4 classes, on 1×6×6."""
+def conv_graph(seed, pool="MaxPool"):
+    """Conv 3×3 (1 → 3 channels, padding 1) → Relu → a 2×2 pool → Flatten → Gemm to 4 classes, on 1×6×6."""
     rng = np.random.default_rng(seed)
     kernel = (rng.normal(size=(3, 1, 3, 3)) / 3).astype(np.float32)
     kernel_bias = (rng.normal(size=3) * 0.1).astype(np.float32)
@@ -57,7 +52,7 @@ def conv_graph(seed):
     dense_bias = np.zeros(4, np.float32)
     nodes = [helper.make_node("Conv", ["input", "conv.weight", "conv.bias"], ["conv"], kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
              helper.make_node("Relu", ["conv"], ["relu"]),
-             helper.make_node("MaxPool", ["relu"], ["pool"], kernel_shape=[2, 2], strides=[2, 2]),
+             helper.make_node(pool, ["relu"], ["pool"], kernel_shape=[2, 2], strides=[2, 2]),
              helper.make_node("Flatten", ["pool"], ["flat"], axis=1),
              helper.make_node("Gemm", ["flat", "fc.weight", "fc.bias"], ["logits"], transB=1)]
     initializers = [numpy_helper.from_array(a, n) for a, n in
@@ -84,8 +79,9 @@ def test_onnx_mlp_matches_the_cli_and_the_numpy_path(cli, tmp_path, matmul):
     assert from_onnx.layers == from_numpy.layers
 
 
-def test_onnx_cnn_with_image_shaped_anchors_matches_the_cli(cli, tmp_path):
-    model = save(conv_graph(63), tmp_path / "cnn.onnx")
+@pytest.mark.parametrize("pool", ["AveragePool", "MaxPool"])
+def test_onnx_cnn_with_image_shaped_anchors_matches_the_cli(cli, tmp_path, pool):
+    model = save(conv_graph(63, pool=pool), tmp_path / "cnn.onnx")
     images = np.random.default_rng(64).uniform(size=(3, 1, 6, 6)).astype(np.float32)
     expected = cli_json(cli, tmp_path, "slice", model, images.reshape(3, -1))
     partition = tessera.slice(model, images, geometry=False)

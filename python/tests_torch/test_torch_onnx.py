@@ -1,9 +1,4 @@
-"""Modules beyond plain MLPs go through torch.onnx.export.
-
-Waiting for `tessera slice` to read ONNX (today it reads safetensors only and these tests fail with
-its "not a safetensors file?" error). Needs torch:
-TORCH_PYTHON=... scripts/run-python-torch-tests.sh python/tests_onnx/test_torch_onnx.py
-"""
+"""Modules beyond plain MLPs go through torch.onnx.export. Needs torch: TORCH_PYTHON=... scripts/run-python-torch-tests.sh"""
 
 import sys
 from pathlib import Path
@@ -19,9 +14,9 @@ from conftest import binary, cli, read_json, without_timing  # noqa: E402,F401  
 
 
 class SmallCNN(torch.nn.Module):
-    def __init__(self):
+    def __init__(self, pool=torch.nn.MaxPool2d):
         super().__init__()
-        self.features = torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2))
+        self.features = torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3, padding=1), torch.nn.ReLU(), pool(2))
         self.classifier = torch.nn.Linear(4 * 4 * 4, 5)
 
     def forward(self, x):
@@ -40,10 +35,11 @@ def cli_on_export(cli, tmp_path, module, anchors, exporter):
     return read_json(tmp_path / "cli.json")
 
 
+@pytest.mark.parametrize("pool", [torch.nn.MaxPool2d, torch.nn.AvgPool2d])
 @pytest.mark.parametrize("exporter", ["dynamo", "torchscript"])
-def test_cnn_module_matches_the_cli_on_its_export(cli, tmp_path, exporter):
+def test_cnn_module_matches_the_cli_on_its_export(cli, tmp_path, exporter, pool):
     torch.manual_seed(11)
-    module = SmallCNN()
+    module = SmallCNN(pool)
     anchors = torch.rand(3, 1, 8, 8, generator=torch.Generator().manual_seed(12))
     expected = cli_on_export(cli, tmp_path, module, anchors, exporter)
     partition = tessera.slice(module, anchors, exporter=exporter)
