@@ -17,37 +17,30 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         if maxPool && !graphs { throw TesseraError.badInput("--max-pool goes with --graphs") }
-        if graphs { return try runGraphs() }
-        var failures = 0
-        var families: [String: Int] = [:]
-        for index in 0..<cases {
-            let testCase = verificationCase(index, seed: seed)
-            families[testCase.family, default: 0] += 1
-            if let difference = try compareArithmetics(testCase) {
-                failures += 1
-                printError("case \(index) (\(testCase)): \(difference)")
-            }
-            if (index + 1) % 100 == 0 { printError("\(index + 1)/\(cases) cases, \(failures) differences") }
+        if graphs {
+            try sweep("graph cases", make: { maxPool ? maxPoolVerificationCase($0, seed: seed) : graphVerificationCase($0, seed: seed) },
+                      family: \.family, compare: compareGraphArithmetics)
+        } else {
+            try sweep("cases", make: { verificationCase($0, seed: seed) }, family: \.family, compare: compareArithmetics)
         }
-        let summary = families.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-        print("\(cases - failures) passed, \(failures) failed (\(summary))")
-        if failures > 0 { throw TesseraError.badInput("certified and exact arithmetic differ on \(failures) cases") }
     }
 
-    func runGraphs() throws {
+    /// Compares both arithmetics on every case, printing each difference and a summary per family.
+    func sweep<Case: CustomStringConvertible>(_ what: String, make: (Int) -> Case, family: (Case) -> String,
+                                             compare: (Case) throws -> String?) throws {
         var failures = 0
         var families: [String: Int] = [:]
         for index in 0..<cases {
-            let testCase = maxPool ? maxPoolVerificationCase(index, seed: seed) : graphVerificationCase(index, seed: seed)
-            families[testCase.family, default: 0] += 1
-            if let difference = try compareGraphArithmetics(testCase) {
+            let testCase = make(index)
+            families[family(testCase), default: 0] += 1
+            if let difference = try compare(testCase) {
                 failures += 1
                 printError("case \(index) (\(testCase)): \(difference)")
             }
-            if (index + 1) % 100 == 0 { printError("\(index + 1)/\(cases) graph cases, \(failures) differences") }
+            if (index + 1) % 100 == 0 { printError("\(index + 1)/\(cases) \(what), \(failures) differences") }
         }
         let summary = families.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
         print("\(cases - failures) passed, \(failures) failed (\(summary))")
-        if failures > 0 { throw TesseraError.badInput("certified and exact arithmetic differ on \(failures) graph cases") }
+        if failures > 0 { throw TesseraError.badInput("certified and exact arithmetic differ on \(failures) \(what)") }
     }
 }

@@ -3,7 +3,8 @@ import Testing
 import Polytope
 
 /// Decision boundaries of degenerate networks, counted by hand. Anchors (0,0), (1,0), (0,1) with
-/// `square:2`: the domain is [−0.5, 1.5]² and frame coordinates are (x, y).
+/// `square:2`: the domain is [−0.5, 1.5]² and frame coordinates are (x, y). The graph engine, given
+/// each network as a graph, must give the same segments (they share the boundary code).
 @Suite struct DecisionBoundaryTests {
     /// relu(x − 0.5) and relu(0.5 − x): one line, x = 0.5, made twice.
     static let halves: [([Double], Double)] = [([1, 0], -0.5), ([-1, 0], 0.5)]
@@ -12,13 +13,23 @@ import Polytope
         let (_, result) = try runEngine(network, anchors: unitAnchors, arithmetic: arithmetic)
         // Each segment from its lower end, in order of lower ends.
         func lower(_ p: Point2, _ q: Point2) -> Bool { p.y < q.y || (p.y == q.y && p.x < q.x) }
-        let oriented: [(Point2, Point2)] = result.boundarySegments.map { lower($0.0, $0.1) ? $0 : ($0.1, $0.0) }
-        return (result, oriented.sorted { lower($0.0, $1.0) })
+        func oriented(_ result: SliceResult) -> [(Point2, Point2)] {
+            result.boundarySegments.map { lower($0.0, $0.1) ? $0 : ($0.1, $0.0) }.sorted { lower($0.0, $1.0) }
+        }
+        let viaGraph = try sliceWithGraphEngine(graph: GraphModel(network: network), plane: SlicePlane(anchors: unitAnchors),
+                                                options: SliceOptions(domain: .square(scale: 2), arithmetic: arithmetic))
+        let (mine, theirs) = (oriented(result), oriented(viaGraph))
+        #expect(mine.count == theirs.count && zip(mine, theirs).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 },
+                "graph engine: \(theirs), MLP engine: \(mine)")
+        #expect(viaGraph.regions.map(\.predictedClass) == result.regions.map(\.predictedClass))
+        return (result, mine)
     }
 
     func expectBothArithmeticsAgree(_ network: Network, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let testCase = VerificationCase(network: network, anchors: unitAnchors, domain: .square(scale: 2), family: "hand")
         #expect(try compareArithmetics(testCase) == nil, sourceLocation: sourceLocation)
+        let graphCase = GraphVerificationCase(graph: GraphModel(network: network), anchors: unitAnchors, domain: .square(scale: 2), family: "hand")
+        #expect(try compareGraphArithmetics(graphCase) == nil, sourceLocation: sourceLocation)
     }
 
     @Test(arguments: Arithmetic.allCases)

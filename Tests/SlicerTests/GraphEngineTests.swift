@@ -6,9 +6,9 @@ import BigInt
 /// The graph engine: certified ≡ exact on seeded families of every operation, and invariants.
 @Suite struct GraphEngineTests {
     /// Two cases of each family (the full sweep is `tessera verify --graphs`).
-    static let cases = (0..<14).map { graphVerificationCase($0, seed: 5) }
+    static let cases = (0..<16).map { graphVerificationCase($0, seed: 5) }
 
-    @Test(arguments: 0..<14)
+    @Test(arguments: 0..<16)
     func certifiedEqualsExact(index: Int) throws {
         let testCase = Self.cases[index]
         #expect(try compareGraphArithmetics(testCase) == nil, "case \(index): \(testCase)")
@@ -16,17 +16,46 @@ import BigInt
 
     @Test func degenerateFamiliesReachTheExactFallback() throws {
         var exact = 0
-        for testCase in Self.cases where ["zero-bias", "duplicated-dead", "integer"].contains(testCase.family) {
+        for testCase in Self.cases where ["zero-bias", "concurrent", "duplicated-dead", "integer"].contains(testCase.family) {
             exact += try runGraphEngine(testCase.graph, anchors: testCase.anchors, domain: testCase.domain, arithmetic: .certified).counts.exact
         }
         #expect(exact > 0, "the degenerate families must reach the exact fallback, or the comparison proves little")
     }
 
-    @Test(arguments: 0..<7)
+    @Test func everyFamilyAndOperationIsCovered() {
+        #expect(Set(Self.cases.map(\.family)) == Set(graphVerificationFamilies))
+        let operations = Set(Self.cases.flatMap { $0.graph.nodes.map(\.opType) })
+        for op in ["Conv", "BatchNormalization", "AveragePool", "GlobalAveragePool", "Add", "Relu", "Abs", "Gemm", "Flatten"] {
+            #expect(operations.contains(op), "no \(op) among \(operations)")
+        }
+        // The degenerate families run on every network shape across the sweep.
+        let shapes = Set((0..<64).map { graphVerificationCase($0, seed: 5) }.filter { $0.family == "concurrent" }
+            .map { $0.graph.nodes.contains { $0.opType == "AveragePool" } ? "pool" : $0.graph.nodes.contains { $0.opType == "Add" } ? "add" : $0.graph.nodes[0].opType })
+        #expect(shapes.count == 4, "\(shapes)")
+    }
+
+    @Test func zeroBiasAndConcurrentFamiliesHoldTheirPointInTheDomain() throws {
+        for index in 0..<64 {
+            let testCase = graphVerificationCase(index, seed: 5)
+            guard testCase.family == "zero-bias" || testCase.family == "concurrent" else { continue }
+            let a = testCase.anchors
+            // x0 = (x1 + x3)/2 is (s, t) = (0, 1/2) on the plane; it must lie in the (convex) domain.
+            let plane = try SlicePlane(anchors: a)
+            let corners = try testCase.domain.corners(plane: plane).map { ExactPoint(x: Dyadic($0.s), y: Dyadic($0.t)) }
+            let x0 = ExactPoint(x: Dyadic(0), y: Dyadic(0.5))
+            for i in corners.indices {
+                #expect(ExactLine(through: corners[i], corners[(i + 1) % corners.count]).side(of: x0) >= 0, "\(testCase)")
+            }
+            if testCase.family == "zero-bias" { #expect(zip(a[0], a[2]).allSatisfy { $0 + $1 == 0 }) }
+        }
+    }
+
+    /// One case of each family.
+    @Test(arguments: 0..<8)
     func invariants(index: Int) throws {
         let testCase = Self.cases[index]
         let engine = try runGraphEngine(testCase.graph, anchors: testCase.anchors, domain: testCase.domain, arithmetic: .certified)
-        #expect(engine.topology.faces.count > 1 || testCase.family == "zero-bias", "a non-trivial partition: \(testCase)")
+        #expect(engine.topology.faces.count > 1 || ["zero-bias", "duplicated-dead"].contains(testCase.family), "a non-trivial partition: \(testCase)")
         // Areas sum exactly to the domain's.
         let corners = engine.domainCorners.count
         let domain = ConvexPolygon(vertices: (0..<corners).map { engine.exactVertex(Int32($0)) })
@@ -42,7 +71,7 @@ import BigInt
         let d1 = zip(testCase.anchors[1], testCase.anchors[0]).map { Rational(Dyadic($0)) - Rational(Dyadic($1)) }
         let u = zip(testCase.anchors[2], testCase.anchors[0]).map { Rational(Dyadic($0)) - Rational(Dyadic($1)) }
         // A rational forward pass through convolutions is slow in a debug build: every region of a
-        // small partition, about 24 evenly spread regions of a larger one (`tessera verify` checks all).
+        // partition of up to 47 regions, about 24 evenly spread regions of a larger one.
         let faceStride = max(1, engine.topology.faces.count / 24)
         for (f, face) in engine.topology.faces.enumerated() where f % faceStride == 0 {
             let points = face.vertices.map { engine.exactVertex($0) }

@@ -27,24 +27,7 @@ extension Subdivision {
             }
         }
         var labels = uniform.map { Int($0) }
-        var cellsOf: [Int: [ClassCell]] = [:]
-        var regionCells: [Int: RegionCells] = [:]
-        for f in 0..<faceCount where uniform[f] < 0 {
-            let (winner, cells) = classCells(face: f)
-            labels[f] = winner ?? 0
-            guard winner == nil else { continue }
-            regionCells[f] = cells
-            var largest = -1.0
-            var classCells: [ClassCell] = []
-            for (c, cell) in cells {
-                let points = cell.vertices.map(frame)
-                let area = abs(signedArea(points))
-                if area > largest { largest = area; labels[f] = c }
-                classCells.append(ClassCell(polygon: points, label: c))
-            }
-            cellsOf[f] = classCells
-        }
-        let segments = boundarySegments(cells: regionCells).map { (frame($0.0), frame($0.1)) }
+        let (cellsOf, segments) = decisionCells(uniform.indices.filter { uniform[$0] < 0 }, labels: &labels, frame: frame)
         let vertices = (0..<partitionVertices).map { frame(Int32($0)) }
         let regions = [SliceRegion](unsafeUninitializedCapacity: faceCount) { buffer, initialized in
             let out = buffer.baseAddress!

@@ -74,10 +74,18 @@ final class Subdivision {
     var vertexRecords: [VertexRecord] = []
     var exactVertexCache: [Int32: ExactPoint] = [:]
 
-    var faces: [Face] = []
+    /// Faces and edges, and how a face is split (no arithmetic there).
+    var topology = PlanarTopology()
+    var faces: [Face] {
+        _read { yield topology.faces }
+        _modify { yield &topology.faces }
+    }
+    var edges: [Edge] {
+        _read { yield topology.edges }
+        _modify { yield &topology.edges }
+    }
     var faceRegion: [Int32] = []
     var facePattern: [ActivationPattern] = []
-    var edges: [Edge] = []
     /// Each edge's supporting line, in floating point with bounds (and its exact reference); apart
     /// from `edges` so the topology the splits walk stays compact.
     var edgeLines: [CertifiedLine] = []
@@ -143,22 +151,8 @@ final class Subdivision {
     /// Sets up the domain as the single face of region 0.
     func setUpDomain(_ corners: [(s: Double, t: Double)]) {
         domainCorners = corners
-        let exact = corners.map { ExactPoint(x: Dyadic($0.s), y: Dyadic($0.t)) }
+        (domainLines, domainFloatLines) = addDomainCorners(corners)
         let n = corners.count
-        domainLines = (0..<n).map { ExactLine(through: exact[$0], exact[($0 + 1) % n]) }
-        // Dyadic → Double conversion is within two ulps.
-        domainFloatLines = domainLines.enumerated().map { i, line in
-            let a = line.a.doubleValue, b = line.b.doubleValue, c = line.c.doubleValue
-            let e = 4 * unitRoundoff
-            return CertifiedLine(a: a, b: b, c: c, ea: e * abs(a) + boundFloor, eb: e * abs(b) + boundFloor,
-                                 ec: e * abs(c) + boundFloor, ref: .domain(i))
-        }
-        for i in 0..<n {
-            // Corner i is where edge i − 1 meets edge i; corners are exact, so their error bound is 0.
-            let v = addVertex(s: corners[i].s, t: corners[i].t, delta: 0,
-                              lineA: .domain((i + n - 1) % n), lineB: .domain(i))
-            exactVertexCache[v] = exact[i]
-        }
         for i in 0..<n {
             edges.append(Edge(from: Int32(i), to: Int32((i + 1) % n), faceA: 0, faceB: -1, layer: 0, neuron: -1))
             edgeLines.append(domainFloatLines[i])

@@ -14,15 +14,17 @@ struct CombinatorialSignature: Equatable {
     var boundary: [[Int32]]
     var layers: [LayerStats]
 
-    init(_ engine: Subdivision) {
-        faces = engine.faces.map(\.vertices)
-        patterns = engine.facePattern
-        edges = engine.edges.map { [$0.from, $0.to, $0.faceA, $0.faceB, $0.layer, $0.neuron] }
-        let partitionVertices = engine.vertexCount
+    /// The signature of either engine, given its faces, edges, patterns and layer statistics.
+    init<Engine: DecisionBoundaryGeometry>(_ engine: Engine, faces: [Face], edges: [Edge], patterns: [ActivationPattern],
+                                           layers: [LayerStats]) {
+        self.faces = faces.map(\.vertices)
+        self.patterns = patterns
+        self.edges = edges.map { [$0.from, $0.to, $0.faceA, $0.faceB, $0.layer, $0.neuron] }
+        let partitionVertices = engine.vertexRecords.count
         vertexLines = (0..<partitionVertices).map { [engine.vertexRecords[$0].lineA, engine.vertexRecords[$0].lineB] }
         var cells: [[[Int32]]] = [], labels: [[Int]] = [], uniform: [Int?] = []
-        var regionCells: [Int: Subdivision.RegionCells] = [:]
-        for f in engine.faces.indices {
+        var regionCells: [Int: RegionCells] = [:]
+        for f in faces.indices {
             let (winner, faceCells) = engine.classCells(face: f)
             uniform.append(winner)
             if winner == nil { regionCells[f] = faceCells }
@@ -33,7 +35,22 @@ struct CombinatorialSignature: Equatable {
         classLabels = labels
         uniformClasses = uniform
         boundary = engine.boundarySegments(cells: regionCells).map { [$0.0, $0.1] }
-        layers = engine.layerStats
+        self.layers = layers
+    }
+
+    init(_ engine: Subdivision) {
+        self.init(engine, faces: engine.faces, edges: engine.edges, patterns: engine.facePattern, layers: engine.layerStats)
+    }
+
+    /// nil when both signatures are identical, else a description of the first difference.
+    static func difference(certified a: CombinatorialSignature, exact b: CombinatorialSignature) -> String? {
+        if a == b { return nil }
+        if a.faces != b.faces { return "faces differ: \(a.faces.count) certified vs \(b.faces.count) exact" }
+        if a.patterns != b.patterns { return "patterns differ" }
+        if a.edges != b.edges { return "edges differ" }
+        if a.vertexLines != b.vertexLines { return "vertices differ" }
+        if a.layers != b.layers { return "layer statistics differ" }
+        return "decision boundary differs"
     }
 }
 
@@ -118,12 +135,5 @@ public func compareArithmetics(_ testCase: VerificationCase) throws -> String? {
         try engine.run()
         signatures.append(CombinatorialSignature(engine))
     }
-    let (a, b) = (signatures[0], signatures[1])
-    if a == b { return nil }
-    if a.faces != b.faces { return "faces differ: \(a.faces.count) certified vs \(b.faces.count) exact" }
-    if a.patterns != b.patterns { return "patterns differ" }
-    if a.edges != b.edges { return "edges differ" }
-    if a.vertexLines != b.vertexLines { return "vertices differ" }
-    if a.layers != b.layers { return "layer statistics differ" }
-    return "decision boundary differs"
+    return CombinatorialSignature.difference(certified: signatures[0], exact: signatures[1])
 }

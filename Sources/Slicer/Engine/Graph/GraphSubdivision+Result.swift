@@ -19,24 +19,7 @@ extension GraphSubdivision {
         let partitionVertices = vertexRecords.count
         let frame: (Int32) -> Point2 = { self.plane.toFrame(self.vertexRecords[Int($0)].s, self.vertexRecords[Int($0)].t) }
         var labels = [Int](repeating: 0, count: faceCount)
-        var cellsOf: [Int: [ClassCell]] = [:]
-        var segments: [(Point2, Point2)] = []
-        for f in 0..<faceCount {
-            let (winner, cells) = classCells(face: Int32(f))
-            if let winner { labels[f] = winner; continue }
-            var largest = -1.0
-            var classCells: [ClassCell] = []
-            for (c, cell) in cells {
-                let points = cell.vertices.map(frame)
-                let area = abs(signedArea(points))
-                if area > largest { largest = area; labels[f] = c }
-                classCells.append(ClassCell(polygon: points, label: c))
-                for (index, other) in cell.otherClass.enumerated() where other > Int32(c) {
-                    segments.append((points[index], points[(index + 1) % points.count]))
-                }
-            }
-            cellsOf[f] = classCells
-        }
+        let (cellsOf, segments) = decisionCells(Array(0..<faceCount), labels: &labels, frame: frame)
         let vertices = (0..<partitionVertices).map { frame(Int32($0)) }
         let regions = (0..<faceCount).map { f in
             let cycle = topology.faces[f].vertices.map(Int.init)

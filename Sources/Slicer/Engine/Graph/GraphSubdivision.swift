@@ -124,20 +124,10 @@ final class GraphSubdivision {
     /// Sets up the domain as the single face 0.
     func setUpDomain(_ corners: [(s: Double, t: Double)]) {
         domainCorners = corners
-        let exact = corners.map { ExactPoint(x: Dyadic($0.s), y: Dyadic($0.t)) }
+        let (exact, certified) = addDomainCorners(corners)
+        domainLines = exact
+        edgeLines.append(contentsOf: certified)
         let n = corners.count
-        domainLines = (0..<n).map { ExactLine(through: exact[$0], exact[($0 + 1) % n]) }
-        for (i, line) in domainLines.enumerated() {
-            // Dyadic → Double conversion is within two ulps.
-            let a = line.a.doubleValue, b = line.b.doubleValue, c = line.c.doubleValue
-            let e = 4 * unitRoundoff
-            edgeLines.append(CertifiedLine(a: a, b: b, c: c, ea: e * abs(a) + boundFloor, eb: e * abs(b) + boundFloor,
-                                           ec: e * abs(c) + boundFloor, ref: .domain(i)))
-        }
-        for i in 0..<n {
-            let v = addVertex(s: corners[i].s, t: corners[i].t, delta: 0, lineA: .domain((i + n - 1) % n), lineB: .domain(i))
-            exactVertexCache[v] = exact[i]
-        }
         for i in 0..<n {
             topology.edges.append(Edge(from: Int32(i), to: Int32((i + 1) % n), faceA: 0, faceB: -1, layer: 0, neuron: -1))
         }

@@ -16,7 +16,7 @@ struct PlanarTopology {
         let other = old.otherFace(face)
         if other >= 0, let position = faces[Int(other)].edges.firstIndex(of: e) {
             // The other face runs the edge the opposite way (q → p): there it becomes (q → w) = e2
-            // followed by (w → p) = e.
+            // followed by (w → p) = e. Mutated in place, so its arrays are not copied.
             faces[Int(other)].edges[position] = e2
             faces[Int(other)].edges.insert(e, at: position + 1)
             faces[Int(other)].vertices.insert(w, at: position + 1)
@@ -50,14 +50,19 @@ struct PlanarTopology {
         let chord = Int32(edges.count)
         edges.append(Edge(from: cycle[zeroAfter], to: cycle[zeroBefore], faceA: f, faceB: g, layer: layer, neuron: neuron))
         edgeAdded(-1)
+        // Each part gets arrays of exactly its size (growing them vertex by vertex reallocates).
+        let positiveCount = (zeroAfter - zeroBefore + count) % count + 1
         var positive = Face(vertices: [], edges: [])
+        positive.vertices.reserveCapacity(positiveCount); positive.edges.reserveCapacity(positiveCount)
         var i = zeroBefore
         while i != zeroAfter {
             positive.vertices.append(cycle[i]); positive.edges.append(cycleEdges[i])
             i = (i + 1) % count
         }
         positive.vertices.append(cycle[zeroAfter]); positive.edges.append(chord)
+        let negativeCount = (zeroBefore - zeroAfter + count) % count + 1
         var negative = Face(vertices: [], edges: [])
+        negative.vertices.reserveCapacity(negativeCount); negative.edges.reserveCapacity(negativeCount)
         i = zeroAfter
         while i != zeroBefore {
             negative.vertices.append(cycle[i]); negative.edges.append(cycleEdges[i])

@@ -3,8 +3,8 @@
 import Foundation
 
 /// BatchNormalization in inference mode: y = scale·x + shift per channel with
-/// scale = γ/√(σ² + ε) and shift = β − scale·μ, both computed in float64 (the scale is irrational
-/// in general; the model records that it was rounded).
+/// scale = γ/√(σ² + ε) and shift = β − scale·μ, each correctly rounded to float64 (`BatchNormFolding`;
+/// the scale is irrational in general; the model records that it was rounded).
 struct BatchNormConverter: ONNXOperatorConverter {
     static let opTypes = ["BatchNormalization"]
 
@@ -30,12 +30,11 @@ struct BatchNormConverter: ONNXOperatorConverter {
         let (gamma, beta, mean, variance) = (parameters[0], parameters[1], parameters[2], parameters[3])
         var scale = [Double](repeating: 0, count: channels), shift = scale
         for channel in 0..<channels {
-            let denominator = (variance[channel] + epsilon).squareRoot()
-            guard denominator > 0, denominator.isFinite else {
-                throw node.fail("channel \(channel) has variance + epsilon = \(variance[channel] + epsilon), not positive")
+            guard let folded = BatchNormFolding.scale(gamma: gamma[channel], variance: variance[channel], epsilon: epsilon) else {
+                throw node.fail("channel \(channel) has variance + epsilon = \(variance[channel] + epsilon), not positive, or a scale out of range")
             }
-            scale[channel] = gamma[channel] / denominator
-            shift[channel] = beta[channel] - scale[channel] * mean[channel]
+            scale[channel] = folded
+            shift[channel] = BatchNormFolding.shift(beta: beta[channel], scale: folded, mean: mean[channel])
             guard scale[channel].isFinite, shift[channel].isFinite else { throw node.fail("channel \(channel) has a non-finite folded scale or shift") }
         }
         graph.hasBatchNormScale = true
