@@ -25,8 +25,9 @@ extension GraphSubdivision {
                 let m = plan.activationNodes.firstIndex(of: index)!
                 applyActivation(activation, level: m, units: 0..<activation.count)
             case .maxPool:
-                let m = plan.activationNodes.firstIndex(of: index)!
-                maps[index + 1] = levelOutput(m, inputs[0], pattern: currentPattern)
+                // No winner bits yet: the output stays zero until the first piece is entered
+                // (`enterMaxPool` recomputes it whole and passes on what moved).
+                break
             }
         }
     }
