@@ -136,7 +136,7 @@ public enum FigureOne {
 
 /// The framing of a slice whose domain is a neighbourhood of one anchor (`disk`, `diamond`): the
 /// domain alone, so that a small neighbourhood fills the picture; nil for the other domains.
-func neighbourhoodFraming(_ domain: DomainSpec, _ result: SliceResult?) -> Framing? {
+public func neighbourhoodFraming(_ domain: DomainSpec, _ result: SliceResult?) -> Framing? {
     guard let result, domain.kind == "disk" || domain.kind == "diamond" else { return nil }
     return Framing(around: result.domainPolygon)
 }
