@@ -88,7 +88,23 @@ public struct RunModels: Sendable {
             return widths.map(String.init).joined(separator: "-") + " MLP"
         }
         let layers = LCLayer.layers(of: model, includeOutput: false, maxPoolWindows: false).count
-        return (architectureName.map { "\($0) network" } ?? "graph network") + " (\(layers) activation layers)"
+        return (architectureName.map(RunModels.shortName) ?? "graph network") + " with \(layers) activation layers"
+    }
+
+    /// A title-sized name of an architecture spec such as "cnn:depth=5,width=32,batchnorm=1,…":
+    /// its kind, depth and width, and batch norm when on ("CNN (depth 5, width 32, batch norm)").
+    static func shortName(_ spec: String) -> String {
+        let parts = spec.split(separator: ":", maxSplits: 1)
+        guard parts.count == 2 else { return spec }
+        var fields: [String: String] = [:]
+        for pair in parts[1].split(separator: ",") {
+            let kv = pair.split(separator: "=", maxSplits: 1)
+            if kv.count == 2 { fields[String(kv[0])] = String(kv[1]) }
+        }
+        var words = ["depth", "width", "k"].compactMap { key in fields[key].map { "\(key) \($0)" } }
+        if let bn = fields["batchnorm"], bn != "0", bn != "false" { words.append("batch norm") }
+        let kind = ["cnn": "CNN", "resnet": "ResNet", "lenet": "LeNet", "mlp": "MLP"][String(parts[0])] ?? String(parts[0])
+        return kind + (words.isEmpty ? "" : " (" + words.joined(separator: ", ") + ")")
     }
 
     static func looseRunJSON(_ path: String) -> [String: Any] {
