@@ -71,11 +71,16 @@ protocol CrossingVertices: AnyObject {
     var arithmetic: Arithmetic { get }
     var vertexRecords: [VertexRecord] { get set }
     var exactVertexCache: [Int32: ExactPoint] { get set }
-    func addVertex(s: Double, t: Double, delta: Double, lineA: LineRef, lineB: LineRef) -> Int32
     func exactVertex(_ v: Int32) -> ExactPoint
 }
 
 extension CrossingVertices {
+    @discardableResult
+    func addVertex(s: Double, t: Double, delta: Double, lineA: LineRef, lineB: LineRef) -> Int32 {
+        vertexRecords.append(VertexRecord(s: s, t: t, delta: delta, lineA: lineA, lineB: lineB))
+        return Int32(vertexRecords.count - 1)
+    }
+
     /// Adds a convex domain's corners as vertices 0..<n (corner i where edge i − 1 meets edge i;
     /// exact, so their error bound is 0) and returns its edges' lines: exact, and as certified lines.
     func addDomainCorners(_ corners: [(s: Double, t: Double)]) -> (exact: [ExactLine], certified: [CertifiedLine]) {

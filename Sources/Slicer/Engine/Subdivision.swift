@@ -142,12 +142,6 @@ final class Subdivision {
         patternBit ? network.activation.positiveSlope : network.activation.negativeSlope
     }
 
-    @discardableResult
-    func addVertex(s: Double, t: Double, delta: Double, lineA: LineRef, lineB: LineRef) -> Int32 {
-        vertexRecords.append(VertexRecord(s: s, t: t, delta: delta, lineA: lineA, lineB: lineB))
-        return Int32(vertexRecords.count - 1)
-    }
-
     /// Sets up the domain as the single face of region 0.
     func setUpDomain(_ corners: [(s: Double, t: Double)]) {
         domainCorners = corners

@@ -115,12 +115,6 @@ final class GraphSubdivision {
         return bounds
     }
 
-    @discardableResult
-    func addVertex(s: Double, t: Double, delta: Double, lineA: LineRef, lineB: LineRef) -> Int32 {
-        vertexRecords.append(VertexRecord(s: s, t: t, delta: delta, lineA: lineA, lineB: lineB))
-        return Int32(vertexRecords.count - 1)
-    }
-
     /// Sets up the domain as the single face 0.
     func setUpDomain(_ corners: [(s: Double, t: Double)]) {
         domainCorners = corners
