@@ -1,10 +1,16 @@
-/// 2-D convolution (cross-correlation, as PyTorch and ONNX define it) through im2col and one gemm per
-/// sample and group: the kernel matrix [Cout/g, Cin/g·kH·kW] times the column matrix [Cin/g·kH·kW, Ho·Wo].
+/// 2-D convolution (cross-correlation, as PyTorch and ONNX define it): by the direct kernel where it
+/// applies, else through im2col and one gemm per sample and group: the kernel matrix
+/// [Cout/g, Cin/g·kH·kW] times the column matrix [Cin/g·kH·kW, Ho·Wo].
 struct ForwardConv {
     let conv: Conv2D
     let window: WindowGeometry
+    /// The direct kernel, where it applies (ungrouped, output channels a multiple of 8).
+    let direct: ForwardDirectConv?
 
-    init(_ conv: Conv2D, window: WindowGeometry) { self.conv = conv; self.window = window }
+    init(_ conv: Conv2D, window: WindowGeometry) {
+        self.conv = conv; self.window = window
+        direct = ForwardDirectConv(conv, window: window)
+    }
 
     var inChannelsPerGroup: Int { conv.inChannels / conv.groups }
     var outChannelsPerGroup: Int { conv.outChannels / conv.groups }
@@ -16,10 +22,11 @@ struct ForwardConv {
         conv.kernelH == 1 && conv.kernelW == 1 && conv.strideH == 1 && conv.strideW == 1 && conv.pads.allSatisfy { $0 == 0 }
     }
     /// Doubles of scratch space `run` needs.
-    var scratchSize: Int { isPointwise ? 0 : columnRows * outputPixels }
+    var scratchSize: Int { direct?.scratchSize ?? (isPointwise ? 0 : columnRows * outputPixels) }
 
     /// `x` is [rows × Cin·H·W], `y` [rows × Cout·Ho·Wo]; `scratch` holds at least `scratchSize` doubles.
     func run(_ x: UnsafePointer<Double>, rows: Int, into y: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>) {
+        if let direct { return direct.run(x, rows: rows, into: y, scratch: scratch) }
         let inSize = conv.inChannels * window.inH * window.inW
         let outSize = conv.outChannels * outputPixels
         let groupInput = inChannelsPerGroup * window.inH * window.inW

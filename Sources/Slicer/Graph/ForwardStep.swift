@@ -12,7 +12,7 @@ enum ForwardStep: Sendable {
     case add
     case activation(Activation)
 
-    /// Doubles of per-worker scratch space the step needs (the im2col column matrix).
+    /// Doubles of per-worker scratch space the step needs (a convolution's column matrix or padded input).
     var scratchSize: Int {
         if case .conv(let conv) = self { return conv.scratchSize }
         return 0
