@@ -21,8 +21,11 @@ struct AnchorPainter {
             let label = i < style.anchorLabels.count ? style.anchorLabels[i] : ""
             let thumb = i < style.thumbnails.count ? style.thumbnails[i] : nil
             if let (edge, d) = pinned(p, margin: 1.2 * radius) {
-                paintArrow(c, tip: edge, direction: d, size: 1.3 * radius)
-                paintCaption(c, at: edge, direction: d, radius: radius, label: label, thumbnail: thumb)
+                let size = 1.3 * radius
+                paintArrow(c, tip: edge, direction: d, size: size)
+                // The caption goes inwards from the arrow's base: outwards there is no room, and the arrow stays visible.
+                let base = (x: edge.x - 1.6 * size * d.0, y: edge.y - 1.6 * size * d.1)
+                paintCaption(c, at: base, direction: (-d.0, -d.1), radius: 0, label: label, thumbnail: thumb)
                 continue
             }
             c.setColor(.white); c.circle(p.x, p.y, radius: radius); c.fill()

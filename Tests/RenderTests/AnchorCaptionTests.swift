@@ -7,17 +7,18 @@ import Testing
 /// Anchor markers and captions of small neighbourhoods (a disk around one anchor, the other two far
 /// outside the picture) stay out of the title and point towards the far anchors.
 struct AnchorCaptionTests {
-    /// The exact slice of the 16 → 24 → 24 → 24 → 1 workload network in a disk of radius 0.02 around anchor `k`.
+    /// The exact slice of the 16 → 24 → 24 → 24 → 1 workload network in a disk of radius 0.02 around anchor
+    /// `k` (0-based here; the domain counts anchors from 1).
     static func diskSlice(around k: Int) throws -> SliceResult {
         let (network, anchors) = try standardWorkload(widths: [16, 24, 24, 24, 1], seed: 3)
-        return try slice(network: network, anchors: anchors, options: SliceOptions(domain: .disk(radius: 0.02, anchor: k)))
+        return try slice(network: network, anchors: anchors, options: SliceOptions(domain: .disk(radius: 0.02, anchor: k + 1)))
     }
 
     static func style(for result: SliceResult, anchors: Bool) -> PartitionStyle {
         var style = PartitionStyle(fill: .pattern, edges: .dark, width: 400, height: 400,
                                    title: "(a) step 1,000 · test acc 80.0% · 44 regions, a long panel title",
                                    anchorLabels: ["#0 · Ankle boot", "#1 · T-shirt/top", "#2 · Trouser"])
-        style.framing = neighbourhoodFraming(.disk(radius: 0.02, anchor: 0), result)
+        style.framing = neighbourhoodFraming(.disk(radius: 0.02, anchor: 1), result)
         style.thumbnails = (0..<3).map { _ in Thumbnail(rows: 4, columns: 4, values: Array(repeating: 0, count: 16)) }
         style.showsAnchors = anchors
         return style
