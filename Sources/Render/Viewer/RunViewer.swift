@@ -76,6 +76,7 @@ public struct RunViewer {
         page.classNames = ClassNames.names(directory: dataDirectory)
         page.fill = fill
         page.edgeStyle = edgeStyle
+        page.neighbourhoodView = domain.kind == "disk" || domain.kind == "diamond"
         page.leftLabel = "local complexity (r = \(lcRadius); band ± 25% of the std)"
         try page.write(to: path)
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
