@@ -21,20 +21,23 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Render every N-th checkpoint only.") var every = 1
     @Option(help: "Stop a frame with an error past this many regions.") var maxRegions = 2_000_000
     @Flag(help: "Also write each checkpoint's partition as GeoJSON (frame-<step>.geojson).") var regions = false
+    @Option(help: "Samples per set (train, test, random) of the LC curves on view.html; 0 draws none.") var lcSamples = 200
     @OptionGroup var picture: PictureOptions
 
     func run() throws {
         guard every >= 1, fps >= 1, radius > 0, delta > 0 else { throw TesseraError.badInput("--every, --fps, --radius and --delta must be positive") }
+        guard lcSamples >= 0 else { throw TesseraError.badInput("--lc-samples must be 0 or more") }
         let sequence = try PartitionSequence(runPath: runPath, indices: try parseIndices(indices), split: split, data: data,
                                              domain: try DomainSpec(parsing: domain), outputDirectory: out, every: every,
                                              radius: radius, delta: delta, maxRegions: maxRegions, picture: try picture.settings())
         if let video { try Video.checkTools(for: video) }
-        try sequence.render(progress: printError)
         var viewer = RunViewer(runPath: runPath, checkpoints: sequence.checkpoints, anchors: sequence.anchors, labels: sequence.names.labels,
                                domain: sequence.domain, activation: sequence.activation, dataDirectory: sequence.dataDirectory)
         viewer.fill = picture.fill
-        print(try viewer.write(to: sequence.outputDirectory + "/view.html", regionsDirectory: regions ? sequence.outputDirectory : nil,
-                               progress: printError))
+        viewer.maxRegions = maxRegions
+        viewer.lcSamples = lcSamples
+        print(try sequence.renderWithViewer(viewer, page: sequence.outputDirectory + "/view.html",
+                                            regionsDirectory: regions ? sequence.outputDirectory : nil, progress: printError))
         print("\(sequence.checkpoints.count) frames, partition.csv and migration.png in \(sequence.outputDirectory)")
         if let video {
             try Video.make(frames: sequence.framePaths, to: video, fps: fps)

@@ -42,6 +42,21 @@ struct ViewerPageTests {
         #expect(html.contains("&lt;/script&gt;"))
     }
 
+    /// A page of a small neighbourhood (disk around one anchor) opens on the disk, not on the three anchors.
+    @Test func neighbourhoodPageIsFramedOnItsDomain() throws {
+        let (network, anchors) = try standardWorkload(widths: [16, 24, 24, 3], seed: 5)
+        let disk = try slice(network: network, anchors: anchors, options: SliceOptions(domain: .disk(radius: 0.01, anchor: 1)))
+        var page = ViewerPage(heading: "disk", frames: [ViewerFrame(disk, step: 0, title: "disk")])
+        let wide = try #require(try Self.data(page.html())["bounds"] as? [Double])
+        page.neighbourhoodView = true
+        let framed = try #require(try Self.data(page.html())["bounds"] as? [Double])
+        let xs = disk.domainPolygon.map(\.x), ys = disk.domainPolygon.map(\.y)
+        // The view holds the disk with a small margin, and the far anchors only in the wide view.
+        #expect(framed[0] <= xs.min()! && framed[2] >= xs.max()! && framed[1] <= ys.min()! && framed[3] >= ys.max()!)
+        #expect(framed[2] - framed[0] < 0.03 && framed[3] - framed[1] < 0.03)
+        #expect(wide[2] - wide[0] > 10 * (framed[2] - framed[0]))
+    }
+
     @Test func framesHoldEveryRegionEdgeAndBoundarySegment() throws {
         let html = try ViewerPage(heading: "run", frames: Self.frames()).html()
         let data = try Self.data(html)

@@ -36,15 +36,20 @@ public struct ViewerPage: Sendable {
     public var slopeMax: Double?
     public var framesPerSecond = 4
 
+    /// Frame the view on the domain only (set for `disk` and `diamond` domains).
+    public var neighbourhoodView = false
+
     public init(heading: String, frames: [ViewerFrame], curves: [ViewerCurve] = []) {
         self.heading = heading; self.frames = frames; self.curves = curves
     }
 
-    /// The frames' shared view: their domain and anchors with a small margin.
+    /// The frames' shared view: their domain and anchors with a small margin; the domain alone when
+    /// `neighbourhoodView` (a disk or diamond around one anchor would be a dot beside the far anchors).
     func bounds() -> [Double] {
         var points: [[Double]] = []
         for frame in frames {
-            points += (frame.fields["domain"] as? [[Double]] ?? []) + (frame.fields["anchors"] as? [[Double]] ?? [])
+            points += (frame.fields["domain"] as? [[Double]] ?? [])
+            if !neighbourhoodView { points += frame.fields["anchors"] as? [[Double]] ?? [] }
         }
         let framing = Framing(around: points.map { Point2($0[0], $0[1]) })
         return [framing.minX, framing.minY, framing.maxX, framing.maxY]
