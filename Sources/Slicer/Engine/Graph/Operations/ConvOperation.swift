@@ -69,6 +69,37 @@ extension ConvOperation {
         }
     }
 
+    /// Outputs reading any of `units`: the (group, position) blocks that read them (a few per
+    /// unit, each marked once), then every output channel of each block.
+    func dependents(ofInput slot: Int, units: [Int]) -> [Int]? {
+        let plane = outputHeight * outputWidth
+        let groupInputs = conv.inChannels / conv.groups, groupOutputs = conv.outChannels / conv.groups
+        var marked = [Bool](repeating: false, count: conv.groups * plane)
+        var blocks: [Int] = []
+        for index in units {
+            let channel = index / (inputHeight * inputWidth)
+            let iy = (index / inputWidth) % inputHeight, ix = index % inputWidth
+            let group = channel / groupInputs
+            for ky in 0..<conv.kernelH {
+                let y = iy + conv.pads[0] - ky * conv.dilationH
+                guard y >= 0, y % conv.strideH == 0, y / conv.strideH < outputHeight else { continue }
+                for kx in 0..<conv.kernelW {
+                    let x = ix + conv.pads[1] - kx * conv.dilationW
+                    guard x >= 0, x % conv.strideW == 0, x / conv.strideW < outputWidth else { continue }
+                    let key = group * plane + (y / conv.strideH) * outputWidth + x / conv.strideW
+                    if !marked[key] { marked[key] = true; blocks.append(key) }
+                }
+            }
+        }
+        var outputs: [Int] = []
+        outputs.reserveCapacity(blocks.count * groupOutputs)
+        for key in blocks {
+            let group = key / plane, position = key % plane
+            for o in (group * groupOutputs)..<((group + 1) * groupOutputs) { outputs.append(o * plane + position) }
+        }
+        return outputs
+    }
+
     /// The tap-by-tap formula of the default (input channel, then kernel row, then column; the bias
     /// last), for every output channel of a group at once: an asked unit's whole group at its
     /// position is recomputed (the others come out as they were: their inputs did not change). Zero
@@ -80,11 +111,11 @@ extension ConvOperation {
         let groupInputs = conv.inChannels / conv.groups, groupOutputs = conv.outChannels / conv.groups
         let kh = conv.kernelH, kw = conv.kernelW
         // Each (group, position) once.
-        var seen = Set<Int>()
+        var seen = [Bool](repeating: false, count: conv.groups * plane)
         var blocks: [Int] = []
         for u in units {
             let key = (u / plane / groupOutputs) * plane + u % plane
-            if seen.insert(key).inserted { blocks.append(key) }
+            if !seen[key] { seen[key] = true; blocks.append(key) }
         }
         var sums = [Double](repeating: 0, count: 3 * groupOutputs)
         out.rows.withUnsafeMutableBufferPointer { out in

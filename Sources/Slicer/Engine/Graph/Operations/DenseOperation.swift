@@ -19,6 +19,9 @@ struct DenseOperation: AffineOperation {
 
     func bias(of u: Int) -> Double { layer.bias[u] }
 
+    /// Every output reads every input.
+    func dependents(ofInput slot: Int, units: [Int]) -> [Int]? { units.isEmpty ? [] : Array(0..<outputCount) }
+
     var blockCount: Int { (layer.inputs + DenseOperation.block - 1) / DenseOperation.block }
 
     /// Recomputes the blocks holding a changed input (all when `out.partials` is not yet set up),
@@ -37,34 +40,34 @@ struct DenseOperation: AffineOperation {
             dirty.sort()
             dirty = dirty.enumerated().filter { $0.offset == 0 || dirty[$0.offset - 1] != $0.element }.map(\.element)
         }
-        // partials[(r·n + u)·blocks + k]: block k's sum of row r of output u.
+        // partials[k·3n + r·n + u]: block k's sum of row r of output u (block-major, so the final
+        // sums run over all 3n outputs side by side, each still adding its blocks in order).
         var rows = out.rows
         out.rows = []
+        let width = 3 * n
         partialSums.withUnsafeMutableBufferPointer { partials in
             input.rows.withUnsafeBufferPointer { x in
                 layer.weights.withUnsafeBufferPointer { weights in
                     for k in dirty {
                         let start = k * size, end = min(start + size, inCount)
+                        let xa = x.baseAddress!, xb = xa + inCount, xc = xb + inCount
                         for u in 0..<n {
+                            // The three rows' sums side by side, each in input order.
                             let w = weights.baseAddress! + u * inCount
-                            for r in 0..<3 {
-                                let row = x.baseAddress! + r * inCount
-                                var sum = 0.0
-                                for i in start..<end { sum += w[i] * row[i] }
-                                partials[(r * n + u) * blocks + k] = sum
-                            }
+                            var a = 0.0, b = 0.0, c = 0.0
+                            for i in start..<end { a += w[i] * xa[i]; b += w[i] * xb[i]; c += w[i] * xc[i] }
+                            partials[k * width + u] = a; partials[k * width + n + u] = b; partials[k * width + 2 * n + u] = c
                         }
                     }
                 }
             }
-            for u in 0..<n {
-                for r in 0..<3 {
-                    var sum = 0.0
-                    let base = (r * n + u) * blocks
-                    for k in 0..<blocks { sum += partials[base + k] }
-                    if r == 2 { sum += layer.bias[u] }
-                    rows[r * n + u] = sum
+            rows.withUnsafeMutableBufferPointer { rows in
+                for j in 0..<width { rows[j] = 0 }
+                for k in 0..<blocks {
+                    let block = partials.baseAddress! + k * width
+                    for j in 0..<width { rows[j] += block[j] }
                 }
+                for u in 0..<n { rows[2 * n + u] += layer.bias[u] }
             }
         }
         out.rows = rows
