@@ -6,8 +6,17 @@
 /// a few inputs recomputes only their blocks; every output is still the one fixed formula.
 struct DenseOperation: AffineOperation {
     let layer: DenseLayer
+    /// The weights input-major ([input][output]), so a block's sums run over the outputs side by side.
+    let inputMajorWeights: [Double]
     var outputCount: Int { layer.outputs }
     static let block = 32
+
+    init(layer: DenseLayer) {
+        self.layer = layer
+        var transposed = [Double](repeating: 0, count: layer.weights.count)
+        for u in 0..<layer.outputs { for i in 0..<layer.inputs { transposed[i * layer.outputs + u] = layer.weights[u * layer.inputs + i] } }
+        inputMajorWeights = transposed
+    }
 
     func forEachTap(of u: Int, _ body: (Int, Int, Double) -> Void) {
         let base = u * layer.inputs
@@ -47,16 +56,15 @@ struct DenseOperation: AffineOperation {
         let width = 3 * n
         partialSums.withUnsafeMutableBufferPointer { partials in
             input.rows.withUnsafeBufferPointer { x in
-                layer.weights.withUnsafeBufferPointer { weights in
+                inputMajorWeights.withUnsafeBufferPointer { weights in
+                    let xa = x.baseAddress!, xb = xa + inCount, xc = xb + inCount
                     for k in dirty {
-                        let start = k * size, end = min(start + size, inCount)
-                        let xa = x.baseAddress!, xb = xa + inCount, xc = xb + inCount
-                        for u in 0..<n {
-                            // The three rows' sums side by side, each in input order.
-                            let w = weights.baseAddress! + u * inCount
-                            var a = 0.0, b = 0.0, c = 0.0
-                            for i in start..<end { a += w[i] * xa[i]; b += w[i] * xb[i]; c += w[i] * xc[i] }
-                            partials[k * width + u] = a; partials[k * width + n + u] = b; partials[k * width + 2 * n + u] = c
+                        // Block k's 3n sums side by side, each over the block's inputs in order.
+                        let pa = partials.baseAddress! + k * width, pb = pa + n, pc = pb + n
+                        for j in 0..<width { pa[j] = 0 }
+                        for i in (k * size)..<min(k * size + size, inCount) {
+                            let a = xa[i], b = xb[i], c = xc[i], w = weights.baseAddress! + i * n
+                            for u in 0..<n { pa[u] += w[u] * a; pb[u] += w[u] * b; pc[u] += w[u] * c }
                         }
                     }
                 }
