@@ -14,7 +14,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "certified or exact.") var arithmetic = "certified"
     @Option(help: "Domain, e.g. square:1.5.") var domain = "square:1.5"
     @Option(help: "Stop with an error past this many regions.") var maxRegions = 2_000_000
-    @Option(help: "Also save the workload's model here (safetensors, float32).") var saveModel: String?
+    @Option(help: "Also save the workload's model here (safetensors, float32; for --cnn .onnx, or .safetensors with the convolutions unrolled into dense layers).") var saveModel: String?
     @Option(help: "Also save the workload's anchors here (.npy, [3, D]).") var savePoints: String?
     @Flag(help: "Only save the workload; do not slice.") var saveOnly = false
     @Option(help: "Also render the partition to this PNG and time the rendering.") var png: String?
