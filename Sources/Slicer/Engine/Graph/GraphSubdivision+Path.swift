@@ -141,6 +141,10 @@ extension GraphSubdivision {
                 let current = stamp
                 changeStamp[index + 1].withUnsafeMutableBufferPointer { marks in
                     for (slot, input) in node.inputs.enumerated() {
+                        if let listed = operation.dependents(ofInput: slot, units: changed[input]) {
+                            for o in listed where marks[o] != current { marks[o] = current; outputs.append(o) }
+                            continue
+                        }
                         for u in changed[input] {
                             operation.forEachDependent(ofInput: slot, unit: u) { o in
                                 if marks[o] != current { marks[o] = current; outputs.append(o) }
@@ -178,6 +182,10 @@ extension GraphSubdivision {
             var seen = [Bool](repeating: false, count: operation.outputCount)
             var outputs: [Int] = []
             for (slot, input) in node.inputs.enumerated() {
+                if let listed = operation.dependents(ofInput: slot, units: changed[input]) {
+                    for o in listed where !seen[o] { seen[o] = true; outputs.append(o) }
+                    continue
+                }
                 for u in changed[input] {
                     operation.forEachDependent(ofInput: slot, unit: u) { o in
                         if !seen[o] { seen[o] = true; outputs.append(o) }

@@ -21,6 +21,9 @@ protocol AffineOperation: Sendable {
     /// Calls `body(u)` for every output u that reads unit `index` of input `slot` (each at least
     /// once). The default names every output, which is always correct.
     func forEachDependent(ofInput slot: Int, unit index: Int, _ body: (Int) -> Void)
+    /// The outputs reading any of `units` of input `slot`, each listed once (in any order), or nil
+    /// when the operation has nothing faster than `forEachDependent` unit by unit.
+    func dependents(ofInput slot: Int, units: [Int]) -> [Int]?
     /// The float evaluation of the outputs `units` only, written into `out` (other outputs stay as
     /// they are); `changed[slot]` lists the input units changed since `out` was last brought up to
     /// date (an operation may keep partial sums in `out.partials` and use it). Every output is
@@ -37,6 +40,8 @@ extension AffineOperation {
     func forEachDependent(ofInput slot: Int, unit index: Int, _ body: (Int) -> Void) {
         for u in 0..<outputCount { body(u) }
     }
+
+    func dependents(ofInput slot: Int, units: [Int]) -> [Int]? { nil }
 
     /// ỹ = fl(fl(Σ w·x̃ + b) / k) for each asked unit and row, taps in `forEachTap` order (the bias
     /// only in the constant row; no division when k = 1).

@@ -6,8 +6,17 @@
 /// a few inputs recomputes only their blocks; every output is still the one fixed formula.
 struct DenseOperation: AffineOperation {
     let layer: DenseLayer
+    /// The weights input-major ([input][output]), so a block's sums run over the outputs side by side.
+    let inputMajorWeights: [Double]
     var outputCount: Int { layer.outputs }
     static let block = 32
+
+    init(layer: DenseLayer) {
+        self.layer = layer
+        var transposed = [Double](repeating: 0, count: layer.weights.count)
+        for u in 0..<layer.outputs { for i in 0..<layer.inputs { transposed[i * layer.outputs + u] = layer.weights[u * layer.inputs + i] } }
+        inputMajorWeights = transposed
+    }
 
     func forEachTap(of u: Int, _ body: (Int, Int, Double) -> Void) {
         let base = u * layer.inputs
@@ -18,6 +27,9 @@ struct DenseOperation: AffineOperation {
     }
 
     func bias(of u: Int) -> Double { layer.bias[u] }
+
+    /// Every output reads every input.
+    func dependents(ofInput slot: Int, units: [Int]) -> [Int]? { units.isEmpty ? [] : Array(0..<outputCount) }
 
     var blockCount: Int { (layer.inputs + DenseOperation.block - 1) / DenseOperation.block }
 
@@ -37,34 +49,33 @@ struct DenseOperation: AffineOperation {
             dirty.sort()
             dirty = dirty.enumerated().filter { $0.offset == 0 || dirty[$0.offset - 1] != $0.element }.map(\.element)
         }
-        // partials[(r·n + u)·blocks + k]: block k's sum of row r of output u.
+        // partials[k·3n + r·n + u]: block k's sum of row r of output u (block-major, so the final
+        // sums run over all 3n outputs side by side, each still adding its blocks in order).
         var rows = out.rows
         out.rows = []
+        let width = 3 * n
         partialSums.withUnsafeMutableBufferPointer { partials in
             input.rows.withUnsafeBufferPointer { x in
-                layer.weights.withUnsafeBufferPointer { weights in
+                inputMajorWeights.withUnsafeBufferPointer { weights in
+                    let xa = x.baseAddress!, xb = xa + inCount, xc = xb + inCount
                     for k in dirty {
-                        let start = k * size, end = min(start + size, inCount)
-                        for u in 0..<n {
-                            let w = weights.baseAddress! + u * inCount
-                            for r in 0..<3 {
-                                let row = x.baseAddress! + r * inCount
-                                var sum = 0.0
-                                for i in start..<end { sum += w[i] * row[i] }
-                                partials[(r * n + u) * blocks + k] = sum
-                            }
+                        // Block k's 3n sums side by side, each over the block's inputs in order.
+                        let pa = partials.baseAddress! + k * width, pb = pa + n, pc = pb + n
+                        for j in 0..<width { pa[j] = 0 }
+                        for i in (k * size)..<min(k * size + size, inCount) {
+                            let a = xa[i], b = xb[i], c = xc[i], w = weights.baseAddress! + i * n
+                            for u in 0..<n { pa[u] += w[u] * a; pb[u] += w[u] * b; pc[u] += w[u] * c }
                         }
                     }
                 }
             }
-            for u in 0..<n {
-                for r in 0..<3 {
-                    var sum = 0.0
-                    let base = (r * n + u) * blocks
-                    for k in 0..<blocks { sum += partials[base + k] }
-                    if r == 2 { sum += layer.bias[u] }
-                    rows[r * n + u] = sum
+            rows.withUnsafeMutableBufferPointer { rows in
+                for j in 0..<width { rows[j] = 0 }
+                for k in 0..<blocks {
+                    let block = partials.baseAddress! + k * width
+                    for j in 0..<width { rows[j] += block[j] }
                 }
+                for u in 0..<n { rows[2 * n + u] += layer.bias[u] }
             }
         }
         out.rows = rows
