@@ -2,6 +2,7 @@ import BigInt
 import Polytope
 
 /// Exact mode's classification of a level's units on a face, every sign by integer arithmetic.
+/// Units fixed on the whole domain are not tested (`GraphSubdivision+ExactFixed`).
 ///
 /// A unit's integers (A, B, C) are read off the exact path. First the face's box (`ExactBox`): the
 /// smallest and largest of A·s + B·t + C over the box are exact integers; above zero, the unit is
@@ -11,6 +12,16 @@ import Polytope
 /// (crossing); units zero at every vertex (zero on the face) are left to the caller as undecided.
 extension GraphSubdivision {
     func classifyExactly(units: [Int]?, vertices: [Int32], level m: Int)
+        -> (positive: [Int], negative: [Int], crossing: [Int], ambiguous: [Int]) {
+        guard let path = exactPath else { preconditionFailure("exact mode without its exact maps") }
+        // Units fixed on the whole domain are set on every face (`setFixedBits`), never tested.
+        let fixed = fixedUnits(level: m, path: path)
+        return decideExactly(units: units?.filter { fixed.isVarying[$0] } ?? fixed.varying, vertices: vertices, level: m,
+                             leadingBit: fixed.leadingBit)
+    }
+
+    /// The classification of `units` on the polygon with these vertices.
+    func decideExactly(units: [Int], vertices: [Int32], level m: Int, leadingBit: Int?)
         -> (positive: [Int], negative: [Int], crossing: [Int], ambiguous: [Int]) {
         guard let path = exactPath else { preconditionFailure("exact mode without its exact maps") }
         let v = plan.graph.nodes[plan.activationNodes[m]].inputs[0]
@@ -27,23 +38,32 @@ extension GraphSubdivision {
             let magA = scratch.baseAddress!, magB = magA + limbs, magC = magB + limbs
             let acc = magC + limbs, vertexAcc = acc + boxLimbs, corner = vertexAcc + vertexLimbs
             corners.magnitudes.withUnsafeBufferPointer { coordinates in
-                let total = units?.count ?? n
-                for i in 0..<total {
-                    let j = units?[i] ?? i
+                path.statistics[0] += 1; path.statistics[1] += units.count
+                for j in units {
                     let a = base + j * limbs, b = base + (n + j) * limbs, c = base + (2 * n + j) * limbs
+                    if let box, let p = leadingBit, box.shift <= 62,
+                       let sign = leadingSign(a, b, c, limbs, bit: p, box: box) {
+                        if sign > 0 { positive.append(j) } else { negative.append(j) }
+                        continue
+                    }
                     let (countA, negativeA) = Limbs.magnitude(of: a, limbs, into: magA)
                     let (countB, negativeB) = Limbs.magnitude(of: b, limbs, into: magB)
                     if let box {
-                        // The least value over the box: each term at its own least end.
-                        if boxTerm(acc, boxLimbs, c: c, limbs, box.shift, magA, countA, negativeA, negativeA ? box.sHigh : box.sLow,
-                                   magB, countB, negativeB, negativeB ? box.tHigh : box.tLow, corner) > 0 {
-                            positive.append(j); continue
-                        }
-                        if boxTerm(acc, boxLimbs, c: c, limbs, box.shift, magA, countA, negativeA, negativeA ? box.sLow : box.sHigh,
-                                   magB, countB, negativeB, negativeB ? box.tLow : box.tHigh, corner) < 0 {
-                            negative.append(j); continue
-                        }
+                        // The least value over the box, each term at its own least end; then the
+                        // largest, which adds |A|·(width in s) + |B|·(width in t).
+                        Limbs.shiftedLeft(c, limbs, by: box.shift, into: acc, boxLimbs)
+                        let s = negativeA ? box.sHigh : box.sLow, t = negativeB ? box.tHigh : box.tLow
+                        corner[0] = s.magnitude
+                        Limbs.addSignedProduct(acc, boxLimbs, magA, countA, corner, s == 0 ? 0 : 1, negative: negativeA != (s < 0))
+                        corner[1] = t.magnitude
+                        Limbs.addSignedProduct(acc, boxLimbs, magB, countB, corner + 1, t == 0 ? 0 : 1, negative: negativeB != (t < 0))
+                        if Limbs.signum(acc, boxLimbs) > 0 { positive.append(j); continue }
+                        corner[0] = UInt64(box.sHigh - box.sLow); corner[1] = UInt64(box.tHigh - box.tLow)
+                        Limbs.addProduct(acc, boxLimbs, magA, countA, corner, corner[0] == 0 ? 0 : 1)
+                        Limbs.addProduct(acc, boxLimbs, magB, countB, corner + 1, corner[1] == 0 ? 0 : 1)
+                        if Limbs.isNegative(acc, boxLimbs) { negative.append(j); continue }
                     }
+                    path.statistics[2] += 1
                     let (countC, negativeC) = Limbs.magnitude(of: c, limbs, into: magC)
                     var isPositive = false, isNegative = false
                     for k in 0..<corners.count {
@@ -69,17 +89,24 @@ extension GraphSubdivision {
         return (positive, negative, crossing, ambiguous)
     }
 
-    /// The sign of A·S + B·T + C·2^shift (S, T a box corner), in `acc` of `accLimbs` limbs.
+    /// The sign of A·s + B·t + C on the whole box when the leading parts settle it, else nil.
+    ///
+    /// With a = ⌊A/2^p⌋ and 0 ≤ A − a·2^p < 2^p (likewise b, c), and S, T the box's coordinates
+    /// times 2^shift (|S|, |T| < 2^62): F = A·S + B·T + C·2^shift = 2^p·(a·S + b·T + c·2^shift) + R
+    /// with −2^(p+63) < R < 2^p·(2^63 + 2^shift). So the least value m of a·S + b·T + c·2^shift over
+    /// the box (each term at its own end) gives F > 0 when m ≥ 2^63, and the largest M gives F < 0
+    /// when M ≤ −(2^63 + 2^shift). All in exact integers (|each term| < 2^125, shift ≤ 62).
     @inline(__always)
-    private func boxTerm(_ acc: Limbs.Pointer, _ accLimbs: Int, c: Limbs.Pointer, _ limbs: Int, _ shift: Int,
-                         _ magA: Limbs.Pointer, _ countA: Int, _ negativeA: Bool, _ s: Int64,
-                         _ magB: Limbs.Pointer, _ countB: Int, _ negativeB: Bool, _ t: Int64, _ corner: Limbs.Pointer) -> Int {
-        Limbs.shiftedLeft(c, limbs, by: shift, into: acc, accLimbs)
-        corner[0] = s.magnitude
-        Limbs.addSignedProduct(acc, accLimbs, magA, countA, corner, s == 0 ? 0 : 1, negative: negativeA != (s < 0))
-        corner[1] = t.magnitude
-        Limbs.addSignedProduct(acc, accLimbs, magB, countB, corner + 1, t == 0 ? 0 : 1, negative: negativeB != (t < 0))
-        return Limbs.signum(acc, accLimbs)
+    private func leadingSign(_ a: Limbs.ReadPointer, _ b: Limbs.ReadPointer, _ c: Limbs.ReadPointer, _ limbs: Int,
+                             bit p: Int, box: ExactBox) -> Int? {
+        guard let la = Limbs.leading(a, limbs, bit: p), let lb = Limbs.leading(b, limbs, bit: p),
+              let lc = Limbs.leading(c, limbs, bit: p) else { return nil }
+        let constant = Int128(lc) << box.shift
+        let least = Int128(la) * Int128(la < 0 ? box.sHigh : box.sLow) + Int128(lb) * Int128(lb < 0 ? box.tHigh : box.tLow) + constant
+        if least >= Int128(1) << 63 { return 1 }
+        let largest = Int128(la) * Int128(la < 0 ? box.sLow : box.sHigh) + Int128(lb) * Int128(lb < 0 ? box.tLow : box.tHigh) + constant
+        if largest <= -((Int128(1) << 63) + (Int128(1) << box.shift)) { return -1 }
+        return nil
     }
 }
 

@@ -23,6 +23,7 @@ extension GraphSubdivision {
         if let hint { setBits(face: f, offset: offset, units: hint.positive) }
         if arithmetic == .certified || exactPath != nil {
             let vertices = topology.faces[Int(f)].vertices
+            if exactPath != nil { setFixedBits(face: f, level: m) }
             let classes = exactPath != nil ? classifyExactly(units: hint?.candidates, vertices: vertices, level: m)
                 : classify(units: hint?.candidates, vertices: vertices, map: map, bound: bound)
             setBits(face: f, offset: offset, units: classes.positive)

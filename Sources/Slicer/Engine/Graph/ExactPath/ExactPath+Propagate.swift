@@ -98,7 +98,7 @@ extension ExactPath {
             case .affine:
                 stamp &+= 1
                 if stamp == 0 {
-                    for i in stamps.indices { stamps[i] = [UInt32](repeating: 0, count: stamps[i].count) }
+                    for (v, marks) in stamps.enumerated() { marks.update(repeating: 0, count: plan.valueCounts[v]) }
                     stamp = 1
                 }
                 touchedUnits.removeAll(keepingCapacity: true)
@@ -133,7 +133,7 @@ extension ExactPath {
         let form = affineForms[index]!, out = index + 1
         let n = count(out), limbs = formats[out].limbs, base = storage[out]
         let weights = form.weights[slot], width = weights.width
-        let size = changes.limbs, current = stamp
+        let size = changes.limbs, current = stamp, marks = stamps[out]
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 3 * size) { magnitudes in
             let magnitude = magnitudes.baseAddress!
             weights.magnitudes.withUnsafeBufferPointer { weightLimbs in
@@ -146,10 +146,12 @@ extension ExactPath {
                                 (counts.1, negative.1) = Limbs.magnitude(of: deltas.baseAddress! + (3 * k + 1) * size, size, into: magnitude + size)
                                 (counts.2, negative.2) = Limbs.magnitude(of: deltas.baseAddress! + (3 * k + 2) * size, size, into: magnitude + 2 * size)
                                 let reader = { (u: Int, id: Int) in
-                                    if record && self.stamps[out][u] != current {
-                                        self.stamps[out][u] = current
+                                    if record && marks[u] != current {
+                                        marks[u] = current
                                         self.touchedUnits.append(u)
-                                        for r in 0..<3 { for i in 0..<limbs { self.touchedOld.append(base[(r * n + u) * limbs + i]) } }
+                                        for r in 0..<3 {
+                                            self.touchedOld.append(contentsOf: UnsafeBufferPointer(start: base + (r * n + u) * limbs, count: limbs))
+                                        }
                                     }
                                     let count = Int(weightCounts[id])
                                     guard count > 0 else { return }

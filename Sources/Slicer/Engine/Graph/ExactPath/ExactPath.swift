@@ -24,7 +24,7 @@ final class ExactPath {
     var pending: [[Int]]
     var pendingMark: [[Bool]]
     /// Per value: a stamp per unit, to list each touched output once.
-    var stamps: [[UInt32]]
+    let stamps: [UnsafeMutablePointer<UInt32>]
     var stamp: UInt32 = 0
     /// regionAtLevel[m]: the face whose values the maps hold as it entered level m (−1: none).
     var regionAtLevel: [Int32]
@@ -39,6 +39,11 @@ final class ExactPath {
     var fallbacks = 0
     /// Coordinates of the domain's vertices times 2^boxShift fit in 62 bits (nil: no boxes).
     var boxShift: Int?
+    /// Per level: the units fixed on the whole domain (`GraphSubdivision+ExactFixed`), once known.
+    var fixed: [FixedUnits?]
+    /// Per value, as far as worked out: which units' lines can differ between faces.
+    var varies: [[Bool]] = []
+    var statistics = [Int](repeating: 0, count: 8)
 
     init(plan: GraphPlan, input: ExactValueMap) {
         self.plan = plan
@@ -69,13 +74,21 @@ final class ExactPath {
         pattern = ActivationPattern(count: plan.patternBits)
         pending = plan.activationNodes.map { _ in [] }
         pendingMark = plan.activationNodes.map { [Bool](repeating: false, count: plan.valueCounts[plan.graph.nodes[$0].inputs[0]]) }
-        stamps = plan.valueCounts.map { [UInt32](repeating: 0, count: $0) }
+        stamps = plan.valueCounts.map { count in
+            let marks = UnsafeMutablePointer<UInt32>.allocate(capacity: max(count, 1))
+            marks.initialize(repeating: 0, count: max(count, 1))
+            return marks
+        }
         regionAtLevel = [Int32](repeating: -1, count: plan.levels + 1)
         regionAtLevel[0] = 0
+        fixed = [FixedUnits?](repeating: nil, count: plan.levels)
         computeAll(input)
     }
 
-    deinit { for buffer in storage { buffer.deallocate() } }
+    deinit {
+        for buffer in storage { buffer.deallocate() }
+        for marks in stamps { marks.deallocate() }
+    }
 
     /// The input's format: the lowest exponent of its coefficients, over denominator 1.
     static func inputFormat(_ input: ExactValueMap) -> ExactFormat {

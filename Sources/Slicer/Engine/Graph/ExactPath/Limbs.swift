@@ -58,39 +58,87 @@ enum Limbs {
         return (count, negative)
     }
 
-    /// acc ← acc + a·b mod 2^(64·accCount), for magnitudes a (aCount limbs) and b (bCount limbs).
-    @inline(__always) static func addProduct(_ acc: Pointer, _ accCount: Int, _ a: ReadPointer, _ aCount: Int,
-                                             _ b: ReadPointer, _ bCount: Int) {
-        for i in 0..<min(aCount, accCount) {
-            let ai = a[i]
-            if ai == 0 { continue }
-            var carry: UInt64 = 0
-            let end = min(bCount, accCount - i)
-            for j in 0..<end {
-                let (high, low) = ai.multipliedFullWidth(by: b[j])
-                let (s1, o1) = low.addingReportingOverflow(acc[i + j])
-                let (s2, o2) = s1.addingReportingOverflow(carry)
-                acc[i + j] = s2
-                // high ≤ 2^64 − 2, so this cannot wrap.
-                carry = high &+ (o1 ? 1 : 0) &+ (o2 ? 1 : 0)
-            }
-            var k = i + end
-            while carry != 0 && k < accCount {
-                let (s, o) = acc[k].addingReportingOverflow(carry)
-                acc[k] = s
-                carry = o ? 1 : 0
-                k += 1
-            }
+    /// acc ← acc + w·x mod 2^(64·accCount), for a magnitude x (xCount limbs) and one limb w.
+    @inline(__always) static func addMultiple(_ acc: Pointer, _ accCount: Int, _ x: ReadPointer, _ xCount: Int, _ w: UInt64) {
+        var carry: UInt64 = 0
+        let end = min(xCount, accCount)
+        for j in 0..<end {
+            let (high, low) = w.multipliedFullWidth(by: x[j])
+            let (s1, o1) = low.addingReportingOverflow(carry)
+            let (s2, o2) = acc[j].addingReportingOverflow(s1)
+            acc[j] = s2
+            // Cannot wrap (as in GMP's addmul_1): w·x[j] + carry < 2^128, so high + o1 < 2^64, and
+            // when it equals 2^64 − 1 the low part s1 is 0 and o2 is 0.
+            carry = high &+ (o1 ? 1 : 0) &+ (o2 ? 1 : 0)
+        }
+        var k = end
+        while carry != 0 && k < accCount {
+            let (s, o) = acc[k].addingReportingOverflow(carry)
+            acc[k] = s
+            carry = o ? 1 : 0
+            k += 1
         }
     }
 
-    /// acc ← acc ± a·b (minus when `negative`): acc − p = ~(~acc + p) in two's complement.
+    /// acc ← acc − w·x mod 2^(64·accCount), likewise.
+    @inline(__always) static func subtractMultiple(_ acc: Pointer, _ accCount: Int, _ x: ReadPointer, _ xCount: Int, _ w: UInt64) {
+        var borrow: UInt64 = 0
+        let end = min(xCount, accCount)
+        for j in 0..<end {
+            let (high, low) = w.multipliedFullWidth(by: x[j])
+            let (s1, o1) = low.addingReportingOverflow(borrow)
+            let (d, o2) = acc[j].subtractingReportingOverflow(s1)
+            acc[j] = d
+            // Cannot wrap, as in `addMultiple`.
+            borrow = high &+ (o1 ? 1 : 0) &+ (o2 ? 1 : 0)
+        }
+        var k = end
+        while borrow != 0 && k < accCount {
+            let (d, o) = acc[k].subtractingReportingOverflow(borrow)
+            acc[k] = d
+            borrow = o ? 1 : 0
+            k += 1
+        }
+    }
+
+    /// acc ← acc + a·b mod 2^(64·accCount), for magnitudes a (aCount limbs) and b (bCount limbs).
+    @inline(__always) static func addProduct(_ acc: Pointer, _ accCount: Int, _ a: ReadPointer, _ aCount: Int,
+                                             _ b: ReadPointer, _ bCount: Int) {
+        for i in 0..<min(aCount, accCount) where a[i] != 0 { addMultiple(acc + i, accCount - i, b, bCount, a[i]) }
+    }
+
+    /// acc ← acc ± a·b (minus when `negative`).
     @inline(__always) static func addSignedProduct(_ acc: Pointer, _ accCount: Int, _ a: ReadPointer, _ aCount: Int,
                                                    _ b: ReadPointer, _ bCount: Int, negative: Bool) {
-        if aCount == 0 || bCount == 0 { return }
-        if negative { complement(acc, accCount) }
-        addProduct(acc, accCount, a, aCount, b, bCount)
-        if negative { complement(acc, accCount) }
+        if negative {
+            for i in 0..<min(aCount, accCount) where a[i] != 0 { subtractMultiple(acc + i, accCount - i, b, bCount, a[i]) }
+        } else {
+            for i in 0..<min(aCount, accCount) where a[i] != 0 { addMultiple(acc + i, accCount - i, b, bCount, a[i]) }
+        }
+    }
+
+    /// floor(x / 2^p) when it fits in an Int64 (x of n limbs, two's complement), else nil.
+    @inline(__always) static func leading(_ x: ReadPointer, _ n: Int, bit p: Int) -> Int64? {
+        let fill: UInt64 = isNegative(x, n) ? ~0 : 0
+        @inline(__always) func limb(_ i: Int) -> UInt64 { i < n ? x[i] : fill }
+        let w = p >> 6, b = UInt64(p & 63)
+        let low = b == 0 ? limb(w) : (limb(w) >> b) | (limb(w + 1) << (64 - b))
+        let value = Int64(bitPattern: low)
+        // Every bit from p + 63 up must repeat the value's sign.
+        let expected: UInt64 = value < 0 ? ~0 : 0
+        let top = p + 63, tw = top >> 6, tb = UInt64(top & 63)
+        guard UInt64(bitPattern: Int64(bitPattern: limb(tw)) >> tb) == expected else { return nil }
+        for i in (tw + 1)..<max(tw + 1, n) where x[i] != expected { return nil }
+        return value
+    }
+
+    /// Bit length of |x| (n limbs, two's complement), a bound within one bit for negative x.
+    static func bitLength(_ x: ReadPointer, _ n: Int) -> Int {
+        let fill: UInt64 = isNegative(x, n) ? ~0 : 0
+        var i = n - 1
+        while i >= 0 && x[i] == fill { i -= 1 }
+        if i < 0 { return 0 }
+        return 64 * i + (64 - (x[i] ^ fill).leadingZeroBitCount) + 1
     }
 
     /// out ← x sign-extended from xCount to outCount ≥ xCount limbs.
