@@ -44,7 +44,6 @@ extension GraphSubdivision {
         let fixed = FixedUnits(varying: (0..<n).filter { isVarying[$0] }, isVarying: isVarying, firstWord: firstWord,
                                positiveWords: words, leadingBit: leadingBit)
         path.fixed[k] = fixed
-        print("level \(k): \(fixed.varying.count) varying of \(n); line varies \(varies.filter { $0 }.count)")
         return fixed
     }
 

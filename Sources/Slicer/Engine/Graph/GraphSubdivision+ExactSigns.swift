@@ -38,7 +38,6 @@ extension GraphSubdivision {
             let magA = scratch.baseAddress!, magB = magA + limbs, magC = magB + limbs
             let acc = magC + limbs, vertexAcc = acc + boxLimbs, corner = vertexAcc + vertexLimbs
             corners.magnitudes.withUnsafeBufferPointer { coordinates in
-                path.statistics[0] += 1; path.statistics[1] += units.count
                 for j in units {
                     let a = base + j * limbs, b = base + (n + j) * limbs, c = base + (2 * n + j) * limbs
                     if let box, let p = leadingBit, box.shift <= 62,
@@ -63,7 +62,6 @@ extension GraphSubdivision {
                         Limbs.addProduct(acc, boxLimbs, magB, countB, corner + 1, corner[1] == 0 ? 0 : 1)
                         if Limbs.isNegative(acc, boxLimbs) { negative.append(j); continue }
                     }
-                    path.statistics[2] += 1
                     let (countC, negativeC) = Limbs.magnitude(of: c, limbs, into: magC)
                     var isPositive = false, isNegative = false
                     for k in 0..<corners.count {

@@ -138,7 +138,6 @@ final class GraphSubdivision {
         computeAllMaps()
         if arithmetic == .exact { startExactPath() }
         if plan.levels == 0 { finish(face: 0) } else { try descend(face: 0, level: 0) }
-        if let exactPath { print("exact statistics", exactPath.statistics) }
     }
 
     /// The first node after level m's affine nodes: the activation node of level m, or the end.

@@ -43,7 +43,6 @@ final class ExactPath {
     var fixed: [FixedUnits?]
     /// Per value, as far as worked out: which units' lines can differ between faces.
     var varies: [[Bool]] = []
-    var statistics = [Int](repeating: 0, count: 8)
 
     init(plan: GraphPlan, input: ExactValueMap) {
         self.plan = plan
