@@ -2,7 +2,9 @@ import BigInt
 import Polytope
 
 /// The exact reference: each region's values as exact lines, recomputed on demand from the region's
-/// parent and pattern (and cached), and vertices as exact intersections.
+/// parent and pattern (and cached), and vertices as exact intersections. Exact mode reads its lines
+/// off the exact path instead (`GraphSubdivision+ExactPath`); the whole-state recomputation stays
+/// as the reference the tests compare it with.
 extension GraphSubdivision {
     /// The input value exactly: x1 + s·(x2 − x1) + t·(x3 − x1).
     func exactInputMap() -> ExactValueMap {
@@ -44,9 +46,15 @@ extension GraphSubdivision {
         return state
     }
 
-    /// A line exactly: in exact mode from the region's whole exact maps (most of its units are asked
-    /// for), in certified mode unit by unit (few are).
+    /// A line exactly: in exact mode from the exact path (`GraphSubdivision+ExactPath`), in
+    /// certified mode unit by unit (few are asked for).
     func exactLine(_ ref: LineRef) -> ExactLine {
+        if let exactPath { return pathLine(ref, exactPath) }
+        return referenceLine(ref)
+    }
+
+    /// The same recomputed from the region's exact state (exact mode's reference) or unit by unit.
+    func referenceLine(_ ref: LineRef) -> ExactLine {
         func unit(_ v: Int, _ u: Int, level m: Int) -> ExactLine {
             arithmetic == .exact ? exactState(level: m, region: ref.region)[v]!.lines[u]
                 : exactUnit(value: v, unit: u, level: m, region: ref.region)

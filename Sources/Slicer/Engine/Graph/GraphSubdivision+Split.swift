@@ -21,9 +21,11 @@ extension GraphSubdivision {
         var crossing: [(unit: Int, line: CertifiedLine)] = []
         var ambiguous: [Int] = []
         if let hint { setBits(face: f, offset: offset, units: hint.positive) }
-        if arithmetic == .certified {
+        if arithmetic == .certified || exactPath != nil {
             let vertices = topology.faces[Int(f)].vertices
-            let classes = classify(units: hint?.candidates ?? screen?.unsettled[m], vertices: vertices, map: map, bound: bound)
+            if exactPath != nil { setFixedBits(face: f, level: m) }
+            let classes = exactPath != nil ? classifyExactly(units: hint?.candidates, vertices: vertices, level: m)
+                : classify(units: hint?.candidates ?? screen?.unsettled[m], vertices: vertices, map: map, bound: bound)
             setBits(face: f, offset: offset, units: classes.positive)
             for j in classes.positive { markSomewhere(level: m, unit: j, positive: true, negative: false) }
             for j in classes.negative { markSomewhere(level: m, unit: j, positive: false, negative: true) }

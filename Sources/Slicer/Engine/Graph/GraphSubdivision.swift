@@ -48,6 +48,8 @@ final class GraphSubdivision {
     /// Certified mode's exact lines, unit by unit (see `GraphSubdivision+ExactUnits`).
     let exactLayout: ExactValueLayout
     var exactUnits: [ExactUnitKey: ExactLine] = [:]
+    /// Exact mode's maps of the path (see `GraphSubdivision+ExactPath`).
+    var exactPath: ExactPath?
 
     var counts = DecisionCounts()
     /// Per level: units positive (negative) at some vertex of some face, and the face count after it.
@@ -137,6 +139,7 @@ final class GraphSubdivision {
     func run() throws {
         if arithmetic == .certified { applyScreen() }
         computeAllMaps()
+        if arithmetic == .exact { startExactPath() }
         if plan.levels == 0 { finish(face: 0) } else { try descend(face: 0, level: 0) }
     }
 
@@ -177,7 +180,7 @@ final class GraphSubdivision {
             enter(level: m, face: g)
             entryParent[m + 1][Int(g)] = f
             if m + 1 < plan.levels {
-                if i == 0, arithmetic == .certified, plan.maxPool(level: m + 1) == nil { next = sharedHint(level: m + 1, polygon: polygon, crossing: crossing) }
+                if i == 0, plan.maxPool(level: m + 1) == nil { next = sharedHint(level: m + 1, polygon: polygon, crossing: crossing) }
                 try descend(face: g, level: m + 1, hint: next)
             } else {
                 finish(face: g)
@@ -214,6 +217,7 @@ final class GraphSubdivision {
 
     /// Records a finished face's logits.
     func finish(face f: Int32) {
+        if exactPath != nil { return finishExactly(face: f) }
         let map = maps[plan.graph.outputValue]
         let k = outputCount
         for i in 0..<(3 * k) { logits[Int(f) * 3 * k + i] = map.rows[i] }
