@@ -23,6 +23,7 @@ import io
 import json
 import math
 import os
+import signal
 import sys
 import time
 import warnings
@@ -160,7 +161,7 @@ def run_info(args, spec, steps_done, schedule, seconds, exporter_check, paramete
             "weight_decay": args.weight_decay, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8, "init_scale": 1.0,
             "seed": args.seed, "dtype": "f32", "checkpoints_per_decade": args.checkpoints_per_decade,
             "checkpoint_steps": [s for s in schedule if s <= steps_done], "threads": args.threads,
-            "time_limit_minutes": args.time_limit, "training_seconds": round(seconds, 1),
+            "time_limit_minutes": args.time_limit, "training_seconds": None if seconds is None else round(seconds, 1),
         },
         "data": {
             "directory": args.data, "files": files, "train_available": available["train"], "test_available": available["test"],
@@ -170,6 +171,34 @@ def run_info(args, spec, steps_done, schedule, seconds, exporter_check, paramete
         },
         "onnx_check_max_relative_error": exporter_check,
     }
+
+
+def finalize(args):
+    """run.json for a run whose training process was killed before writing it: its checkpoints and metrics.csv
+    stand; the last checkpoint (made with the same flags) is checked against model.onnx as at the end of training."""
+    from safetensors import safe_open
+    spec = architecture_spec(args)
+    directory = os.path.join(args.out, "checkpoints")
+    steps = sorted(int(f[5:14]) for f in os.listdir(directory) if f.startswith("step-")) if os.path.isdir(directory) else []
+    if not steps or not os.path.exists(os.path.join(args.out, "model.onnx")):
+        raise BadInput(f"{args.out} holds no model.onnx and checkpoints to finalize")
+    if os.path.exists(os.path.join(args.out, "run.json")) and not args.overwrite:
+        raise BadInput(f"{args.out} already holds run.json (pass --overwrite to replace it)")
+    step = steps[-1]
+    with safe_open(os.path.join(directory, f"step-{step:09d}.safetensors"), "pt") as handle:
+        made_by = handle.metadata().get("architecture")
+        names = list(handle.keys())
+    if made_by != spec:
+        raise BadInput(f"the checkpoints were made by {made_by}, the flags give {spec}")
+    test_x, _ = load_split(args.data, "test", 8)
+    error = check_export(args.out, spec, names, step, torch.from_numpy(test_x))
+    if error > 1e-4:
+        raise RuntimeError(f"model.onnx with the last checkpoint differs from PyTorch by {error:.2e} (relative)")
+    info = run_info(args, spec, step, log_spaced_steps(args.checkpoints_per_decade, args.steps), None, error,
+                    parameter_count(build(spec)))
+    info["finalized_after_interruption"] = True
+    write_atomically(os.path.join(args.out, "run.json"), json.dumps(info, indent=1) + "\n")
+    print(f"{args.out}: finalized at step {step}; onnxruntime vs PyTorch {error:.1e}", file=sys.stderr)
 
 
 def train(args):
@@ -209,10 +238,17 @@ def train(args):
     rows = [METRICS_HEADER]
     start = time.perf_counter()
     step = 0
+    # SIGTERM or Ctrl-C ends the run like --time-limit: a last checkpoint, the export check and run.json.
+    stop = {"requested": False}
+
+    def request_stop(signum, frame):
+        stop["requested"] = True
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, request_stop)
     print(f"{spec}: {parameter_count(model):,} parameters, {len(schedule)} checkpoints up to step {args.steps}",
           file=sys.stderr)
     while True:
-        over_time = args.time_limit is not None and time.perf_counter() - start > 60 * args.time_limit
+        over_time = (args.time_limit is not None and time.perf_counter() - start > 60 * args.time_limit) or stop["requested"]
         if step in wanted or step == args.steps or over_time:
             from safetensors.torch import save_file
             save_file(checkpoint_tensors(model, names), os.path.join(checkpoints, f"step-{step:09d}.safetensors"),
@@ -234,7 +270,8 @@ def train(args):
         step += 1
     seconds = time.perf_counter() - start
     if over_time:
-        print(f"stopped at step {step} after the {args.time_limit}-minute limit", file=sys.stderr)
+        why = "on a signal" if stop["requested"] else f"after the {args.time_limit}-minute limit"
+        print(f"stopped at step {step} {why}", file=sys.stderr)
     error = check_export(args.out, spec, names, step, test_x[:8])
     if error > 1e-4:
         raise RuntimeError(f"model.onnx with the last checkpoint differs from PyTorch by {error:.2e} (relative)")
@@ -268,10 +305,12 @@ def main(argv=None):
     parser.add_argument("--data", default=FASHION_MNIST, help="IDX dataset directory")
     parser.add_argument("--out", required=True, help="run directory to write")
     parser.add_argument("--overwrite", action="store_true", help="replace a run already in --out")
+    parser.add_argument("--finalize", action="store_true",
+                        help="write run.json for a run in --out whose training was killed (same flags as the training)")
     args = parser.parse_args(argv)
     if args.checkpoints_per_decade < 1:
         raise BadInput("--checkpoints-per-decade must be at least 1")
-    train(args)
+    finalize(args) if args.finalize else train(args)
 
 
 if __name__ == "__main__":

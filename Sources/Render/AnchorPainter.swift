@@ -3,7 +3,8 @@ import Foundation
 import Slicer
 
 /// Draws the anchors: white discs with dark outlines, each with its label and optional thumbnail
-/// placed on the side facing away from the other anchors.
+/// placed on the side facing away from the other anchors. An anchor outside the framed area (a far
+/// anchor of a small neighbourhood) is drawn as an arrow on the frame's edge pointing towards it.
 struct AnchorPainter {
     let result: SliceResult
     let style: PartitionStyle
@@ -17,16 +18,47 @@ struct AnchorPainter {
         let cx = points.map(\.x).reduce(0, +) / Double(points.count)
         let cy = points.map(\.y).reduce(0, +) / Double(points.count)
         for (i, p) in points.enumerated() {
+            let label = i < style.anchorLabels.count ? style.anchorLabels[i] : ""
+            let thumb = i < style.thumbnails.count ? style.thumbnails[i] : nil
+            if let (edge, d) = pinned(p, margin: 1.2 * radius) {
+                paintArrow(c, tip: edge, direction: d, size: 1.3 * radius)
+                paintCaption(c, at: edge, direction: d, radius: radius, label: label, thumbnail: thumb)
+                continue
+            }
             c.setColor(.white); c.circle(p.x, p.y, radius: radius); c.fill()
             c.setColor(.ink); c.lineWidth(max(0.1 * u, 1)); c.circle(p.x, p.y, radius: radius); c.stroke()
             // Point away from the anchors' centre so labels sit outside the triangle they span.
             var (dx, dy) = (p.x - cx, p.y - cy)
             let n = (dx * dx + dy * dy).squareRoot()
             if n < 1e-9 { (dx, dy) = (0.7, -0.7) } else { (dx, dy) = (dx / n, dy / n) }
-            let label = i < style.anchorLabels.count ? style.anchorLabels[i] : ""
-            let thumb = i < style.thumbnails.count ? style.thumbnails[i] : nil
             paintCaption(c, at: p, direction: (dx, dy), radius: radius, label: label, thumbnail: thumb)
         }
+    }
+
+    /// For a point outside the plot: where the ray from the plot's centre towards it leaves the plot
+    /// (`margin` inside its edge), and the ray's unit direction; nil for a point inside.
+    func pinned(_ p: (x: Double, y: Double), margin: Double) -> (point: (x: Double, y: Double), direction: (Double, Double))? {
+        let r = layout.plotRect
+        guard p.x < r.x || p.x > r.maxX || p.y < r.y || p.y > r.maxY else { return nil }
+        let (dx, dy) = (p.x - r.midX, p.y - r.midY)
+        let n = (dx * dx + dy * dy).squareRoot()
+        guard n.isFinite, n > 0 else { return nil }
+        let d = (dx / n, dy / n)
+        let halfW = max(r.width / 2 - margin, 0), halfH = max(r.height / 2 - margin, 0)
+        let t = min(abs(d.0) > 1e-12 ? halfW / abs(d.0) : .infinity, abs(d.1) > 1e-12 ? halfH / abs(d.1) : .infinity)
+        return ((r.midX + t * d.0, r.midY + t * d.1), d)
+    }
+
+    /// A white arrowhead with a dark outline, its tip at `tip`, pointing along `d`.
+    func paintArrow(_ c: Canvas, tip: (x: Double, y: Double), direction d: (Double, Double), size: Double) {
+        let back = (tip.x - 1.6 * size * d.0, tip.y - 1.6 * size * d.1)
+        let side = (-d.1 * size, d.0 * size)
+        c.moveTo(tip.x, tip.y)
+        c.lineTo(back.0 + side.0, back.1 + side.1)
+        c.lineTo(back.0 - side.0, back.1 - side.1)
+        c.closePath()
+        c.setColor(.white); cairo_fill_preserve(c.cr)
+        c.setColor(.ink); c.lineWidth(max(0.1 * layout.unit, 1)); c.stroke()
     }
 
     /// Places a box holding the thumbnail above the label next to the marker.
@@ -49,8 +81,10 @@ struct AnchorPainter {
         // The box corner nearest the marker sits at the reach point; then it is kept in bounds.
         var x = abs(d.0) < 0.35 ? ax - boxW / 2 : (d.0 > 0 ? ax : ax - boxW)
         var y = abs(d.1) < 0.35 ? ay - boxH / 2 : (d.1 > 0 ? ay : ay - boxH)
-        x = min(max(x, layout.bounds.x + 2), layout.bounds.maxX - boxW - 2)
-        y = min(max(y, layout.bounds.y + 2), layout.bounds.maxY - boxH - 2)
+        // Kept inside the picture, below its title: a caption never covers a panel's title.
+        let area = layout.captionArea
+        x = min(max(x, area.x + 2), area.maxX - boxW - 2)
+        y = min(max(y, area.y + 2), area.maxY - boxH - 2)
         if let t = thumbnail, thumbSize.w > 0 {
             let r = Rect(x: x + (boxW - thumbSize.w) / 2, y: y, width: thumbSize.w, height: thumbSize.h)
             paintThumbnail(c, t, in: r)

@@ -20,7 +20,8 @@ public struct CompositeFigure: Sendable {
     public var panelSize: Int
     public var plot: LinePlot?
     public var plotPlacement: PlotPlacement
-    /// The plot's extent across the grid (width when left, height when on top); nil picks one.
+    /// The plot's extent across the grid (width when left, height when on top; a plot on the left
+    /// leaves the last 2.5 text units of it empty, as a gap before the panels); nil picks one.
     public var plotExtent: Int?
     public var title: String?
 
@@ -49,7 +50,9 @@ public struct CompositeFigure: Sendable {
         let top = title == nil ? 0 : 2.8 * u
         let (gridW, gridH) = (Double(cols) * side, Double(rows) * side)
         let plotExtent = Double(plotExtent ?? Int(plotPlacement == .left ? 1.1 * gridH : 0.5 * gridW))
+        // A plot on the left keeps its right-hand axis (accuracy) clear of the first panel.
         let left = plot != nil && plotPlacement == .left ? plotExtent : 0
+        let gap = left > 0 ? min(2.5 * u, 0.2 * left) : 0
         let above = plot != nil && plotPlacement == .top ? plotExtent : 0
         let keyH = legendRows > 0 ? Double(legendRows) * 1.4 * u + 1.0 * u : 0
         let barW = style.fill == .slope ? 6.5 * u : 0
@@ -58,7 +61,7 @@ public struct CompositeFigure: Sendable {
             rects.append(Rect(x: left + Double(i % cols) * side, y: top + above + Double(i / cols) * side, width: side, height: side))
         }
         let plotRect: Rect? = plot == nil ? nil : plotPlacement == .left
-            ? Rect(x: 0, y: top, width: left, height: gridH)
+            ? Rect(x: 0, y: top, width: left - gap, height: gridH)
             : Rect(x: 0, y: top, width: gridW, height: above)
         let height = top + above + gridH + keyH
         let bar = barW > 0 ? Rect(x: left + gridW + 1.5 * u, y: top + above + 0.25 * gridH, width: 1.1 * u, height: 0.5 * gridH) : nil

@@ -18,6 +18,8 @@ public struct PartitionLayout: Sendable {
     public let legend: [(entry: LegendEntry, mark: Rect)]
     /// The colour bar of `.slope` fills.
     public let colorBar: Rect?
+    /// Where anchor captions may go: the picture below its title and above its legend.
+    public let captionArea: Rect
     /// The base size of text and marks, proportional to the picture.
     public let unit: Double
 
@@ -72,6 +74,8 @@ public struct PartitionLayout: Sendable {
             }
         }
         legend = placed
+        let captionTop = title == nil ? bounds.y : top
+        captionArea = Rect(x: bounds.x, y: captionTop, width: bounds.width, height: max(bounds.maxY - legendHeight - captionTop, 1))
         colorBar = wantsBar ? Rect(x: plot.maxX + gap, y: plot.y + 0.25 * h, width: 1.1 * u, height: 0.5 * h) : nil
     }
 

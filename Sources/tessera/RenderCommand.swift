@@ -29,12 +29,12 @@ struct RenderCommand: ParsableCommand {
                                              domain: try DomainSpec(parsing: domain), outputDirectory: out, every: every,
                                              radius: radius, delta: delta, maxRegions: maxRegions, picture: try picture.settings())
         if let video { try Video.checkTools(for: video) }
-        try sequence.render(progress: printError)
         var viewer = RunViewer(runPath: runPath, checkpoints: sequence.checkpoints, anchors: sequence.anchors, labels: sequence.names.labels,
                                domain: sequence.domain, activation: sequence.activation, dataDirectory: sequence.dataDirectory)
         viewer.fill = picture.fill
-        print(try viewer.write(to: sequence.outputDirectory + "/view.html", regionsDirectory: regions ? sequence.outputDirectory : nil,
-                               progress: printError))
+        viewer.maxRegions = maxRegions
+        print(try sequence.renderWithViewer(viewer, page: sequence.outputDirectory + "/view.html",
+                                            regionsDirectory: regions ? sequence.outputDirectory : nil, progress: printError))
         print("\(sequence.checkpoints.count) frames, partition.csv and migration.png in \(sequence.outputDirectory)")
         if let video {
             try Video.make(frames: sequence.framePaths, to: video, fps: fps)

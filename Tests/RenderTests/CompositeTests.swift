@@ -23,6 +23,27 @@ struct CompositeTests {
         #expect(pdf.starts(with: Array("%PDF".utf8)))
     }
 
+    /// The plot's right-hand axis (accuracy) keeps clear of the first panel: the last 2.5 text units of
+    /// the plot's extent stay white over the grid's height.
+    @Test func plotOnTheLeftLeavesAGapBeforeThePanels() throws {
+        var figure = CompositeFigure(panels: Self.frames, style: PartitionStyle(edges: .byLayer), columns: 2,
+                                     panelSize: 300, plot: SampleCurves.plot())
+        figure.plotExtent = 700
+        let image = try renderCompositePixels(figure)
+        let unit = 10  // max(300 / 34, 10)
+        var inkedInGap: [(Int, Int)] = []
+        for x in (700 - 5 * unit / 2)..<700 {
+            for y in 0..<600 {
+                let p = image.pixel(x: x, y: y)
+                if !(p.r == 255 && p.g == 255 && p.b == 255) { inkedInGap.append((x, y)) }
+            }
+        }
+        #expect(inkedInGap.isEmpty, "\(inkedInGap.count) pixels between the plot and the panels are not white, e.g. \(inkedInGap.prefix(3))")
+        // ... while the plot itself reaches up to the gap (its right-hand tick labels are drawn).
+        let inked = (700 - 9 * unit)..<(700 - 5 * unit / 2)
+        #expect(inked.contains { x in (0..<600).contains { y in image.pixel(x: x, y: y).r < 128 } })
+    }
+
     @Test func sharedLegendListsEveryLayer() {
         let figure = CompositeFigure(panels: Self.frames, style: PartitionStyle(edges: .byLayer))
         // binary has three hidden layers, ternary two: the key lists the union once.

@@ -44,10 +44,9 @@ public enum Demo {
         let sequence = try PartitionSequence(runPath: run, indices: request.indices, split: "train", data: nil, domain: .square(scale: 1.5),
                                              outputDirectory: out + "/frames", every: 2, radius: 0.5, delta: 0.5, maxRegions: 2_000_000,
                                              picture: PictureSettings(size: 900))
-        try sequence.render(progress: log)
         let viewer = RunViewer(runPath: run, checkpoints: sequence.checkpoints, anchors: sequence.anchors, labels: sequence.names.labels,
                                domain: sequence.domain, activation: sequence.activation, dataDirectory: sequence.dataDirectory)
-        log(try viewer.write(to: out + "/frames/view.html", progress: log))
+        log(try sequence.renderWithViewer(viewer, page: out + "/frames/view.html", progress: log))
 
         stage("lc", "lc \(run) --radius 0.5 --samples 300 --csv \(out)/lc.csv --plot \(out)/lc.png")
         let directory = RunDirectory(path: run)

@@ -58,12 +58,15 @@ public struct PartitionSequence {
                          options: SliceOptions(domain: domain, maxRegions: maxRegions))
     }
 
-    /// Slices and draws every frame (two at a time), then writes partition.csv and migration.png.
-    /// `progress` receives one line per finished frame.
+    /// Slices and draws every frame (two at a time, each checkpoint sliced once), then writes
+    /// partition.csv and migration.png. `progress` receives one line per finished frame; `sliced`,
+    /// if given, receives each checkpoint's index and slice (from the worker threads) for other outputs.
     @discardableResult
-    public func render(progress: @escaping (String) -> Void = { _ in }) throws -> [PartitionRow] {
+    public func render(progress: @escaping (String) -> Void = { _ in },
+                       sliced: ((Int, SliceResult) throws -> Void)? = nil) throws -> [PartitionRow] {
         // Shared style: framing from the (checkpoint-independent) domain, slope range from the last checkpoint.
-        let last = try slice(checkpoints[checkpoints.count - 1])
+        let lastIndex = checkpoints.count - 1
+        let last = try slice(checkpoints[lastIndex])
         var style = try picture.style(for: last, labels: names.labels, anchors: anchors, dataDirectory: dataDirectory)
         style.framing = neighbourhoodFraming(domain, last) ?? Framing(for: last)
         if picture.fill == .slope { style.slopeRange = style.resolvedSlopeRange(for: [last]) }
@@ -78,7 +81,8 @@ public struct PartitionSequence {
                     if lock.withLock({ failure != nil }) { return }
                     do {
                         let checkpoint = checkpoints[index]
-                        let result = try slice(checkpoint)
+                        let result = index == lastIndex ? last : try slice(checkpoint)
+                        try sliced?(index, result)
                         var frameStyle = style
                         frameStyle.title = title(step: checkpoint.step, regions: result.regions.count)
                         try drawPartition(result, style: frameStyle, to: framePath(step: checkpoint.step), format: .png)

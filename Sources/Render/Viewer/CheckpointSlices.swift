@@ -58,14 +58,20 @@ public struct CheckpointSlices: Sendable {
     func pack(_ checkpoint: (step: Int, path: String)) throws -> ViewerFrame {
         let graph = try ModelLoader.load(checkpoint: checkpoint.path, architecture: architecture, activation: activation)
         let result = try slice(graph: graph, anchors: anchors, options: SliceOptions(domain: domain, maxRegions: maxRegions))
-        if let path = regionsPath(step: checkpoint.step) {
+        return try frame(of: result, graph: graph, step: checkpoint.step)
+    }
+
+    /// The viewer frame of a checkpoint's slice made elsewhere (and its GeoJSON file, when asked).
+    /// `graph` is needed only for `exactVertices`.
+    public func frame(of result: SliceResult, graph: GraphModel?, step: Int) throws -> ViewerFrame {
+        if let path = regionsPath(step: step) {
             var exact: [ExactPlanePoint]? = nil
             if exactVertices {
-                guard let network = graph.chainNetwork else { throw TesseraError.badInput("exact vertices are available for MLP models only") }
+                guard let network = graph?.chainNetwork else { throw TesseraError.badInput("exact vertices are available for MLP models only") }
                 exact = try ExactVertices.compute(result, network: network, anchors: anchors, domain: domain)
             }
-            try OutputFile.write(PartitionGeoJSON.encode(result, exactVertices: exact, anchorLabels: anchorLabels, step: checkpoint.step), to: path)
+            try OutputFile.write(PartitionGeoJSON.encode(result, exactVertices: exact, anchorLabels: anchorLabels, step: step), to: path)
         }
-        return ViewerFrame(result, step: checkpoint.step, title: title(checkpoint.step, result.regions.count))
+        return ViewerFrame(result, step: step, title: title(step, result.regions.count))
     }
 }

@@ -32,13 +32,23 @@ public struct RunViewer {
     @discardableResult
     public func write(to path: String, regionsDirectory: String? = nil, progress: @escaping (String) -> Void = { _ in }) throws -> String {
         try OutputFile.checkWritable(path)
+        let slices = try checkpointSlices(regionsDirectory: regionsDirectory)
+        let start = Date()
+        let frames = try slices.frames { done, total, regions in
+            progress(String(format: "viewer frame %d/%d: %d regions (%.1f s)", done, total, regions, Date().timeIntervalSince(start)))
+        }
+        return try writePage(to: path, frames: frames)
+    }
+
+    /// What packs the page's frames: titles with the test accuracy, GeoJSON files into `regionsDirectory`
+    /// (created here). Its `frame(of:graph:step:)` packs a slice made elsewhere, so a checkpoint is sliced once.
+    public func checkpointSlices(regionsDirectory: String?) throws -> CheckpointSlices {
         if let regionsDirectory {
             do { try FileManager.default.createDirectory(atPath: regionsDirectory, withIntermediateDirectories: true) } catch {
                 throw TesseraError.io("cannot create \(regionsDirectory): \(error.localizedDescription)")
             }
         }
-        let directory = RunDirectory(path: runPath)
-        let metrics = (try? directory.readMetrics()) ?? []
+        let metrics = (try? RunDirectory(path: runPath).readMetrics()) ?? []
         let accuracy = Dictionary(metrics.map { ($0.step, $0.testAccuracy) }, uniquingKeysWith: { $1 })
         var slices = CheckpointSlices(checkpoints: checkpoints, anchors: anchors, domain: domain, activation: activation)
         slices.anchorLabels = labels
@@ -50,10 +60,16 @@ public struct RunViewer {
             if let value = accuracy[step], value.isFinite { text += String(format: " · test acc %.1f%%", 100 * value) }
             return text
         }
-        let start = Date()
-        let frames = try slices.frames { done, total, regions in
-            progress(String(format: "viewer frame %d/%d: %d regions (%.1f s)", done, total, regions, Date().timeIntervalSince(start)))
+        return slices
+    }
+
+    /// Writes the page from frames already packed, one per checkpoint in order. Returns a one-line summary.
+    @discardableResult
+    public func writePage(to path: String, frames: [ViewerFrame]) throws -> String {
+        guard frames.count == checkpoints.count else {
+            throw TesseraError.badInput("the viewer needs one frame per checkpoint: \(frames.count) for \(checkpoints.count)")
         }
+        let metrics = (try? RunDirectory(path: runPath).readMetrics()) ?? []
         var page = ViewerPage(heading: "\(runPath) · plane through \(labels.joined(separator: ", "))", frames: frames,
                               curves: try lcCurves() + accuracyCurves(metrics))
         page.anchorLabels = labels

@@ -196,12 +196,14 @@ extension GraphSubdivision {
     func sharedHint(level k: Int, polygon: [Int32], crossing: [Int]) -> LevelHint? {
         let input = plan.graph.nodes[plan.activationNodes[k]].inputs[0]
         let n = plan.valueCounts[input]
-        let reached = dependents(atLevel: k, ofCrossing: crossing)
-        guard reached.count * 2 < n else { return nil }
+        // Units the domain screen settled keep their sign on every piece: never candidates.
+        let settledOut = screen?.isUnsettled[k]
+        let reached = dependents(atLevel: k, ofCrossing: crossing).filter { settledOut?[$0] ?? true }
+        guard reached.count * 2 < (screen?.unsettled[k].count ?? n) else { return nil }
         var isReached = [Bool](repeating: false, count: n)
         for u in reached { isReached[u] = true }
         // All units in one contiguous pass (it vectorises), the reached ones then set aside.
-        let classes = classify(units: nil, vertices: polygon, map: maps[input], bound: bounds[input])
+        let classes = classify(units: screen?.unsettled[k], vertices: polygon, map: maps[input], bound: bounds[input])
         let positive = classes.positive.filter { !isReached[$0] }
         for j in positive { markSomewhere(level: k, unit: j, positive: true, negative: false) }
         for j in classes.negative where !isReached[j] { markSomewhere(level: k, unit: j, positive: false, negative: true) }

@@ -23,7 +23,7 @@ extension GraphSubdivision {
         if let hint { setBits(face: f, offset: offset, units: hint.positive) }
         if arithmetic == .certified {
             let vertices = topology.faces[Int(f)].vertices
-            let classes = classify(units: hint?.candidates, vertices: vertices, map: map, bound: bound)
+            let classes = classify(units: hint?.candidates ?? screen?.unsettled[m], vertices: vertices, map: map, bound: bound)
             setBits(face: f, offset: offset, units: classes.positive)
             for j in classes.positive { markSomewhere(level: m, unit: j, positive: true, negative: false) }
             for j in classes.negative { markSomewhere(level: m, unit: j, positive: false, negative: true) }

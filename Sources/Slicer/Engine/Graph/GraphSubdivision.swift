@@ -65,6 +65,8 @@ final class GraphSubdivision {
     /// Per value: a stamp per unit, to list each changed unit once.
     var changeStamp: [[UInt32]] = []
     var stamp: UInt32 = 0
+    /// Certified mode: the units that may change sign on the domain (the rest keep one sign on every face).
+    var screen: DomainScreen?
 
     init(graph: GraphModel, plane: SlicePlane, arithmetic: Arithmetic, maxRegions: Int) throws {
         let plan = try GraphPlan(graph)
@@ -133,8 +135,20 @@ final class GraphSubdivision {
 
     /// Runs the whole graph over the domain.
     func run() throws {
+        if arithmetic == .certified { applyScreen() }
         computeAllMaps()
         if plan.levels == 0 { finish(face: 0) } else { try descend(face: 0, level: 0) }
+    }
+
+    /// Screens the domain (`DomainScreen`) and sets the bits of the units positive on all of it, on
+    /// the domain face (so every face inherits them) and in the path's pattern.
+    func applyScreen() {
+        let screen = DomainScreen(plan: plan, plane: plane, corners: domainCorners)
+        self.screen = screen
+        for m in 0..<plan.levels where plan.maxPool(level: m) == nil {
+            setBits(face: 0, offset: plan.patternOffsets[m], units: screen.positive[m])
+            for j in screen.positive[m] { currentPattern[plan.patternOffsets[m] + j] = true }
+        }
     }
 
     /// The first node after level m's affine nodes: the activation node of level m, or the end.
