@@ -1,4 +1,5 @@
 import BigInt
+import Foundation
 import Polytope
 import Testing
 @testable import Slicer
@@ -77,8 +78,12 @@ import Testing
     /// certified give the same regions, patterns, edges, vertices and decision boundary.
     @Test func exactEqualsCertifiedOnASmallCNN() throws {
         var random = SeededGenerator(seed: 3)
-        let image = (0..<100).map { i in Double(Float(0.5 + 0.4 * sin(Double(i) * 0.7) * (random.nextUnit() > 0.2 ? 1 : 0))) }
-        let (graph, anchors) = cnnWorkload(image: image, height: 10, width: 10, radius: 0.2, seed: 4, channels: 4, convolutions: 2)
+        let image: [Double] = (0..<100).map { i in
+            let wave: Double = 0.4 * sin(Double(i) * 0.7)
+            let lit: Double = random.nextUnit() > 0.2 ? 1 : 0
+            return Double(Float(0.5 + wave * lit))
+        }
+        let (graph, anchors) = cnnWorkload(image: image, height: 10, width: 10, radius: 1.5, seed: 4, channels: 4, convolutions: 2)
         let engines = try [Arithmetic.certified, .exact].map {
             try runGraphEngine(graph, anchors: anchors, domain: .square(scale: 1.5), arithmetic: $0)
         }
