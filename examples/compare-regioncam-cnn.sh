@@ -30,6 +30,8 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
+# shellcheck source=examples/regioncam-setup.sh
+source "$root/examples/regioncam-setup.sh"
 
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; }
 
@@ -81,24 +83,11 @@ else
 fi
 [ -n "$venv" ] || venv="$work/venv"
 
-# 1. Build tessera as a command-line tool is shipped (as examples/compare-regioncam.sh does).
-scratch=(--scratch-path "${TESSERA_SCRATCH_PATH:-$root/.build-static}" --static-swift-stdlib)
-if [ "$build" = 1 ]; then
-    echo "== building tessera (swift build -c release ${scratch[*]})" >&2
-    (cd "$root" && swift build -c release "${scratch[@]}" >&2)
-fi
-bindir="$(cd "$root" && swift build -c release "${scratch[@]}" --show-bin-path)"
-tessera="$bindir/tessera"
-[ -x "$tessera" ] || { echo "compare-regioncam-cnn: no tessera binary at $tessera (drop --no-build)" >&2; exit 1; }
+# 1. Build tessera as a command-line tool is shipped.
+build_static_tessera "$root" "$build" compare-regioncam-cnn
 
 # 2. A throwaway virtual environment with regioncam and numpy.
-if [ ! -x "$venv/bin/python" ]; then
-    echo "== creating virtual environment $venv (pip install regioncam numpy)" >&2
-    "${PYTHON:-python3}" -m venv "$venv"
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check regioncam numpy >&2
-fi
-py="$venv/bin/python"
-rcversion="$("$py" -c 'from importlib.metadata import version; print(version("regioncam"))')"
+regioncam_venv "$venv"
 
 # Runs a command as a whole process and writes its wall and CPU seconds and peak resident memory
 # (getrusage of the waited-for child) to a JSON file; the command's output goes to stderr.

@@ -21,6 +21,8 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
+# shellcheck source=examples/regioncam-setup.sh
+source "$root/examples/regioncam-setup.sh"
 
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; }
 
@@ -67,25 +69,10 @@ now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 
 # 1. Build tessera.
-# Built as a command-line tool is shipped: the Swift runtime and Foundation linked in (about 10 ms
-# less start-up per process), in its own build directory so the everyday build is left alone.
-scratch=(--scratch-path "${TESSERA_SCRATCH_PATH:-$root/.build-static}" --static-swift-stdlib)
-if [ "$build" = 1 ]; then
-    echo "== building tessera (swift build -c release ${scratch[*]})" >&2
-    (cd "$root" && swift build -c release "${scratch[@]}" >&2)
-fi
-bindir="$(cd "$root" && swift build -c release "${scratch[@]}" --show-bin-path)"
-tessera="$bindir/tessera"
-[ -x "$tessera" ] || { echo "compare-regioncam: no tessera binary at $tessera (drop --no-build)" >&2; exit 1; }
+build_static_tessera "$root" "$build" compare-regioncam
 
-# 3. A throwaway virtual environment with regioncam and numpy.
-if [ ! -x "$venv/bin/python" ]; then
-    echo "== creating virtual environment $venv (pip install regioncam numpy)" >&2
-    "${PYTHON:-python3}" -m venv "$venv"
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check regioncam numpy >&2
-fi
-py="$venv/bin/python"
-rcversion="$("$py" -c 'from importlib.metadata import version; print(version("regioncam"))')"
+# 2. A throwaway virtual environment with regioncam and numpy.
+regioncam_venv "$venv"
 
 rows=()
 for widths in "${configs[@]}"; do
@@ -119,7 +106,7 @@ for widths in "${configs[@]}"; do
     rows+=("$widths|$rc_wall|$t_wall|$x_wall|$work/r-$tag.json|$work/t-$tag.json|$work/x-$tag.json")
 done
 
-# 6. The table.
+# 3. The table.
 "$py" - "$seed" "$size" "$rcversion" "${rows[@]}" <<'EOF'
 import json, sys
 seed, size, version, rows = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]

@@ -80,3 +80,36 @@ func rationalForward(_ graph: GraphModel, at input: [Rational]) -> (activationIn
     }
     return (activationInputs, values[graph.outputValue])
 }
+
+/// The input point x1 + s·(x2 − x1) + t·(x3 − x1) of the anchors' plane, exactly.
+func exactPlanePoint(_ anchors: [[Double]]) -> (Rational, Rational) -> [Rational] {
+    let x1 = anchors[0].map { Rational(Dyadic($0)) }
+    let d1 = zip(anchors[1], anchors[0]).map { Rational(Dyadic($0)) - Rational(Dyadic($1)) }
+    let d2 = zip(anchors[2], anchors[0]).map { Rational(Dyadic($0)) - Rational(Dyadic($1)) }
+    return { s, t in x1.indices.map { x1[$0] + s * d1[$0] + t * d2[$0] } }
+}
+
+/// The pattern of an exact forward pass, given its activation inputs: each activation unit's sign
+/// bit, each max-pool window's first largest input.
+func exactPattern(_ plan: GraphPlan, levelInputs: [[Rational]]) -> ActivationPattern {
+    var pattern = ActivationPattern(count: plan.patternBits)
+    for (m, values) in levelInputs.enumerated() {
+        if let pool = plan.maxPool(level: m) {
+            for w in 0..<pool.windows {
+                var best = pool.inputs(of: w)[0]
+                for candidate in pool.inputs(of: w) where values[candidate.unit] > values[best.unit] { best = candidate }
+                pattern[plan.patternOffsets[m] + w * pool.taps + best.slot] = true
+            }
+        } else {
+            for (j, z) in values.enumerated() where z.signum > 0 { pattern[plan.patternOffsets[m] + j] = true }
+        }
+    }
+    return pattern
+}
+
+/// Every face's exact signed area (positive when counter-clockwise) and the domain's area.
+func exactAreas(_ engine: GraphSubdivision) -> (faces: [Rational], domain: Rational) {
+    let domain = ConvexPolygon(vertices: (0..<engine.domainCorners.count).map { engine.exactVertex(Int32($0)) })
+    let faces = engine.topology.faces.map { ConvexPolygon(vertices: $0.vertices.map { engine.exactVertex($0) }).area }
+    return (faces, domain.area)
+}

@@ -57,19 +57,11 @@ import BigInt
         let engine = try runGraphEngine(testCase.graph, anchors: testCase.anchors, domain: testCase.domain, arithmetic: .certified)
         #expect(engine.topology.faces.count > 1 || ["zero-bias", "duplicated-dead"].contains(testCase.family), "a non-trivial partition: \(testCase)")
         // Areas sum exactly to the domain's.
-        let corners = engine.domainCorners.count
-        let domain = ConvexPolygon(vertices: (0..<corners).map { engine.exactVertex(Int32($0)) })
-        var total = Rational.zero
-        for face in engine.topology.faces {
-            let area = ConvexPolygon(vertices: face.vertices.map { engine.exactVertex($0) }).area
-            #expect(area.signum > 0, "every region has positive area, counter-clockwise")
-            total = total + area
-        }
-        #expect(total == domain.area, "\(testCase)")
+        let areas = exactAreas(engine)
+        #expect(areas.faces.allSatisfy { $0.signum > 0 }, "every region has positive area, counter-clockwise")
+        #expect(areas.faces.reduce(Rational.zero, +) == areas.domain, "\(testCase)")
         // Each region's pattern is the sign pattern of an exact forward pass at an interior point.
-        let x1 = testCase.anchors[0].map { Rational(Dyadic($0)) }
-        let d1 = zip(testCase.anchors[1], testCase.anchors[0]).map { Rational(Dyadic($0)) - Rational(Dyadic($1)) }
-        let u = zip(testCase.anchors[2], testCase.anchors[0]).map { Rational(Dyadic($0)) - Rational(Dyadic($1)) }
+        let point = exactPlanePoint(testCase.anchors)
         // A rational forward pass through convolutions is slow in a debug build: every region of a
         // partition of up to 47 regions, about 24 evenly spread regions of a larger one.
         let faceStride = max(1, engine.topology.faces.count / 24)
@@ -78,11 +70,7 @@ import BigInt
             let count = Rational(points.count)
             let s = points.map(\.s).reduce(Rational.zero, +) / count
             let t = points.map(\.t).reduce(Rational.zero, +) / count
-            let (inputs, _) = rationalForward(testCase.graph, at: (0..<x1.count).map { x1[$0] + s * d1[$0] + t * u[$0] })
-            var expected = ActivationPattern(count: engine.plan.patternBits)
-            for (m, values) in inputs.enumerated() {
-                for (j, z) in values.enumerated() where z.signum > 0 { expected[engine.plan.patternOffsets[m] + j] = true }
-            }
+            let expected = exactPattern(engine.plan, levelInputs: rationalForward(testCase.graph, at: point(s, t)).activationInputs)
             #expect(engine.facePattern[f] == expected, "region \(f) of \(testCase)")
         }
         // Neighbours differ in the unit of their edge, and in no other unit unless that unit's input
@@ -97,7 +85,7 @@ import BigInt
             if others.isEmpty { continue }
             for v in [edge.from, edge.to] {
                 let p = engine.exactVertex(v)
-                let (inputs, _) = rationalForward(testCase.graph, at: (0..<x1.count).map { x1[$0] + p.s * d1[$0] + p.t * u[$0] })
+                let (inputs, _) = rationalForward(testCase.graph, at: point(p.s, p.t))
                 let flat = inputs.flatMap { $0 }
                 #expect(others.allSatisfy { flat[$0].signum == 0 }, "units \(others) flip across an edge of unit \(unit) without vanishing on it: \(testCase)")
             }

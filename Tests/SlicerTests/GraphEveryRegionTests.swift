@@ -105,24 +105,6 @@ import Polytope
         return Case(family: family, graph: builder.graph, anchors: anchors, domain: domain, operation: operation)
     }
 
-    /// The pattern of an exact forward pass at an input point: each activation unit's sign bit, each
-    /// max-pool window's first largest input.
-    static func expectedPattern(_ plan: GraphPlan, levelInputs: [[Rational]]) -> ActivationPattern {
-        var pattern = ActivationPattern(count: plan.patternBits)
-        for (m, values) in levelInputs.enumerated() {
-            if let pool = plan.maxPool(level: m) {
-                for w in 0..<pool.windows {
-                    var best = pool.inputs(of: w)[0]
-                    for candidate in pool.inputs(of: w) where values[candidate.unit] > values[best.unit] { best = candidate }
-                    pattern[plan.patternOffsets[m] + w * pool.taps + best.slot] = true
-                }
-            } else {
-                for (j, z) in values.enumerated() where z.signum > 0 { pattern[plan.patternOffsets[m] + j] = true }
-            }
-        }
-        return pattern
-    }
-
     /// A point strictly inside a region: its float centroid when that is strictly left of every
     /// counter-clockwise edge (checked exactly; a dyadic point keeps the rational forward pass
     /// cheap), else the exact vertex average (interior to any convex polygon of positive area).
@@ -152,26 +134,17 @@ import Polytope
         #expect(faces.count >= 20, "a partition worth checking: \(faces.count) regions in \(testCase)")
 
         // Areas: every region positive (counter-clockwise), their sum exactly the domain's.
-        let domain = ConvexPolygon(vertices: (0..<engine.domainCorners.count).map { engine.exactVertex(Int32($0)) })
-        var total = Rational.zero
-        for face in faces {
-            let area = ConvexPolygon(vertices: face.vertices.map { engine.exactVertex($0) }).area
-            #expect(area.signum > 0, "every region has positive area: \(testCase)")
-            total = total + area
-        }
-        #expect(total == domain.area, "areas sum exactly to the domain: \(testCase)")
+        let areas = exactAreas(engine)
+        #expect(areas.faces.allSatisfy { $0.signum > 0 }, "every region has positive area: \(testCase)")
+        #expect(areas.faces.reduce(Rational.zero, +) == areas.domain, "areas sum exactly to the domain: \(testCase)")
 
         // Every region's pattern is the exact forward pass's at an interior point.
-        let x1 = testCase.anchors[0].map { Rational(Dyadic($0)) }
-        let d1 = zip(testCase.anchors[1], testCase.anchors[0]).map { Rational(Dyadic($0)) - Rational(Dyadic($1)) }
-        let d2 = zip(testCase.anchors[2], testCase.anchors[0]).map { Rational(Dyadic($0)) - Rational(Dyadic($1)) }
-        func levelInputs(s: Rational, t: Rational) -> [[Rational]] {
-            rationalForward(testCase.graph, at: x1.indices.map { x1[$0] + s * d1[$0] + t * d2[$0] }).activationInputs
-        }
+        let point = exactPlanePoint(testCase.anchors)
+        func levelInputs(s: Rational, t: Rational) -> [[Rational]] { rationalForward(testCase.graph, at: point(s, t)).activationInputs }
         var mismatches = 0
         for (f, face) in faces.enumerated() {
             let (s, t) = Self.interiorPoint(face.vertices.map { engine.exactVertex($0) })
-            if engine.facePattern[f] != Self.expectedPattern(plan, levelInputs: levelInputs(s: s, t: t)) { mismatches += 1 }
+            if engine.facePattern[f] != exactPattern(plan, levelInputs: levelInputs(s: s, t: t)) { mismatches += 1 }
         }
         #expect(mismatches == 0, "\(mismatches) of \(faces.count) regions' patterns differ from the forward pass: \(testCase)")
 

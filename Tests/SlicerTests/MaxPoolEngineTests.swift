@@ -23,45 +23,18 @@ import Foundation
         return engine
     }
 
-    /// The pattern an exact forward pass gives at an input point: sign bits of activation levels,
-    /// each window's first largest input for max-pool levels.
-    func expectedPattern(_ plan: GraphPlan, at input: [Rational]) -> ActivationPattern {
-        let (levelInputs, _) = rationalForward(plan.graph, at: input)
-        var pattern = ActivationPattern(count: plan.patternBits)
-        for (m, values) in levelInputs.enumerated() {
-            if let pool = plan.maxPool(level: m) {
-                for w in 0..<pool.windows {
-                    var best = pool.inputs(of: w)[0]
-                    for candidate in pool.inputs(of: w) where values[candidate.unit] > values[best.unit] { best = candidate }
-                    pattern[plan.patternOffsets[m] + w * pool.taps + best.slot] = true
-                }
-            } else {
-                for (j, z) in values.enumerated() where z.signum > 0 { pattern[plan.patternOffsets[m] + j] = true }
-            }
-        }
-        return pattern
-    }
-
     /// Areas, winners at every region's centroid, neighbours' patterns, layer statistics, Euler.
     func checkInvariants(_ engine: GraphSubdivision, anchors: [[Double]], _ label: String) {
-        let corners = engine.domainCorners.count
-        let domain = ConvexPolygon(vertices: (0..<corners).map { engine.exactVertex(Int32($0)) })
-        var total = Rational.zero
-        for face in engine.topology.faces {
-            let area = ConvexPolygon(vertices: face.vertices.map { engine.exactVertex($0) }).area
-            #expect(area.signum > 0, "every region has positive area, counter-clockwise: \(label)")
-            total = total + area
-        }
-        #expect(total == domain.area, "areas sum to the domain's: \(label)")
-        let x1 = anchors[0].map { Rational(Dyadic($0)) }
-        let d1 = zip(anchors[1], anchors[0]).map { Rational(Dyadic($0)) - Rational(Dyadic($1)) }
-        let u = zip(anchors[2], anchors[0]).map { Rational(Dyadic($0)) - Rational(Dyadic($1)) }
+        let areas = exactAreas(engine)
+        #expect(areas.faces.allSatisfy { $0.signum > 0 }, "every region has positive area, counter-clockwise: \(label)")
+        #expect(areas.faces.reduce(Rational.zero, +) == areas.domain, "areas sum to the domain's: \(label)")
+        let point = exactPlanePoint(anchors)
         let stride = max(1, engine.topology.faces.count / 30)
         for (f, face) in engine.topology.faces.enumerated() where f % stride == 0 {
             let points = face.vertices.map { engine.exactVertex($0) }
             let s = points.map(\.s).reduce(Rational.zero, +) / Rational(points.count)
             let t = points.map(\.t).reduce(Rational.zero, +) / Rational(points.count)
-            let expected = expectedPattern(engine.plan, at: (0..<x1.count).map { x1[$0] + s * d1[$0] + t * u[$0] })
+            let expected = exactPattern(engine.plan, levelInputs: rationalForward(engine.plan.graph, at: point(s, t)).activationInputs)
             #expect(engine.facePattern[f] == expected, "region \(f)'s winners and signs are the forward pass's: \(label)")
         }
         // One cell per winner: neighbours differ, across a max-pool edge in its window's winner.
