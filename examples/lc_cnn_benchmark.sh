@@ -12,6 +12,7 @@ PYTHON=${PYTHON:-python3}
 TESSERA=${TESSERA:-.build/release/tessera}
 SAMPLES=${SAMPLES:-1000}
 OUT=${OUT:-$(mktemp -d)}
+mkdir -p "$OUT"
 DATA=${DATA:-/usr/share/datasets/fashion-mnist}
 DTYPES=${DTYPES:-float32}   # PyTorch's default; "float32 float64" adds the (much slower) float64 run
 

@@ -12,6 +12,7 @@ PYTHON=${PYTHON:-python3}
 TESSERA=${TESSERA:-.build/release/tessera}
 SAMPLES=${SAMPLES:-1000}
 OUT=${OUT:-$(mktemp -d)}
+mkdir -p "$OUT"
 DATA=${DATA:-/usr/share/datasets/fashion-mnist}
 DTYPES=${DTYPES:-float32}
 SPEC="resnet:k=16,blocks=2-2-2-2,batchnorm=1"
