@@ -80,6 +80,12 @@ public struct Dataset: Sendable {
     public static func load(directory: String, split: String) throws -> Dataset {
         try loadIDX(directory: directory, split: split)
     }
+
+    /// Loads only the samples `samples` of a split, in that order (sample i of the result is
+    /// `samples[i]` of the split); an index out of range is an error.
+    public static func load(directory: String, split: String, samples: [Int]) throws -> Dataset {
+        try loadIDX(directory: directory, split: split, samples: samples)
+    }
 }
 
 /// Points for slicing or LC: `.npy` or `.safetensors` (one 2-D tensor), shape [N, D].

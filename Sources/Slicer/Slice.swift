@@ -12,6 +12,9 @@ public struct SliceOptions: Sendable {
     /// False when the process exits right after the slice: the engine's working memory (hundreds
     /// of thousands of small arrays) is then left for the system to reclaim instead of freed.
     public var freesWorkingMemory = true
+    /// Threads the graph engine's certified mode shares its pieces out to (the MLP engine's second
+    /// thread is always on).
+    public var threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
     public init(domain: DomainSpec = .square(scale: 1.5), arithmetic: Arithmetic = .certified, maxRegions: Int = 2_000_000,
                 memoryBudget: Int = 8 << 30) {
         self.domain = domain; self.arithmetic = arithmetic; self.maxRegions = maxRegions; self.memoryBudget = memoryBudget

@@ -88,7 +88,8 @@ public struct ValidationMeasurer: Sendable {
 
     /// Exact slice and the P = 2 estimate at one sample.
     public func exact(at x: [Double]) throws -> (regions: Int, cut: [Int], lc2: [Int]) {
-        let options = SliceOptions(domain: domain, arithmetic: arithmetic, maxRegions: maxRegions)
+        var options = SliceOptions(domain: domain, arithmetic: arithmetic, maxRegions: maxRegions)
+        options.threads = 1  // samples are measured on every core already
         let plane = try SlicePlane(anchors: anchors(at: x))
         let result = try slice(graph: model, plane: plane, options: options)
         // The very (s, t) corners the engine partitioned, mapped to input space.

@@ -25,6 +25,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "CNN: training image index.") var imageIndex = 0
     @Option(help: "CNN: channels per convolution.") var channels = 32
     @Option(help: "CNN: number of convolutions.") var convolutions = 4
+    @Option(help: "CNN: threads of the graph engine (default: the machine's cores).") var threads: Int?
 
     func run() throws {
         if cnn { return try runCNN() }

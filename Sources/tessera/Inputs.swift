@@ -23,9 +23,9 @@ struct AnchorOptions: ParsableArguments {
         let list = try parseIndices(indices)
         guard list.count == 3 else { throw TesseraError.badInput("--indices needs exactly three indices, got \(list.count)") }
         guard split == "train" || split == "test" else { throw TesseraError.badInput("--split must be train or test") }
-        let dataset = try Dataset.load(directory: data, split: split)
-        let anchors = try dataset.images(at: list)
-        return (anchors, AnchorNames(split: split, indices: list, dataset: dataset, directory: data).labels, (dataset.rows, dataset.columns))
+        let chosen = try Dataset.load(directory: data, split: split, samples: list)
+        let anchors = (0..<3).map(chosen.image)
+        return (anchors, AnchorNames(split: split, indices: list, chosen: chosen, directory: data).labels, (chosen.rows, chosen.columns))
     }
 }
 

@@ -16,6 +16,7 @@ struct SliceCommand: ParsableCommand {
     @Option(help: "certified (fast, exact results) or exact (rational reference).") var arithmetic = "certified"
     @Option(help: "Stop with an error past this many regions.") var maxRegions = 2_000_000
     @Option(help: "Stop with an error when the slice would need more memory than this many GiB.") var maxMemory = 8.0
+    @Option(help: "Threads of the graph engine (CNNs, ResNets; default: the machine's cores).") var threads: Int?
     @Option(help: "Write the JSON summary here.") var json: String?
     @Option(help: "Write a PNG picture here.") var png: String?
     @Option(help: "Write an SVG picture here.") var svg: String?
@@ -30,6 +31,7 @@ struct SliceCommand: ParsableCommand {
             throw TesseraError.badInput("unknown arithmetic '\(arithmetic)' (expected certified or exact)")
         }
         guard maxRegions > 0 else { throw TesseraError.badInput("--max-regions must be positive") }
+        if let threads, threads <= 0 { throw TesseraError.badInput("--threads must be positive") }
         guard maxMemory.isFinite, maxMemory > 0, maxMemory < 1_048_576 else { throw TesseraError.badInput("--max-memory must be a positive number of GiB") }
         let domainSpec = try DomainSpec(parsing: domain)
         let override = try activation.map(Activation.init(parsing:))
@@ -47,6 +49,7 @@ struct SliceCommand: ParsableCommand {
                                    memoryBudget: Int(maxMemory * Double(1 << 30)))
         // The command exits as soon as its outputs are written.
         options.freesWorkingMemory = false
+        if let threads { options.threads = threads }
         let result: SliceResult
         if let network {
             result = try slice(network: network, anchors: input.anchors, options: options) { layer, regions in
@@ -54,7 +57,10 @@ struct SliceCommand: ParsableCommand {
             }
         } else {
             guard !exactVertices else { throw TesseraError.badInput("--exact-vertices is available for MLP models only") }
-            result = try slice(graph: graph, anchors: input.anchors, options: options)
+            let show = progress
+            result = try slice(graph: graph, anchors: input.anchors, options: options) { done, pieces in
+                if show { printError("\(done)/\(pieces) pieces of the first layer done") }
+            }
         }
         clock.lap("slice")
         var style = try picture.settings().style(for: result, labels: input.labels, anchors: input.anchors, dataDirectory: anchors.data)

@@ -6,7 +6,8 @@ import Slicer
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Compare certified and exact arithmetic on seeded random and degenerate networks.")
+        abstract: "Compare certified and exact arithmetic on seeded random and degenerate networks.",
+        discussion: "With --graphs the certified mode runs on two threads and the exact mode on one.")
 
     @Option(help: "Number of cases.") var cases = 1000
     @Option(help: "Seed of the family.") var seed: UInt64 = 1
@@ -19,7 +20,7 @@ struct VerifyCommand: ParsableCommand {
         if maxPool && !graphs { throw TesseraError.badInput("--max-pool goes with --graphs") }
         if graphs {
             try sweep("graph cases", make: { maxPool ? maxPoolVerificationCase($0, seed: seed) : graphVerificationCase($0, seed: seed) },
-                      family: \.family, compare: compareGraphArithmetics)
+                      family: \.family, compare: { try compareGraphArithmetics($0) })
         } else {
             try sweep("cases", make: { verificationCase($0, seed: seed) }, family: \.family, compare: compareArithmetics)
         }

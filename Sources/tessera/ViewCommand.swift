@@ -39,9 +39,9 @@ struct ViewCommand: ParsableCommand {
         guard list.count == 3 else { throw TesseraError.badInput("--indices needs exactly three indices") }
         guard split == "train" || split == "test" else { throw TesseraError.badInput("--split must be train or test") }
         let dataDirectory = try run.dataDirectory(data)
-        let dataset = try Dataset.load(directory: dataDirectory, split: split)
-        let anchors = try dataset.images(at: list)
-        let labels = AnchorNames(split: split, indices: list, dataset: dataset, directory: dataDirectory).labels
+        let chosen = try Dataset.load(directory: dataDirectory, split: split, samples: list)
+        let anchors = (0..<chosen.count).map(chosen.image)
+        let labels = AnchorNames(split: split, indices: list, chosen: chosen, directory: dataDirectory).labels
         let path = out ?? runPath + "/view.html"
         try OutputFile.checkWritable(path)
         var viewer = RunViewer(runPath: runPath, checkpoints: checkpoints, anchors: anchors, labels: labels,

@@ -48,6 +48,13 @@ func writeGzip(_ path: String, _ bytes: [UInt8]) {
         #expect(try train.images(at: [2, 0]) == [train.image(2), train.image(0)])
         #expect(mentions(errorMessage { _ = try train.images(at: [1, 3]) }, "sample index 3 is out of range", "3 samples"))
         #expect(mentions(errorMessage { _ = try train.images(at: [-1]) }, "sample index -1"))
+        // Loading only some samples gives the same pixels and labels, in the order asked.
+        let chosen = try Dataset.load(directory: scratch.path, split: "train", samples: [2, 0, 2])
+        #expect(chosen.count == 3 && chosen.rows == 2 && chosen.columns == 2)
+        #expect(chosen.labels == [4, 9, 4])
+        #expect((0..<3).map(chosen.image) == [train.image(2), train.image(0), train.image(2)])
+        #expect(mentions(errorMessage { _ = try Dataset.load(directory: scratch.path, split: "train", samples: [0, 3]) },
+                         "sample index 3 is out of range", "3 samples"))
     }
 
     @Test func datasetInconsistenciesAreRejected() {

@@ -13,10 +13,11 @@ public struct AnchorNames: Sendable, Equatable {
         self.split = split; self.indices = indices; self.classes = classes
     }
 
-    /// The names of samples `indices` of a dataset split, with class names from the dataset directory.
-    public init(split: String, indices: [Int], dataset: Dataset, directory: String) {
+    /// The names of samples `indices` of a dataset split, given as loaded alone (`chosen`, from
+    /// `Dataset.load(directory:split:samples:)`), with class names from the dataset directory.
+    public init(split: String, indices: [Int], chosen: Dataset, directory: String) {
         self.init(split: split, indices: indices,
-                  classes: indices.map { ClassNames.name(of: dataset.labels[$0], directory: directory) })
+                  classes: chosen.labels.map { ClassNames.name(of: $0, directory: directory) })
     }
 
     /// Picture labels: "train #12 · Sneaker".

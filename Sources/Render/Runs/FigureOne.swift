@@ -14,11 +14,8 @@ public enum FigureOne {
         let models = run.checkpoints
         let metrics = (try? run.directory.readMetrics()) ?? []
         let dataDirectory = try run.dataDirectory(request.data)
-        let dataset = try Dataset.load(directory: dataDirectory, split: request.split)
-        if let bad = request.indices.first(where: { $0 >= dataset.count }) {
-            throw TesseraError.badInput("index \(bad) is out of range: the \(request.split) split has \(dataset.count) samples")
-        }
-        let anchors = request.indices.map(dataset.image)
+        let dataset = try Dataset.load(directory: dataDirectory, split: request.split, samples: request.indices)
+        let anchors = (0..<dataset.count).map(dataset.image)
         let first = try run.model(at: 0)
         guard dataset.dimension == first.inputDimension else {
             throw TesseraError.badInput("the \(request.split) samples have dimension \(dataset.dimension) but the network takes \(first.inputDimension)")
@@ -79,7 +76,7 @@ public enum FigureOne {
         var style = PartitionStyle(fill: .pattern, edges: .dark)
         // A neighbourhood of one anchor (disk, diamond) is what the panels show, not the anchors' triangle.
         if let neighbourhood = neighbourhoodFraming(request.domain, slices.values.first) { style.framing = neighbourhood }
-        style.anchorLabels = AnchorNames(split: request.split, indices: request.indices, dataset: dataset, directory: dataDirectory).shortLabels
+        style.anchorLabels = AnchorNames(split: request.split, indices: request.indices, chosen: dataset, directory: dataDirectory).shortLabels
         let side = Int(Double(dataset.dimension).squareRoot().rounded())
         if dataset.rows * dataset.columns == dataset.dimension, dataset.rows >= 4 {
             style.thumbnails = anchors.map { Thumbnail(rows: dataset.rows, columns: dataset.columns, values: $0.map { min(1, max(0, $0)) }) }
@@ -118,11 +115,13 @@ public enum FigureOne {
     static func sliceConcurrently(_ networks: [GraphModel], anchors: [[Double]], options: SliceOptions,
                                   done: @escaping (Int, SliceResult) -> Void) throws -> [SliceResult] {
         var results = [Result<SliceResult, Error>?](repeating: nil, count: networks.count)
+        var oneThread = options
+        oneThread.threads = networks.count > 1 ? 1 : options.threads
         let lock = NSLock()
         BLASThreads.singleThreaded {
             DispatchQueue.concurrentPerform(iterations: min(2, networks.count)) { worker in
                 for k in stride(from: worker, to: networks.count, by: 2) {
-                    let result = Result { try slice(graph: networks[k], anchors: anchors, options: options) }
+                    let result = Result { try slice(graph: networks[k], anchors: anchors, options: oneThread) }
                     lock.withLock {
                         results[k] = result
                         if case .success(let r) = result { done(k, r) }

@@ -34,9 +34,9 @@ public struct PartitionSequence {
         guard indices.count == 3 else { throw TesseraError.badInput("--indices needs exactly three indices") }
         guard split == "train" || split == "test" else { throw TesseraError.badInput("--split must be train or test") }
         dataDirectory = try run.dataDirectory(data)
-        let dataset = try Dataset.load(directory: dataDirectory, split: split)
-        anchors = try dataset.images(at: indices)
-        names = AnchorNames(split: split, indices: indices, dataset: dataset, directory: dataDirectory)
+        let chosen = try Dataset.load(directory: dataDirectory, split: split, samples: indices)
+        anchors = (0..<chosen.count).map(chosen.image)
+        names = AnchorNames(split: split, indices: indices, chosen: chosen, directory: dataDirectory)
         self.domain = domain
         self.outputDirectory = outputDirectory ?? runPath + "/render-" + indices.map(String.init).joined(separator: "-")
         self.radius = radius; self.delta = delta; self.maxRegions = maxRegions
@@ -54,8 +54,10 @@ public struct PartitionSequence {
     public var migrationPath: String { outputDirectory + "/migration.png" }
 
     func slice(_ checkpoint: (step: Int, path: String)) throws -> SliceResult {
-        try Slicer.slice(graph: run.model(path: checkpoint.path), anchors: anchors,
-                         options: SliceOptions(domain: domain, maxRegions: maxRegions))
+        // Frames are sliced two at a time, so each slice keeps to one thread.
+        var options = SliceOptions(domain: domain, maxRegions: maxRegions)
+        options.threads = 1
+        return try Slicer.slice(graph: run.model(path: checkpoint.path), anchors: anchors, options: options)
     }
 
     /// Slices and draws every frame (two at a time, each checkpoint sliced once), then writes

@@ -57,7 +57,10 @@ public struct CheckpointSlices: Sendable {
 
     func pack(_ checkpoint: (step: Int, path: String)) throws -> ViewerFrame {
         let graph = try ModelLoader.load(checkpoint: checkpoint.path, architecture: architecture, activation: activation)
-        let result = try slice(graph: graph, anchors: anchors, options: SliceOptions(domain: domain, maxRegions: maxRegions))
+        // Checkpoints are sliced two at a time, so each slice keeps to one thread.
+        var options = SliceOptions(domain: domain, maxRegions: maxRegions)
+        options.threads = 1
+        let result = try slice(graph: graph, anchors: anchors, options: options)
         return try frame(of: result, graph: graph, step: checkpoint.step)
     }
 

@@ -101,8 +101,8 @@ extension Dataset {
         return indices.map(image)
     }
 
-    /// Loads one split; called by `Dataset.load(directory:split:)`.
-    static func loadIDX(directory: String, split: String) throws -> Dataset {
+    /// Loads one split, or only its samples at `samples` (in that order); called by `Dataset.load`.
+    static func loadIDX(directory: String, split: String, samples: [Int]? = nil) throws -> Dataset {
         let stem: String
         switch split.lowercased() {
         case "train": stem = "train"
@@ -124,8 +124,20 @@ extension Dataset {
         guard labels.shape[0] == count else {
             throw BinaryFile.bad(labelsPath, "has \(labels.shape[0]) labels but \(imagesPath) has \(count) images")
         }
-        return Dataset(images: scaledPixels(images.bytes), labels: labels.bytes.map(Int.init),
-                       count: count, rows: rows, columns: columns)
+        guard let samples else {
+            return Dataset(images: scaledPixels(images.bytes), labels: labels.bytes.map(Int.init),
+                           count: count, rows: rows, columns: columns)
+        }
+        if let bad = samples.first(where: { !(0..<count).contains($0) }) {
+            throw TesseraError.badInput("sample index \(bad) is out of range: the split has \(count) samples (0...\(count - 1))")
+        }
+        // Only the chosen images become Doubles (all 60,000 training images would take 376 MB).
+        let dimension = rows * columns
+        var chosen: [UInt8] = []
+        chosen.reserveCapacity(samples.count * dimension)
+        for i in samples { chosen.append(contentsOf: images.bytes[i * dimension..<(i + 1) * dimension]) }
+        return Dataset(images: scaledPixels(chosen), labels: samples.map { Int(labels.bytes[$0]) },
+                       count: samples.count, rows: rows, columns: columns)
     }
 
     /// value / 255 for every byte, through a 256-entry table (a plain loop: this runs over ~47M pixels).

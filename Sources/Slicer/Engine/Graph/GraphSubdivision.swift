@@ -26,6 +26,8 @@ final class GraphSubdivision {
     let plane: SlicePlane
     let arithmetic: Arithmetic
     let maxRegions: Int
+    /// Threads the certified mode may use (see `GraphSubdivision+Threads`).
+    let threads: Int
 
     var topology = PlanarTopology()
     var vertexRecords: [VertexRecord] = []
@@ -69,10 +71,17 @@ final class GraphSubdivision {
     var stamp: UInt32 = 0
     /// Certified mode: the units that may change sign on the domain (the rest keep one sign on every face).
     var screen: DomainScreen?
+    /// How the work was shared out: copies that took pieces, and vertices both sides made on a seam.
+    var sharing = (workers: 1, seamTwins: 0)
+    /// Tests: share the pieces out round robin instead of to whichever copy is free.
+    var roundRobin = false
+    /// Told (pieces done, pieces) as the first level's pieces are finished on several threads.
+    var progress: (@Sendable (Int, Int) -> Void)?
 
-    init(graph: GraphModel, plane: SlicePlane, arithmetic: Arithmetic, maxRegions: Int) throws {
+    init(graph: GraphModel, plane: SlicePlane, arithmetic: Arithmetic, maxRegions: Int, threads: Int = 1) throws {
         let plan = try GraphPlan(graph)
         self.plan = plan
+        self.threads = threads
         guard graph.inputDimension == plane.dimension else {
             throw TesseraError.badInput("the network takes \(graph.inputDimension) inputs but the anchors have \(plane.dimension) coordinates")
         }
@@ -91,6 +100,21 @@ final class GraphSubdivision {
         pending = widths.map { _ in [] }
         // Pending units are the level's input units (a max pool has more inputs than winner bits).
         pendingMark = plan.activationNodes.map { [Bool](repeating: false, count: counts[graph.nodes[$0].inputs[0]]) }
+    }
+
+    /// A copy that goes on on its own (its arrays are copied when either side writes them).
+    init(copying other: GraphSubdivision) {
+        plan = other.plan; plane = other.plane; arithmetic = other.arithmetic; maxRegions = other.maxRegions
+        threads = other.threads; bounds = other.bounds; exactLayout = other.exactLayout
+        topology = other.topology; vertexRecords = other.vertexRecords; edgeLines = other.edgeLines
+        exactVertexCache = other.exactVertexCache; domainCorners = other.domainCorners; domainLines = other.domainLines
+        facePattern = other.facePattern; entryParent = other.entryParent; logits = other.logits
+        exactStates = other.exactStates; exactUnits = other.exactUnits
+        precondition(other.exactPath == nil, "the exact mode's path is not copied")
+        counts = other.counts; positiveSomewhere = other.positiveSomewhere; negativeSomewhere = other.negativeSomewhere
+        regionsAfter = other.regionsAfter; maps = other.maps; currentPattern = other.currentPattern
+        pending = other.pending; pendingMark = other.pendingMark; changeStamp = other.changeStamp; stamp = other.stamp
+        screen = other.screen
     }
 
     var outputCount: Int { plan.valueCounts[plan.graph.outputValue] }
@@ -140,7 +164,9 @@ final class GraphSubdivision {
         if arithmetic == .certified { applyScreen() }
         computeAllMaps()
         if arithmetic == .exact { startExactPath() }
-        if plan.levels == 0 { finish(face: 0) } else { try descend(face: 0, level: 0) }
+        if plan.levels == 0 { finish(face: 0) }
+        else if threads > 1, canShareOut { try descendSharingOut(threads: threads) }
+        else { try descend(face: 0, level: 0) }
     }
 
     /// Screens the domain (`DomainScreen`) and sets the bits of the units positive on all of it, on

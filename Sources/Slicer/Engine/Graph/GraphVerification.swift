@@ -197,21 +197,39 @@ private func concurrent(_ graph: GraphModel, at x0: [Double]) -> GraphModel {
     return graph
 }
 
-/// Runs the graph engine on a case in one arithmetic.
+/// Runs the graph engine on a case in one arithmetic (certified: on `threads` threads).
 func runGraphEngine(_ graph: GraphModel, anchors: [[Double]], domain: DomainSpec, arithmetic: Arithmetic,
-                    maxRegions: Int = 1_000_000) throws -> GraphSubdivision {
+                    maxRegions: Int = 1_000_000, threads: Int = 1, roundRobin: Bool = false) throws -> GraphSubdivision {
     let plane = try SlicePlane(anchors: anchors)
-    let engine = try GraphSubdivision(graph: graph, plane: plane, arithmetic: arithmetic, maxRegions: maxRegions)
+    let engine = try GraphSubdivision(graph: graph, plane: plane, arithmetic: arithmetic, maxRegions: maxRegions, threads: threads)
+    engine.roundRobin = roundRobin
     engine.setUpDomain(try domain.corners(plane: plane))
     try engine.run()
     return engine
 }
 
-/// Slices a graph case in both arithmetics and returns nil when their combinatorial outputs are
-/// identical, else a description of the first difference.
-public func compareGraphArithmetics(_ testCase: GraphVerificationCase) throws -> String? {
-    let signatures = try [Arithmetic.certified, .exact].map {
-        CombinatorialSignature(try runGraphEngine(testCase.graph, anchors: testCase.anchors, domain: testCase.domain, arithmetic: $0))
+/// Slices a graph case in both arithmetics (certified on `threads` threads, exact on one) and
+/// returns nil when their combinatorial outputs are identical, else a description of the first
+/// difference. Edges are compared numbered by first appearance, the order several threads give.
+public func compareGraphArithmetics(_ testCase: GraphVerificationCase, threads: Int = 2) throws -> String? {
+    let signatures = try [(Arithmetic.certified, threads), (.exact, 1)].map { arithmetic, threads in
+        let engine = try runGraphEngine(testCase.graph, anchors: testCase.anchors, domain: testCase.domain,
+                                        arithmetic: arithmetic, threads: threads, roundRobin: true)
+        engine.renumberEdgesByFirstAppearance()
+        return CombinatorialSignature(engine)
+    }
+    return CombinatorialSignature.difference(certified: signatures[0], exact: signatures[1])
+}
+
+/// Slices a graph case in certified arithmetic on one thread and on `threads`, and returns nil when
+/// the subdivisions are identical (edges numbered by first appearance), else the first difference.
+func compareGraphThreads(_ graph: GraphModel, anchors: [[Double]], domain: DomainSpec, threads: Int,
+                         roundRobin: Bool = true) throws -> String? {
+    let signatures = try [1, threads].map { threads in
+        let engine = try runGraphEngine(graph, anchors: anchors, domain: domain, arithmetic: .certified, threads: threads,
+                                        roundRobin: roundRobin)
+        engine.renumberEdgesByFirstAppearance()
+        return CombinatorialSignature(engine)
     }
     return CombinatorialSignature.difference(certified: signatures[0], exact: signatures[1])
 }
