@@ -35,17 +35,24 @@ extension GraphSubdivision {
             entryParent[1][Int(pieces[0])] = 0
             return try descend(face: pieces[0], level: 1, hint: hint)
         }
-        let copies = (0..<workers).map { _ in GraphSubdivision(copying: self) }
         // Runs of neighbouring pieces: entering a piece next to the last one recomputes little.
+        // The pieces' patterns wait in the queue and move to the copy that takes them (so a piece's
+        // pattern, which may be large, is never held twice).
         let queue = PieceQueue(count: pieces.count, run: max(1, pieces.count / (workers * 16)),
-                               workers: roundRobin ? workers : nil)
+                               workers: roundRobin ? workers : nil, patterns: facePattern)
+        let placeholder = ActivationPattern(count: plan.patternBits)
+        facePattern = [ActivationPattern](repeating: placeholder, count: facePattern.count)
+        let copies = (0..<workers).map { _ in GraphSubdivision(copying: self) }
         let progress = self.progress
         let work = {
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 let engine = copies[w]
                 do {
                     while let run = queue.next(worker: w) {
-                        for i in run { queue.record(try engine.descend(piece: pieces[i], index: i, worker: w, hint: hint), progress: progress) }
+                        for i in run {
+                            engine.facePattern[Int(pieces[i])] = queue.takePattern(pieces[i])
+                            queue.record(try engine.descend(piece: pieces[i], index: i, worker: w, hint: hint), progress: progress)
+                        }
                     }
                 } catch {
                     queue.fail(error)
@@ -137,6 +144,7 @@ extension GraphSubdivision {
             }
             cycles.append(cycle); edgeSources.append(sources)
         }
+        for copy in copies { copy.topology.faces = [] }  // the cycles above replace them
 
         func region(_ ref: LineRef, _ w: Int) -> LineRef {
             var ref = ref
@@ -216,10 +224,20 @@ final class PieceQueue: @unchecked Sendable {
     private var taken: [Int]
     private(set) var error: Error?
     private(set) var records: [PieceRecord] = []
+    private var patterns: [ActivationPattern]
 
-    init(count: Int, run: Int, workers: Int?) {
-        self.count = count; self.run = run; self.workers = workers
+    init(count: Int, run: Int, workers: Int?, patterns: [ActivationPattern]) {
+        self.count = count; self.run = run; self.workers = workers; self.patterns = patterns
         taken = [Int](repeating: 0, count: workers ?? 0)
+    }
+
+    /// Piece g's pattern, moved out (the queue keeps an empty one in its place).
+    func takePattern(_ g: Int32) -> ActivationPattern {
+        lock.withLock {
+            let pattern = patterns[Int(g)]
+            patterns[Int(g)] = ActivationPattern(count: 0)
+            return pattern
+        }
     }
 
     /// The next run of pieces for copy `worker`, or nil when none are left or a copy failed.
