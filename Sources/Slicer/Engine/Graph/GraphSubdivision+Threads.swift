@@ -2,12 +2,13 @@ import Foundation
 import Polytope
 
 /// Several threads: the pieces the first activation cuts from the domain are shared out between
-/// copies of the engine (each copy takes the next piece, in the one-thread order, when it is done
-/// with one) and the copies are merged into one subdivision, numbered as one thread numbers it.
+/// copies of the engine (each copy takes the next run of neighbouring pieces, in the one-thread
+/// order, when it is done with one) and the copies are merged into one subdivision, numbered as one
+/// thread numbers it.
 ///
 /// A copy splits only its own pieces, but a split that reaches a piece's edge also puts its vertex
 /// into the neighbouring piece's cycle. Where that neighbour belongs to another copy (a seam), both
-/// copies made vertices along the edge: the merge orders them by exact position along it, keeps one
+/// copies made vertices along the edge: the merge orders them along it (`SeamOrder`), keeps one
 /// vertex per point (the one the earlier piece made, as one thread would have) and gives each face
 /// every vertex of its side. Faces and vertices keep the one-thread order (piece by piece); edges
 /// are numbered by first appearance in the faces' cycles. The arithmetic is the one-thread
