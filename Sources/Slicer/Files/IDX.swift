@@ -92,15 +92,6 @@ public enum IDX {
 }
 
 extension Dataset {
-    /// The pixels of the samples at `indices`, or a `badInput` error naming the first index out of range
-    /// (the checked counterpart of `image(_:)`, for indices that come from the user).
-    public func images(at indices: [Int]) throws -> [[Double]] {
-        if let bad = indices.first(where: { !(0..<count).contains($0) }) {
-            throw TesseraError.badInput("sample index \(bad) is out of range: the split has \(count) samples (0...\(count - 1))")
-        }
-        return indices.map(image)
-    }
-
     /// Loads one split, or only its samples at `samples` (in that order); called by `Dataset.load`.
     static func loadIDX(directory: String, split: String, samples: [Int]? = nil) throws -> Dataset {
         let stem: String

@@ -313,7 +313,7 @@ struct SeamMerge {
         }
     }
 
-    /// Order along a seam edge from `start` to `end` of two vertices on it, each made by one copy.
+    /// Order along a seam edge from a to b of two vertices on it, each made by one copy.
     struct SeamOrder {
         /// The engine the copies were made from, and the edge's ends in it.
         let base: GraphSubdivision
@@ -321,11 +321,15 @@ struct SeamMerge {
         /// The edge's own line (every vertex on the seam was made on it).
         let line: LineRef
 
-        /// −1, 0 or 1 as x comes before, at or after y. Decided, in this order: by the coordinate
-        /// along which the edge runs furthest, when the vertices' error bounds keep them apart; as
-        /// equal when both were made on one unit's zero set (if that unit were zero at two points of
-        /// the edge, a line of an earlier layer would cross the edge between them, which both copies
-        /// made a vertex for, and which the walk would meet first); else exactly.
+        /// −1, 0 or 1 as x comes before, at or after y, where x and y are the heads of the two copies'
+        /// vertex runs along the edge (everything before them already placed, correctly). Decided, in
+        /// this order: by the coordinate along which the edge runs furthest, when the vertices' error
+        /// bounds keep them apart; as equal when both were made on one unit j's zero set; else exactly.
+        /// Why equal: say x < y. The vertex y′ before y in y's run is already placed, so y′ < x, and
+        /// one face F of y's copy borders the whole stretch (y′, y). y was made by splitting, at j's
+        /// level, a face containing F by j's line L there, so j's value is L on F and on its edge,
+        /// and L meets the edge only at y. But j is zero at x (x's copy made x on j's zero set, and
+        /// the network is continuous), and x lies in (y′, y): so x = y after all.
         func compare(_ x: (GraphSubdivision, Int32), _ y: (GraphSubdivision, Int32)) -> Int {
             let start = base.vertexRecords[Int(a)], end = base.vertexRecords[Int(b)]
             let rx = x.0.vertexRecords[Int(x.1)], ry = y.0.vertexRecords[Int(y.1)]
