@@ -7,6 +7,7 @@ digits>.safetensors` (tensors named as the graph's initializers, on a log-spaced
     python examples/train_cnn.py --arch cnn --batchnorm --out output/cnn-bn
     python examples/train_cnn.py --arch cnn --weight-decay 0.1 --out output/cnn-wd0.1
     python examples/train_cnn.py --arch resnet --k 16 --batchnorm --out output/resnet-bn
+    python examples/train_cnn.py --arch cnn --out output/cnn --resume        # continue a stopped or killed run
     tessera inspect output/cnn/model.onnx
     tessera lc output/cnn --radius 0.005 --samples 200 --plot output/cnn/lc.png
 
@@ -15,6 +16,11 @@ cross-entropy, AdamW (lr 1e-3, weight decay 0.01 unless --weight-decay), PyTorch
 pixels in [0, 1] without normalisation, `--train-size` training images (the first ones), seeded batches.
 Metrics are measured in eval mode (batch norm with its running statistics), as the checkpoint is sliced, on the
 first 500 training and test images (--train-eval-size, --test-size).
+
+A run survives interruption: beside each checkpoint, and every --save-every steps, it writes `resume.pt` (the
+model with its batch-norm counters, AdamW's state, the batch sampler's generator, the metrics so far), and
+`--resume` continues from it with the same flags (`--steps` may grow) to the same weights, bit for bit, that one
+uninterrupted process reaches.
 """
 import argparse
 import contextlib
@@ -140,6 +146,36 @@ def write_atomically(path, text):
     os.replace(temporary, path)
 
 
+RESUME_FILE = "resume.pt"
+# The flags that decide the weights a step reaches: a resume must repeat them.
+RESUME_FLAGS = ("batch", "lr", "weight_decay", "train_size", "seed", "checkpoints_per_decade")
+
+
+def save_resume(directory, step, model, optimizer, generator, rows, seconds, spec, args, names):
+    """resume.pt, written atomically: everything the next step depends on."""
+    state = {"step": step, "architecture": spec, "flags": {k: getattr(args, k) for k in RESUME_FLAGS},
+             "model": model.state_dict(), "optimizer": optimizer.state_dict(), "generator": generator.get_state(),
+             "torch_rng": torch.get_rng_state(), "rows": list(rows), "seconds": seconds, "names": list(names)}
+    temporary = os.path.join(directory, RESUME_FILE + ".tmp")
+    torch.save(state, temporary)
+    os.replace(temporary, os.path.join(directory, RESUME_FILE))
+
+
+def load_resume(directory, spec, args):
+    path = os.path.join(directory, RESUME_FILE)
+    if not os.path.exists(path):
+        raise BadInput(f"{directory} holds no {RESUME_FILE} to resume from (a run made before --resume existed, or none)")
+    state = torch.load(path, weights_only=False)
+    if state["architecture"] != spec:
+        raise BadInput(f"{path} was made by {state['architecture']}, the flags give {spec}")
+    for key, value in state["flags"].items():
+        if getattr(args, key) != value:
+            raise BadInput(f"{path} was made with --{key.replace('_', '-')} {value}, not {getattr(args, key)}")
+    if state["step"] > args.steps:
+        raise BadInput(f"{path} is at step {state['step']}, past --steps {args.steps}")
+    return state
+
+
 def run_info(args, spec, steps_done, schedule, seconds, exporter_check, parameters):
     """run.json: tessera's run fields (so `tessera` reads the data provenance and configuration as for its own
     MLP runs) plus the architecture and how the model was made."""
@@ -207,8 +243,10 @@ def train(args):
         raise BadInput("--steps must be ≥ 0 and --batch, --train-size, --test-size, --train-eval-size ≥ 1")
     if not (args.lr > 0 and args.weight_decay >= 0):
         raise BadInput("--lr must be positive and --weight-decay non-negative")
-    if os.path.exists(os.path.join(args.out, "run.json")) and not args.overwrite:
-        raise BadInput(f"{args.out} already holds a run (pass --overwrite to replace it)")
+    if os.path.exists(os.path.join(args.out, "run.json")) and not (args.overwrite or args.resume):
+        raise BadInput(f"{args.out} already holds a run (pass --overwrite to replace it, --resume to continue it)")
+    if args.resume and args.overwrite:
+        raise BadInput("--resume continues the run in --out, --overwrite replaces it: pass one")
     torch.set_num_threads(args.threads)
     try:
         train_x, train_y = load_split(args.data, "train", args.train_size)
@@ -224,20 +262,38 @@ def train(args):
     model = build(spec)
     checkpoints = os.path.join(args.out, "checkpoints")
     os.makedirs(checkpoints, exist_ok=True)
-    for stale in os.listdir(checkpoints):
-        if stale.startswith("step-"):
-            os.remove(os.path.join(checkpoints, stale))
-    names = export_onnx(distinct_copy(model), os.path.join(args.out, "model.onnx"))
-    expected = sorted(k for k in model.state_dict() if not k.endswith("num_batches_tracked"))
-    if sorted(names) != expected:
-        raise RuntimeError(f"the ONNX export renamed or dropped state_dict tensors: {sorted(set(expected) - set(names))[:3]}")
     schedule = log_spaced_steps(args.checkpoints_per_decade, args.steps)
     wanted = set(schedule)
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
     generator = torch.Generator().manual_seed(args.seed + 1)
     rows = [METRICS_HEADER]
-    start = time.perf_counter()
-    step = 0
+    step, seconds_before = 0, 0.0
+    if args.resume:
+        state = load_resume(args.out, spec, args)
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        generator.set_state(state["generator"])
+        torch.set_rng_state(state["torch_rng"])
+        step, seconds_before = state["step"], state["seconds"]
+        # Checkpoints past the resume point, or off the schedule (a stop's last one), are not the run's.
+        rows = [METRICS_HEADER] + [r for r in state["rows"][1:] if int(r.split(",")[0]) in wanted and int(r.split(",")[0]) <= step]
+        names = state["names"]
+        for stale in os.listdir(checkpoints):
+            if stale.startswith("step-") and (int(stale[5:14]) > step or int(stale[5:14]) not in wanted):
+                os.remove(os.path.join(checkpoints, stale))
+        print(f"resuming at step {step}", file=sys.stderr)
+    else:
+        for stale in os.listdir(checkpoints) + [RESUME_FILE]:
+            if stale.startswith("step-") or stale == RESUME_FILE:
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(os.path.join(checkpoints if stale != RESUME_FILE else args.out, stale))
+        names = export_onnx(distinct_copy(model), os.path.join(args.out, "model.onnx"))
+        expected = sorted(k for k in model.state_dict() if not k.endswith("num_batches_tracked"))
+        if sorted(names) != expected:
+            raise RuntimeError(f"the ONNX export renamed or dropped state_dict tensors: {sorted(set(expected) - set(names))[:3]}")
+    resumed_at = step if args.resume else None
+    process_start = time.perf_counter()
+    start = process_start - seconds_before  # the run's training time counts every process that worked on it
     # SIGTERM or Ctrl-C ends the run like --time-limit: a last checkpoint, the export check and run.json.
     stop = {"requested": False}
 
@@ -248,8 +304,9 @@ def train(args):
     print(f"{spec}: {parameter_count(model):,} parameters, {len(schedule)} checkpoints up to step {args.steps}",
           file=sys.stderr)
     while True:
-        over_time = (args.time_limit is not None and time.perf_counter() - start > 60 * args.time_limit) or stop["requested"]
-        if step in wanted or step == args.steps or over_time:
+        over_time = (args.time_limit is not None and time.perf_counter() - process_start > 60 * args.time_limit) or stop["requested"]
+        checkpoint_due = (step in wanted or step == args.steps or over_time) and step != resumed_at
+        if checkpoint_due:
             from safetensors.torch import save_file
             save_file(checkpoint_tensors(model, names), os.path.join(checkpoints, f"step-{step:09d}.safetensors"),
                       metadata={"step": str(step), "architecture": spec})
@@ -260,6 +317,8 @@ def train(args):
             print(f"step {step}: train loss {train_metrics[0]:.4f} acc {train_metrics[1]:.3f}  test loss "
                   f"{test_metrics[0]:.4f} acc {test_metrics[1]:.3f}  ({time.perf_counter() - start:.0f} s)",
                   file=sys.stderr, flush=True)
+        if checkpoint_due or (args.save_every and step % args.save_every == 0 and step != resumed_at):
+            save_resume(args.out, step, model, optimizer, generator, rows, time.perf_counter() - start, spec, args, names)
         if step == args.steps or over_time:
             break
         batch = torch.randint(0, len(train_x), (args.batch,), generator=generator)
@@ -305,6 +364,10 @@ def main(argv=None):
     parser.add_argument("--data", default=FASHION_MNIST, help="IDX dataset directory")
     parser.add_argument("--out", required=True, help="run directory to write")
     parser.add_argument("--overwrite", action="store_true", help="replace a run already in --out")
+    parser.add_argument("--resume", action="store_true",
+                        help="continue the run in --out from its resume.pt (same flags; --steps may grow)")
+    parser.add_argument("--save-every", type=int, default=1000,
+                        help="also write resume.pt every N steps between checkpoints (0: at checkpoints only)")
     parser.add_argument("--finalize", action="store_true",
                         help="write run.json for a run in --out whose training was killed (same flags as the training)")
     args = parser.parse_args(argv)

@@ -63,3 +63,52 @@ def test_an_existing_run_is_not_overwritten_without_asking(tmp_path):
     assert finished.returncode == 1 and finished.stderr.startswith("error: ") and "--overwrite" in finished.stderr
     assert (run / "run.json").read_text() == before
     json.loads(before)
+
+
+def run_script(*flags):
+    return subprocess.run([sys.executable, str(ROOT / "examples" / "train_cnn.py"), *flags], capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("stop", ["steps", "signal-like"])
+def test_a_resumed_run_reaches_the_same_weights_bit_for_bit(tmp_path, stop):
+    """N steps in one process equal N/2 steps, then --resume to N: every checkpoint's tensors and metadata, metrics.csv
+    and the checkpoint list are the same, bit for bit (batch norm's running statistics and AdamW's moments carried
+    over). Files are compared by content: safetensors orders its metadata header differently from run to run."""
+    from safetensors import safe_open
+
+    def content(path):
+        with safe_open(str(path), "np") as handle:
+            return handle.metadata(), {k: handle.get_tensor(k).tobytes() for k in handle.keys()}
+    common = ["--arch", "cnn", "--depth", "3", "--width", "4", "--batchnorm", "--batch", "8", "--train-size", "64",
+              "--test-size", "16", "--train-eval-size", "16", "--threads", "1", "--checkpoints-per-decade", "3",
+              "--save-every", "5"]
+    whole, parts = tmp_path / "whole", tmp_path / "parts"
+    assert run_script(*common, "--steps", "40", "--out", str(whole)).returncode == 0
+    if stop == "steps":
+        # The first process ends at step 20 (its own final checkpoint, off the 40-step schedule).
+        first = run_script(*common, "--steps", "20", "--out", str(parts))
+    else:
+        # The first process stops on its time limit right after starting (a last checkpoint off the schedule).
+        first = run_script(*common, "--steps", "40", "--time-limit", "0.00001", "--out", str(parts))
+    assert first.returncode == 0, first.stderr
+    assert (parts / "resume.pt").exists()
+    resumed = run_script(*common, "--steps", "40", "--resume", "--out", str(parts))
+    assert resumed.returncode == 0, resumed.stderr
+    assert "resuming at step" in resumed.stderr
+    names = sorted(p.name for p in (whole / "checkpoints").iterdir())
+    assert names == sorted(p.name for p in (parts / "checkpoints").iterdir()) and "step-000000040.safetensors" in names
+    for name in names:
+        assert content(whole / "checkpoints" / name) == content(parts / "checkpoints" / name), name
+    assert (whole / "metrics.csv").read_text() == (parts / "metrics.csv").read_text()
+    assert read_json(parts / "run.json")["config"]["checkpoint_steps"] == read_json(whole / "run.json")["config"]["checkpoint_steps"]
+
+
+def test_resume_refuses_other_flags_and_a_missing_state(tmp_path):
+    common = ["--arch", "cnn", "--depth", "2", "--width", "2", "--batch", "8", "--train-size", "64", "--test-size", "16",
+              "--threads", "1", "--steps", "6"]
+    run = tmp_path / "run"
+    assert run_script(*common, "--out", str(run)).returncode == 0
+    other = run_script(*common[:-1], "12", "--batch", "16", "--resume", "--out", str(run))
+    assert other.returncode == 1 and other.stderr.startswith("error: ") and "--batch 8" in other.stderr
+    missing = run_script(*common, "--resume", "--out", str(tmp_path / "none"))
+    assert missing.returncode == 1 and "resume.pt" in missing.stderr

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The batch-norm question at 10^5 steps: does batch norm remove or reduce LC's second descent, and does it raise LC?
+# The paper's CNN (depth 5, width 16) with and without batch norm, 10^5 steps of batch 16 on the first 1,000
+# Fashion-MNIST training images (AdamW lr 1e-3, weight decay 0.01), one thread each, niced, side by side; then
+# tessera's LC over every checkpoint (r = 0.05 and 0.005, P = 25, 200 training, 200 test and 200 random points)
+# and exact partitions around one training image at four checkpoints of each run.
+#
+#   bash examples/bn_experiment.sh train        # both runs; a stopped or killed run continues where it was (--resume)
+#   bash examples/bn_experiment.sh lc           # lc.csv / lc.json / lc.png beside each run
+#   bash examples/bn_experiment.sh summary      # the table, the descents and the plot (examples/summarize_lc.py)
+#   bash examples/bn_experiment.sh partitions   # exact slices at the start, LC peak, trough and end of each run
+#
+# PYTHON (with torch), TESSERA, OUT, STEPS, SAMPLES, RADII, NICE and RUNS override the defaults.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3}
+TESSERA=${TESSERA:-.build/release/tessera}
+OUT=${OUT:-output/bn}
+STEPS=${STEPS:-100000}
+SAMPLES=${SAMPLES:-200}
+RADII=${RADII:-0.05,0.005}
+NICE=${NICE:-15}
+RUNS=${RUNS:-cnn16 cnn16-bn}
+
+flags() {
+    case "$1" in
+        cnn16) echo "--arch cnn --depth 5 --width 16" ;;
+        cnn16-bn) echo "--arch cnn --depth 5 --width 16 --batchnorm" ;;
+        resnet8) echo "--arch resnet --k 8" ;;
+        resnet8-bn) echo "--arch resnet --k 8 --batchnorm" ;;
+        *) echo "unknown run $1" >&2; exit 2 ;;
+    esac
+}
+
+train() {
+    local run=$1 again=()
+    # A run that has a resume state continues from it; a finished run (step == STEPS) is left alone.
+    if [[ -f $OUT/$run/resume.pt ]]; then again=(--resume); fi
+    if [[ -f $OUT/$run/run.json ]] && grep -q "\"steps\": $STEPS," "$OUT/$run/run.json"; then
+        echo "== $run: done"; return
+    fi
+    echo "== $run ${again[*]} (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+    mkdir -p "$OUT/$run"
+    # shellcheck disable=SC2046
+    /usr/bin/time -v nice -n "$NICE" "$PYTHON" examples/train_cnn.py $(flags "$run") --steps "$STEPS" --batch 16 \
+        --threads 1 --save-every 2000 "${again[@]}" --out "$OUT/$run" >> "$OUT/$run.log" 2>&1
+}
+
+case "${1:-}" in
+    train)
+        mkdir -p "$OUT"
+        for run in $RUNS; do train "$run" & done
+        wait ;;
+    lc)
+        for run in $RUNS; do
+            directions=25; [[ $run == resnet* ]] && directions=20
+            echo "== $run: LC at r = $RADII, P = $directions, $SAMPLES points per set"
+            /usr/bin/time -v nice -n "$NICE" "$TESSERA" lc "$OUT/$run" --split train,test,random --samples "$SAMPLES" \
+                --directions "$directions" --radius "$RADII" --progress \
+                --csv "$OUT/$run/lc.csv" --json "$OUT/$run/lc.json" --plot "$OUT/$run/lc.png" 2>> "$OUT/$run.lc.log"
+        done ;;
+    summary)
+        "$PYTHON" examples/summarize_lc.py $(for run in $RUNS; do echo "$OUT/$run"; done) ;;
+    partitions)
+        echo "see docs/experiments-cnn.md for the checkpoints chosen" ;;
+    *)
+        sed -n '2,13p' "$0"; exit 2 ;;
+esac
