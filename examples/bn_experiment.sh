@@ -6,7 +6,7 @@
 # and exact partitions around one training image at four checkpoints of each run.
 #
 #   bash examples/bn_experiment.sh train        # both runs; a stopped or killed run continues where it was (--resume)
-#   bash examples/bn_experiment.sh lc           # lc.csv / lc.json / lc.png beside each run
+#   bash examples/bn_experiment.sh lc           # lc.csv beside each run (only checkpoints not measured yet)
 #   bash examples/bn_experiment.sh summary      # the table, the descents and the plot (examples/summarize_lc.py)
 #   bash examples/bn_experiment.sh partitions   # exact slices at the start, LC peak, trough and end of each run
 #
@@ -52,12 +52,32 @@ case "${1:-}" in
         for run in $RUNS; do train "$run" & done
         wait ;;
     lc)
+        # LC of every checkpoint not measured yet (so it can run while the runs train, and again at the end),
+        # one batch at a time through a directory of links; the batches' rows are then joined into lc.csv.
+        # The estimator's points and directions are seeded: a checkpoint's LC does not depend on its batch.
         for run in $RUNS; do
             directions=25; [[ $run == resnet* ]] && directions=20
-            echo "== $run: LC at r = $RADII, P = $directions, $SAMPLES points per set"
-            /usr/bin/time -v nice -n "$NICE" "$TESSERA" lc "$OUT/$run" --split train,test,random --samples "$SAMPLES" \
-                --directions "$directions" --radius "$RADII" --progress \
-                --csv "$OUT/$run/lc.csv" --json "$OUT/$run/lc.json" --plot "$OUT/$run/lc.png" 2>> "$OUT/$run.lc.log"
+            parts="$OUT/$run/lc-parts"; mkdir -p "$parts"
+            done_steps=$(cat "$parts"/*.csv 2>/dev/null | grep -v '^step' | cut -d, -f1 | sort -un | tr '\n' ' ' || true)
+            todo=()
+            for file in "$OUT/$run"/checkpoints/step-*.safetensors; do
+                step=$((10#$(basename "$file" | cut -c6-14)))
+                [[ " $done_steps " == *" $step "* ]] || todo+=("$step")
+            done
+            # While training, the newest checkpoint may be half-written: leave it for the next pass.
+            [[ -f $OUT/$run/run.json ]] || unset 'todo[${#todo[@]}-1]'
+            if (( ${#todo[@]} == 0 )); then echo "== $run: every checkpoint measured"; else
+                batch="$parts/batch-$(date +%s)"
+                rm -rf "$batch.run"
+                # shellcheck disable=SC2046
+                "$PYTHON" examples/partial_run.py "$OUT/$run" "$batch.run" --steps "$(IFS=,; echo "${todo[*]}")" -- $(flags "$run") \
+                    --steps "$STEPS" --batch 16 --threads 1
+                echo "== $run: LC of ${#todo[@]} checkpoints at r = $RADII, P = $directions, $SAMPLES points per set"
+                /usr/bin/time -v nice -n "$NICE" "$TESSERA" lc "$batch.run" --split train,test,random --samples "$SAMPLES" \
+                    --directions "$directions" --radius "$RADII" --csv "$batch.csv.tmp" 2>> "$OUT/$run.lc.log"
+                mv "$batch.csv.tmp" "$batch.csv"; rm -rf "$batch.run"
+            fi
+            { head -1 "$(ls "$parts"/*.csv | head -1)"; cat "$parts"/*.csv | grep -v '^step' | sort -t, -k1,1n -s; } > "$OUT/$run/lc.csv"
         done ;;
     summary)
         "$PYTHON" examples/summarize_lc.py $(for run in $RUNS; do echo "$OUT/$run"; done) ;;
