@@ -10,11 +10,14 @@
 #   bash examples/bn_experiment.sh summary      # the table, the descents and the plot (examples/summarize_lc.py)
 #   bash examples/bn_experiment.sh partitions   # exact slices at the start, LC peak, trough and end of each run
 #
-# PYTHON (with torch), TESSERA, OUT, STEPS, SAMPLES, RADII, NICE and RUNS override the defaults.
+# PYTHON (with torch), TESSERA, OUT, STEPS, SAMPLES, RADII, NICE, TIME_LIMIT (minutes per process) and RUNS override
+# the defaults; RUNS="resnet8 resnet8-bn" are the pre-activation ResNet18 at k = 8 with and without batch norm.
+# A run stopped by TIME_LIMIT continues with the next `train` (its resume.pt); it is done when it reaches STEPS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 TESSERA=${TESSERA:-.build/release/tessera}
+TIME_LIMIT=${TIME_LIMIT:-}
 OUT=${OUT:-output/bn}
 STEPS=${STEPS:-100000}
 SAMPLES=${SAMPLES:-200}
@@ -33,7 +36,8 @@ flags() {
 }
 
 train() {
-    local run=$1 again=()
+    local run=$1 again=() limit=()
+    [[ -n $TIME_LIMIT ]] && limit=(--time-limit "$TIME_LIMIT")
     # A run that has a resume state continues from it; a finished run (step == STEPS) is left alone.
     if [[ -f $OUT/$run/resume.pt ]]; then again=(--resume); fi
     if [[ -f $OUT/$run/run.json ]] && grep -q "\"steps\": $STEPS," "$OUT/$run/run.json"; then
@@ -43,7 +47,7 @@ train() {
     mkdir -p "$OUT/$run"
     # shellcheck disable=SC2046
     /usr/bin/time -v nice -n "$NICE" "$PYTHON" examples/train_cnn.py $(flags "$run") --steps "$STEPS" --batch 16 \
-        --threads 1 --save-every 2000 "${again[@]}" --out "$OUT/$run" >> "$OUT/$run.log" 2>&1
+        --threads 1 --save-every 2000 "${again[@]}" "${limit[@]}" --out "$OUT/$run" >> "$OUT/$run.log" 2>&1
 }
 
 case "${1:-}" in

@@ -81,6 +81,10 @@ def fmt(value):
     return f"{value:,.0f}" if value >= 100 else f"{value:,.1f}"
 
 
+def se(value):
+    return f"{value:.0f}" if value >= 10 else f"{value:.1f}" if value >= 1 else f"{value:.2f}"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("runs", nargs="+")
@@ -103,7 +107,7 @@ def main():
             for n in names:
                 for s in splits:
                     row = [r for r in data[n].get((s, radius), []) if r[0] == step]
-                    cells.append(f"{fmt(row[0][1])} ± {row[0][2] / math.sqrt(row[0][3]):.0f}" if row else "")
+                    cells.append(f"{fmt(row[0][1])} ± {se(row[0][2] / math.sqrt(row[0][3]))}" if row else "")
             for n in names:
                 m = accuracy[n].get(step)
                 cells.append(f"{100 * float(m['train_accuracy']):.0f} / {100 * float(m['test_accuracy']):.0f} %" if m else "")
@@ -150,6 +154,7 @@ def main():
         styles = ["-", "--", ":", "-."]
         fig, axes = plt.subplots(1, len(radii) + 1, figsize=(5.2 * (len(radii) + 1), 4.2))
         for ax, radius in zip(axes, radii):
+            top = 0.0
             for i, n in enumerate(names):
                 for s in splits:
                     rows = data[n].get((s, radius))
@@ -157,12 +162,15 @@ def main():
                         continue
                     x = [r[0] + 1 for r in rows]
                     ax.plot(x, [r[1] for r in rows], color=colors[s], linestyle=styles[i], alpha=0.25, linewidth=0.8)
-                    ax.plot(x, smooth([r[1] for r in rows]), color=colors[s], linestyle=styles[i], linewidth=1.8,
-                            label=f"{s} · {n}")
+                    smoothed = smooth([r[1] for r in rows])
+                    top = max(top, max(smoothed))
+                    ax.plot(x, smoothed, color=colors[s], linestyle=styles[i], linewidth=1.8, label=f"{s} · {n}")
             ax.set_xscale("log")
             ax.set_xlabel("training step + 1 (log scale)")
             ax.set_ylabel(f"LC (sign changes among x ± r·v_p), r = {radius}")
-            ax.set_title(f"r = {radius}: smoothed (thick) and raw (thin)")
+            # Single checkpoints can spike far above the trend: the axis follows the smoothed curves.
+            ax.set_ylim(0, 1.35 * top)
+            ax.set_title(f"r = {radius}: smoothed (thick), raw (thin, may leave the axis)", fontsize=10)
             ax.grid(alpha=0.3, which="both", linewidth=0.4)
         axes[0].legend(fontsize=7, ncol=2)
         ax = axes[-1]
