@@ -68,3 +68,15 @@ enum Deflate {
         return Data(out.prefix(Int(length)))
     }
 }
+
+extension Deflate {
+    /// The bytes of a zlib stream (for tests of what the page inflates).
+    static func inflate(_ data: Data, expectedSize: Int) -> [UInt8]? {
+        var length = uLong(expectedSize)
+        var out = [UInt8](repeating: 0, count: max(expectedSize, 1))
+        let status = data.withUnsafeBytes { source in
+            uncompress(&out, &length, source.bindMemory(to: UInt8.self).baseAddress, uLong(data.count))
+        }
+        return status == Z_OK ? Array(out.prefix(Int(length))) : nil
+    }
+}
