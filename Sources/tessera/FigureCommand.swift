@@ -36,7 +36,7 @@ struct FigureCommand: ParsableCommand {
 
     func run() throws {
         var request = FigureOneRequest(runPath: runPath, indices: try parseIndices(indices))
-        request.split = split; request.data = data; request.domain = try DomainSpec(parsing: domain)
+        request.split = split; request.data = data; request.domain = try parseDomain( domain)
         request.radius = radius; request.directions = directions; request.samples = samples
         request.lcSets = lcSets.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         request.seed = seed; request.steps = try steps.map(parseIndices)

@@ -58,7 +58,7 @@ public enum FigureOne {
         let options = SliceOptions(domain: request.domain, arithmetic: .certified, maxRegions: request.maxRegions)
         let t0 = DispatchTime.now().uptimeNanoseconds
         let results = try sliceConcurrently(nets, anchors: anchors, options: options) { k, result in
-            log("  sliced step \(stepList[unique[k]]): \(result.regions.count) regions (\(String(format: "%.1f", result.seconds)) s)")
+            log("  sliced step \(groupedDigits(stepList[unique[k]])): \(groupedDigits(result.regions.count)) regions (\(String(format: "%.1f", result.seconds)) s)")
         }
         var slices: [Int: SliceResult] = [:]
         for (k, i) in unique.enumerated() { slices[i] = results[k] }
@@ -106,7 +106,7 @@ public enum FigureOne {
             }
             try OutputFile.writeJSON(object, to: json)
         }
-        return "figure: " + zip(letters, chosen).map { "(\($0)) step \(stepList[$1]) \(slices[$1]!.regions.count) regions" }.joined(separator: ", ")
+        return "figure: " + zip(letters, chosen).map { "(\($0)) step \(groupedDigits(stepList[$1])) \(groupedDigits(slices[$1]!.regions.count)) regions" }.joined(separator: ", ")
             + String(format: "; slices %.1f s", sliceSeconds)
     }
 

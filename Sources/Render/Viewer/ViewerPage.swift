@@ -26,12 +26,14 @@ public struct ViewerPage: Sendable {
     public var frames: [ViewerFrame]
     public var curves: [ViewerCurve]
     public var leftLabel = "local complexity"
+    /// What the curves' bands are, after their legend.
+    public var bandNote = ""
     public var anchorLabels: [String] = []
     public var classNames: [String]?
     /// The fill the page opens with: pattern, class or slope.
     public var fill = "pattern"
     /// The edges the page opens with: dark or layer.
-    public var edgeStyle = "layer"
+    public var edgeStyle = "dark"
     /// Slope at the top of the slope colour map (default: the last frame's largest slope, as the pictures).
     public var slopeMax: Double?
     public var framesPerSecond = 4
@@ -84,6 +86,7 @@ public struct ViewerPage: Sendable {
             "classLUT": Data(classLUT).base64EncodedString(),
             "slopeMax": max(slopeMax ?? frames.last?.maxSlope ?? 1, 1e-300),
             "leftLabel": leftLabel,
+            "bandNote": bandNote,
             "edgeStyle": edgeStyle,
             "fill": fill,
             "fps": framesPerSecond,

@@ -182,7 +182,9 @@ function fitView() {
 function resize() {
   const rect = view.parentElement.getBoundingClientRect();
   dpr = window.devicePixelRatio || 1;
-  W = Math.max(200, Math.floor(rect.width)); H = Math.max(200, Math.min(Math.floor(window.innerHeight * 0.68), W));
+  // The partition takes what the window leaves under the controls once the curves panel fits below it.
+  const below = CURVES_HEIGHT + 48, top = rect.top + window.scrollY;
+  W = Math.max(200, Math.floor(rect.width)); H = Math.max(260, Math.min(Math.floor(window.innerHeight - top - below), W));
   for (const c of [view, overlay]) { c.width = W * dpr; c.height = H * dpr; c.style.width = W + "px"; c.style.height = H + "px"; }
   view.parentElement.style.height = H + "px";
 }
@@ -306,7 +308,23 @@ function drawOverlay() {
   const d = current, a = d.ro[state.hover], b = d.ro[state.hover + 1];
   octx.beginPath();
   for (let k = a; k < b; k++) { const v = d.rc[k]; k === a ? octx.moveTo(sx(d.vx[2 * v]), sy(d.vx[2 * v + 1])) : octx.lineTo(sx(d.vx[2 * v]), sy(d.vx[2 * v + 1])); }
-  octx.closePath(); octx.lineWidth = 2.5; octx.strokeStyle = "#000"; octx.stroke();
+  octx.closePath();
+  octx.fillStyle = "rgba(20,20,20,0.28)"; octx.fill();
+  octx.lineJoin = "round"; octx.lineWidth = 5; octx.strokeStyle = "rgba(255,255,255,0.9)"; octx.stroke();
+  octx.lineWidth = 2.2; octx.strokeStyle = "#000"; octx.stroke();
+}
+
+// The card goes beside the cursor on the first side where it stays on the canvas and covers no
+// anchor (nor its label); failing that, where it covers the fewest.
+function placeCard(tip, px, py) {
+  const w = tip.offsetWidth, h = tip.offsetHeight, gap = 18;
+  const marks = state.anchors && current ? current.anchors.map(([x, y]) => [sx(x), sy(y)]) : [];
+  const covers = (left, top) => marks.filter(([X, Y]) => X + 60 > left && X - 10 < left + w && Y + 10 > top && Y - 24 < top + h).length;
+  const sides = [[px + gap, py + gap], [px - gap - w, py + gap], [px + gap, py - gap - h], [px - gap - w, py - gap - h]]
+    .map(([l, t]) => [Math.max(4, Math.min(l, W - w - 4)), Math.max(4, Math.min(t, H - h - 4))])
+    .filter(([l, t]) => !(px >= l && px <= l + w && py >= t && py <= t + h));
+  const best = sides.reduce((a, b) => (covers(b[0], b[1]) < covers(a[0], a[1]) ? b : a), sides[0] || [4, 4]);
+  tip.style.left = best[0] + "px"; tip.style.top = best[1] + "px";
 }
 
 function className(k) { return DATA.classNames && k < DATA.classNames.length ? `${DATA.classNames[k]} (${k})` : `class ${k}`; }
@@ -325,8 +343,8 @@ function describe(d, r) {
   }
   const neighbours = sides.length;
   return `<b>region ${fmtInt(r)}</b><br>class: <span id="tip-class">${className(d.cls[r])}</span><br>` +
-    `area: <span id="tip-area">${fmtNum(d.area[r])}</span><br>vertices: <span id="tip-vertices">${b - a}</span><br>` +
-    `slope: ${fmtNum(d.slope[r])}<br>` +
+    `area: <span id="tip-area">${fmtNum(d.area[r])}</span> (squared input-space units)<br>vertices: <span id="tip-vertices">${b - a}</span><br>` +
+    `slope: ${fmtNum(d.slope[r])} (how fast the winning logit changes in the plane, per input-space unit)<br>` +
     `${neighbours} neighbour${neighbours === 1 ? "" : "s"}, each across one unit flipped:<br><span id="tip-neighbours">${sides.join(", ") || "none"}</span>` +
     (domainSides ? `<br>${domainSides} side${domainSides === 1 ? "" : "s"} on the domain boundary` : "");
 }
@@ -369,8 +387,7 @@ overlay.addEventListener("mousemove", (ev) => {
   if (r !== state.hover) { state.hover = r; drawOverlay(); if (r >= 0) tip.innerHTML = describe(d, r); }
   if (r < 0) { tip.style.display = "none"; return; }
   tip.style.display = "block";
-  tip.style.left = Math.min(px + 16, W - tip.offsetWidth - 4) + "px";
-  tip.style.top = Math.min(py + 16, H - tip.offsetHeight - 4) + "px";
+  placeCard(tip, px, py);
 });
 overlay.addEventListener("mouseleave", () => { state.hover = -1; drawOverlay(); $("tip").style.display = "none"; drag = null; });
 overlay.addEventListener("mousedown", (ev) => {
@@ -434,8 +451,9 @@ function buildLayerToggles() {
 
 // Curves: LC and accuracy against step + 1 on a log axis (so step 0 sits at 1, as in every tessera plot);
 // the current frame marked; a click jumps to the nearest frame.
+const CURVES_HEIGHT = 250;
 const curves = $("curves"), cctx = curves.getContext("2d");
-const plot = { left: 64, right: 64, top: 14, bottom: 40 };
+const plot = { left: 64, right: 64, top: 26, bottom: 40 };
 let curveX = null;
 function curveGeometry() {
   const steps = [];
@@ -447,7 +465,7 @@ function curveGeometry() {
   return { lo, hi: hi > lo ? hi : lo + 1, leftMax: leftMax > 0 ? leftMax * 1.08 : 1 };
 }
 function drawCurves() {
-  const rect = curves.parentElement.getBoundingClientRect(), w = Math.floor(rect.width), h = 230;
+  const rect = curves.parentElement.getBoundingClientRect(), w = Math.floor(rect.width), h = CURVES_HEIGHT;
   curves.width = w * dpr; curves.height = h * dpr; curves.style.width = w + "px"; curves.style.height = h + "px";
   const c = cctx; c.setTransform(dpr, 0, 0, dpr, 0, 0); c.clearRect(0, 0, w, h);
   if (!DATA.curves.length) { c.fillStyle = "#666"; c.font = "13px sans-serif"; c.fillText("no LC or accuracy curves for this run", 12, 24); return; }
@@ -463,9 +481,9 @@ function drawCurves() {
   const raw = g.leftMax / 4, unit = 10 ** Math.floor(Math.log10(raw)), tick = [1, 2, 5, 10].map((m) => m * unit).find((t) => t >= raw);
   for (let v = 0; v <= g.leftMax; v += tick) c.fillText(String(+v.toPrecision(6)), plot.left - 6, YL(v) + 4);
   c.textAlign = "left";
-  for (let k = 0; k <= 4; k++) c.fillText((k / 4).toFixed(2), plot.left + pw + 6, YR(k / 4) + 4);
+  for (let k = 0; k <= 4; k++) c.fillText(`${25 * k}%`, plot.left + pw + 6, YR(k / 4) + 4);
   c.save(); c.translate(14, plot.top + ph / 2); c.rotate(-Math.PI / 2); c.textAlign = "center"; c.fillText(DATA.leftLabel, 0, 0); c.restore();
-  c.save(); c.translate(w - 8, plot.top + ph / 2); c.rotate(-Math.PI / 2); c.textAlign = "center"; c.fillText("accuracy", 0, 0); c.restore();
+  c.save(); c.translate(w - 8, plot.top + ph / 2); c.rotate(-Math.PI / 2); c.textAlign = "center"; c.fillText("accuracy (dashed)", 0, 0); c.restore();
   const legend = [];
   DATA.curves.forEach((s) => {
     const Y = s.axis === "left" ? YL : YR, pts = s.x.map((x, i) => [x, s.y[i], s.band ? s.band[i] : 0]).filter((p) => p[0] >= 0 && isFinite(p[1]));
@@ -481,7 +499,13 @@ function drawCurves() {
   });
   c.font = "11px sans-serif"; c.textAlign = "left";
   let lx = plot.left + 8;
-  legend.forEach((s) => { c.fillStyle = s.color; c.fillRect(lx, plot.top + 6, 14, 3); c.fillStyle = "#333"; c.fillText(s.name, lx + 18, plot.top + 11); lx += 26 + c.measureText(s.name).width; });
+  // Above the plot, each name after a sample of its line (dashed for accuracy), then what the bands are.
+  legend.forEach((s) => {
+    c.beginPath(); c.moveTo(lx, 12); c.lineTo(lx + 22, 12); c.setLineDash(s.dashed ? [5, 4] : []);
+    c.strokeStyle = s.color; c.lineWidth = 2; c.stroke(); c.setLineDash([]);
+    c.fillStyle = "#333"; c.fillText(s.name, lx + 27, 16); lx += 40 + c.measureText(s.name).width;
+  });
+  if (DATA.curves.some((s) => s.band)) { c.fillStyle = "#666"; c.fillText(DATA.bandNote, lx + 6, 16); }
   // Rendered frames as ticks, the current one as a line.
   c.fillStyle = "rgba(0,0,0,0.35)";
   DATA.frames.forEach((f) => c.fillRect(X(f.step) - 0.5, plot.top + ph - 6, 1, 6));
