@@ -86,8 +86,10 @@ struct AnchorPainter {
         var y = abs(d.1) < 0.35 ? ay - boxH / 2 : (d.1 > 0 ? ay : ay - boxH)
         // Kept inside the picture, below its title: a caption never covers a panel's title.
         let area = layout.captionArea
-        x = min(max(x, area.x + 2), area.maxX - boxW - 2)
-        y = min(max(y, area.y + 2), area.maxY - boxH - 2)
+        // Half a text unit from the picture's edge, as a margin a reader sees as one.
+        let margin = 0.5 * u
+        x = min(max(x, area.x + margin), area.maxX - boxW - margin)
+        y = min(max(y, area.y + margin), area.maxY - boxH - margin)
         if let t = thumbnail, thumbSize.w > 0 {
             let r = Rect(x: x + (boxW - thumbSize.w) / 2, y: y, width: thumbSize.w, height: thumbSize.h)
             paintThumbnail(c, t, in: r)

@@ -32,8 +32,9 @@ public enum Palette {
 
     /// Light fills for classes 0–9, told apart with normal vision and under simulated protanopia,
     /// deuteranopia and tritanopia (`PaletteTests`); light enough for dark edges on them. Past ten
-    /// the colours repeat.
-    static let classFills: [UInt32] = [0xccbb55, 0x8899ee, 0xccddee, 0xaaccbb, 0xffcc77, 0x88ccff, 0xcc9933, 0xaaffbb, 0x55bbcc, 0xaaaa88]
+    /// the colours repeat. The nearest pair (mustard, ochre) goes to Fashion-MNIST's Trouser and Shirt,
+    /// which no one confuses; T-shirt/top, Pullover, Coat and Shirt get colours far apart.
+    static let classFills: [UInt32] = [0x8899ee, 0xccbb55, 0xaaffbb, 0xffcc77, 0x55bbcc, 0xccddee, 0xcc9933, 0x88ccff, 0xaaccbb, 0xaaaa88]
 
     /// The colour of a class, lightness nudged by a pattern's key so neighbouring regions stay apart.
     public static func classColor(_ label: Int, hash: UInt64) -> Color { classColor(label, key: patternKey(hash: hash)) }

@@ -183,7 +183,7 @@ function resize() {
   const rect = view.parentElement.getBoundingClientRect();
   dpr = window.devicePixelRatio || 1;
   // The partition takes what the window leaves under the controls once the curves panel fits below it.
-  const below = CURVES_HEIGHT + 48, top = rect.top + window.scrollY;
+  const below = CURVES_HEIGHT + 64, top = rect.top + window.scrollY;
   W = Math.max(200, Math.floor(rect.width)); H = Math.max(260, Math.min(Math.floor(window.innerHeight - top - below), W));
   for (const c of [view, overlay]) { c.width = W * dpr; c.height = H * dpr; c.style.width = W + "px"; c.style.height = H + "px"; }
   view.parentElement.style.height = H + "px";

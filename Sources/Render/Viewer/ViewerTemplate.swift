@@ -20,7 +20,7 @@ enum ViewerTemplate {
         .controls input[type=range] { flex: 1 1 120px; min-width: 100px; max-width: 320px; }
         .controls label, .controls button { white-space: nowrap; }
         /* Room for two lines of legend whatever the fill, so the canvas never moves. */
-        #keys { min-height: 38px; align-items: flex-start; }
+        #keys { min-height: 56px; align-content: flex-start; }
         button, select { font: inherit; padding: 2px 8px; }
         #layers label { margin-right: 10px; white-space: nowrap; }
         .swatch { display: inline-block; width: 14px; height: 4px; vertical-align: middle; margin-right: 4px; }
