@@ -25,6 +25,10 @@ struct PartitionPainter {
             c.restore()
         }
         if style.showsAnchors { AnchorPainter(result: result, style: style, layout: layout).paint(c) }
+        if let note = style.domainNote {
+            c.font(size: 0.85 * layout.unit)
+            c.text(note, x: layout.plotRect.x + 0.4 * layout.unit, y: layout.plotRect.maxY - 0.45 * layout.unit, color: .ink, halo: 0.25 * layout.unit)
+        }
         KeyPainter(layout: layout, slopeRange: slopeRange).paint(c, title: layout.titleBaseline == nil ? nil : style.title)
     }
 

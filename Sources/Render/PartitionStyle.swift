@@ -86,6 +86,8 @@ public struct PartitionStyle: Sendable {
     public var showsAnchors = true
     /// Multiplies the automatic, density-dependent edge width.
     public var edgeWidthScale = 1.0
+    /// A line in the picture's lower left corner saying what the domain is (a neighbourhood's radius).
+    public var domainNote: String?
     /// In PDF and SVG, a partition of more regions than this has its fills, edges and boundary drawn
     /// as one embedded image (`rasterDPI`); `Int.max` keeps every picture vector.
     public var rasterAbove = 5_000

@@ -66,6 +66,7 @@ struct SliceCommand: ParsableCommand {
         var style = try picture.settings().style(for: result, labels: input.labels, anchors: input.anchors, dataDirectory: anchors.data)
         // A disk or diamond around one anchor is what the picture shows, not the anchors' triangle.
         if let neighbourhood = neighbourhoodFraming(domainSpec, result) { style.framing = neighbourhood }
+        style.domainNote = neighbourhoodNote(domainSpec, anchorLabels: style.anchorLabels)
         try SliceOutputs(json: json, regions: regions, exactVertices: exactVertices, pictures: [png, svg, pdf].compactMap { $0 })
             .write(result, network: network, anchors: input.anchors, labels: input.labels, domain: domainSpec, style: style)
         clock.lap("outputs")

@@ -71,6 +71,7 @@ public struct PartitionSequence {
         let last = try slice(checkpoints[lastIndex])
         var style = try picture.style(for: last, labels: names.labels, anchors: anchors, dataDirectory: dataDirectory)
         style.framing = neighbourhoodFraming(domain, last) ?? Framing(for: last)
+        style.domainNote = neighbourhoodNote(domain, anchorLabels: style.anchorLabels)
         if picture.fill == .slope { style.slopeRange = style.resolvedSlopeRange(for: [last]) }
         var rows = [PartitionRow?](repeating: nil, count: checkpoints.count)
         var failure: Error?
