@@ -46,9 +46,12 @@ struct PartitionPainter {
         let r = layout.plotRect
         let (w, h) = (Int((r.width * scale).rounded(.up)), Int((r.height * scale).rounded(.up)))
         guard w > 0, h > 0, w <= 32_767, h <= 32_767,
-              let image = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(w), Int32(h)) else { return }
+              let image = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(w), Int32(h)) else { return }
         defer { cairo_surface_destroy(image) }
         if let cr = cairo_create(image) {
+            // Opaque on the page's white: no alpha plane in the file.
+            cairo_set_source_rgb(cr, 1, 1, 1)
+            cairo_paint(cr)
             cairo_scale(cr, scale, scale)
             cairo_translate(cr, -r.x, -r.y)
             let inner = Canvas(cr: cr)

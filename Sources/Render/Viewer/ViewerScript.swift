@@ -24,7 +24,13 @@ const PATTERN_LUT = bytes(DATA.patternLUT), CLASS_LUT = bytes(DATA.classLUT);
 // Unpacks a frame's stream (the layout is documented on ViewerFrame in tessera's sources).
 function unpack(f, buf) {
   let at = 0;
-  const next = () => { let v = 0, scale = 1, b; do { b = buf[at++]; v += (b & 127) * scale; scale *= 128; } while (b & 128); return v; };
+  const next = () => {
+    const b = buf[at++];
+    if (b < 128) return b;
+    let v = b & 127, scale = 128, c;
+    do { c = buf[at++]; v += (c & 127) * scale; scale *= 128; } while (c & 128);
+    return v;
+  };
   const signed = () => { const v = next(); return v % 2 ? -(v + 1) / 2 : v / 2; };
   const n = f.regions, c = f.counts, [e, ox, oy] = f.grid, h = 2 ** e;
   const ro = new Uint32Array(n + 1);
@@ -41,14 +47,26 @@ function unpack(f, buf) {
   }
   // Edges: one record per distinct region side, then the loose edges with vertices of their own.
   const E = c.edges, ea = new Uint32Array(2 * E), el = new Uint8Array(E), eu0 = new Uint16Array(E), ed0 = new Uint8Array(E);
-  const seen = new Set(), V = c.vertices + 2 * c.looseEdges + 1;
+  // Sides met so far: an open-addressing table of vertex pairs (a Set of numbers is several times slower).
+  let size = 1024;
+  while (size < 4 * c.sides) size *= 2;
+  const table = new Int32Array(2 * size).fill(-1), mask = size - 1;
+  const firstTime = (p, q) => {
+    const lo = p < q ? p : q, hi = p < q ? q : p;
+    let slot = (Math.imul(lo, 0x9e3779b1) ^ Math.imul(hi, 0x85ebca6b)) & mask;
+    while (table[2 * slot] !== -1) {
+      if (table[2 * slot] === lo && table[2 * slot + 1] === hi) return false;
+      slot = (slot + 1) & mask;
+    }
+    table[2 * slot] = lo; table[2 * slot + 1] = hi;
+    return true;
+  };
   let m = 0;
   for (let r = 0; r < n; r++) {
     const a = ro[r], b = ro[r + 1];
     for (let k = a; k < b; k++) {
-      const p = rc[k], q = rc[k + 1 < b ? k + 1 : a], key = Math.min(p, q) * V + Math.max(p, q);
-      if (seen.has(key)) continue;
-      seen.add(key);
+      const p = rc[k], q = rc[k + 1 < b ? k + 1 : a];
+      if (!firstTime(p, q)) continue;
       const layer = next();
       if (layer === 0) continue;
       ea[2 * m] = p; ea[2 * m + 1] = q; el[m] = layer - 1; eu0[m] = next(); ed0[m] = Math.min(255, next()); m++;
@@ -558,9 +576,10 @@ resize(); fitView(); buildLayerToggles(); updateLegend();
 $("slider").max = DATA.frames.length - 1;
 $("fill").value = state.fill; $("edge-style").value = state.edges;
 setFrame(DATA.frames.length - 1).then(() => {
-  grid(current);
   window.tesseraViewer.usableMs = performance.now();
   window.tesseraViewer.ready = true;
+  // The hover index, once the first frame is on the screen.
+  setTimeout(() => { if (current) grid(current); }, 0);
 });
 document.addEventListener("DOMContentLoaded", () => { window.tesseraViewer.allFrames = true; });
 window.addEventListener("resize", () => { resize(); fitView(); draw(); drawCurves(); });
