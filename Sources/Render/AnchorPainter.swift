@@ -92,8 +92,8 @@ struct AnchorPainter {
         var y = abs(d.1) < 0.35 ? ay - boxH / 2 : (d.1 > 0 ? ay : ay - boxH)
         // Kept inside the picture, below its title: a caption never covers a panel's title.
         let area = layout.captionArea
-        // Half a text unit from the picture's edge, as a margin a reader sees as one.
-        let margin = 0.5 * u
+        // Most of a text unit from the picture's edge: a margin a reader sees, and captions of neighbouring panels kept apart.
+        let margin = 0.9 * u
         x = min(max(x, area.x + margin), area.maxX - boxW - margin)
         y = min(max(y, area.y + margin), area.maxY - boxH - margin)
         if let t = thumbnail, thumbSize.w > 0 {

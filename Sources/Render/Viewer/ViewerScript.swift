@@ -336,8 +336,10 @@ function drawOverlay() {
 // anchor (nor its label); failing that, where it covers the fewest.
 function placeCard(tip, px, py) {
   const w = tip.offsetWidth, h = tip.offsetHeight, gap = 18;
-  const marks = state.anchors && current ? current.anchors.map(([x, y]) => [sx(x), sy(y)]) : [];
-  const covers = (left, top) => marks.filter(([X, Y]) => X + 60 > left && X - 10 < left + w && Y + 10 > top && Y - 24 < top + h).length;
+  ctx.font = "13px sans-serif";
+  const marks = state.anchors && current ? current.anchors.map(([x, y], i) => [sx(x), sy(y), ctx.measureText(DATA.anchorLabels[i] || `x${i + 1}`).width]) : [];
+  // An anchor's dot and its label (to the upper right of the dot).
+  const covers = (left, top) => marks.filter(([X, Y, L]) => X + 12 + L > left && X - 8 < left + w && Y + 8 > top && Y - 24 < top + h).length;
   const sides = [[px + gap, py + gap], [px - gap - w, py + gap], [px + gap, py - gap - h], [px - gap - w, py - gap - h]]
     .map(([l, t]) => [Math.max(4, Math.min(l, W - w - 4)), Math.max(4, Math.min(t, H - h - 4))])
     .filter(([l, t]) => !(px >= l && px <= l + w && py >= t && py <= t + h));
