@@ -33,7 +33,7 @@ struct SliceCommand: ParsableCommand {
         guard maxRegions > 0 else { throw TesseraError.badInput("--max-regions must be positive") }
         if let threads, threads <= 0 { throw TesseraError.badInput("--threads must be positive") }
         guard maxMemory.isFinite, maxMemory > 0, maxMemory < 1_048_576 else { throw TesseraError.badInput("--max-memory must be a positive number of GiB") }
-        let domainSpec = try parseDomain( domain)
+        let domainSpec = try parseDomain(domain)
         let override = try activation.map(Activation.init(parsing:))
         guard regions != nil || !exactVertices else { throw TesseraError.badInput("--exact-vertices needs --regions") }
         let outputs = [json, png, svg, pdf, regions].compactMap { $0 }

@@ -45,7 +45,7 @@ struct ViewCommand: ParsableCommand {
         let path = out ?? runPath + "/view.html"
         try OutputFile.checkWritable(path)
         var viewer = RunViewer(runPath: runPath, checkpoints: checkpoints, anchors: anchors, labels: labels,
-                               domain: try parseDomain( domain), activation: run.activation,
+                               domain: try parseDomain(domain), activation: run.activation,
                                dataDirectory: dataDirectory)
         viewer.maxRegions = maxRegions
         viewer.fill = fill

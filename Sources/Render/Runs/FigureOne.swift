@@ -78,6 +78,7 @@ public enum FigureOne {
         if let neighbourhood = neighbourhoodFraming(request.domain, slices.values.first) { style.framing = neighbourhood }
         style.anchorLabels = AnchorNames(split: request.split, indices: request.indices, chosen: dataset, directory: dataDirectory).shortLabels
         style.domainNote = neighbourhoodNote(request.domain, anchorLabels: style.anchorLabels)
+        if request.rasterDPI > 0 { style.rasterDPI = request.rasterDPI } else { style.rasterAbove = .max }
         let side = Int(Double(dataset.dimension).squareRoot().rounded())
         if dataset.rows * dataset.columns == dataset.dimension, dataset.rows >= 4 {
             style.thumbnails = anchors.map { Thumbnail(rows: dataset.rows, columns: dataset.columns, values: $0.map { min(1, max(0, $0)) }) }
