@@ -196,3 +196,24 @@ def test_compressed_frames_decode_to_the_regions_tessera_wrote(page, outputs):
         assert decoded["regions"] == regions
         for key, value in expected.items():
             assert decoded[key] == value, f"frame {index} (step {step}): {key}"
+
+
+def test_layout_stays_put_and_curves_are_on_screen(page):
+    """At 1400×1000 the controls keep one row, the canvas does not move when the fill (and so the
+    legend) changes, and the curves panel fits in the window."""
+    page.set_window_size(1400, 1000)
+    time.sleep(0.5)
+    try:
+        tops = []
+        for fill in ["pattern", "class", "slope", "pattern"]:
+            tops.append(page.execute_script(
+                "const s = document.getElementById('fill'); s.value = arguments[0]; s.dispatchEvent(new Event('change'));"
+                "return document.querySelector('.stage').getBoundingClientRect().top", fill))
+        assert len(set(tops)) == 1, tops
+        reset, play = page.execute_script("return ['reset', 'play'].map(id => document.getElementById(id).getBoundingClientRect().top)")
+        assert reset == play
+        bottom, height = page.execute_script("return [document.getElementById('curves').getBoundingClientRect().bottom, window.innerHeight]")
+        assert bottom <= height
+    finally:
+        page.set_window_size(1200, 1400)
+        time.sleep(0.3)
