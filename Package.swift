@@ -34,7 +34,7 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)), nativeCPU]),
         .target(name: "Trainer", dependencies: ["Slicer", "COpenBLAS"], swiftSettings: [nativeCPU]),
         // Pictures of slices and plots, and the picture pipelines over a training run's checkpoints.
-        .target(name: "Render", dependencies: ["Slicer", "Trainer", "CCairo"], swiftSettings: [nativeCPU]),
+        .target(name: "Render", dependencies: ["Slicer", "Trainer", "CCairo", "CZlib"], swiftSettings: [nativeCPU]),
         .executableTarget(name: "tessera", dependencies: [
             "Slicer", "Render", "Trainer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -17,23 +17,29 @@ struct AnchorPainter {
         guard !points.isEmpty else { return }
         let cx = points.map(\.x).reduce(0, +) / Double(points.count)
         let cy = points.map(\.y).reduce(0, +) / Double(points.count)
+        let anyPinned = points.contains { pinned($0, margin: 1.2 * radius) != nil }
         for (i, p) in points.enumerated() {
             let label = i < style.anchorLabels.count ? style.anchorLabels[i] : ""
             let thumb = i < style.thumbnails.count ? style.thumbnails[i] : nil
             if let (edge, d) = pinned(p, margin: 1.2 * radius) {
                 let size = 1.3 * radius
                 paintArrow(c, tip: edge, direction: d, size: size)
-                // The caption goes inwards from the arrow's base: outwards there is no room, and the arrow stays visible.
+                // Beside the arrow, across it, on the side towards the picture's middle: the caption
+                // stays along the frame, in the ring around a neighbourhood, next to the arrow it names.
                 let base = (x: edge.x - 1.6 * size * d.0, y: edge.y - 1.6 * size * d.1)
-                paintCaption(c, at: base, direction: (-d.0, -d.1), radius: 0, label: label, thumbnail: thumb)
+                let r = layout.plotRect
+                let inward = (r.midX - base.x) * -d.1 + (r.midY - base.y) * d.0 >= 0
+                let side = inward ? (-d.1, d.0) : (d.1, -d.0)
+                paintCaption(c, at: base, direction: side, radius: 1.4 * size, label: label, thumbnail: thumb)
                 continue
             }
             c.setColor(.white); c.circle(p.x, p.y, radius: radius); c.fill()
             c.setColor(.ink); c.lineWidth(max(0.1 * u, 1)); c.circle(p.x, p.y, radius: radius); c.stroke()
-            // Point away from the anchors' centre so labels sit outside the triangle they span.
+            // Point away from the anchors' centre so labels sit outside the triangle they span; in a
+            // neighbourhood (the other anchors far away) right below the dot.
             var (dx, dy) = (p.x - cx, p.y - cy)
             let n = (dx * dx + dy * dy).squareRoot()
-            if n < 1e-9 { (dx, dy) = (0.7, -0.7) } else { (dx, dy) = (dx / n, dy / n) }
+            if anyPinned { (dx, dy) = (0, 1) } else if n < 1e-9 { (dx, dy) = (0.7, -0.7) } else { (dx, dy) = (dx / n, dy / n) }
             paintCaption(c, at: p, direction: (dx, dy), radius: radius, label: label, thumbnail: thumb)
         }
     }
@@ -86,8 +92,10 @@ struct AnchorPainter {
         var y = abs(d.1) < 0.35 ? ay - boxH / 2 : (d.1 > 0 ? ay : ay - boxH)
         // Kept inside the picture, below its title: a caption never covers a panel's title.
         let area = layout.captionArea
-        x = min(max(x, area.x + 2), area.maxX - boxW - 2)
-        y = min(max(y, area.y + 2), area.maxY - boxH - 2)
+        // Most of a text unit from the picture's edge: a margin a reader sees, and captions of neighbouring panels kept apart.
+        let margin = 0.9 * u
+        x = min(max(x, area.x + margin), area.maxX - boxW - margin)
+        y = min(max(y, area.y + margin), area.maxY - boxH - margin)
         if let t = thumbnail, thumbSize.w > 0 {
             let r = Rect(x: x + (boxW - thumbSize.w) / 2, y: y, width: thumbSize.w, height: thumbSize.h)
             paintThumbnail(c, t, in: r)

@@ -30,7 +30,7 @@ extension CompositeFigure {
 
     /// Paints the whole figure; returns the layout for probing.
     @discardableResult
-    func paint(_ c: Canvas, crispFills: Bool) -> Layout {
+    func paint(_ c: Canvas, crispFills: Bool, vector: Bool = false) -> Layout {
         let entries = legendEntries
         let (l, rows, widths) = measuredLayout(c)
         let u = l.unit
@@ -45,7 +45,8 @@ extension CompositeFigure {
         let slopes = style.resolvedSlopeRange(for: panels.map(\.result))
         for (panel, rect) in zip(panels, l.panels) {
             paintPartition(panel.result, style: shared, in: rect, canvas: c, title: panel.subtitle,
-                           showsKey: false, slopeRange: slopes, crispFills: crispFills, unit: u)
+                           showsKey: false, slopeRange: slopes, crispFills: crispFills, unit: u,
+                           rasterScale: vector ? style.rasterScale(pictureWidth: Double(l.width)) : nil)
         }
         if let plot, let rect = l.plot { PlotPainter(plot, in: rect.inset(0.5 * u), canvas: c, unit: u).paint(c) }
         if let y = l.legendY {
@@ -72,7 +73,7 @@ public func drawComposite(_ figure: CompositeFigure, to path: String, format: Im
     guard !figure.panels.isEmpty || figure.plot != nil else { throw TesseraError.badInput("a figure needs at least one panel or a plot") }
     let (width, height) = try figure.measuredSize()
     try writePicture(to: path, format: format, width: width, height: height) { c in
-        figure.paint(c, crispFills: format == .png)
+        figure.paint(c, crispFills: format == .png, vector: format != .png)
     }
 }
 

@@ -11,6 +11,8 @@ public struct PlotSeries: Sendable {
     public var color: Color
     public var axis: Axis
     public var dashed: Bool
+    /// Multiplies the line width (a wide pale line under a thin one shows where two curves agree).
+    public var widthScale = 1.0
 
     public init(name: String, x: [Double], y: [Double], band: [Double]? = nil, color: Color,
                 axis: Axis = .left, dashed: Bool = false) {

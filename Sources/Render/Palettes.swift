@@ -16,31 +16,39 @@ public enum Palette {
         Double((hash >> shift) & 0xffff) / 65536
     }
 
+    /// The 16-bit colour key of a pattern hash: pattern and class fills depend on the pattern only
+    /// through it, so the viewer page stores two bytes per region and looks the colours up.
+    public static func patternKey(hash: UInt64) -> UInt16 { UInt16(truncatingIfNeeded: mix(hash) >> 24) }
+
     /// A light pastel colour determined by a hash, so equal patterns get equal colours in every frame.
-    public static func pastel(hash: UInt64) -> Color {
-        let h = mix(hash)
+    public static func pastel(hash: UInt64) -> Color { pastel(key: patternKey(hash: hash)) }
+
+    /// The pastel of a colour key: 256 hues, 16 lightnesses, 16 chromas.
+    public static func pastel(key: UInt16) -> Color {
+        let hue = Double(key & 0xff) / 256, light = Double((key >> 8) & 0xf) / 16, chroma = Double(key >> 12) / 16
         // Light and low-chroma: black edges and the red boundary stay readable on every fill.
-        return .oklch(0.855 + 0.075 * fraction(h, shift: 16), 0.04 + 0.04 * fraction(h, shift: 32),
-                      360 * fraction(h, shift: 0))
+        return .oklch(0.855 + 0.075 * light, 0.04 + 0.04 * chroma, 360 * hue)
     }
 
-    /// Hues (OKLCH degrees) for classes; red is avoided because the decision boundary is red.
-    static let classHues: [Double] = [250, 75, 150, 310, 200, 110, 345, 225, 130, 285]
+    /// Light fills for classes 0–9, told apart with normal vision and under simulated protanopia,
+    /// deuteranopia and tritanopia (`PaletteTests`); light enough for dark edges on them. Past ten
+    /// the colours repeat. The nearest pair (mustard, ochre) goes to Fashion-MNIST's Trouser and Shirt,
+    /// which no one confuses; T-shirt/top, Pullover, Coat and Shirt get colours far apart.
+    static let classFills: [UInt32] = [0x8899ee, 0xccbb55, 0xaaffbb, 0xffcc77, 0x55bbcc, 0xccddee, 0xcc9933, 0x88ccff, 0xaaccbb, 0xaaaa88]
 
-    /// The hue of a class, cycling with a golden-angle offset past the first ten.
-    static func classHue(_ label: Int) -> Double {
-        let base = classHues[((label % classHues.count) + classHues.count) % classHues.count]
-        return base + 137.5 * Double(max(label, 0) / classHues.count)
+    /// The colour of a class, lightness nudged by a pattern's key so neighbouring regions stay apart.
+    public static func classColor(_ label: Int, hash: UInt64) -> Color { classColor(label, key: patternKey(hash: hash)) }
+
+    /// The colour of a class for a colour key: its fill, lighter or darker by up to 0.02 in OKLab lightness.
+    public static func classColor(_ label: Int, key: UInt16) -> Color {
+        let base = classColor(label).oklab
+        return .oklab(base.l + 0.04 * (Double((key >> 8) & 0x7) / 7 - 0.5), base.a, base.b)
     }
 
-    /// The colour of a class, lightness jittered by a pattern hash so neighbouring regions stay apart.
-    public static func classColor(_ label: Int, hash: UInt64) -> Color {
-        let jitter = fraction(mix(hash), shift: 8) - 0.5
-        return .oklch(0.815 + 0.09 * jitter, 0.085, classHue(label))
+    /// The legend colour of a class: its fill.
+    public static func classColor(_ label: Int) -> Color {
+        Color(hex: classFills[((label % classFills.count) + classFills.count) % classFills.count])
     }
-
-    /// The legend colour of a class: its un-jittered middle tone.
-    public static func classColor(_ label: Int) -> Color { .oklch(0.815, 0.085, classHue(label)) }
 
     /// Hues for hidden layers' lines: dark, saturated, distinct, not red.
     static let layerHues: [Double] = [255, 145, 320, 65, 200, 355, 110, 285]

@@ -60,6 +60,8 @@ extension PartitionStyle {
                 return LegendEntry(label: name, color: Palette.classColor(k), mark: .swatch)
             }
         }
+        // The red line is the only mark that needs saying: a key for it on every picture that draws it.
+        if showsBoundary { entries.append(LegendEntry(label: "decision boundary", color: .boundaryRed, mark: .line)) }
         return entries
     }
 }

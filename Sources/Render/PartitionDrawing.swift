@@ -13,16 +13,61 @@ struct PartitionPainter {
     /// Raster targets fill without antialiasing: neighbouring regions then tile pixels exactly,
     /// with no background seams; the antialiased edges drawn on top hide the staircase.
     let crispFills: Bool
+    /// Image pixels per device unit for the partition layer of a vector picture; nil draws it as vectors.
+    var rasterScale: Double? = nil
 
     func paint(_ c: Canvas) {
-        c.clip(layout.plotRect)
+        if let scale = rasterScale, result.regions.count > style.rasterAbove {
+            paintAsImage(c, scale: scale)
+        } else {
+            c.clip(layout.plotRect)
+            paintLayer(c)
+            c.restore()
+        }
+        if style.showsAnchors { AnchorPainter(result: result, style: style, layout: layout).paint(c) }
+        if let note = style.domainNote {
+            c.font(size: 0.85 * layout.unit)
+            c.text(note, x: layout.plotRect.x + 0.4 * layout.unit, y: layout.plotRect.maxY - 0.45 * layout.unit, color: .ink, halo: 0.25 * layout.unit)
+        }
+        KeyPainter(layout: layout, slopeRange: slopeRange).paint(c, title: layout.titleBaseline == nil ? nil : style.title)
+    }
+
+    /// Fills, edges, the domain's outline and the decision boundary.
+    func paintLayer(_ c: Canvas) {
         paintFills(c)
         paintEdges(c)
         paintDomainOutline(c)
         if style.showsBoundary { paintBoundary(c) }
+    }
+
+    /// The partition layer as one image embedded in the vector picture (anchors, text and keys stay
+    /// vectors): a PDF of 100,000 regions then holds a few megabytes of pixels instead of every polygon.
+    func paintAsImage(_ c: Canvas, scale: Double) {
+        let r = layout.plotRect
+        let (w, h) = (Int((r.width * scale).rounded(.up)), Int((r.height * scale).rounded(.up)))
+        guard w > 0, h > 0, w <= 32_767, h <= 32_767,
+              let image = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(w), Int32(h)) else { return }
+        defer { cairo_surface_destroy(image) }
+        if let cr = cairo_create(image) {
+            // Opaque on the page's white: no alpha plane in the file.
+            cairo_set_source_rgb(cr, 1, 1, 1)
+            cairo_paint(cr)
+            cairo_scale(cr, scale, scale)
+            cairo_translate(cr, -r.x, -r.y)
+            let inner = Canvas(cr: cr)
+            inner.clip(r)
+            PartitionPainter(result: result, style: style, layout: layout, slopeRange: slopeRange, crispFills: true).paintLayer(inner)
+            inner.restore()
+            cairo_destroy(cr)
+        }
+        cairo_surface_flush(image)
+        c.clip(r)
+        cairo_translate(c.cr, r.x, r.y)
+        cairo_scale(c.cr, 1 / scale, 1 / scale)
+        cairo_set_source_surface(c.cr, image, 0, 0)
+        cairo_pattern_set_filter(cairo_get_source(c.cr), CAIRO_FILTER_GOOD)
+        cairo_paint(c.cr)
         c.restore()
-        if style.showsAnchors { AnchorPainter(result: result, style: style, layout: layout).paint(c) }
-        KeyPainter(layout: layout, slopeRange: slopeRange).paint(c, title: layout.titleBaseline == nil ? nil : style.title)
     }
 
     func point(_ p: Point2) -> (x: Double, y: Double) { layout.map(p) }

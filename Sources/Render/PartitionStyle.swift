@@ -86,6 +86,21 @@ public struct PartitionStyle: Sendable {
     public var showsAnchors = true
     /// Multiplies the automatic, density-dependent edge width.
     public var edgeWidthScale = 1.0
+    /// A line in the picture's lower left corner saying what the domain is (a neighbourhood's radius).
+    public var domainNote: String?
+    /// In PDF and SVG, a partition of more regions than this has its fills, edges and boundary drawn
+    /// as one embedded image (`rasterDPI`); `Int.max` keeps every picture vector.
+    public var rasterAbove = 5_000
+    /// Resolution of that image when the whole picture is printed `PartitionStyle.printWidth` wide.
+    public var rasterDPI = 600.0
+
+    /// A two-column journal page's text width, 7 inches, in points.
+    public static let printWidth = 504.0
+
+    /// Image pixels per point of a vector picture `width` points wide printed at most `printWidth` wide.
+    func rasterScale(pictureWidth width: Double) -> Double {
+        rasterDPI / 72 * min(1, Self.printWidth / max(width, 1))
+    }
 
     public init(fill: Fill = .pattern, edges: Edges = .dark, width: Int = 1200, height: Int = 1200,
                 framing: Framing? = nil, title: String? = nil, anchorLabels: [String] = []) {

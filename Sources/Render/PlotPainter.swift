@@ -132,7 +132,7 @@ struct PlotPainter {
         cairo_set_line_join(c.cr, CAIRO_LINE_JOIN_ROUND)
         c.moveTo(px(first.x), py(first.y, s.axis))
         for p in points.dropFirst() { c.lineTo(px(p.x), py(p.y, s.axis)) }
-        c.setColor(s.color); c.lineWidth(0.17 * u); c.stroke()
+        c.setColor(s.color); c.lineWidth(0.17 * u * s.widthScale); c.stroke()
         c.restore()
     }
 

@@ -1,9 +1,15 @@
 import Foundation
 
-/// Round tick values (1, 2 or 5 times a power of ten) covering lo...hi with about `target` ticks.
+/// Round tick values (1, 2 or 5 times a power of ten) covering lo...hi with about `target` ticks,
+/// and never fewer than four (two ticks on an axis do not say how it is scaled).
 func niceTicks(_ lo: Double, _ hi: Double, target: Int = 5) -> [Double] {
     guard lo.isFinite, hi.isFinite, hi > lo else { return lo.isFinite ? [lo] : [] }
-    let step = niceStep((hi - lo) / Double(max(target, 1)))
+    var step = niceStep((hi - lo) / Double(max(target, 1)))
+    while ((hi / step).rounded(.down) - (lo / step).rounded(.up)) < 3 {
+        // The next 1-2-5 step down: 10 → 5 → 2 → 1.
+        let power = pow(10, log10(step).rounded(.down)), m = (step / power).rounded()
+        step = m == 1 ? power / 2 : m == 2 ? power : 2 * power
+    }
     let first = (lo / step).rounded(.up)
     let last = (hi / step).rounded(.down)
     guard last >= first, last - first < 1000 else { return [lo, hi] }

@@ -23,7 +23,7 @@ extension BenchCommand {
             let (graph, anchors) = cnnWorkload(image: image, radius: r, seed: seed, channels: channels, convolutions: convolutions)
             try saveCNN(graph, anchors: anchors, radius: r)
             if saveOnly { return }
-            var options = SliceOptions(domain: try DomainSpec(parsing: domain), arithmetic: mode, maxRegions: maxRegions)
+            var options = SliceOptions(domain: try parseDomain(domain), arithmetic: mode, maxRegions: maxRegions)
             if let threads { options.threads = threads }
             let result = try slice(graph: graph, anchors: anchors, options: options)
             print(String(format: "cnn r %g arithmetic %@: %d regions, %d vertices, %d edges, %d boundary segments, %.3f s, peak RSS %.0f MB; decisions: %d certified, %d symbolic, %d exact",

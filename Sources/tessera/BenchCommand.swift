@@ -46,7 +46,7 @@ struct BenchCommand: ParsableCommand {
         if let saveModel { try ModelFile.save(network, path: saveModel, dtype: .f32, metadata: ["workload": "spec7", "seed": "\(seed)"]) }
         if let savePoints { try NPY.write(Tensor(shape: [3, widthList[0]], dtype: .f64, values: anchors.flatMap { $0 }), path: savePoints) }
         if saveOnly { return }
-        let options = SliceOptions(domain: try DomainSpec(parsing: domain), arithmetic: mode, maxRegions: maxRegions)
+        let options = SliceOptions(domain: try parseDomain(domain), arithmetic: mode, maxRegions: maxRegions)
         let result = try slice(network: network, anchors: anchors, options: options) { layer, regions in
             FileHandle.standardError.write(Data("layer \(layer): \(regions) regions\n".utf8))
         }

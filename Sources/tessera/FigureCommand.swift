@@ -32,16 +32,19 @@ struct FigureCommand: ParsableCommand {
     @Option(help: "Stop a slice with an error past this many regions.") var maxRegions = 2_000_000
     @Option(help: "PNG output.") var png: String?
     @Option(help: "PDF output.") var pdf: String?
+    @Option(help: "In the PDF, partition panels of more than 5,000 regions are one image of this resolution for the figure printed 7 inches wide; 0 keeps them vectors.") var rasterDpi = 600.0
     @Option(help: "JSON: the LC curve and the chosen checkpoints.") var json: String?
 
     func run() throws {
         var request = FigureOneRequest(runPath: runPath, indices: try parseIndices(indices))
-        request.split = split; request.data = data; request.domain = try DomainSpec(parsing: domain)
+        request.split = split; request.data = data; request.domain = try parseDomain(domain)
         request.radius = radius; request.directions = directions; request.samples = samples
         request.lcSets = lcSets.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         request.seed = seed; request.steps = try steps.map(parseIndices)
         request.panelSize = panelSize; request.maxRegions = maxRegions
         request.png = png; request.pdf = pdf; request.json = json
+        guard rasterDpi.isFinite, rasterDpi >= 0, rasterDpi <= 2400 else { throw TesseraError.badInput("--raster-dpi must be between 0 and 2400") }
+        request.rasterDPI = rasterDpi
         print(try FigureOne.make(request, log: printError))
     }
 }

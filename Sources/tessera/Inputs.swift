@@ -10,6 +10,12 @@ struct AnchorOptions: ParsableArguments {
     @Option(help: "Three sample indices into the dataset, e.g. 0,1,2.") var indices: String?
     @Option(help: "Dataset split: train or test.") var split = "train"
 
+    /// Missing anchors are a usage error, found before any file is read.
+    func validate() throws {
+        if points == nil && data == nil { throw ValidationError("give the anchors with --points P.npy or --data DIR --indices i,j,k") }
+        if points == nil && indices == nil { throw ValidationError("--data needs --indices i,j,k") }
+    }
+
     /// The anchors and, for dataset samples, their labels and image shape.
     func load() throws -> (anchors: [[Double]], labels: [String]?, imageShape: (Int, Int)?) {
         if let points {
@@ -18,8 +24,9 @@ struct AnchorOptions: ParsableArguments {
             guard rows.count == 3 else { throw TesseraError.badInput("\(points): need exactly 3 anchor rows, found \(rows.count)") }
             return (rows, nil, nil)
         }
-        guard let data else { throw TesseraError.badInput("give the anchors with --points P.npy or --data DIR --indices i,j,k") }
-        guard let indices else { throw TesseraError.badInput("--data needs --indices i,j,k") }
+        // A missing option is a usage error (exit 2), like one ArgumentParser finds.
+        guard let data else { throw ValidationError("give the anchors with --points P.npy or --data DIR --indices i,j,k") }
+        guard let indices else { throw ValidationError("--data needs --indices i,j,k") }
         let list = try parseIndices(indices)
         guard list.count == 3 else { throw TesseraError.badInput("--indices needs exactly three indices, got \(list.count)") }
         guard split == "train" || split == "test" else { throw TesseraError.badInput("--split must be train or test") }
@@ -36,6 +43,19 @@ func parseIndices(_ text: String) throws -> [Int] {
         }
         return value
     }
+}
+
+/// A `--domain` value: text that is not of the domain's form (`disk:abc`) is a usage error (exit 2),
+/// a well-formed value that makes no sense (`square:-1`) is bad input (exit 1).
+func parseDomain(_ text: String) throws -> DomainSpec {
+    let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+    if parts.count == 2 {
+        let numbers = parts[1].split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false)
+        guard Double(numbers[0]) != nil, numbers.count == 1 || Int(numbers[1]) != nil else {
+            throw ValidationError("the value '\(text)' is invalid for '--domain' (expected square[:S], triangle[:S], disk:R[@k] or diamond:R[@k], with numbers S, R and k)")
+        }
+    }
+    return try DomainSpec(parsing: text)
 }
 
 func printError(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }

@@ -28,7 +28,7 @@ struct RenderCommand: ParsableCommand {
         guard every >= 1, fps >= 1, radius > 0, delta > 0 else { throw TesseraError.badInput("--every, --fps, --radius and --delta must be positive") }
         guard lcSamples >= 0 else { throw TesseraError.badInput("--lc-samples must be 0 or more") }
         let sequence = try PartitionSequence(runPath: runPath, indices: try parseIndices(indices), split: split, data: data,
-                                             domain: try DomainSpec(parsing: domain), outputDirectory: out, every: every,
+                                             domain: try parseDomain(domain), outputDirectory: out, every: every,
                                              radius: radius, delta: delta, maxRegions: maxRegions, picture: try picture.settings())
         if let video { try Video.checkTools(for: video) }
         var viewer = RunViewer(runPath: runPath, checkpoints: sequence.checkpoints, anchors: sequence.anchors, labels: sequence.names.labels,

@@ -33,7 +33,7 @@ struct SliceCommand: ParsableCommand {
         guard maxRegions > 0 else { throw TesseraError.badInput("--max-regions must be positive") }
         if let threads, threads <= 0 { throw TesseraError.badInput("--threads must be positive") }
         guard maxMemory.isFinite, maxMemory > 0, maxMemory < 1_048_576 else { throw TesseraError.badInput("--max-memory must be a positive number of GiB") }
-        let domainSpec = try DomainSpec(parsing: domain)
+        let domainSpec = try parseDomain(domain)
         let override = try activation.map(Activation.init(parsing:))
         guard regions != nil || !exactVertices else { throw TesseraError.badInput("--exact-vertices needs --regions") }
         let outputs = [json, png, svg, pdf, regions].compactMap { $0 }
@@ -66,6 +66,7 @@ struct SliceCommand: ParsableCommand {
         var style = try picture.settings().style(for: result, labels: input.labels, anchors: input.anchors, dataDirectory: anchors.data)
         // A disk or diamond around one anchor is what the picture shows, not the anchors' triangle.
         if let neighbourhood = neighbourhoodFraming(domainSpec, result) { style.framing = neighbourhood }
+        style.domainNote = neighbourhoodNote(domainSpec, anchorLabels: style.anchorLabels)
         try SliceOutputs(json: json, regions: regions, exactVertices: exactVertices, pictures: [png, svg, pdf].compactMap { $0 })
             .write(result, network: network, anchors: input.anchors, labels: input.labels, domain: domainSpec, style: style)
         clock.lap("outputs")

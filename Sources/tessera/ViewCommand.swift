@@ -19,7 +19,7 @@ struct ViewCommand: ParsableCommand {
     @Option(help: "Show every N-th checkpoint only (the last is always shown).") var every = 1
     @Option(help: "Stop with an error when a checkpoint's slice passes this many regions.") var maxRegions = 2_000_000
     @Option(help: "Fill the page opens with: pattern, class or slope.") var fill = "pattern"
-    @Option(help: "Edges the page opens with: dark or layer.") var edges = "layer"
+    @Option(help: "Edges the page opens with: dark (as the PNG frames) or layer.") var edges = "dark"
     @Option(help: "Also write one GeoJSON file of the regions per checkpoint into this directory.") var regions: String?
     @Option(help: "Neighbourhood radius of the LC curves.") var lcRadius = 0.5
     @Option(help: "Samples per set (train, test, random) of the LC curves; 0 draws no LC.") var lcSamples = 200
@@ -45,7 +45,7 @@ struct ViewCommand: ParsableCommand {
         let path = out ?? runPath + "/view.html"
         try OutputFile.checkWritable(path)
         var viewer = RunViewer(runPath: runPath, checkpoints: checkpoints, anchors: anchors, labels: labels,
-                               domain: try DomainSpec(parsing: domain), activation: run.activation,
+                               domain: try parseDomain(domain), activation: run.activation,
                                dataDirectory: dataDirectory)
         viewer.maxRegions = maxRegions
         viewer.fill = fill

@@ -28,6 +28,11 @@ func runTessera() -> Int32 {
             print(Tessera.fullMessage(for: error))
             return 0
         }
+        if let unknown = unknownOptions(CommandLine.arguments.dropFirst()), !unknown.isEmpty {
+            // ArgumentParser names a missing option before an unknown one: the typo is the news.
+            printErrorLine(unknown + " (see tessera help)")
+            return 2
+        }
         let message = Tessera.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
         if code == .validationFailure {
             printErrorLine(message + " (see tessera help)")
@@ -36,6 +41,45 @@ func runTessera() -> Int32 {
         printErrorLine(message)
         return 1
     }
+}
+
+/// "Unknown option '--modle' (did you mean '--model'?)" for the first `--name` the subcommand's help
+/// does not list; nil when there is no subcommand to ask.
+func unknownOptions(_ arguments: ArraySlice<String>) -> String? {
+    guard let name = arguments.first,
+          let command = Tessera.configuration.subcommands.first(where: { $0._commandName == name }) else { return nil }
+    let help = Tessera.helpMessage(for: command)
+    // Every "--name" the help shows.
+    var known: Set<String> = ["--help", "--version"]
+    for word in help.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "-") }) where word.hasPrefix("--") && word.count > 2 {
+        known.insert(String(word))
+    }
+    for argument in arguments.dropFirst() {
+        if argument == "--" { break }
+        guard argument.hasPrefix("--") else { continue }
+        let option = String(argument.prefix { $0 != "=" })
+        guard !known.contains(option) else { continue }
+        let near = known.min { editDistance($0, option) < editDistance($1, option) }
+        let suggestion = near.map { editDistance($0, option) <= 2 ? " (did you mean '\($0)'?)" : "" } ?? ""
+        return "Unknown option '\(option)'" + suggestion
+    }
+    return ""
+}
+
+/// Levenshtein distance.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    var row = Array(0...b.count)
+    for i in 1...max(a.count, 1) where !a.isEmpty {
+        var previous = row[0]
+        row[0] = i
+        for j in stride(from: 1, through: b.count, by: 1) {
+            let old = row[j]
+            row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+            previous = old
+        }
+    }
+    return row[b.count]
 }
 
 /// `error: message` as exactly one line: line breaks from names inside the message (a tensor name,

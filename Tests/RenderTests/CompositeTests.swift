@@ -47,10 +47,10 @@ struct CompositeTests {
     @Test func sharedLegendListsEveryLayer() {
         let figure = CompositeFigure(panels: Self.frames, style: PartitionStyle(edges: .byLayer))
         // binary has three hidden layers, ternary two: the key lists the union once.
-        #expect(figure.legendEntries.map(\.label) == ["layer 1", "layer 2", "layer 3"])
+        #expect(figure.legendEntries.map(\.label) == ["layer 1", "layer 2", "layer 3", "decision boundary"])
         // ... and every class of any panel (ternary has three, binary two).
         let classes = CompositeFigure(panels: Self.frames, style: PartitionStyle(fill: .class, edges: .byLayer))
-        #expect(classes.legendEntries.map(\.label) == ["layer 1", "layer 2", "layer 3", "class 0", "class 1", "class 2"])
+        #expect(classes.legendEntries.map(\.label) == ["layer 1", "layer 2", "layer 3", "class 0", "class 1", "class 2", "decision boundary"])
     }
 
     @Test func emptyFigureIsBadInput() {

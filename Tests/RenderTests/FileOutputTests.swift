@@ -42,6 +42,32 @@ struct FileOutputTests {
         #expect(text.contains("%%EOF"))
     }
 
+    /// Past `rasterAbove` regions the partition layer is one embedded image (SVG: one <image>, few
+    /// paths; PDF: an image object), while anchors and text stay vectors; below it, every region is a path.
+    @Test func manyRegionsBecomeOneEmbeddedImage() throws {
+        let folder = try Probe.temporaryFolder()
+        func svgCounts(rasterAbove: Int) throws -> [String: Int] {
+            var style = PartitionStyle(width: 400, height: 400, title: "svg")
+            style.rasterAbove = rasterAbove
+            try drawPartition(Self.slice, style: style, to: folder + "/r.svg")
+            let parser = XMLParser(data: try Data(contentsOf: URL(fileURLWithPath: folder + "/r.svg")))
+            let counter = ElementCounter()
+            parser.delegate = counter
+            #expect(parser.parse())
+            return counter.counts
+        }
+        let vector = try svgCounts(rasterAbove: Self.slice.regions.count)
+        let raster = try svgCounts(rasterAbove: Self.slice.regions.count - 1)
+        #expect(vector["image", default: 0] == 0 && vector["path", default: 0] >= Self.slice.regions.count / 2)
+        #expect(raster["image", default: 0] >= 1 && raster["path", default: 0] < Self.slice.regions.count / 4)
+        var style = PartitionStyle(width: 400, height: 400)
+        style.rasterAbove = 0
+        try drawPartition(Self.slice, style: style, to: folder + "/r.pdf")
+        let pdf = String(decoding: try Data(contentsOf: URL(fileURLWithPath: folder + "/r.pdf")), as: UTF8.self)
+        let embedsImage = pdf.contains("/Subtype /Image")
+        #expect(embedsImage)
+    }
+
     @Test func pngHasSignatureAndLeavesNoTemporaryFiles() throws {
         let folder = try Probe.temporaryFolder()
         try drawPartition(Self.slice, style: PartitionStyle(width: 300, height: 200), to: folder + "/p.PNG")

@@ -63,8 +63,8 @@ struct PartitionPixelTests {
         let result = EngineSlices.fourLayers
         let style = PartitionStyle(edges: .byLayer, width: 900, height: 900)
         let entries = style.legendEntries(for: result)
-        #expect(entries.map(\.label) == ["layer 1", "layer 2", "layer 3", "layer 4"])
-        #expect(Set(entries.map(\.color)).count == 4)
+        #expect(entries.map(\.label) == ["layer 1", "layer 2", "layer 3", "layer 4", "decision boundary"])
+        #expect(Set(entries.map(\.color)).count == 5)
         let image = try renderPartitionPixels(result, style: style)
         let layout = try #require(image.layout)
         #expect(layout.legend.map(\.entry) == entries)
@@ -76,8 +76,12 @@ struct PartitionPixelTests {
         }
     }
 
-    @Test func darkEdgesHaveNoLegend() {
-        let style = PartitionStyle(fill: .pattern, edges: .dark)
+    /// Dark edges need no key; the red decision boundary has one whenever it is drawn.
+    @Test func darkEdgesKeyOnlyTheDecisionBoundary() {
+        var style = PartitionStyle(fill: .pattern, edges: .dark)
+        #expect(style.legendEntries(for: Self.binary).map(\.label) == ["decision boundary"])
+        #expect(style.legendEntries(for: Self.binary).first?.color == .boundaryRed)
+        style.showsBoundary = false
         #expect(style.legendEntries(for: Self.binary).isEmpty)
     }
 

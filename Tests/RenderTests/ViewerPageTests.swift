@@ -1,5 +1,5 @@
 import Foundation
-import Render
+@testable import Render
 import Slicer
 import Testing
 
@@ -25,11 +25,20 @@ struct ViewerPageTests {
         return try #require(Data(base64Encoded: String(html[start.upperBound..<end.lowerBound])))
     }
 
-    static func decode<T>(_ blob: Data, _ frame: [String: Any], _ key: String, as _: T.Type) throws -> [T] {
-        let entry = try #require((frame["layout"] as? [String: [Int]])?[key])
-        #expect(entry[0] % 4 == 0)
-        let bytes = blob.subdata(in: entry[0]..<(entry[0] + entry[1] * MemoryLayout<T>.stride))
-        return bytes.withUnsafeBytes { Array($0.bindMemory(to: T.self)) }
+    /// Reads a frame's stream as the page does (the layout is documented on ViewerFrame).
+    struct Reader {
+        var bytes: [UInt8]
+        var at = 0
+        mutating func next() -> Int {
+            var value = 0, shift = 0
+            while true {
+                let b = bytes[at]; at += 1
+                value |= Int(b & 0x7f) << shift; shift += 7
+                if b < 0x80 { return value }
+            }
+        }
+        mutating func signed() -> Int { let v = next(); return v % 2 == 1 ? -(v + 1) / 2 : v / 2 }
+        mutating func raw(_ count: Int) -> [UInt8] { defer { at += count }; return Array(bytes[at..<(at + count)]) }
     }
 
     @Test func pageNeedsNothingFromOutside() throws {
@@ -63,28 +72,56 @@ struct ViewerPageTests {
         let frames = try #require(data["frames"] as? [[String: Any]])
         #expect(frames.count == 2)
         for (index, (frame, result)) in zip(frames, Self.slices).enumerated() {
-            let blob = try Self.blob(html, frame: index)
-            let offsets = try Self.decode(blob, frame, "ro", as: UInt32.self)
-            let corners = try Self.decode(blob, frame, "rc", as: UInt32.self)
-            #expect(offsets.count == result.regions.count + 1)
-            #expect(Int(offsets.last!) == corners.count)
-            #expect(corners.count == result.regions.reduce(0) { $0 + $1.vertexIndices.count })
-            #expect(Array(corners[Int(offsets[7])..<Int(offsets[8])]).map(Int.init) == result.regions[7].vertexIndices)
-            let vertices = try Self.decode(blob, frame, "vx", as: Float.self)
-            #expect(vertices.count == 2 * result.vertices.count)
-            #expect(vertices[2 * 5] == Float(result.vertices[5].x))
-            let layerOffsets = try #require(frame["eo"] as? [Int])
-            #expect(layerOffsets.last == result.edges.count)
-            for layer in 0..<(layerOffsets.count - 1) {
-                #expect(layerOffsets[layer + 1] - layerOffsets[layer] == result.edges.filter { $0.layer == layer }.count)
+            let counts = try #require(frame["counts"] as? [String: Int])
+            let gridValues = try #require(frame["grid"] as? [Int])
+            let grid = ViewerGrid(around: result.domainPolygon + result.vertices)
+            #expect(gridValues == [grid.exponent, grid.originX, grid.originY])
+            let corners = result.regions.reduce(0) { $0 + $1.vertexIndices.count }
+            var stream = Reader(bytes: try #require(Deflate.inflate(try Self.blob(html, frame: index), expectedSize: 64 * corners + 4096)))
+            let n = result.regions.count
+            #expect(counts["corners"] == corners && counts["vertices"] == result.vertices.count && counts["edges"] == result.edges.count)
+            #expect((0..<n).map { _ in stream.next() } == result.regions.map(\.vertexIndices.count))
+            let back = (0..<corners).map { _ in stream.next() }
+            // Every corner lands on its vertex's grid point.
+            var points: [(Int, Int)] = [], previous = (0, 0), k = 0
+            for region in result.regions {
+                for vertex in region.vertexIndices {
+                    if back[k] == 0 { previous = (previous.0 + stream.signed(), previous.1 + stream.signed()); points.append(previous) }
+                    else { previous = points[points.count - back[k]] }
+                    let expected = grid.quantise(result.vertices[vertex])
+                    #expect(previous == (expected.x, expected.y))
+                    k += 1
+                }
             }
-            #expect(try Self.decode(blob, frame, "b", as: Float.self).count == 4 * result.boundarySegments.count)
-            let areas = try Self.decode(blob, frame, "area", as: Float.self)
-            #expect(areas[3] == Float(result.regions[3].area))
-            // Pattern fills are the pictures' colours.
-            let fills = try Self.decode(blob, frame, "pf", as: UInt8.self)
-            let colour = Palette.pastel(hash: result.regions[9].pattern.stableHash).bytes
-            #expect(Array(fills[27..<30]) == [colour.r, colour.g, colour.b])
+            #expect(points.count == result.vertices.count)
+            // Every edge is met once as a region side, on its layer.
+            var perLayer: [Int: Int] = [:]
+            for _ in 0..<counts["sides"]! {
+                let layer = stream.next()
+                guard layer > 0 else { continue }
+                perLayer[layer - 1, default: 0] += 1
+                _ = stream.next(); _ = stream.next()
+            }
+            #expect(counts["looseEdges"] == 0)
+            for layer in 0..<counts["layers"]! {
+                #expect(perLayer[layer, default: 0] == result.edges.filter { $0.layer == layer }.count)
+            }
+            #expect((0..<n).map { _ in stream.next() } == result.regions.map(\.predictedClass))
+            let low = stream.raw(n), high = stream.raw(n)
+            // Fills are the pictures' colours.
+            let key = UInt16(low[9]) | UInt16(high[9]) << 8
+            #expect(Palette.pastel(key: key) == Palette.pastel(hash: result.regions[9].pattern.stableHash))
+            let area = stream.raw(3 * n)
+            let bits = UInt32(area[3]) << 24 | UInt32(area[n + 3]) << 16 | UInt32(area[2 * n + 3]) << 8
+            #expect(abs(Double(Float(bitPattern: bits)) / result.regions[3].area - 1) <= 0x1p-16)
+            _ = stream.raw(3 * n)
+            for _ in 0..<(4 * result.boundarySegments.count) { _ = stream.signed() }
+            #expect(counts["boundary"] == result.boundarySegments.count)
+            for _ in 0..<counts["cells"]! {
+                _ = stream.next(); _ = stream.next()
+                for _ in 0..<(2 * stream.next()) { _ = stream.signed() }
+            }
+            #expect(stream.at == stream.bytes.count)
         }
     }
 

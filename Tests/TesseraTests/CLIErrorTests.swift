@@ -561,6 +561,11 @@ struct CLIErrorTests {
         try expectRejected(s, ["slice", "--points", s.file("anchors.npy")], "model", status: 2)
         try expectRejected(s, ["slice", "--model", s.file("model.safetensors"), "--points", s.file("anchors.npy"), "--bogus"], "bogus", status: 2)
         try expectRejected(s, ["frobnicate"], "frobnicate", status: 2, withOutputs: false)
+        // An unknown option is named even when a required one is missing too (the typo is the cause).
+        try expectRejected(s, ["slice", "--modle", s.file("model.safetensors"), "--points", s.file("anchors.npy")], "Unknown option '--modle' (did you mean '--model'?)", status: 2)
+        // A value of the wrong type is a usage error; a well-formed value that makes no sense is bad input.
+        try expectRejected(s, ["slice", "--model", s.file("model.safetensors"), "--points", s.file("anchors.npy"), "--domain", "disk:abc"], "disk:abc", status: 2)
+        try expectRejected(s, ["slice", "--model", s.file("model.safetensors"), "--points", s.file("anchors.npy"), "--domain", "disk:-1"], "radius", status: 1)
     }
 
     @Test func benchRefusesAbsurdWidths() throws {
@@ -573,9 +578,10 @@ struct CLIErrorTests {
 
     @Test func anchorSourceConflicts() throws {
         let s = try CLIScratch()
-        try expectRejected(s, ["slice", "--model", s.file("model.safetensors")], "--points")
+        // Missing anchors are a missing option: a usage error.
+        try expectRejected(s, ["slice", "--model", s.file("model.safetensors")], "--points", status: 2)
         try expectRejected(s, ["slice", "--model", s.file("model.safetensors"), "--points", s.file("anchors.npy"), "--data", s.file("data")], "not both")
-        try expectRejected(s, ["slice", "--model", s.file("model.safetensors"), "--data", s.file("data")], "--indices")
+        try expectRejected(s, ["slice", "--model", s.file("model.safetensors"), "--data", s.file("data")], "--indices", status: 2)
     }
 }
 

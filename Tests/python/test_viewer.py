@@ -155,3 +155,65 @@ def test_curves_click_jumps_to_frame_and_play_advances(page, outputs):
     if "pause" in play.text:
         play.click()
     assert seen == 3
+
+
+def fnv(hash_value, value):
+    for k in range(4):
+        hash_value = ((hash_value ^ ((value >> (8 * k)) & 255)) * 16777619) & 0xFFFFFFFF
+    return hash_value
+
+
+def geojson_geometry(path, grid):
+    """Counts and the page's geometry hash of a GeoJSON frame, its coordinates put on the page's grid:
+    q = round(x / 2^e) - origin, ties to even (x / 2^e is exact)."""
+    import math
+
+    exponent, origin_x, origin_y = grid
+    _, kinds = load_geojson(path)
+    regions = sorted(kinds["region"], key=lambda f: f["properties"]["id"])
+    points, hash_value, classes = set(), 2166136261, 2166136261
+    for region in regions:
+        ring = region["geometry"]["coordinates"][0][:-1]
+        hash_value = fnv(hash_value, len(ring))
+        for x, y in ring:
+            qx, qy = round(math.ldexp(x, -exponent)) - origin_x, round(math.ldexp(y, -exponent)) - origin_y
+            hash_value = fnv(fnv(hash_value, qx), qy)
+            points.add((x, y))
+        classes = fnv(classes, region["properties"]["class"])
+    edges = len(kinds.get("edge", [])) + len(kinds.get("domain_edge", []))
+    return {"regions": len(regions), "vertices": len(points), "edges": edges,
+            "boundary": len(kinds.get("decision_boundary", [])), "hash": hash_value, "classes": classes}
+
+
+def test_compressed_frames_decode_to_the_regions_tessera_wrote(page, outputs):
+    """Every frame the page inflates (DecompressionStream) holds the GeoJSON file's regions: the same
+    counts, the same corners on the same grid points in the same order, the same classes."""
+    rows = frame_rows(outputs)
+    assert page.execute_script("return window.tesseraViewer.frames") == len(rows)
+    for index, (step, regions) in enumerate(rows):
+        decoded = page.execute_script("return window.tesseraViewer.geometry(arguments[0])", index)
+        expected = geojson_geometry(outputs / "frames" / f"frame-{step:09d}.geojson", decoded["grid"])
+        assert decoded["regions"] == regions
+        for key, value in expected.items():
+            assert decoded[key] == value, f"frame {index} (step {step}): {key}"
+
+
+def test_layout_stays_put_and_curves_are_on_screen(page):
+    """At 1400×1000 the controls keep one row, the canvas does not move when the fill (and so the
+    legend) changes, and the curves panel fits in the window."""
+    page.set_window_size(1400, 1000)
+    time.sleep(0.5)
+    try:
+        tops = []
+        for fill in ["pattern", "class", "slope", "pattern"]:
+            tops.append(page.execute_script(
+                "const s = document.getElementById('fill'); s.value = arguments[0]; s.dispatchEvent(new Event('change'));"
+                "return document.querySelector('.stage').getBoundingClientRect().top", fill))
+        assert len(set(tops)) == 1, tops
+        reset, play = page.execute_script("return ['reset', 'play'].map(id => document.getElementById(id).getBoundingClientRect().top)")
+        assert reset == play
+        bottom, height = page.execute_script("return [document.getElementById('curves').getBoundingClientRect().bottom, window.innerHeight]")
+        assert bottom <= height
+    finally:
+        page.set_window_size(1200, 1400)
+        time.sleep(0.3)

@@ -58,7 +58,7 @@ public enum FigureOne {
         let options = SliceOptions(domain: request.domain, arithmetic: .certified, maxRegions: request.maxRegions)
         let t0 = DispatchTime.now().uptimeNanoseconds
         let results = try sliceConcurrently(nets, anchors: anchors, options: options) { k, result in
-            log("  sliced step \(stepList[unique[k]]): \(result.regions.count) regions (\(String(format: "%.1f", result.seconds)) s)")
+            log("  sliced step \(groupedDigits(stepList[unique[k]])): \(groupedDigits(result.regions.count)) regions (\(String(format: "%.1f", result.seconds)) s)")
         }
         var slices: [Int: SliceResult] = [:]
         for (k, i) in unique.enumerated() { slices[i] = results[k] }
@@ -77,6 +77,8 @@ public enum FigureOne {
         // A neighbourhood of one anchor (disk, diamond) is what the panels show, not the anchors' triangle.
         if let neighbourhood = neighbourhoodFraming(request.domain, slices.values.first) { style.framing = neighbourhood }
         style.anchorLabels = AnchorNames(split: request.split, indices: request.indices, chosen: dataset, directory: dataDirectory).shortLabels
+        style.domainNote = neighbourhoodNote(request.domain, anchorLabels: style.anchorLabels)
+        if request.rasterDPI > 0 { style.rasterDPI = request.rasterDPI } else { style.rasterAbove = .max }
         let side = Int(Double(dataset.dimension).squareRoot().rounded())
         if dataset.rows * dataset.columns == dataset.dimension, dataset.rows >= 4 {
             style.thumbnails = anchors.map { Thumbnail(rows: dataset.rows, columns: dataset.columns, values: $0.map { min(1, max(0, $0)) }) }
@@ -106,7 +108,7 @@ public enum FigureOne {
             }
             try OutputFile.writeJSON(object, to: json)
         }
-        return "figure: " + zip(letters, chosen).map { "(\($0)) step \(stepList[$1]) \(slices[$1]!.regions.count) regions" }.joined(separator: ", ")
+        return "figure: " + zip(letters, chosen).map { "(\($0)) step \(groupedDigits(stepList[$1])) \(groupedDigits(slices[$1]!.regions.count)) regions" }.joined(separator: ", ")
             + String(format: "; slices %.1f s", sliceSeconds)
     }
 
@@ -134,8 +136,24 @@ public enum FigureOne {
 }
 
 /// The framing of a slice whose domain is a neighbourhood of one anchor (`disk`, `diamond`): the
-/// domain alone, so that a small neighbourhood fills the picture; nil for the other domains.
+/// domain alone, so that a small neighbourhood fills the picture, with a ring around it where the
+/// far anchors' arrows and thumbnails go (outside the domain, away from regions they are not in);
+/// nil for the other domains.
 public func neighbourhoodFraming(_ domain: DomainSpec, _ result: SliceResult?) -> Framing? {
     guard let result, domain.kind == "disk" || domain.kind == "diamond" else { return nil }
-    return Framing(around: result.domainPolygon)
+    return Framing(around: result.domainPolygon, margin: 0.2)
+}
+
+/// What a neighbourhood picture shows, said in the picture: "disk of radius 0.3 around #0"; nil for
+/// the other domains.
+public func neighbourhoodNote(_ domain: DomainSpec, anchorLabels: [String]) -> String? {
+    let (shape, radius, anchor): (String, Double, Int)
+    switch domain {
+    case .disk(let r, let k): (shape, radius, anchor) = ("disk", r, k)
+    case .diamond(let r, let k): (shape, radius, anchor) = ("diamond", r, k)
+    default: return nil
+    }
+    // The sample's "#index" from its label, else the anchor's number.
+    let name = anchor - 1 < anchorLabels.count ? anchorLabels[anchor - 1].split(separator: " ").first { $0.hasPrefix("#") }.map(String.init) : nil
+    return "\(shape) of radius \(formatRadius(radius)) around \(name ?? "anchor \(anchor)") (input-space units)"
 }

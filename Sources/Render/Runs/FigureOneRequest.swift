@@ -19,6 +19,8 @@ public struct FigureOneRequest: Sendable {
     /// Four checkpoint steps to picture instead of the automatic choice.
     public var steps: [Int]?
     public var panelSize = 560
+    /// Resolution of the PDF's partition images for the figure printed 7 inches wide; 0 keeps vectors.
+    public var rasterDPI = 600.0
     public var maxRegions = 2_000_000
     public var png: String?, pdf: String?, json: String?
 

@@ -77,7 +77,7 @@ public func figureLCPlot(steps: [Int], sets: [String], curves: [[LCResult]], cho
                          metrics: [MetricsRow], radius: Double, directions: Int) -> LinePlot {
     let x = steps.map(StepAxis.x)
     var series = zip(sets, curves).map { set, results in
-        PlotSeries(name: "LC \(set)", x: x, y: results.map(\.mean), band: results.map { 0.25 * $0.std }, color: splitColor(set))
+        PlotSeries(name: "\(set) LC", x: x, y: results.map(\.mean), band: results.map { 0.25 * $0.std }, color: splitColor(set))
     }
     let accuracy = accuracySeries(metrics)
     series += accuracy
@@ -108,16 +108,21 @@ public func validationPlot(_ report: ValidationReport, split: String) -> LinePlo
     let (rMax, cMax) = (regions.max() ?? 1, counts.max() ?? 1)
     let twoAxes = max(rMax, cMax) > 2.5 * max(1e-9, min(rMax, cMax))
     let countAxis: PlotSeries.Axis = twoAxes ? .right : .left
+    func side(_ axis: PlotSeries.Axis) -> String { twoAxes ? (axis == .left ? " · left axis" : " · right axis") : "" }
+    // Wide and pale, drawn first: where the P = 2 estimate equals it, the dashed line runs along its middle.
+    var exactCut = series("exact neurons cut (2-D slice; wide grey, under P = 2 where equal)" + side(countAxis), \.exactCutTotal,
+                          Color(hex: 0xbdbdbd), axis: countAxis, band: false)
+    exactCut.widthScale = 3
     var plot = LinePlot(
         title: "Exact vs approximate LC · \(split) samples · r = \(formatRadius(report.radius))",
         xLabel: StepAxis.label,
         yLabel: twoAxes ? "exact linear regions in the diamond" : "regions / neurons",
         rightLabel: twoAxes ? "neurons cut (sum over layers)" : "",
         series: [
-            series("exact regions (2-D slice)", \.exactRegions, .ink),
-            series("exact neurons cut (2-D slice)", \.exactCutTotal, Color(hex: 0x8c8c8c), axis: countAxis, band: false),
-            series("LC estimate, P = 2 (same diamond)", \.lc2Total, color, dashed: true, axis: countAxis),
-            series("LC estimate, P = \(report.directions)", \.lcPTotal, color, axis: countAxis),
+            exactCut,
+            series("exact regions (2-D slice)" + side(.left), \.exactRegions, .ink),
+            series("LC estimate, P = 2 (same diamond)" + side(countAxis), \.lc2Total, color, dashed: true, axis: countAxis),
+            series("LC estimate, P = \(report.directions)" + side(countAxis), \.lcPTotal, color, axis: countAxis),
         ])
     plot.bandNote = meanBandNote
     plot.width = 1100

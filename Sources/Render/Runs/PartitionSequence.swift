@@ -71,6 +71,7 @@ public struct PartitionSequence {
         let last = try slice(checkpoints[lastIndex])
         var style = try picture.style(for: last, labels: names.labels, anchors: anchors, dataDirectory: dataDirectory)
         style.framing = neighbourhoodFraming(domain, last) ?? Framing(for: last)
+        style.domainNote = neighbourhoodNote(domain, anchorLabels: style.anchorLabels)
         if picture.fill == .slope { style.slopeRange = style.resolvedSlopeRange(for: [last]) }
         var rows = [PartitionRow?](repeating: nil, count: checkpoints.count)
         var failure: Error?
@@ -83,6 +84,7 @@ public struct PartitionSequence {
                     if lock.withLock({ failure != nil }) { return }
                     do {
                         let checkpoint = checkpoints[index]
+                        let frameStart = Date()
                         let result = index == lastIndex ? last : try slice(checkpoint)
                         try sliced?(index, result)
                         var frameStyle = style
@@ -93,8 +95,10 @@ public struct PartitionSequence {
                         lock.withLock {
                             rows[index] = row
                             done += 1
-                            progress(String(format: "frame %d/%d: step %d, %d regions (%.1f s)", done, checkpoints.count,
-                                            checkpoint.step, result.regions.count, Date().timeIntervalSince(start)))
+                            // Two frames are made at a time: the frame's own time, and the time since the first began.
+                            progress(String(format: "frame %d/%d: step %@, %@ regions (%.1f s; %.1f s since the start)", done, checkpoints.count,
+                                            groupedDigits(checkpoint.step), groupedDigits(result.regions.count),
+                                            Date().timeIntervalSince(frameStart), Date().timeIntervalSince(start)))
                         }
                     } catch {
                         lock.withLock { failure = failure ?? error }

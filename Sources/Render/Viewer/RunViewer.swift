@@ -16,7 +16,7 @@ public struct RunViewer {
     /// The fill the page opens with: pattern, class or slope.
     public var fill = "pattern"
     /// The edges the page opens with: dark or layer.
-    public var edgeStyle = "layer"
+    public var edgeStyle = "dark"
     public var lcRadius = 0.5
     /// Samples per set (train, test, random) of the LC curves; 0 draws none.
     public var lcSamples = 200
@@ -35,7 +35,7 @@ public struct RunViewer {
         let slices = try checkpointSlices(regionsDirectory: regionsDirectory)
         let start = Date()
         let frames = try slices.frames { done, total, regions in
-            progress(String(format: "viewer frame %d/%d: %d regions (%.1f s)", done, total, regions, Date().timeIntervalSince(start)))
+            progress(String(format: "viewer frame %d/%d: %@ regions (%.1f s since the start)", done, total, groupedDigits(regions), Date().timeIntervalSince(start)))
         }
         return try writePage(to: path, frames: frames)
     }
@@ -77,10 +77,11 @@ public struct RunViewer {
         page.fill = fill
         page.edgeStyle = edgeStyle
         page.neighbourhoodView = domain.kind == "disk" || domain.kind == "diamond"
-        page.leftLabel = "local complexity (r = \(lcRadius); band ± 25% of the std)"
+        page.leftLabel = "local complexity (r = \(lcRadius))"
+        page.bandNote = "bands: ± 25% of the std over the samples"
         try page.write(to: path)
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        return "viewer: \(path) (\(frames.count) frames, \(String(format: "%.1f", Double(size) / 1_048_576)) MB)"
+        return "viewer: \(path) (\(frames.count) frames, \(String(format: "%.1f", Double(size) / 1_048_576)) MiB)"
     }
 
     func accuracyCurves(_ metrics: [MetricsRow]) -> [ViewerCurve] {

@@ -26,12 +26,14 @@ public struct ViewerPage: Sendable {
     public var frames: [ViewerFrame]
     public var curves: [ViewerCurve]
     public var leftLabel = "local complexity"
+    /// What the curves' bands are, after their legend.
+    public var bandNote = ""
     public var anchorLabels: [String] = []
     public var classNames: [String]?
     /// The fill the page opens with: pattern, class or slope.
     public var fill = "pattern"
     /// The edges the page opens with: dark or layer.
-    public var edgeStyle = "layer"
+    public var edgeStyle = "dark"
     /// Slope at the top of the slope colour map (default: the last frame's largest slope, as the pictures).
     public var slopeMax: Double?
     public var framesPerSecond = 4
@@ -58,8 +60,13 @@ public struct ViewerPage: Sendable {
     /// The page as UTF-8 bytes.
     public func document() throws -> Data {
         let classCount = max(2, frames.map(\.classCount).max() ?? 2)
-        let layers = frames.map { ($0.fields["eo"] as? [Int] ?? [0]).count - 2 }.max() ?? 0
+        let layers = frames.map { (($0.fields["counts"] as? [String: Int])?["layers"] ?? 1) - 1 }.max() ?? 0
         let lut = (0..<256).flatMap { ViewerFrame.rgb(Palette.sequential(Double($0) / 255)) }.map(Int.init)
+        // The fills by colour key, as the pictures draw them: 65,536 pastels; 8 tones of each class.
+        let patternLUT = (0...UInt16.max).flatMap { ViewerFrame.rgb(Palette.pastel(key: $0)) }
+        let classLUT = (0..<classCount).flatMap { label in
+            (0..<8).flatMap { tone in ViewerFrame.rgb(Palette.classColor(label, key: UInt16(tone) << 8)) }
+        }
         let data: [String: Any] = [
             "frames": frames.map(\.fields),
             "curves": curves.map { curve -> [String: Any] in
@@ -75,8 +82,11 @@ public struct ViewerPage: Sendable {
             "classNames": classNames ?? [],
             "classColors": (0..<classCount).map { Self.css(Palette.classColor($0)) },
             "slopeLUT": lut,
+            "patternLUT": Data(patternLUT).base64EncodedString(),
+            "classLUT": Data(classLUT).base64EncodedString(),
             "slopeMax": max(slopeMax ?? frames.last?.maxSlope ?? 1, 1e-300),
             "leftLabel": leftLabel,
+            "bandNote": bandNote,
             "edgeStyle": edgeStyle,
             "fill": fill,
             "fps": framesPerSecond,

@@ -14,23 +14,125 @@ function bytes(b64) {
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
   return out;
 }
-// Decoded frames, kept while they are small enough to share memory.
-const cache = new Map();
-function frame(i) {
-  if (cache.has(i)) return cache.get(i);
-  const f = DATA.frames[i], raw = bytes(document.getElementById("frame-" + i).textContent.trim());
-  const typed = (key, Type) => new Type(raw.buffer, raw.byteOffset + f.layout[key][0], f.layout[key][1]);
-  const d = {
-    step: f.step, title: f.title, regions: f.regions, vertexCount: f.vertexCount,
-    vx: typed("vx", Float32Array), ro: typed("ro", Uint32Array), rc: typed("rc", Uint32Array),
-    pf: typed("pf", Uint8Array), cf: typed("cf", Uint8Array), cls: typed("cls", Uint16Array), area: typed("area", Float32Array),
-    slope: typed("slope", Float32Array), e: typed("e", Uint32Array), eu: typed("eu", Uint16Array), ed: typed("ed", Uint8Array),
-    eo: f.eo, b: typed("b", Float32Array), cc: typed("cc", Float32Array), co: typed("co", Uint32Array),
-    ccf: typed("ccf", Uint8Array), ccr: typed("ccr", Uint32Array), anchors: f.anchors, domain: f.domain,
+async function inflate(raw) {
+  const stream = new Blob([raw]).stream().pipeThrough(new DecompressionStream("deflate"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+// Colour lookup tables: pattern fill by colour key, class fill by class and key.
+const PATTERN_LUT = bytes(DATA.patternLUT), CLASS_LUT = bytes(DATA.classLUT);
+
+// Unpacks a frame's stream (the layout is documented on ViewerFrame in tessera's sources).
+function unpack(f, buf) {
+  let at = 0;
+  const next = () => {
+    const b = buf[at++];
+    if (b < 128) return b;
+    let v = b & 127, scale = 128, c;
+    do { c = buf[at++]; v += (c & 127) * scale; scale *= 128; } while (c & 128);
+    return v;
   };
-  if (cache.size >= 8) cache.delete(cache.keys().next().value);
-  cache.set(i, d);
-  return d;
+  const signed = () => { const v = next(); return v % 2 ? -(v + 1) / 2 : v / 2; };
+  const n = f.regions, c = f.counts, [e, ox, oy] = f.grid, h = 2 ** e;
+  const ro = new Uint32Array(n + 1);
+  for (let r = 0; r < n; r++) ro[r + 1] = ro[r] + next();
+  const back = new Uint32Array(c.corners);
+  for (let k = 0; k < c.corners; k++) back[k] = next();
+  const rc = new Uint32Array(c.corners), vq = new Int32Array(2 * c.vertices + 4 * c.looseEdges);
+  let numbered = 0, px = 0, py = 0;
+  for (let k = 0; k < c.corners; k++) {
+    let v;
+    if (back[k] === 0) { v = numbered++; px += signed(); py += signed(); vq[2 * v] = px; vq[2 * v + 1] = py; }
+    else { v = numbered - back[k]; px = vq[2 * v]; py = vq[2 * v + 1]; }
+    rc[k] = v;
+  }
+  // Edges: one record per distinct region side, then the loose edges with vertices of their own.
+  const E = c.edges, ea = new Uint32Array(2 * E), el = new Uint8Array(E), eu0 = new Uint16Array(E), ed0 = new Uint8Array(E);
+  // Sides met so far: an open-addressing table of vertex pairs (a Set of numbers is several times slower).
+  let size = 1024;
+  while (size < 4 * c.sides) size *= 2;
+  const table = new Int32Array(2 * size).fill(-1), mask = size - 1;
+  const firstTime = (p, q) => {
+    const lo = p < q ? p : q, hi = p < q ? q : p;
+    let slot = (Math.imul(lo, 0x9e3779b1) ^ Math.imul(hi, 0x85ebca6b)) & mask;
+    while (table[2 * slot] !== -1) {
+      if (table[2 * slot] === lo && table[2 * slot + 1] === hi) return false;
+      slot = (slot + 1) & mask;
+    }
+    table[2 * slot] = lo; table[2 * slot + 1] = hi;
+    return true;
+  };
+  let m = 0;
+  for (let r = 0; r < n; r++) {
+    const a = ro[r], b = ro[r + 1];
+    for (let k = a; k < b; k++) {
+      const p = rc[k], q = rc[k + 1 < b ? k + 1 : a];
+      if (!firstTime(p, q)) continue;
+      const layer = next();
+      if (layer === 0) continue;
+      ea[2 * m] = p; ea[2 * m + 1] = q; el[m] = layer - 1; eu0[m] = next(); ed0[m] = Math.min(255, next()); m++;
+    }
+  }
+  let extra = c.vertices;
+  for (let k = 0; k < c.looseEdges; k++, m++) {
+    for (let j = 0; j < 2; j++) { vq[2 * extra] = signed(); vq[2 * extra + 1] = signed(); ea[2 * m + j] = extra++; }
+    el[m] = next(); eu0[m] = next(); ed0[m] = 0;
+  }
+  // Edges grouped by layer (0 = the domain boundary), in the order met.
+  const eo = new Array(c.layers + 1).fill(0);
+  for (let k = 0; k < E; k++) eo[el[k] + 1]++;
+  for (let l = 0; l < c.layers; l++) eo[l + 1] += eo[l];
+  const fill = eo.slice(0, c.layers), ev = new Uint32Array(2 * E), eu = new Uint16Array(E), ed = new Uint8Array(E);
+  for (let k = 0; k < E; k++) { const j = fill[el[k]]++; ev[2 * j] = ea[2 * k]; ev[2 * j + 1] = ea[2 * k + 1]; eu[j] = eu0[k]; ed[j] = ed0[k]; }
+  const cls = new Uint16Array(n);
+  for (let r = 0; r < n; r++) cls[r] = next();
+  const key = new Uint16Array(n);
+  for (let r = 0; r < n; r++) key[r] = buf[at + r] | buf[at + n + r] << 8;
+  at += 2 * n;
+  const planes = () => {
+    const out = new Float32Array(n), words = new Uint32Array(out.buffer);
+    for (let r = 0; r < n; r++) words[r] = (buf[at + r] << 24 | buf[at + n + r] << 16 | buf[at + 2 * n + r] << 8) >>> 0;
+    at += 3 * n;
+    return out;
+  };
+  const area = planes(), slope = planes();
+  px = 0; py = 0;
+  const point = (out, i) => { px += signed(); py += signed(); out[2 * i] = (px + ox) * h; out[2 * i + 1] = (py + oy) * h; };
+  const bd = new Float64Array(4 * c.boundary);
+  for (let k = 0; k < 2 * c.boundary; k++) point(bd, k);
+  const co = [0], ccr = new Uint32Array(c.cells), ccl = new Uint16Array(c.cells), cpts = [];
+  let region = 0, total = 0;
+  for (let k = 0; k < c.cells; k++) {
+    region += next(); ccr[k] = region; ccl[k] = next();
+    const count = next(), pts = new Float64Array(2 * count);
+    for (let i = 0; i < count; i++) point(pts, i);
+    cpts.push(pts); total += count; co.push(total);
+  }
+  const cc = new Float64Array(2 * total);
+  cpts.forEach((pts, k) => cc.set(pts, 2 * co[k]));
+  const vx = new Float64Array(vq.length);
+  for (let i = 0; i < vq.length; i += 2) { vx[i] = (vq[i] + ox) * h; vx[i + 1] = (vq[i + 1] + oy) * h; }
+  if (at !== buf.length) throw new Error(`frame ${f.step}: ${buf.length - at} bytes left over`);
+  return {
+    step: f.step, title: f.title, regions: n, vertexCount: vq.length / 2, vq, vx, ro, rc, cls, key, area, slope,
+    e: ev, eu, ed, eo, b: bd, cc, co: Uint32Array.from(co), ccr, ccl, anchors: f.anchors, domain: f.domain,
+  };
+}
+
+// Decoded frames (a few, most recent last) and frames being decoded.
+const cache = new Map(), decoding = new Map();
+const frame = (i) => cache.get(i);
+function load(i) {
+  if (cache.has(i)) { const d = cache.get(i); cache.delete(i); cache.set(i, d); return Promise.resolve(d); }
+  if (decoding.has(i)) return decoding.get(i);
+  const promise = inflate(bytes(document.getElementById("frame-" + i).textContent.trim())).then((buf) => {
+    const d = unpack(DATA.frames[i], buf);
+    decoding.delete(i);
+    if (cache.size >= 8) cache.delete(cache.keys().next().value);
+    cache.set(i, d);
+    return d;
+  });
+  decoding.set(i, promise);
+  return promise;
 }
 
 // Region bounding boxes, a uniform grid for hit tests, and the edge of every region side.
@@ -98,7 +200,9 @@ function fitView() {
 function resize() {
   const rect = view.parentElement.getBoundingClientRect();
   dpr = window.devicePixelRatio || 1;
-  W = Math.max(200, Math.floor(rect.width)); H = Math.max(200, Math.min(Math.floor(window.innerHeight * 0.68), W));
+  // The partition takes what the window leaves under the controls once the curves panel fits below it.
+  const below = CURVES_HEIGHT + 64, top = rect.top + window.scrollY;
+  W = Math.max(200, Math.floor(rect.width)); H = Math.max(260, Math.min(Math.floor(window.innerHeight - top - below), W));
   for (const c of [view, overlay]) { c.width = W * dpr; c.height = H * dpr; c.style.width = W + "px"; c.style.height = H + "px"; }
   view.parentElement.style.height = H + "px";
 }
@@ -108,19 +212,19 @@ const ux = (px) => (px - W / 2) / state.scale + state.cx;
 const uy = (py) => (H / 2 - py) / state.scale + state.cy;
 
 // Packed RGBA (little-endian ABGR) per region for one fill mode.
+const abgr = (lut, i) => (255 << 24 | lut[3 * i + 2] << 16 | lut[3 * i + 1] << 8 | lut[3 * i]) >>> 0;
+const classIndex = (label, key) => (label % DATA.classColors.length) * 8 + ((key >> 8) & 7);
 function packedColors(d, mode) {
-  const key = "colors_" + mode;
-  if (d[key]) return d[key];
-  const out = new Uint32Array(d.regions), lut = DATA.slopeLUT, c = mode === "class" ? d.cf : d.pf;
+  const name = "colors_" + mode;
+  if (d[name]) return d[name];
+  const out = new Uint32Array(d.regions), slopes = DATA.slopeLUT;
   for (let r = 0; r < d.regions; r++) {
-    let R, G, B;
     if (mode === "slope") {
       const k = Math.round(Math.max(0, Math.min(1, d.slope[r] / DATA.slopeMax)) * 255);
-      R = lut[3 * k]; G = lut[3 * k + 1]; B = lut[3 * k + 2];
-    } else { R = c[3 * r]; G = c[3 * r + 1]; B = c[3 * r + 2]; }
-    out[r] = (255 << 24 | B << 16 | G << 8 | R) >>> 0;
+      out[r] = (255 << 24 | slopes[3 * k + 2] << 16 | slopes[3 * k + 1] << 8 | slopes[3 * k]) >>> 0;
+    } else out[r] = mode === "class" ? abgr(CLASS_LUT, classIndex(d.cls[r], d.key[r])) : abgr(PATTERN_LUT, d.key[r]);
   }
-  return (d[key] = out);
+  return (d[name] = out);
 }
 
 // Fills a convex polygon into a pixel buffer: a pixel belongs to the polygon whose half-open span
@@ -149,8 +253,8 @@ function fillConvex(pixels, w, h, xs, ys, n, color) {
 }
 
 function draw() {
-  if (!available(state.frame)) return;
-  const d = frame(state.frame), box = boxes(d);
+  if (!current) return;
+  const d = current, box = boxes(d);
   const x0 = ux(0), x1 = ux(W), y0 = uy(H), y1 = uy(0);
   // Fills are rasterised directly into pixels (one pass, no path per region), then the lines on top.
   const w = view.width, h = view.height, image = ctx.createImageData(w, h), pixels = new Uint32Array(image.data.buffer);
@@ -170,7 +274,7 @@ function draw() {
       const a = d.co[c], n = d.co[c + 1] - a;
       if (n > xs.length) { xs = new Float64Array(2 * n); ys = new Float64Array(2 * n); }
       for (let k = 0; k < n; k++) { xs[k] = sx(d.cc[2 * (a + k)]) * dpr; ys[k] = sy(d.cc[2 * (a + k) + 1]) * dpr; }
-      fillConvex(pixels, w, h, xs, ys, n, (255 << 24 | d.ccf[3 * c + 2] << 16 | d.ccf[3 * c + 1] << 8 | d.ccf[3 * c]) >>> 0);
+      fillConvex(pixels, w, h, xs, ys, n, abgr(CLASS_LUT, classIndex(d.ccl[c], d.key[d.ccr[c]])));
     }
   }
   ctx.setTransform(1, 0, 0, 1, 0, 0);
@@ -218,11 +322,29 @@ function redraw() { if (!pending) pending = requestAnimationFrame(() => { pendin
 function drawOverlay() {
   octx.setTransform(dpr, 0, 0, dpr, 0, 0);
   octx.clearRect(0, 0, W, H);
-  if (state.hover < 0 || !available(state.frame)) return;
-  const d = frame(state.frame), a = d.ro[state.hover], b = d.ro[state.hover + 1];
+  if (state.hover < 0 || !current) return;
+  const d = current, a = d.ro[state.hover], b = d.ro[state.hover + 1];
   octx.beginPath();
   for (let k = a; k < b; k++) { const v = d.rc[k]; k === a ? octx.moveTo(sx(d.vx[2 * v]), sy(d.vx[2 * v + 1])) : octx.lineTo(sx(d.vx[2 * v]), sy(d.vx[2 * v + 1])); }
-  octx.closePath(); octx.lineWidth = 2.5; octx.strokeStyle = "#000"; octx.stroke();
+  octx.closePath();
+  octx.fillStyle = "rgba(20,20,20,0.28)"; octx.fill();
+  octx.lineJoin = "round"; octx.lineWidth = 5; octx.strokeStyle = "rgba(255,255,255,0.9)"; octx.stroke();
+  octx.lineWidth = 2.2; octx.strokeStyle = "#000"; octx.stroke();
+}
+
+// The card goes beside the cursor on the first side where it stays on the canvas and covers no
+// anchor (nor its label); failing that, where it covers the fewest.
+function placeCard(tip, px, py) {
+  const w = tip.offsetWidth, h = tip.offsetHeight, gap = 18;
+  ctx.font = "13px sans-serif";
+  const marks = state.anchors && current ? current.anchors.map(([x, y], i) => [sx(x), sy(y), ctx.measureText(DATA.anchorLabels[i] || `x${i + 1}`).width]) : [];
+  // An anchor's dot and its label (to the upper right of the dot).
+  const covers = (left, top) => marks.filter(([X, Y, L]) => X + 12 + L > left && X - 8 < left + w && Y + 8 > top && Y - 24 < top + h).length;
+  const sides = [[px + gap, py + gap], [px - gap - w, py + gap], [px + gap, py - gap - h], [px - gap - w, py - gap - h]]
+    .map(([l, t]) => [Math.max(4, Math.min(l, W - w - 4)), Math.max(4, Math.min(t, H - h - 4))])
+    .filter(([l, t]) => !(px >= l && px <= l + w && py >= t && py <= t + h));
+  const best = sides.reduce((a, b) => (covers(b[0], b[1]) < covers(a[0], a[1]) ? b : a), sides[0] || [4, 4]);
+  tip.style.left = best[0] + "px"; tip.style.top = best[1] + "px";
 }
 
 function className(k) { return DATA.classNames && k < DATA.classNames.length ? `${DATA.classNames[k]} (${k})` : `class ${k}`; }
@@ -241,14 +363,15 @@ function describe(d, r) {
   }
   const neighbours = sides.length;
   return `<b>region ${fmtInt(r)}</b><br>class: <span id="tip-class">${className(d.cls[r])}</span><br>` +
-    `area: <span id="tip-area">${fmtNum(d.area[r])}</span><br>vertices: <span id="tip-vertices">${b - a}</span><br>` +
-    `slope: ${fmtNum(d.slope[r])}<br>` +
+    `area: <span id="tip-area">${fmtNum(d.area[r])}</span> (squared input-space units)<br>vertices: <span id="tip-vertices">${b - a}</span><br>` +
+    `slope: ${fmtNum(d.slope[r])} (how fast the winning logit changes in the plane, per input-space unit)<br>` +
     `${neighbours} neighbour${neighbours === 1 ? "" : "s"}, each across one unit flipped:<br><span id="tip-neighbours">${sides.join(", ") || "none"}</span>` +
     (domainSides ? `<br>${domainSides} side${domainSides === 1 ? "" : "s"} on the domain boundary` : "");
 }
 
 // Frames after the first are still being read while the page is already in use.
-const available = (i) => cache.has(i) || !!document.getElementById("frame-" + i);
+const present = (i) => !!document.getElementById("frame-" + i);
+let current = null, request = 0;
 function setFrame(i) {
   state.frame = Math.max(0, Math.min(DATA.frames.length - 1, i | 0));
   state.hover = -1; $("tip").style.display = "none";
@@ -256,15 +379,19 @@ function setFrame(i) {
   $("title").textContent = DATA.frames[state.frame].title;
   $("frame-label").textContent = `frame ${state.frame + 1} / ${DATA.frames.length}`;
   drawCurves();
-  if (!available(state.frame)) {
+  const ticket = ++request;
+  if (!present(state.frame)) {
     $("frame-label").textContent += " (loading…)";
-    document.addEventListener("DOMContentLoaded", () => setFrame(state.frame), { once: true });
-    return;
+    return new Promise((resolve) => document.addEventListener("DOMContentLoaded", () => resolve(ticket === request && setFrame(state.frame)), { once: true }));
   }
-  draw();
-  // While playing, decode the next frame ahead.
-  const next = state.frame + 1;
-  if (state.playing && next < DATA.frames.length && available(next) && !cache.has(next)) setTimeout(() => frame(next), 0);
+  return load(state.frame).then((d) => {
+    if (ticket !== request) return;
+    current = d;
+    draw();
+    // While playing, decode the next frame ahead.
+    const next = state.frame + 1;
+    if (state.playing && next < DATA.frames.length && present(next)) load(next);
+  });
 }
 
 // Interaction: hover, wheel zoom about the cursor, drag to pan, double-click to reset.
@@ -275,13 +402,12 @@ overlay.addEventListener("mousemove", (ev) => {
     state.cx = drag.cx - (px - drag.x) / state.scale; state.cy = drag.cy + (py - drag.y) / state.scale;
     redraw(); return;
   }
-  if (!available(state.frame)) return;
-  const d = frame(state.frame), r = regionAt(d, ux(px), uy(py)), tip = $("tip");
+  if (!current) return;
+  const d = current, r = regionAt(d, ux(px), uy(py)), tip = $("tip");
   if (r !== state.hover) { state.hover = r; drawOverlay(); if (r >= 0) tip.innerHTML = describe(d, r); }
   if (r < 0) { tip.style.display = "none"; return; }
   tip.style.display = "block";
-  tip.style.left = Math.min(px + 16, W - tip.offsetWidth - 4) + "px";
-  tip.style.top = Math.min(py + 16, H - tip.offsetHeight - 4) + "px";
+  placeCard(tip, px, py);
 });
 overlay.addEventListener("mouseleave", () => { state.hover = -1; drawOverlay(); $("tip").style.display = "none"; drag = null; });
 overlay.addEventListener("mousedown", (ev) => {
@@ -345,8 +471,9 @@ function buildLayerToggles() {
 
 // Curves: LC and accuracy against step + 1 on a log axis (so step 0 sits at 1, as in every tessera plot);
 // the current frame marked; a click jumps to the nearest frame.
+const CURVES_HEIGHT = 250;
 const curves = $("curves"), cctx = curves.getContext("2d");
-const plot = { left: 64, right: 64, top: 14, bottom: 40 };
+const plot = { left: 64, right: 64, top: 26, bottom: 40 };
 let curveX = null;
 function curveGeometry() {
   const steps = [];
@@ -358,7 +485,7 @@ function curveGeometry() {
   return { lo, hi: hi > lo ? hi : lo + 1, leftMax: leftMax > 0 ? leftMax * 1.08 : 1 };
 }
 function drawCurves() {
-  const rect = curves.parentElement.getBoundingClientRect(), w = Math.floor(rect.width), h = 230;
+  const rect = curves.parentElement.getBoundingClientRect(), w = Math.floor(rect.width), h = CURVES_HEIGHT;
   curves.width = w * dpr; curves.height = h * dpr; curves.style.width = w + "px"; curves.style.height = h + "px";
   const c = cctx; c.setTransform(dpr, 0, 0, dpr, 0, 0); c.clearRect(0, 0, w, h);
   if (!DATA.curves.length) { c.fillStyle = "#666"; c.font = "13px sans-serif"; c.fillText("no LC or accuracy curves for this run", 12, 24); return; }
@@ -374,9 +501,9 @@ function drawCurves() {
   const raw = g.leftMax / 4, unit = 10 ** Math.floor(Math.log10(raw)), tick = [1, 2, 5, 10].map((m) => m * unit).find((t) => t >= raw);
   for (let v = 0; v <= g.leftMax; v += tick) c.fillText(String(+v.toPrecision(6)), plot.left - 6, YL(v) + 4);
   c.textAlign = "left";
-  for (let k = 0; k <= 4; k++) c.fillText((k / 4).toFixed(2), plot.left + pw + 6, YR(k / 4) + 4);
+  for (let k = 0; k <= 4; k++) c.fillText(`${25 * k}%`, plot.left + pw + 6, YR(k / 4) + 4);
   c.save(); c.translate(14, plot.top + ph / 2); c.rotate(-Math.PI / 2); c.textAlign = "center"; c.fillText(DATA.leftLabel, 0, 0); c.restore();
-  c.save(); c.translate(w - 8, plot.top + ph / 2); c.rotate(-Math.PI / 2); c.textAlign = "center"; c.fillText("accuracy", 0, 0); c.restore();
+  c.save(); c.translate(w - 8, plot.top + ph / 2); c.rotate(-Math.PI / 2); c.textAlign = "center"; c.fillText("accuracy (dashed)", 0, 0); c.restore();
   const legend = [];
   DATA.curves.forEach((s) => {
     const Y = s.axis === "left" ? YL : YR, pts = s.x.map((x, i) => [x, s.y[i], s.band ? s.band[i] : 0]).filter((p) => p[0] >= 0 && isFinite(p[1]));
@@ -392,7 +519,13 @@ function drawCurves() {
   });
   c.font = "11px sans-serif"; c.textAlign = "left";
   let lx = plot.left + 8;
-  legend.forEach((s) => { c.fillStyle = s.color; c.fillRect(lx, plot.top + 6, 14, 3); c.fillStyle = "#333"; c.fillText(s.name, lx + 18, plot.top + 11); lx += 26 + c.measureText(s.name).width; });
+  // Above the plot, each name after a sample of its line (dashed for accuracy), then what the bands are.
+  legend.forEach((s) => {
+    c.beginPath(); c.moveTo(lx, 12); c.lineTo(lx + 22, 12); c.setLineDash(s.dashed ? [5, 4] : []);
+    c.strokeStyle = s.color; c.lineWidth = 2; c.stroke(); c.setLineDash([]);
+    c.fillStyle = "#333"; c.fillText(s.name, lx + 27, 16); lx += 40 + c.measureText(s.name).width;
+  });
+  if (DATA.curves.some((s) => s.band)) { c.fillStyle = "#666"; c.fillText(DATA.bandNote, lx + 6, 16); }
   // Rendered frames as ticks, the current one as a line.
   c.fillStyle = "rgba(0,0,0,0.35)";
   DATA.frames.forEach((f) => c.fillRect(X(f.step) - 0.5, plot.top + ph - 6, 1, 6));
@@ -408,25 +541,49 @@ function drawCurves() {
   };
 }
 
-// Hooks for scripted checks (browser tests): frame control, plane-to-page coordinates, readiness.
+// Hooks for scripted checks (browser tests): frame control, plane-to-page coordinates, readiness,
+// and each frame's decoded geometry (counts, and an FNV-1a hash of every region's corner count and
+// grid points, in order).
+function fnv(hash, value) {
+  for (let k = 0; k < 4; k++) { hash = Math.imul(hash ^ ((value >>> (8 * k)) & 255), 16777619) >>> 0; }
+  return hash;
+}
 window.tesseraViewer = {
   frames: DATA.frames.length,
   get frame() { return state.frame; },
   setFrame,
   clientPoint(x, y) { const r = overlay.getBoundingClientRect(); return { x: r.left + sx(x), y: r.top + sy(y) }; },
-  regionAt(x, y) { return regionAt(frame(state.frame), x, y); },
+  regionAt(x, y) { return regionAt(current, x, y); },
   curvePoint(step) { const r = curves.getBoundingClientRect(); return curveX ? { x: r.left + curveX(step), y: r.top + 100 } : null; },
+  async geometry(i) {
+    const d = await load(i);
+    let hash = 2166136261, classes = 2166136261;
+    for (let r = 0; r < d.regions; r++) {
+      hash = fnv(hash, d.ro[r + 1] - d.ro[r]);
+      for (let k = d.ro[r]; k < d.ro[r + 1]; k++) { const v = d.rc[k]; hash = fnv(fnv(hash, d.vq[2 * v]), d.vq[2 * v + 1]); }
+      classes = fnv(classes, d.cls[r]);
+    }
+    return { regions: d.regions, vertices: DATA.frames[i].counts.vertices, edges: d.e.length / 2, boundary: d.b.length / 4,
+             hash, classes, grid: DATA.frames[i].grid };
+  },
+  async decodeAll() {
+    const start = performance.now();
+    for (let i = 0; i < DATA.frames.length; i++) await load(i);
+    return performance.now() - start;
+  },
   ready: false,
 };
 
 resize(); fitView(); buildLayerToggles(); updateLegend();
 $("slider").max = DATA.frames.length - 1;
 $("fill").value = state.fill; $("edge-style").value = state.edges;
-setFrame(DATA.frames.length - 1);
-grid(frame(state.frame));
-window.tesseraViewer.ready = true;
+setFrame(DATA.frames.length - 1).then(() => {
+  window.tesseraViewer.usableMs = performance.now();
+  window.tesseraViewer.ready = true;
+  // The hover index, once the first frame is on the screen.
+  setTimeout(() => { if (current) grid(current); }, 0);
+});
 document.addEventListener("DOMContentLoaded", () => { window.tesseraViewer.allFrames = true; });
-window.tesseraViewer.usableMs = performance.now();
 window.addEventListener("resize", () => { resize(); fitView(); draw(); drawCurves(); });
 """#
 }

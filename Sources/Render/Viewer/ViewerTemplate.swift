@@ -13,11 +13,14 @@ enum ViewerTemplate {
         <title>\(title) · tessera</title>
         <style>
         body { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; color: #222; margin: 0; background: #f6f6f4; }
-        main { max-width: 1100px; margin: 0 auto; padding: 12px 18px 24px; }
+        main { max-width: 1200px; margin: 0 auto; padding: 12px 18px 24px; }
         h1 { font-size: 20px; font-weight: 600; margin: 4px 0 2px; }
         .sub { color: #666; font-size: 12px; margin-bottom: 8px; }
         .controls { display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: center; margin: 6px 0 8px; }
-        .controls input[type=range] { width: 320px; }
+        .controls input[type=range] { flex: 1 1 120px; min-width: 100px; max-width: 320px; }
+        .controls label, .controls button { white-space: nowrap; }
+        /* Room for two lines of legend whatever the fill, so the canvas never moves. */
+        #keys { min-height: 56px; align-content: flex-start; }
         button, select { font: inherit; padding: 2px 8px; }
         #layers label { margin-right: 10px; white-space: nowrap; }
         .swatch { display: inline-block; width: 14px; height: 4px; vertical-align: middle; margin-right: 4px; }
@@ -47,7 +50,7 @@ enum ViewerTemplate {
           <label><input type="checkbox" id="show-anchors" checked> anchors</label>
           <button id="reset">reset view</button>
         </div>
-        <div class="controls"><span id="layers"></span><span id="legend"></span></div>
+        <div class="controls" id="keys"><span id="layers"></span><span id="legend"></span></div>
         <div class="stage"><canvas id="view"></canvas><canvas id="overlay"></canvas><div id="tip"></div></div>
         <div class="plot"><canvas id="curves"></canvas></div>
         <div class="hint">Scroll to zoom, drag to pan, double-click to reset; hover a region for its class, area, vertices and how its pattern differs from its neighbours; ← → step through frames; click the curves to jump to a checkpoint.</div>
