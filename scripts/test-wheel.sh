@@ -12,18 +12,19 @@ cd "$(dirname "$0")/.."
 repository="$PWD"
 fixtures=Tests/SlicerTests/Fixtures/onnx
 
-bash scripts/build-wheel.sh >/dev/null
-wheel="$(ls dist/tessera-*.whl)"
-swift build --product tessera >/dev/null
-checkout="$(swift build --show-bin-path)/tessera"
-
 scratch="$(mktemp -d)"
 root="$scratch/root"
 cleanup() {
-    mountpoint -q "$root/proc" 2>/dev/null && umount "$root/proc"
-    rm -rf "$scratch"
+    if mountpoint -q "$root/proc" 2>/dev/null; then umount "$root/proc" || umount -l "$root/proc"; fi
+    mountpoint -q "$root/proc" 2>/dev/null || rm -rf --one-file-system "$scratch"
 }
 trap cleanup EXIT
+trap 'exit 1' INT TERM
+bash scripts/build-wheel.sh >"$scratch/build-wheel.log" 2>&1 \
+    || { tail -20 "$scratch/build-wheel.log"; echo "error: scripts/build-wheel.sh failed" >&2; exit 1; }
+wheel="$(ls dist/tessera-*.whl)"
+swift build --product tessera >/dev/null
+checkout="$(swift build --show-bin-path)/tessera"
 debootstrap --variant=minbase bookworm "$root" http://deb.debian.org/debian >"$scratch/debootstrap.log" 2>&1 \
     || { tail -5 "$scratch/debootstrap.log"; echo "error: debootstrap failed" >&2; exit 1; }
 mount -t proc proc "$root/proc"
@@ -31,7 +32,8 @@ cp /etc/resolv.conf "$root/etc/resolv.conf"
 # A clean environment: nothing of this machine's (PATH, pip's settings) leaks into the chroot.
 inside() { chroot "$root" /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"; }
 inside apt-get update -qq
-inside apt-get install -y -qq --no-install-recommends python3 python3-venv >/dev/null
+inside apt-get install -y -qq --no-install-recommends python3 python3-venv >"$scratch/apt.log" 2>&1 \
+    || { tail -5 "$scratch/apt.log"; echo "error: apt-get install python3 python3-venv failed" >&2; exit 1; }
 for absent in swift; do
     ! inside sh -c "command -v $absent" >/dev/null || { echo "error: $absent is inside the chroot" >&2; exit 1; }
 done
@@ -47,9 +49,7 @@ python3 -m pip download -q --only-binary=:all: --python-version 3.11 --platform 
     --implementation cp -d "$work/wheels" numpy
 cp /usr/share/datasets/fashion-mnist/*.gz "$work/data/"
 cp -r "$fixtures/run-cnn-small" "$work/run"
-cp "$fixtures/lc-points.npy" "$work/"
-python3 -c "import numpy as np, sys; np.save(sys.argv[2], np.load(sys.argv[1])[:3])" \
-    "$fixtures/cnn5_w32.inputs.npy" "$work/anchors.npy"
+cp "$fixtures/lc-points.npy" "$fixtures/cnn5_w32.inputs.npy" "$work/"
 # A few thousand regions: the checkout's debug binary slices them in seconds too.
 slice_args=(--model run/model.onnx --points anchors.npy --domain disk:2@1)
 lc_args=(--model run/model.onnx --points lc-points.npy --radius 0.05,0.5)
@@ -62,6 +62,7 @@ start=\$(date +%s.%N)
 python3 -m venv venv
 venv/bin/pip install -q --no-index --find-links wheels $(basename "$wheel")
 PATH=/work/venv/bin:\$PATH
+python -c "import numpy as np; np.save('anchors.npy', np.load('cnn5_w32.inputs.npy')[:3])"
 tessera slice ${slice_args[*]} --json out/slice.json --png out/slice.png
 echo "seconds from pip install to the first slice: \$(echo "\$(date +%s.%N) - \$start" | venv/bin/python -c 'print(round(eval(input()), 1))')"
 tessera lc ${lc_args[*]} --json out/lc.json
