@@ -25,7 +25,7 @@ bash scripts/build-wheel.sh >"$scratch/build-wheel.log" 2>&1 \
 wheel="$(ls dist/tessera-*.whl)"
 swift build --product tessera >/dev/null
 checkout="$(swift build --show-bin-path)/tessera"
-debootstrap --variant=minbase bookworm "$root" http://deb.debian.org/debian >"$scratch/debootstrap.log" 2>&1 \
+debootstrap --variant=minbase bookworm "$root" >"$scratch/debootstrap.log" 2>&1 \
     || { tail -5 "$scratch/debootstrap.log"; echo "error: debootstrap failed" >&2; exit 1; }
 mount -t proc proc "$root/proc"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
