@@ -1,9 +1,13 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// tessera is always built from source where it runs, so the numeric code may use every vector unit
-// of this CPU. Swift never fuses a·b + c without being told, so results do not depend on it.
-let nativeCPU: SwiftSetting = .unsafeFlags(["-target-cpu", "native"], .when(platforms: [.linux]))
+import Foundation
+
+// Built from source where it runs, tessera's numeric code may use every vector unit of this CPU.
+// A wheel runs on other machines: scripts/build-wheel.sh sets TESSERA_TARGET_CPU to a portable target.
+// Swift never fuses a·b + c without being told, so results do not depend on the target.
+let targetCPU = ProcessInfo.processInfo.environment["TESSERA_TARGET_CPU"] ?? "native"
+let nativeCPU: SwiftSetting = .unsafeFlags(["-target-cpu", targetCPU], .when(platforms: [.linux]))
 
 let package = Package(
     name: "tessera",

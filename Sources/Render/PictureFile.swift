@@ -22,6 +22,7 @@ func writePicture(to path: String, format: ImageFormat, width: Int, height: Int,
     var renamed = false
     defer { if !renamed { unlink(temporary) } }
 
+    BundledFonts.configured
     let surface: OpaquePointer
     switch format {
     case .png: surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(width), Int32(height))
@@ -51,6 +52,7 @@ func drawPixels(width: Int, height: Int, draw: (Canvas) throws -> Void) throws -
     guard width > 0, height > 0, width <= 32_767, height <= 32_767 else {
         throw TesseraError.badInput("picture size \(width)x\(height) is out of range (1...32767)")
     }
+    BundledFonts.configured
     let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(width), Int32(height))!
     defer { cairo_surface_destroy(surface) }
     try check(cairo_surface_status(surface), "memory image")

@@ -11,6 +11,8 @@ ENVIRONMENT_VARIABLE = "TESSERA_BINARY"
 # Where `swift build` puts the binary inside a checkout of the repository, fastest build first.
 BUILD_PRODUCTS = (Path(".build") / "release" / "tessera", Path(".build") / "debug" / "tessera")
 PACKAGE_DIRECTORY = Path(__file__).resolve().parent
+# Where a wheel (scripts/build-wheel.sh) keeps its binary, inside this package.
+BUNDLED = Path("_bin") / "tessera"
 
 
 def find_binary(binary=None):
@@ -20,10 +22,11 @@ def find_binary(binary=None):
 
     1. ``binary``, when given (a path to the executable);
     2. the environment variable ``TESSERA_BINARY``, when set;
-    3. ``tessera`` on ``PATH``;
-    4. ``.build/release/tessera``, then ``.build/debug/tessera``, in the repository checkout that
+    3. the binary bundled in this package (an installed wheel);
+    4. ``tessera`` on ``PATH`` (not the ``tessera`` command this package installs, which runs this);
+    5. ``.build/release/tessera``, then ``.build/debug/tessera``, in the repository checkout that
        holds this package's source (an in-tree or editable install), found by walking up from it;
-    5. the same two paths in the directories from the current one upwards (a notebook run inside
+    6. the same two paths in the directories from the current one upwards (a notebook run inside
        a checkout, with the package installed elsewhere).
 
     An explicit path or environment variable that does not name an executable file is an error,
@@ -34,9 +37,12 @@ def find_binary(binary=None):
     from_environment = os.environ.get(ENVIRONMENT_VARIABLE)
     if from_environment:
         return _checked(from_environment, ENVIRONMENT_VARIABLE)
-    on_path = shutil.which("tessera")
+    bundled = PACKAGE_DIRECTORY / BUNDLED
+    if _executable(bundled):
+        return str(bundled.resolve())
+    on_path = _on_path()
     if on_path:
-        return str(Path(on_path).resolve())
+        return on_path
     for start in (PACKAGE_DIRECTORY, Path.cwd()):
         built = _build_product_above(start)
         if built:
@@ -53,11 +59,33 @@ def _checked(path, source):
     raise TesseraError(f"{source} names {path}, which is not an executable file")
 
 
+def _executable(path):
+    return path.is_file() and os.access(path, os.X_OK)
+
+
+def _on_path():
+    for directory in os.environ.get("PATH", os.defpath).split(os.pathsep):
+        found = shutil.which("tessera", path=directory or os.curdir)
+        if found and not _is_console_script(found):
+            return str(Path(found).resolve())
+    return None
+
+
+def _is_console_script(path):
+    """Whether ``path`` is the ``tessera`` command pip made for this package (a Python script calling us)."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(1024)
+    except OSError:
+        return False
+    return head.startswith(b"#!") and b"tessera._cli" in head
+
+
 def _build_product_above(start):
     for directory in (start, *start.parents):
         for product in BUILD_PRODUCTS:
             candidate = directory / product
-            if candidate.is_file() and os.access(candidate, os.X_OK):
+            if _executable(candidate):
                 return str(candidate.resolve())
     return None
 

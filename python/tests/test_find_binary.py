@@ -1,6 +1,8 @@
-"""The binary is found, in order: the explicit argument, TESSERA_BINARY, PATH, the repository's .build."""
+"""The binary is found, in order: the explicit argument, TESSERA_BINARY, the wheel's own, PATH, the repository's .build."""
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -90,6 +92,59 @@ def test_path(nowhere, binary, monkeypatch):
     monkeypatch.setattr(finder, "PACKAGE_DIRECTORY", checkout / "python" / "tessera")
     assert tessera.find_binary() == binary
     assert slices()
+
+
+def test_bundled_binary_before_path(nowhere, binary, monkeypatch):
+    package = nowhere / "site-packages" / "tessera"
+    link(binary, package / "_bin" / "tessera")
+    monkeypatch.setattr(finder, "PACKAGE_DIRECTORY", package)
+    link("/bin/false", nowhere / "path" / "tessera")  # would fail every run if PATH were looked at first
+    monkeypatch.setenv("PATH", str(nowhere / "path"))
+    assert tessera.find_binary() == binary
+    assert slices()
+    from_environment = link("/bin/true", nowhere / "env" / "tessera")
+    monkeypatch.setenv("TESSERA_BINARY", str(from_environment))
+    assert tessera.find_binary() == str(Path("/bin/true").resolve())
+
+
+def console_script(path):
+    """A file like the one pip writes for the package's `tessera` command."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"#!{sys.executable}\nimport sys\nfrom tessera._cli import main\nsys.exit(main())\n")
+    path.chmod(0o755)
+    return path
+
+
+def test_path_skips_the_packages_own_command(nowhere, binary, monkeypatch):
+    console_script(nowhere / "venv" / "bin" / "tessera")
+    link(binary, nowhere / "bin" / "tessera")
+    monkeypatch.setenv("PATH", f"{nowhere / 'venv' / 'bin'}{os.pathsep}{nowhere / 'bin'}")
+    assert tessera.find_binary() == binary
+    monkeypatch.setenv("PATH", str(nowhere / "venv" / "bin"))
+    with pytest.raises(tessera.TesseraError, match="cannot find the tessera binary"):
+        tessera.find_binary()
+
+
+def run_command(*arguments, **environment):
+    """Runs the package's `tessera` command (as pip's script does) with the given environment."""
+    script = "import sys; from tessera._cli import main; sys.argv[0] = 'tessera'; sys.exit(main())"
+    return subprocess.run([sys.executable, "-c", script, *arguments], capture_output=True, text=True,
+                          env={**os.environ, **environment})
+
+
+def test_command_runs_the_binary_with_its_arguments(binary, tmp_path):
+    finished = run_command("--version", TESSERA_BINARY=binary)
+    assert finished.returncode == 0, finished.stderr
+    assert finished.stdout == subprocess.run([binary, "--version"], capture_output=True, text=True).stdout
+    finished = run_command("slice", "--model", str(tmp_path / "missing.safetensors"), TESSERA_BINARY=binary)
+    assert finished.returncode == 1
+    assert finished.stderr.startswith("error:") and "missing.safetensors" in finished.stderr
+
+
+def test_command_without_a_binary_says_so(tmp_path):
+    finished = run_command("--version", TESSERA_BINARY=str(tmp_path / "missing"))
+    assert finished.returncode == 1
+    assert finished.stderr == f"error: TESSERA_BINARY names {tmp_path / 'missing'}, which is not an executable file\n"
 
 
 def test_build_of_the_checkout_holding_the_package_release_first(nowhere, binary, monkeypatch):
