@@ -1,7 +1,7 @@
 import Polytope
 
 /// Splitting faces (the topology is `PlanarTopology`'s; this adds the lines and per-face arrays).
-extension Subdivision: CrossingVertices {
+extension Subdivision: KernelEngine {
     /// Splits face f by a line whose signs at f's vertices (`signs`) are strictly mixed. Face f keeps
     /// the positive part; the negative part becomes a new face, whose index is returned.
     func split(face f: Int32, by line: CertifiedLine, signs: [Int], layer: Int32, neuron: Int32) -> Int32 {

@@ -56,12 +56,12 @@ public struct DecisionCounts: Sendable {
 
 /// The layer-by-layer subdivision of a convex domain of a slice plane by a network's neurons.
 ///
-/// The combinatorial structure (faces, edges, vertices) is shared by both arithmetics; only the
-/// sign decisions differ in how they are taken (see `Subdivision+Predicates.swift`).
+/// The combinatorial structure (faces, edges, vertices) is the same whatever the arithmetic; the
+/// signs are the sign kernel's (`SignKernel`).
 final class Subdivision {
     let network: Network
     let plane: SlicePlane
-    let arithmetic: Arithmetic
+    let kernel: SignKernel
     let maxRegions: Int
     /// True when `maxRegions` comes from the memory budget rather than --max-regions.
     var limitIsMemory = false
@@ -118,7 +118,7 @@ final class Subdivision {
         }
         self.network = network
         self.plane = plane
-        self.arithmetic = arithmetic
+        kernel = SignKernel(arithmetic)
         self.maxRegions = maxRegions
         hiddenCount = network.layers.count - 1
         var offsets: [Int] = []

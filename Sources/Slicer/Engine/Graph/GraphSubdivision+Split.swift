@@ -21,19 +21,15 @@ extension GraphSubdivision {
         var crossing: [(unit: Int, line: CertifiedLine)] = []
         var ambiguous: [Int] = []
         if let hint { setBits(face: f, offset: offset, units: hint.positive) }
-        if arithmetic == .certified || exactPath != nil {
-            let vertices = topology.faces[Int(f)].vertices
-            if exactPath != nil { setFixedBits(face: f, level: m) }
-            let classes = exactPath != nil ? classifyExactly(units: hint?.candidates, vertices: vertices, level: m)
-                : classify(units: hint?.candidates ?? screen?.unsettled[m], vertices: vertices, map: map, bound: bound)
-            setBits(face: f, offset: offset, units: classes.positive)
-            for j in classes.positive { markSomewhere(level: m, unit: j, positive: true, negative: false) }
-            for j in classes.negative { markSomewhere(level: m, unit: j, positive: false, negative: true) }
-            crossing = classes.crossing.map { ($0, line(unit: $0, map: map, bound: bound, level: m, region: f)) }
-            ambiguous = classes.ambiguous
-        } else {
-            ambiguous = hint?.candidates ?? Array(0..<n)
-        }
+        let vertices = topology.faces[Int(f)].vertices
+        if exactPath != nil { setFixedBits(face: f, level: m) }
+        let classes = exactPath != nil ? classifyExactly(units: hint?.candidates, vertices: vertices, level: m)
+            : classify(units: hint?.candidates ?? screen?.unsettled[m], vertices: vertices, map: map, bound: bound)
+        setBits(face: f, offset: offset, units: classes.positive)
+        for j in classes.positive { markSomewhere(level: m, unit: j, positive: true, negative: false) }
+        for j in classes.negative { markSomewhere(level: m, unit: j, positive: false, negative: true) }
+        crossing = classes.crossing.map { ($0, line(unit: $0, map: map, bound: bound, level: m, region: f)) }
+        ambiguous = classes.ambiguous
         // Undecided units: exact-correct signs at every vertex.
         for j in ambiguous {
             let line = line(unit: j, map: map, bound: bound, level: m, region: f)
@@ -98,7 +94,7 @@ extension GraphSubdivision {
     /// Classifies `units` (all when nil) on the convex polygon with these vertices from their float
     /// values at the vertices, with one bound per unit: the per-vertex bound of `evaluate` with |s|,
     /// |t| and δ at their polygon maxima. Certainly positive, certainly negative, certainly crossing,
-    /// and the rest (whose bound does not settle them, NaN included).
+    /// and the rest, as the kernel classifies them.
     func classify(units: [Int]?, vertices: [Int32], map: FloatValueMap, bound: ValueBound)
         -> (positive: [Int], negative: [Int], crossing: [Int], ambiguous: [Int]) {
         let n = map.count
@@ -129,12 +125,13 @@ extension GraphSubdivision {
             let j = units?[i] ?? i
             let a = map.rows[j], b = map.rows[n + j], c = map.rows[2 * n + j]
             let ea = bound.error[j], eb = bound.error[n + j], ec = bound.error[2 * n + j]
-            let e = (ea * sMax + eb * tMax + ec + (abs(a) + ea + abs(b) + eb) * deltaMax
-                     + gamma3 * (abs(a) * sMax + abs(b) * tMax + abs(c))) * boundSafety + boundFloor
-            if low[i] > e { positive.append(j) }
-            else if high[i] < -e { negative.append(j) }
-            else if low[i] < -e && high[i] > e { crossing.append(j) }
-            else { ambiguous.append(j) }
+            let e = affineFormBound(a: a, b: b, c: c, ea: ea, eb: eb, ec: ec, s: sMax, t: tMax, delta: deltaMax)
+            switch kernel.classify(low: low[i], high: high[i], bound: e) {
+            case .positive: positive.append(j)
+            case .negative: negative.append(j)
+            case .crossing: crossing.append(j)
+            case .undecided: ambiguous.append(j)
+            }
         }
         return (positive, negative, crossing, ambiguous)
     }

@@ -16,7 +16,7 @@ import Polytope
 /// Roles of the files: `PlanarTopology` (faces, edges, splits; no arithmetic), `Operations/`
 /// (one unit per operation: float maps and their partial updates, error bounds, exact maps),
 /// `GraphSubdivision+Path` (the path's maps and their incremental updates), `GraphSubdivision+Split`
-/// (which units cross a face), `GraphSubdivision+Signs` (the one place that decides signs),
+/// (which units cross a face; every sign is the sign kernel's, `SignKernel`),
 /// `GraphSubdivision+Exact` (the exact reference, recomputed per region on demand),
 /// `GraphSubdivision+Boundary` and `+Result` (decision boundary, output).
 final class GraphSubdivision {
@@ -24,7 +24,7 @@ final class GraphSubdivision {
 
     let plan: GraphPlan
     let plane: SlicePlane
-    let arithmetic: Arithmetic
+    let kernel: SignKernel
     let maxRegions: Int
     /// Threads the certified mode may use (see `GraphSubdivision+Threads`).
     let threads: Int
@@ -86,7 +86,7 @@ final class GraphSubdivision {
             throw TesseraError.badInput("the network takes \(graph.inputDimension) inputs but the anchors have \(plane.dimension) coordinates")
         }
         self.plane = plane
-        self.arithmetic = arithmetic
+        kernel = SignKernel(arithmetic)
         self.maxRegions = maxRegions
         bounds = GraphSubdivision.valueBounds(plan: plan, plane: plane)
         exactLayout = ExactValueLayout(plan: plan)
@@ -104,7 +104,7 @@ final class GraphSubdivision {
 
     /// A copy that goes on on its own (its arrays are copied when either side writes them).
     init(copying other: GraphSubdivision) {
-        plan = other.plan; plane = other.plane; arithmetic = other.arithmetic; maxRegions = other.maxRegions
+        plan = other.plan; plane = other.plane; kernel = other.kernel; maxRegions = other.maxRegions
         threads = other.threads; bounds = other.bounds; exactLayout = other.exactLayout
         topology = other.topology; vertexRecords = other.vertexRecords; edgeLines = other.edgeLines
         exactVertexCache = other.exactVertexCache; domainCorners = other.domainCorners; domainLines = other.domainLines
@@ -161,9 +161,11 @@ final class GraphSubdivision {
 
     /// Runs the whole graph over the domain.
     func run() throws {
-        if arithmetic == .certified { applyScreen() }
+        // A kernel that asks every line exactly gets the path's exact maps; else the domain
+        // screen's float bounds settle what they can once.
+        if !kernel.asksEveryLine { applyScreen() }
         computeAllMaps()
-        if arithmetic == .exact { startExactPath() }
+        if kernel.asksEveryLine { startExactPath() }
         if plan.levels == 0 { finish(face: 0) }
         else if threads > 1, canShareOut { try descendSharingOut(threads: threads) }
         else { try descend(face: 0, level: 0) }
