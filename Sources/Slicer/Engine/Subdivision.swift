@@ -8,52 +8,6 @@ public enum Arithmetic: String, Sendable, CaseIterable {
     case exact
 }
 
-/// A face of the planar subdivision: a convex polygon as a counter-clockwise vertex cycle, with
-/// `edges[i]` the edge from `vertices[i]` to `vertices[i + 1]`.
-struct Face {
-    var vertices: [Int32]
-    var edges: [Int32]
-}
-
-/// An edge of the subdivision, shared by at most two faces (−1 for none).
-struct Edge {
-    var from: Int32
-    var to: Int32
-    var faceA: Int32
-    var faceB: Int32
-    /// 0 for the domain boundary, else the 1-based hidden layer that made it.
-    var layer: Int32
-    var neuron: Int32
-
-    func otherFace(_ face: Int32) -> Int32 { faceA == face ? faceB : faceA }
-    mutating func replaceFace(_ old: Int32, with new: Int32) {
-        if faceA == old { faceA = new } else if faceB == old { faceB = new }
-    }
-}
-
-/// A vertex: coordinates (s, t) in Double with an error bound `delta` (both |s̃ − s| and
-/// |t̃ − t| ≤ delta), and the two lines whose intersection defines it exactly.
-struct VertexRecord {
-    var s: Double
-    var t: Double
-    var delta: Double
-    var lineA: LineRef
-    var lineB: LineRef
-}
-
-/// Vertex records for reading in hot loops.
-struct VertexView: @unchecked Sendable {
-    let records: UnsafePointer<VertexRecord>
-    subscript(_ v: Int32) -> VertexRecord { records[Int(v)] }
-}
-
-/// Counters of how decisions were taken (for tests and benchmarks).
-public struct DecisionCounts: Sendable {
-    public var certified = 0
-    public var symbolic = 0
-    public var exact = 0
-}
-
 /// The layer-by-layer subdivision of a convex domain of a slice plane by a network's neurons.
 ///
 /// The combinatorial structure (faces, edges, vertices) is the same whatever the arithmetic; the
