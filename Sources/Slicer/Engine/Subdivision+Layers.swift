@@ -87,40 +87,12 @@ extension Subdivision {
     /// The sequential pass: settles each face's undecided neurons and splits it by its crossing ones.
     func splitFaces(layer k: Int, count startCount: Int, filters: [FaceFilter],
                     positive positiveSomewhere: inout [UInt64], negative negativeSomewhere: inout [UInt64]) throws {
-        let offset = patternOffsets[k]
-        var signs: [Int] = []
-        var work: [(face: Int32, next: Int)] = []
+        var scratch = CutScratch()
         for f0 in 0..<startCount {
             let candidates = resolve(filters[f0], face: Int32(f0), layer: k,
                                      positive: &positiveSomewhere, negative: &negativeSomewhere)
             if candidates.isEmpty { continue }
-            // All pieces of face f0 lie in its region, so each neuron has one line for all of them.
-            work.append((Int32(f0), 0))
-            while let (f, first) = work.popLast() {
-                for index in first..<candidates.count {
-                    let (j, line) = candidates[index]
-                    signs.removeAll(keepingCapacity: true)
-                    var positive = false, negative = false
-                    for v in faces[Int(f)].vertices {
-                        let s = sign(v, line)
-                        signs.append(s)
-                        if s > 0 { positive = true } else if s < 0 { negative = true }
-                    }
-                    if positive && negative {
-                        let g = split(face: f, by: line, signs: signs, layer: Int32(k + 1), neuron: Int32(j))
-                        facePattern[Int(f)][offset + j] = true
-                        facePattern[Int(g)][offset + j] = false
-                        if faces.count > maxRegions {
-                            throw TesseraError.limitExceeded(limitIsMemory
-                                ? "the slice would exceed the memory budget (\(maxRegions) regions of this network) at layer \(k + 1); raise --max-memory or shrink the domain"
-                                : "the slice exceeds --max-regions \(maxRegions) at layer \(k + 1); raise the limit or shrink the domain")
-                        }
-                        work.append((g, index + 1))
-                    } else {
-                        facePattern[Int(f)][offset + j] = positive
-                    }
-                }
-            }
+            try cut(face: Int32(f0), by: candidates, layer: k + 1, patternOffset: patternOffsets[k], scratch: &scratch)
         }
     }
 
@@ -239,7 +211,7 @@ extension Subdivision {
     /// that do not split face f, records their signs, and returns all splitting neurons in order with
     /// their lines.
     func resolve(_ filter: FaceFilter, face f: Int32, layer k: Int,
-                 positive positiveSomewhere: inout [UInt64], negative negativeSomewhere: inout [UInt64]) -> [(neuron: Int, line: CertifiedLine)] {
+                 positive positiveSomewhere: inout [UInt64], negative negativeSomewhere: inout [UInt64]) -> [(unit: Int, line: CertifiedLine)] {
         let region = Int(faceRegion[Int(f)])
         func line(_ index: Int, _ j: Int) -> CertifiedLine {
             index < filter.lines.count ? filter.lines[index] : certifiedLine(layer: k, neuron: j, region: region)

@@ -47,7 +47,6 @@ final class Subdivision {
     // Domain.
     var domainCorners: [(s: Double, t: Double)] = []
     var domainLines: [ExactLine] = []
-    var domainFloatLines: [CertifiedLine] = []
 
     // Per network layer k: the float maps of every region with their region-independent bounds.
     var maps: [LayerMaps] = []
@@ -98,15 +97,7 @@ final class Subdivision {
 
     /// Sets up the domain as the single face of region 0.
     func setUpDomain(_ corners: [(s: Double, t: Double)]) {
-        domainCorners = corners
-        (domainLines, domainFloatLines) = addDomainCorners(corners)
-        let n = corners.count
-        for i in 0..<n {
-            edges.append(Edge(from: Int32(i), to: Int32((i + 1) % n), faceA: 0, faceB: -1, layer: 0, neuron: -1))
-            edgeLines.append(domainFloatLines[i])
-        }
-        faces = [Face(vertices: (0..<n).map(Int32.init), edges: (0..<n).map(Int32.init))]
+        setUpDomainFace(corners, patternBits: totalHidden)
         faceRegion = [0]
-        facePattern = [ActivationPattern(count: totalHidden)]
     }
 }

@@ -89,5 +89,9 @@ extension GraphSubdivision {
     }
 }
 
-/// The sign kernel reads the graph engine's vertices and exact lines.
-extension GraphSubdivision: KernelEngine {}
+/// The sign kernel reads the graph engine's vertices and exact lines; the face cutter cuts its faces.
+extension GraphSubdivision: FaceCutting {
+    func tooManyRegions(layer: Int) -> TesseraError {
+        TesseraError.limitExceeded("the slice exceeds --max-regions \(maxRegions) at layer \(layer); raise the limit or shrink the domain")
+    }
+}

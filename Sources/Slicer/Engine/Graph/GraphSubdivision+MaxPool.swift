@@ -89,22 +89,10 @@ extension GraphSubdivision {
             var taken: [Int32] = [], kept: [(face: Int32, winner: Int)] = []
             for (h, i) in cells {
                 let line = poolLine(inputs[j].unit, minus: inputs[i].unit, map: map, bound: bound, level: m, region: f)
-                signs.removeAll(keepingCapacity: true)
-                var positive = false, negative = false
-                for v in topology.faces[Int(h)].vertices {
-                    let s = sign(v, line)
-                    signs.append(s)
-                    if s > 0 { positive = true } else if s < 0 { negative = true }
-                }
+                let (positive, negative) = self.signs(of: line, onFace: h, into: &signs)
                 if !positive { kept.append((h, i)); continue }
                 if !negative { taken.append(h); continue }
-                let rest = topology.split(face: h, signs: signs, layer: Int32(m + 1), neuron: Int32(w), crossing: { p, q, e in
-                    self.makeVertex(from: p, to: q, edgeLine: self.edgeLines[Int(e)], line: line)
-                }, edgeAdded: { e in self.edgeLines.append(e >= 0 ? self.edgeLines[Int(e)] : line) })
-                faceAdded(rest, from: h)
-                if topology.faces.count > maxRegions {
-                    throw TesseraError.limitExceeded("the slice exceeds --max-regions \(maxRegions) at layer \(m + 1); raise the limit or shrink the domain")
-                }
+                let rest = try split(face: h, by: line, signs: signs, layer: Int32(m + 1), neuron: Int32(w))
                 taken.append(h); kept.append((rest, i))
             }
             if taken.isEmpty { continue }

@@ -15,7 +15,6 @@ extension GraphSubdivision {
     /// With a `hint`, only its `candidates` are tested on f; its `positive` units are positive on f.
     func split(face f: Int32, level m: Int, map: FloatValueMap, bound: ValueBound, hint: LevelHint? = nil) throws
         -> (pieces: [Int32], crossing: [Int]) {
-        let n = map.count
         let offset = plan.patternOffsets[m]
         let firstNewFace = topology.faces.count
         var crossing: [(unit: Int, line: CertifiedLine)] = []
@@ -47,34 +46,9 @@ extension GraphSubdivision {
         }
         crossing.sort { $0.unit < $1.unit }
         for (j, _) in crossing { markSomewhere(level: m, unit: j, positive: true, negative: true) }
-        // All pieces of f lie in one region, so each unit has one line for all of them.
-        var work: [(face: Int32, next: Int)] = crossing.isEmpty ? [] : [(f, 0)]
-        var signs: [Int] = []
-        while let (g, first) = work.popLast() {
-            for index in first..<crossing.count {
-                let (j, line) = crossing[index]
-                signs.removeAll(keepingCapacity: true)
-                var positive = false, negative = false
-                for v in topology.faces[Int(g)].vertices {
-                    let s = sign(v, line)
-                    signs.append(s)
-                    if s > 0 { positive = true } else if s < 0 { negative = true }
-                }
-                if positive && negative {
-                    let h = topology.split(face: g, signs: signs, layer: Int32(m + 1), neuron: Int32(j), crossing: { p, q, e in
-                        self.makeVertex(from: p, to: q, edgeLine: self.edgeLines[Int(e)], line: line)
-                    }, edgeAdded: { e in self.edgeLines.append(e >= 0 ? self.edgeLines[Int(e)] : line) })
-                    faceAdded(h, from: g)
-                    facePattern[Int(g)][offset + j] = true
-                    facePattern[Int(h)][offset + j] = false
-                    if topology.faces.count > maxRegions {
-                        throw TesseraError.limitExceeded("the slice exceeds --max-regions \(maxRegions) at layer \(m + 1); raise the limit or shrink the domain")
-                    }
-                    work.append((h, index + 1))
-                } else {
-                    facePattern[Int(g)][offset + j] = positive
-                }
-            }
+        if !crossing.isEmpty {
+            var scratch = CutScratch()
+            try cut(face: f, by: crossing, layer: m + 1, patternOffset: offset, scratch: &scratch)
         }
         return ([f] + (firstNewFace..<topology.faces.count).map(Int32.init), crossing.map(\.unit))
     }

@@ -145,16 +145,7 @@ final class GraphSubdivision {
 
     /// Sets up the domain as the single face 0.
     func setUpDomain(_ corners: [(s: Double, t: Double)]) {
-        domainCorners = corners
-        let (exact, certified) = addDomainCorners(corners)
-        domainLines = exact
-        edgeLines.append(contentsOf: certified)
-        let n = corners.count
-        for i in 0..<n {
-            topology.edges.append(Edge(from: Int32(i), to: Int32((i + 1) % n), faceA: 0, faceB: -1, layer: 0, neuron: -1))
-        }
-        topology.faces = [Face(vertices: (0..<n).map(Int32.init), edges: (0..<n).map(Int32.init))]
-        facePattern = [ActivationPattern(count: plan.patternBits)]
+        setUpDomainFace(corners, patternBits: plan.patternBits)
         for m in entryParent.indices { entryParent[m] = [-1] }
         logits = [Double](repeating: 0, count: 3 * outputCount)
     }
@@ -251,7 +242,7 @@ final class GraphSubdivision {
         for i in 0..<(3 * k) { logits[Int(f) * 3 * k + i] = map.rows[i] }
     }
 
-    /// Registers face g, just cut from face f, in the per-face arrays.
+    /// Registers face g, just cut from face f, in the per-face arrays (`FaceCutting`).
     func faceAdded(_ g: Int32, from f: Int32) {
         facePattern.append(facePattern[Int(f)])
         for m in entryParent.indices { entryParent[m].append(-1) }
