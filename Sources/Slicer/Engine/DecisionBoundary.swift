@@ -16,7 +16,7 @@ typealias RegionCells = [(label: Int, polygon: LocalPolygon)]
 /// What the decision boundary needs of an engine: its finished faces (each one region, with affine
 /// logits), the logit-difference lines, and the engine's sign decisions and vertex construction.
 /// Both the MLP engine and the graph engine conform, so the boundary is computed by one code path.
-protocol DecisionBoundaryGeometry: CrossingVertices {
+protocol DecisionBoundaryGeometry: KernelEngine {
     /// Classes: K logits, or two (negative, positive) for a single output.
     var classCount: Int { get }
     /// Each edge's supporting line.

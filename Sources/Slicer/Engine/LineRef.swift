@@ -43,12 +43,13 @@ struct LineRef: Hashable, Sendable {
                 && ((index == other.index && self.other == other.other) || (index == other.other && self.other == other.index))
         }
     }
-}
 
-/// A line in floating point with a rigorous bound on each coefficient's error,
-/// |ã − a| ≤ ea, |b̃ − b| ≤ eb, |c̃ − c| ≤ ec, and the reference that recomputes it exactly.
-struct CertifiedLine {
-    var a: Double, b: Double, c: Double
-    var ea: Double, eb: Double, ec: Double
-    var ref: LineRef
+    /// True when a vertex on pool lines p (z_a = z_b) and q (z_b = z_c) of one max pool's inputs
+    /// (continuous functions of the plane, so equal wherever the vertex was built) lies on `line`
+    /// because `line` is z_x − z_y with x, y among a, b, c.
+    static func poolTie(_ p: LineRef, _ q: LineRef, implies line: LineRef) -> Bool {
+        guard line.kind == .pool, p.kind == .pool, q.kind == .pool, p.layer == line.layer, q.layer == line.layer else { return false }
+        let units: Set<Int32> = [p.index, p.other, q.index, q.other]
+        return units.count == 3 && units.contains(line.index) && units.contains(line.other)
+    }
 }

@@ -56,13 +56,11 @@ extension Subdivision: DecisionBoundaryGeometry {
                                outputs n: Int, s: Double, t: Double, delta: Double) -> Bool {
         let a = map[c] - map[i], b = map[n + c] - map[n + i]
         let cc = map[2 * n + c] - map[2 * n + i]
-        let ea = (bound[c] + bound[i] + unitRoundoff * abs(a)) * boundSafety
-        let eb = (bound[n + c] + bound[n + i] + unitRoundoff * abs(b)) * boundSafety
-        let ec = (bound[2 * n + c] + bound[2 * n + i] + unitRoundoff * abs(cc)) * boundSafety
-        let value = a * s + b * t + cc
-        let error = ((ea * abs(s) + eb * abs(t) + ec) + (abs(a) + ea + abs(b) + eb) * delta
-                     + gamma3 * (abs(a * s) + abs(b * t) + abs(cc))) * boundSafety + boundFloor
-        return value > error
+        let error = affineFormBound(a: a, b: b, c: cc, ea: differenceBound(bound[c], bound[i], difference: a),
+                                    eb: differenceBound(bound[n + c], bound[n + i], difference: b),
+                                    ec: differenceBound(bound[2 * n + c], bound[2 * n + i], difference: cc),
+                                    s: abs(s), t: abs(t), delta: delta)
+        return a * s + b * t + cc > error
     }
 
     /// The class winning strictly at every vertex of face f by the float test alone, or nil.
@@ -88,8 +86,7 @@ extension Subdivision: DecisionBoundaryGeometry {
             for x in 0..<n {
                 let a = map[x], b = map[n + x], c = map[2 * n + x]
                 values[x] = a * s + b * t + c
-                errors[x] = (ea[x] * abs(s) + eb[x] * abs(t) + ec[x] + (abs(a) + ea[x] + abs(b) + eb[x]) * delta
-                             + gamma3 * (abs(a * s) + abs(b * t) + abs(c))) * boundSafety + boundFloor
+                errors[x] = affineFormBound(a: a, b: b, c: c, ea: ea[x], eb: eb[x], ec: ec[x], s: abs(s), t: abs(t), delta: delta)
                 if values[x] > bestValue { bestValue = values[x]; best = x }
             }
             guard winner == nil || winner == best else { return nil }

@@ -88,7 +88,7 @@ extension Subdivision {
     /// whole maps, this one does not).
     func exactNeuronLine(layer k: Int, neuron j: Int, region r: Int) -> ExactLine {
         if let map = exactMapCache[Int64(k) << 40 | Int64(r)] { return map[j] }
-        if arithmetic == .exact { return exactMap(layer: k, region: r)[j] }
+        if kernel.asksEveryLine { return exactMap(layer: k, region: r)[j] }
         let key = ExactLineKey(layer: Int32(k), neuron: Int32(j), region: Int32(r))
         if let cached = exactLineCache[key] { return cached }
         let line = exactNeuronLine(layer: k, neuron: j, inputs: exactInputs(layer: k, region: r),
@@ -121,11 +121,5 @@ extension Subdivision {
         }
         exactVertexCache[v] = point
         return point
-    }
-
-    /// The exact sign of a line's function at a vertex.
-    func exactSign(vertex v: Int32, line ref: LineRef) -> Int {
-        counts.exact += 1
-        return exactLine(ref).side(of: exactVertex(v))
     }
 }

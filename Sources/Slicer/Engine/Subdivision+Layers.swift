@@ -87,40 +87,12 @@ extension Subdivision {
     /// The sequential pass: settles each face's undecided neurons and splits it by its crossing ones.
     func splitFaces(layer k: Int, count startCount: Int, filters: [FaceFilter],
                     positive positiveSomewhere: inout [UInt64], negative negativeSomewhere: inout [UInt64]) throws {
-        let offset = patternOffsets[k]
-        var signs: [Int] = []
-        var work: [(face: Int32, next: Int)] = []
+        var scratch = CutScratch()
         for f0 in 0..<startCount {
             let candidates = resolve(filters[f0], face: Int32(f0), layer: k,
                                      positive: &positiveSomewhere, negative: &negativeSomewhere)
             if candidates.isEmpty { continue }
-            // All pieces of face f0 lie in its region, so each neuron has one line for all of them.
-            work.append((Int32(f0), 0))
-            while let (f, first) = work.popLast() {
-                for index in first..<candidates.count {
-                    let (j, line) = candidates[index]
-                    signs.removeAll(keepingCapacity: true)
-                    var positive = false, negative = false
-                    for v in faces[Int(f)].vertices {
-                        let s = sign(v, line)
-                        signs.append(s)
-                        if s > 0 { positive = true } else if s < 0 { negative = true }
-                    }
-                    if positive && negative {
-                        let g = split(face: f, by: line, signs: signs, layer: Int32(k + 1), neuron: Int32(j))
-                        facePattern[Int(f)][offset + j] = true
-                        facePattern[Int(g)][offset + j] = false
-                        if faces.count > maxRegions {
-                            throw TesseraError.limitExceeded(limitIsMemory
-                                ? "the slice would exceed the memory budget (\(maxRegions) regions of this network) at layer \(k + 1); raise --max-memory or shrink the domain"
-                                : "the slice exceeds --max-regions \(maxRegions) at layer \(k + 1); raise the limit or shrink the domain")
-                        }
-                        work.append((g, index + 1))
-                    } else {
-                        facePattern[Int(f)][offset + j] = positive
-                    }
-                }
-            }
+            try cut(face: Int32(f0), by: candidates, layer: k + 1, patternOffset: patternOffsets[k], scratch: &scratch)
         }
     }
 
@@ -129,8 +101,8 @@ extension Subdivision {
     struct FaceFilter {
         var candidates: [Int] = []
         var ambiguous: [Int] = []
-        /// The lines of the candidates, then of the ambiguous neurons, read while the face's map
-        /// was at hand (empty in exact mode, where they are built when needed).
+        /// The lines of the candidates, read while the face's map was at hand (the ambiguous
+        /// neurons' lines are built when needed).
         var lines: [CertifiedLine] = []
     }
 
@@ -184,15 +156,13 @@ extension Subdivision {
         layerMaps.bound.withUnsafeBufferPointer { e in
             let ea = e.baseAddress!, eb = ea + n, ec = eb + n
             for j in 0..<n {
-                bound[j] = (ea[j] * sMax + eb[j] * tMax + ec[j] + (abs(a[j]) + ea[j] + abs(b[j]) + eb[j]) * deltaMax
-                            + gamma3 * (abs(a[j]) * sMax + abs(b[j]) * tMax + abs(c[j]))) * boundSafety + boundFloor
+                bound[j] = affineFormBound(a: a[j], b: b[j], c: c[j], ea: ea[j], eb: eb[j], ec: ec[j], s: sMax, t: tMax, delta: deltaMax)
             }
         }
         for w in 0..<words {
             var positive: UInt64 = 0, negative: UInt64 = 0, crossing: UInt64 = 0, somewhere: UInt64 = 0
             let first = w * 64, last = min(n, first + 64)
-            // NaN values or bounds fail every test and leave the neuron ambiguous. Eight neurons at
-            // a time: each lane's test result becomes its bit.
+            // The kernel leaves NaN values or bounds undecided. Eight neurons at a time.
             let lanes = SIMD8<UInt64>(1, 2, 4, 8, 16, 32, 64, 128), none = SIMD8<UInt64>(repeating: 0)
             var j = first
             while j + 8 <= last {
@@ -200,26 +170,25 @@ extension Subdivision {
                 let hi = UnsafeRawPointer(high + j).loadUnaligned(as: SIMD8<Double>.self)
                 let e = UnsafeRawPointer(bound + j).loadUnaligned(as: SIMD8<Double>.self)
                 let shift = UInt64(j - first)
-                positive |= none.replacing(with: lanes, where: lo .> e).wrappedSum() << shift
-                negative |= none.replacing(with: lanes, where: hi .< -e).wrappedSum() << shift
-                crossing |= none.replacing(with: lanes, where: (lo .< -e) .& (hi .> e)).wrappedSum() << shift
+                let classes = kernel.classify(low: lo, high: hi, bound: e)
+                positive |= classes.positive << shift
+                negative |= classes.negative << shift
+                crossing |= classes.crossing << shift
                 somewhere |= none.replacing(with: lanes, where: hi .> 0).wrappedSum() << shift
                 j += 8
             }
             while j < last {
                 let bit: UInt64 = 1 << UInt64(j - first)
-                let e = bound[j]
-                if low[j] > e { positive |= bit }
-                if high[j] < -e { negative |= bit }
-                if low[j] < -e && high[j] > e { crossing |= bit }
+                switch kernel.classify(low: low[j], high: high[j], bound: bound[j]) {
+                case .positive: positive |= bit
+                case .negative: negative |= bit
+                case .crossing: crossing |= bit
+                case .undecided: break
+                }
                 if high[j] > 0 { somewhere |= bit }
                 j += 1
             }
             scratch.somewherePositive[w] = somewhere
-            if arithmetic == .exact {
-                scratch.positive[w] = 0; scratch.negative[w] = 0
-                continue
-            }
             scratch.positive[w] = positive
             scratch.negative[w] = negative
             let all: UInt64 = last - first == 64 ? ~0 : (1 << UInt64(last - first)) - 1
@@ -227,16 +196,10 @@ extension Subdivision {
             while crossing != 0 { result.candidates.append(first + crossing.trailingZeroBitCount); crossing &= crossing - 1 }
             while undecided != 0 { result.ambiguous.append(first + undecided.trailingZeroBitCount); undecided &= undecided - 1 }
         }
-        if arithmetic == .exact {
-            // Every sign is decided exactly.
-            result.ambiguous = Array(0..<n)
-            return result
-        }
-        let count = result.candidates.count + result.ambiguous.count
-        if count > 0 {
-            result.lines.reserveCapacity(count)
+        if !result.candidates.isEmpty {
+            result.lines.reserveCapacity(result.candidates.count)
             let e = layerMaps.bound
-            for j in result.candidates + result.ambiguous {
+            for j in result.candidates {
                 result.lines.append(CertifiedLine(a: a[j], b: b[j], c: c[j], ea: e[j], eb: e[n + j], ec: e[2 * n + j],
                                                   ref: .neuron(layer: k, neuron: j, region: Int(faceRegion[f]))))
             }
@@ -248,10 +211,10 @@ extension Subdivision {
     /// that do not split face f, records their signs, and returns all splitting neurons in order with
     /// their lines.
     func resolve(_ filter: FaceFilter, face f: Int32, layer k: Int,
-                 positive positiveSomewhere: inout [UInt64], negative negativeSomewhere: inout [UInt64]) -> [(neuron: Int, line: CertifiedLine)] {
+                 positive positiveSomewhere: inout [UInt64], negative negativeSomewhere: inout [UInt64]) -> [(unit: Int, line: CertifiedLine)] {
         let region = Int(faceRegion[Int(f)])
         func line(_ index: Int, _ j: Int) -> CertifiedLine {
-            filter.lines.isEmpty ? certifiedLine(layer: k, neuron: j, region: region) : filter.lines[index]
+            index < filter.lines.count ? filter.lines[index] : certifiedLine(layer: k, neuron: j, region: region)
         }
         var candidates = filter.candidates.enumerated().map { ($1, line($0, $1)) }
         if filter.ambiguous.isEmpty { return candidates }

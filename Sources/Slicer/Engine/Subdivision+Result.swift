@@ -53,7 +53,7 @@ extension Subdivision {
         }
         let sliceEdges = edges.map { SliceEdge(from: Int($0.from), to: Int($0.to), layer: Int($0.layer), neuron: Int($0.neuron)) }
         let corners = domainCorners.map { plane.toFrame($0.s, $0.t) }
-        var result = SliceResult(arithmetic: arithmetic.rawValue, domainKind: domain.kind, domainPolygon: corners,
+        var result = SliceResult(arithmetic: kernel.arithmetic.rawValue, domainKind: domain.kind, domainPolygon: corners,
                            domainArea: abs(signedArea(corners)), anchors: plane.frameAnchors, vertices: vertices,
                            regions: regions, edges: sliceEdges, boundarySegments: segments, layers: layerStats,
                            outputs: network.outputDimension, seconds: seconds)

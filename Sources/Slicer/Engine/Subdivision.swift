@@ -8,60 +8,14 @@ public enum Arithmetic: String, Sendable, CaseIterable {
     case exact
 }
 
-/// A face of the planar subdivision: a convex polygon as a counter-clockwise vertex cycle, with
-/// `edges[i]` the edge from `vertices[i]` to `vertices[i + 1]`.
-struct Face {
-    var vertices: [Int32]
-    var edges: [Int32]
-}
-
-/// An edge of the subdivision, shared by at most two faces (−1 for none).
-struct Edge {
-    var from: Int32
-    var to: Int32
-    var faceA: Int32
-    var faceB: Int32
-    /// 0 for the domain boundary, else the 1-based hidden layer that made it.
-    var layer: Int32
-    var neuron: Int32
-
-    func otherFace(_ face: Int32) -> Int32 { faceA == face ? faceB : faceA }
-    mutating func replaceFace(_ old: Int32, with new: Int32) {
-        if faceA == old { faceA = new } else if faceB == old { faceB = new }
-    }
-}
-
-/// A vertex: coordinates (s, t) in Double with an error bound `delta` (both |s̃ − s| and
-/// |t̃ − t| ≤ delta), and the two lines whose intersection defines it exactly.
-struct VertexRecord {
-    var s: Double
-    var t: Double
-    var delta: Double
-    var lineA: LineRef
-    var lineB: LineRef
-}
-
-/// Vertex records for reading in hot loops.
-struct VertexView: @unchecked Sendable {
-    let records: UnsafePointer<VertexRecord>
-    subscript(_ v: Int32) -> VertexRecord { records[Int(v)] }
-}
-
-/// Counters of how decisions were taken (for tests and benchmarks).
-public struct DecisionCounts: Sendable {
-    public var certified = 0
-    public var symbolic = 0
-    public var exact = 0
-}
-
 /// The layer-by-layer subdivision of a convex domain of a slice plane by a network's neurons.
 ///
-/// The combinatorial structure (faces, edges, vertices) is shared by both arithmetics; only the
-/// sign decisions differ in how they are taken (see `Subdivision+Predicates.swift`).
+/// The combinatorial structure (faces, edges, vertices) is the same whatever the arithmetic; the
+/// signs are the sign kernel's (`SignKernel`).
 final class Subdivision {
     let network: Network
     let plane: SlicePlane
-    let arithmetic: Arithmetic
+    let kernel: SignKernel
     let maxRegions: Int
     /// True when `maxRegions` comes from the memory budget rather than --max-regions.
     var limitIsMemory = false
@@ -93,7 +47,6 @@ final class Subdivision {
     // Domain.
     var domainCorners: [(s: Double, t: Double)] = []
     var domainLines: [ExactLine] = []
-    var domainFloatLines: [CertifiedLine] = []
 
     // Per network layer k: the float maps of every region with their region-independent bounds.
     var maps: [LayerMaps] = []
@@ -118,7 +71,7 @@ final class Subdivision {
         }
         self.network = network
         self.plane = plane
-        self.arithmetic = arithmetic
+        kernel = SignKernel(arithmetic)
         self.maxRegions = maxRegions
         hiddenCount = network.layers.count - 1
         var offsets: [Int] = []
@@ -144,15 +97,7 @@ final class Subdivision {
 
     /// Sets up the domain as the single face of region 0.
     func setUpDomain(_ corners: [(s: Double, t: Double)]) {
-        domainCorners = corners
-        (domainLines, domainFloatLines) = addDomainCorners(corners)
-        let n = corners.count
-        for i in 0..<n {
-            edges.append(Edge(from: Int32(i), to: Int32((i + 1) % n), faceA: 0, faceB: -1, layer: 0, neuron: -1))
-            edgeLines.append(domainFloatLines[i])
-        }
-        faces = [Face(vertices: (0..<n).map(Int32.init), edges: (0..<n).map(Int32.init))]
+        setUpDomainFace(corners, patternBits: totalHidden)
         faceRegion = [0]
-        facePattern = [ActivationPattern(count: totalHidden)]
     }
 }

@@ -56,7 +56,7 @@ extension GraphSubdivision {
     /// The same recomputed from the region's exact state (exact mode's reference) or unit by unit.
     func referenceLine(_ ref: LineRef) -> ExactLine {
         func unit(_ v: Int, _ u: Int, level m: Int) -> ExactLine {
-            arithmetic == .exact ? exactState(level: m, region: ref.region)[v]!.lines[u]
+            kernel.asksEveryLine ? exactState(level: m, region: ref.region)[v]!.lines[u]
                 : exactUnit(value: v, unit: u, level: m, region: ref.region)
         }
         switch ref.kind {
@@ -86,5 +86,12 @@ extension GraphSubdivision {
         }
         exactVertexCache[v] = point
         return point
+    }
+}
+
+/// The sign kernel reads the graph engine's vertices and exact lines; the face cutter cuts its faces.
+extension GraphSubdivision: FaceCutting {
+    func tooManyRegions(layer: Int) -> TesseraError {
+        TesseraError.limitExceeded("the slice exceeds --max-regions \(maxRegions) at layer \(layer); raise the limit or shrink the domain")
     }
 }

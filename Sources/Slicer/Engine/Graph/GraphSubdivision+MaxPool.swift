@@ -29,16 +29,15 @@ extension GraphSubdivision {
         }
     }
 
-    /// z_a − z_b for units a and b of `map` (level m's input on region f). Each coefficient's bound
-    /// is both inputs' bounds plus one rounding of the difference: |fl(x̃ − ỹ) − (x − y)| ≤
-    /// |x̃ − x| + |ỹ − y| + u·|fl(x̃ − ỹ)|, since fl(x̃ − ỹ) = (x̃ − ỹ)(1 + θ) with |θ| ≤ u.
+    /// z_a − z_b for units a and b of `map` (level m's input on region f), each coefficient's bound
+    /// a `differenceBound`.
     func poolLine(_ a: Int, minus b: Int, map: FloatValueMap, bound: ValueBound, level m: Int, region f: Int32) -> CertifiedLine {
         let n = map.count, e = bound.error
         let da = map.rows[a] - map.rows[b], db = map.rows[n + a] - map.rows[n + b], dc = map.rows[2 * n + a] - map.rows[2 * n + b]
         return CertifiedLine(a: da, b: db, c: dc,
-                             ea: (e[a] + e[b] + unitRoundoff * abs(da)) * boundSafety + boundFloor,
-                             eb: (e[n + a] + e[n + b] + unitRoundoff * abs(db)) * boundSafety + boundFloor,
-                             ec: (e[2 * n + a] + e[2 * n + b] + unitRoundoff * abs(dc)) * boundSafety + boundFloor,
+                             ea: differenceBound(e[a], e[b], difference: da) + boundFloor,
+                             eb: differenceBound(e[n + a], e[n + b], difference: db) + boundFloor,
+                             ec: differenceBound(e[2 * n + a], e[2 * n + b], difference: dc) + boundFloor,
                              ref: .pool(layer: m, a, minus: b, region: Int(f)))
     }
 
@@ -70,7 +69,7 @@ extension GraphSubdivision {
             return cells.map(\.face)
         }
         if inputs.count == 1 { return finish([(g, 0)]) }
-        if arithmetic == .certified, let i = dominatingInput(face: g, inputs: inputs, map: map, bound: bound) {
+        if let i = dominatingInput(face: g, inputs: inputs, map: map, bound: bound) {
             return finish([(g, i)])
         }
         // Inputs equal to an earlier one on the face would take nothing; skipping them saves their
@@ -90,22 +89,10 @@ extension GraphSubdivision {
             var taken: [Int32] = [], kept: [(face: Int32, winner: Int)] = []
             for (h, i) in cells {
                 let line = poolLine(inputs[j].unit, minus: inputs[i].unit, map: map, bound: bound, level: m, region: f)
-                signs.removeAll(keepingCapacity: true)
-                var positive = false, negative = false
-                for v in topology.faces[Int(h)].vertices {
-                    let s = sign(v, line)
-                    signs.append(s)
-                    if s > 0 { positive = true } else if s < 0 { negative = true }
-                }
+                let (positive, negative) = self.signs(of: line, onFace: h, into: &signs)
                 if !positive { kept.append((h, i)); continue }
                 if !negative { taken.append(h); continue }
-                let rest = topology.split(face: h, signs: signs, layer: Int32(m + 1), neuron: Int32(w), crossing: { p, q, e in
-                    self.makeVertex(from: p, to: q, edgeLine: self.edgeLines[Int(e)], line: line)
-                }, edgeAdded: { e in self.edgeLines.append(e >= 0 ? self.edgeLines[Int(e)] : line) })
-                faceAdded(rest, from: h)
-                if topology.faces.count > maxRegions {
-                    throw TesseraError.limitExceeded("the slice exceeds --max-regions \(maxRegions) at layer \(m + 1); raise the limit or shrink the domain")
-                }
+                let rest = try split(face: h, by: line, signs: signs, layer: Int32(m + 1), neuron: Int32(w))
                 taken.append(h); kept.append((rest, i))
             }
             if taken.isEmpty { continue }
@@ -132,18 +119,14 @@ extension GraphSubdivision {
         return finish(zip(renamed, cells).map { ($0, $1.winner) })
     }
 
-    /// True when units a and b of level m's input are the same affine function on region f: exactly,
-    /// after the float difference's bound has failed to tell them apart (in certified mode).
+    /// True when units a and b of level m's input are the same affine function on region f.
     func sameFunction(_ a: Int, _ b: Int, map: FloatValueMap, bound: ValueBound, level m: Int, region f: Int32) -> Bool {
-        let line = poolLine(a, minus: b, map: map, bound: bound, level: m, region: f)
-        if arithmetic == .certified && (abs(line.a) > line.ea || abs(line.b) > line.eb || abs(line.c) > line.ec) { return false }
-        let exact = exactLine(line.ref)
-        return exact.a.isZero && exact.b.isZero && exact.c.isZero
+        kernel.vanishes(poolLine(a, minus: b, map: map, bound: bound, level: m, region: f), in: self)
     }
 
-    /// In certified mode, an input that is larger than every other at every point of face g by the
-    /// float values at its vertices and their bound (that of `floatFilter`, per input): then it is the
-    /// only cell, as the exact envelope would find.
+    /// An input that the kernel finds larger than every other at every point of face g, from the
+    /// float values at its vertices and their bound (`affineFormBound` at the face's maxima, per
+    /// input): then it is the only cell, as the exact envelope would find.
     func dominatingInput(face g: Int32, inputs: [(slot: Int, unit: Int)], map: FloatValueMap, bound: ValueBound) -> Int? {
         let n = map.count
         var sMax = 0.0, tMax = 0.0, deltaMax = 0.0
@@ -156,19 +139,17 @@ extension GraphSubdivision {
         for (_, u) in inputs {
             let a = map.rows[u], b = map.rows[n + u], c = map.rows[2 * n + u]
             let ea = bound.error[u], eb = bound.error[n + u], ec = bound.error[2 * n + u]
-            let e = (ea * sMax + eb * tMax + ec + (abs(a) + ea + abs(b) + eb) * deltaMax
-                     + gamma3 * (abs(a) * sMax + abs(b) * tMax + abs(c))) * boundSafety + boundFloor
+            let e = affineFormBound(a: a, b: b, c: c, ea: ea, eb: eb, ec: ec, s: sMax, t: tMax, delta: deltaMax)
             var lo = Double.infinity, hi = -Double.infinity
             for v in vertices {
                 let record = vertexRecords[Int(v)]
                 let z = a * record.s + b * record.t + c
                 lo = min(lo, z); hi = max(hi, z)
             }
-            // NaN fails every comparison below, so no input dominates.
+            // NaN fails every comparison of the kernel, so no input dominates.
             low.append(lo - e); high.append(hi + e)
         }
-        guard let best = low.indices.max(by: { low[$0] < low[$1] }) else { return nil }
-        return high.indices.allSatisfy({ $0 == best || high[$0] < low[best] }) ? best : nil
+        return kernel.dominant(low: low, high: high)
     }
 
     /// Windows of level m (a max pool) won by more than one input somewhere in the domain.

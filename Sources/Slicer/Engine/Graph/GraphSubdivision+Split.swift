@@ -15,25 +15,20 @@ extension GraphSubdivision {
     /// With a `hint`, only its `candidates` are tested on f; its `positive` units are positive on f.
     func split(face f: Int32, level m: Int, map: FloatValueMap, bound: ValueBound, hint: LevelHint? = nil) throws
         -> (pieces: [Int32], crossing: [Int]) {
-        let n = map.count
         let offset = plan.patternOffsets[m]
         let firstNewFace = topology.faces.count
         var crossing: [(unit: Int, line: CertifiedLine)] = []
         var ambiguous: [Int] = []
         if let hint { setBits(face: f, offset: offset, units: hint.positive) }
-        if arithmetic == .certified || exactPath != nil {
-            let vertices = topology.faces[Int(f)].vertices
-            if exactPath != nil { setFixedBits(face: f, level: m) }
-            let classes = exactPath != nil ? classifyExactly(units: hint?.candidates, vertices: vertices, level: m)
-                : classify(units: hint?.candidates ?? screen?.unsettled[m], vertices: vertices, map: map, bound: bound)
-            setBits(face: f, offset: offset, units: classes.positive)
-            for j in classes.positive { markSomewhere(level: m, unit: j, positive: true, negative: false) }
-            for j in classes.negative { markSomewhere(level: m, unit: j, positive: false, negative: true) }
-            crossing = classes.crossing.map { ($0, line(unit: $0, map: map, bound: bound, level: m, region: f)) }
-            ambiguous = classes.ambiguous
-        } else {
-            ambiguous = hint?.candidates ?? Array(0..<n)
-        }
+        let vertices = topology.faces[Int(f)].vertices
+        if exactPath != nil { setFixedBits(face: f, level: m) }
+        let classes = exactPath != nil ? classifyExactly(units: hint?.candidates, vertices: vertices, level: m)
+            : classify(units: hint?.candidates ?? screen?.unsettled[m], vertices: vertices, map: map, bound: bound)
+        setBits(face: f, offset: offset, units: classes.positive)
+        for j in classes.positive { markSomewhere(level: m, unit: j, positive: true, negative: false) }
+        for j in classes.negative { markSomewhere(level: m, unit: j, positive: false, negative: true) }
+        crossing = classes.crossing.map { ($0, line(unit: $0, map: map, bound: bound, level: m, region: f)) }
+        ambiguous = classes.ambiguous
         // Undecided units: exact-correct signs at every vertex.
         for j in ambiguous {
             let line = line(unit: j, map: map, bound: bound, level: m, region: f)
@@ -51,34 +46,9 @@ extension GraphSubdivision {
         }
         crossing.sort { $0.unit < $1.unit }
         for (j, _) in crossing { markSomewhere(level: m, unit: j, positive: true, negative: true) }
-        // All pieces of f lie in one region, so each unit has one line for all of them.
-        var work: [(face: Int32, next: Int)] = crossing.isEmpty ? [] : [(f, 0)]
-        var signs: [Int] = []
-        while let (g, first) = work.popLast() {
-            for index in first..<crossing.count {
-                let (j, line) = crossing[index]
-                signs.removeAll(keepingCapacity: true)
-                var positive = false, negative = false
-                for v in topology.faces[Int(g)].vertices {
-                    let s = sign(v, line)
-                    signs.append(s)
-                    if s > 0 { positive = true } else if s < 0 { negative = true }
-                }
-                if positive && negative {
-                    let h = topology.split(face: g, signs: signs, layer: Int32(m + 1), neuron: Int32(j), crossing: { p, q, e in
-                        self.makeVertex(from: p, to: q, edgeLine: self.edgeLines[Int(e)], line: line)
-                    }, edgeAdded: { e in self.edgeLines.append(e >= 0 ? self.edgeLines[Int(e)] : line) })
-                    faceAdded(h, from: g)
-                    facePattern[Int(g)][offset + j] = true
-                    facePattern[Int(h)][offset + j] = false
-                    if topology.faces.count > maxRegions {
-                        throw TesseraError.limitExceeded("the slice exceeds --max-regions \(maxRegions) at layer \(m + 1); raise the limit or shrink the domain")
-                    }
-                    work.append((h, index + 1))
-                } else {
-                    facePattern[Int(g)][offset + j] = positive
-                }
-            }
+        if !crossing.isEmpty {
+            var scratch = CutScratch()
+            try cut(face: f, by: crossing, layer: m + 1, patternOffset: offset, scratch: &scratch)
         }
         return ([f] + (firstNewFace..<topology.faces.count).map(Int32.init), crossing.map(\.unit))
     }
@@ -98,7 +68,7 @@ extension GraphSubdivision {
     /// Classifies `units` (all when nil) on the convex polygon with these vertices from their float
     /// values at the vertices, with one bound per unit: the per-vertex bound of `evaluate` with |s|,
     /// |t| and δ at their polygon maxima. Certainly positive, certainly negative, certainly crossing,
-    /// and the rest (whose bound does not settle them, NaN included).
+    /// and the rest, as the kernel classifies them.
     func classify(units: [Int]?, vertices: [Int32], map: FloatValueMap, bound: ValueBound)
         -> (positive: [Int], negative: [Int], crossing: [Int], ambiguous: [Int]) {
         let n = map.count
@@ -129,12 +99,13 @@ extension GraphSubdivision {
             let j = units?[i] ?? i
             let a = map.rows[j], b = map.rows[n + j], c = map.rows[2 * n + j]
             let ea = bound.error[j], eb = bound.error[n + j], ec = bound.error[2 * n + j]
-            let e = (ea * sMax + eb * tMax + ec + (abs(a) + ea + abs(b) + eb) * deltaMax
-                     + gamma3 * (abs(a) * sMax + abs(b) * tMax + abs(c))) * boundSafety + boundFloor
-            if low[i] > e { positive.append(j) }
-            else if high[i] < -e { negative.append(j) }
-            else if low[i] < -e && high[i] > e { crossing.append(j) }
-            else { ambiguous.append(j) }
+            let e = affineFormBound(a: a, b: b, c: c, ea: ea, eb: eb, ec: ec, s: sMax, t: tMax, delta: deltaMax)
+            switch kernel.classify(low: low[i], high: high[i], bound: e) {
+            case .positive: positive.append(j)
+            case .negative: negative.append(j)
+            case .crossing: crossing.append(j)
+            case .undecided: ambiguous.append(j)
+            }
         }
         return (positive, negative, crossing, ambiguous)
     }

@@ -15,10 +15,10 @@ import Polytope
 /// arithmetic: every copy decides the same signs with the same floats, because a value's maps do not
 /// depend on the path that led to them.
 extension GraphSubdivision {
-    /// True when the work can be shared out: certified arithmetic, two or more activation levels and
-    /// no max pool (whose envelope merges and renumbers faces).
+    /// True when the work can be shared out: no exact path (its maps are not copied), two or more
+    /// activation levels and no max pool (whose envelope merges and renumbers faces).
     var canShareOut: Bool {
-        arithmetic == .certified && exactPath == nil && plan.levels >= 2
+        exactPath == nil && plan.levels >= 2
             && (0..<plan.levels).allSatisfy { plan.maxPool(level: $0) == nil }
     }
 

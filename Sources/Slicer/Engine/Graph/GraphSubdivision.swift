@@ -16,7 +16,7 @@ import Polytope
 /// Roles of the files: `PlanarTopology` (faces, edges, splits; no arithmetic), `Operations/`
 /// (one unit per operation: float maps and their partial updates, error bounds, exact maps),
 /// `GraphSubdivision+Path` (the path's maps and their incremental updates), `GraphSubdivision+Split`
-/// (which units cross a face), `GraphSubdivision+Signs` (the one place that decides signs),
+/// (which units cross a face; every sign is the sign kernel's, `SignKernel`),
 /// `GraphSubdivision+Exact` (the exact reference, recomputed per region on demand),
 /// `GraphSubdivision+Boundary` and `+Result` (decision boundary, output).
 final class GraphSubdivision {
@@ -24,7 +24,7 @@ final class GraphSubdivision {
 
     let plan: GraphPlan
     let plane: SlicePlane
-    let arithmetic: Arithmetic
+    let kernel: SignKernel
     let maxRegions: Int
     /// Threads the certified mode may use (see `GraphSubdivision+Threads`).
     let threads: Int
@@ -86,7 +86,7 @@ final class GraphSubdivision {
             throw TesseraError.badInput("the network takes \(graph.inputDimension) inputs but the anchors have \(plane.dimension) coordinates")
         }
         self.plane = plane
-        self.arithmetic = arithmetic
+        kernel = SignKernel(arithmetic)
         self.maxRegions = maxRegions
         bounds = GraphSubdivision.valueBounds(plan: plan, plane: plane)
         exactLayout = ExactValueLayout(plan: plan)
@@ -104,7 +104,7 @@ final class GraphSubdivision {
 
     /// A copy that goes on on its own (its arrays are copied when either side writes them).
     init(copying other: GraphSubdivision) {
-        plan = other.plan; plane = other.plane; arithmetic = other.arithmetic; maxRegions = other.maxRegions
+        plan = other.plan; plane = other.plane; kernel = other.kernel; maxRegions = other.maxRegions
         threads = other.threads; bounds = other.bounds; exactLayout = other.exactLayout
         topology = other.topology; vertexRecords = other.vertexRecords; edgeLines = other.edgeLines
         exactVertexCache = other.exactVertexCache; domainCorners = other.domainCorners; domainLines = other.domainLines
@@ -145,25 +145,18 @@ final class GraphSubdivision {
 
     /// Sets up the domain as the single face 0.
     func setUpDomain(_ corners: [(s: Double, t: Double)]) {
-        domainCorners = corners
-        let (exact, certified) = addDomainCorners(corners)
-        domainLines = exact
-        edgeLines.append(contentsOf: certified)
-        let n = corners.count
-        for i in 0..<n {
-            topology.edges.append(Edge(from: Int32(i), to: Int32((i + 1) % n), faceA: 0, faceB: -1, layer: 0, neuron: -1))
-        }
-        topology.faces = [Face(vertices: (0..<n).map(Int32.init), edges: (0..<n).map(Int32.init))]
-        facePattern = [ActivationPattern(count: plan.patternBits)]
+        setUpDomainFace(corners, patternBits: plan.patternBits)
         for m in entryParent.indices { entryParent[m] = [-1] }
         logits = [Double](repeating: 0, count: 3 * outputCount)
     }
 
     /// Runs the whole graph over the domain.
     func run() throws {
-        if arithmetic == .certified { applyScreen() }
+        // A kernel that asks every line exactly gets the path's exact maps; else the domain
+        // screen's float bounds settle what they can once.
+        if !kernel.asksEveryLine { applyScreen() }
         computeAllMaps()
-        if arithmetic == .exact { startExactPath() }
+        if kernel.asksEveryLine { startExactPath() }
         if plan.levels == 0 { finish(face: 0) }
         else if threads > 1, canShareOut { try descendSharingOut(threads: threads) }
         else { try descend(face: 0, level: 0) }
@@ -249,7 +242,7 @@ final class GraphSubdivision {
         for i in 0..<(3 * k) { logits[Int(f) * 3 * k + i] = map.rows[i] }
     }
 
-    /// Registers face g, just cut from face f, in the per-face arrays.
+    /// Registers face g, just cut from face f, in the per-face arrays (`FaceCutting`).
     func faceAdded(_ g: Int32, from f: Int32) {
         facePattern.append(facePattern[Int(f)])
         for m in entryParent.indices { entryParent[m].append(-1) }

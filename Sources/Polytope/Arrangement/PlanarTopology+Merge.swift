@@ -4,7 +4,7 @@
 extension PlanarTopology {
     /// Merges `pieces` (faces tiling one convex polygon) into the smallest of them, which is returned;
     /// the edges between two pieces are dropped from every cycle and appended to `deadEdges`.
-    mutating func merge(_ pieces: [Int32], deadEdges: inout [Int32]) -> Int32 {
+    public mutating func merge(_ pieces: [Int32], deadEdges: inout [Int32]) -> Int32 {
         let survivor = pieces.min()!
         guard pieces.count > 1 else { return survivor }
         let members = Set(pieces)
@@ -41,7 +41,7 @@ extension PlanarTopology {
     /// Removes vertex v from `face` where it only splits one straight edge: the edges before and
     /// after it in the cycle have the same faces on both sides. The edge with the larger index is
     /// dropped (returned), the other stretched over both; the face across loses v too.
-    mutating func dissolve(vertexAt k: Int, of face: Int32) -> Int32 {
+    public mutating func dissolve(vertexAt k: Int, of face: Int32) -> Int32 {
         let cycle = faces[Int(face)]
         let n = cycle.vertices.count
         let v = cycle.vertices[k]

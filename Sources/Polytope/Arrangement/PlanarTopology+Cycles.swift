@@ -5,7 +5,7 @@ extension PlanarTopology {
     /// numbered by first appearance, face by face along each cycle, and run as their first face runs
     /// them; that face is `faceA`. `label(f, k)` gives the layer and neuron of the edge from vertex k
     /// of face f; `edgeAdded(f, k)` is told each new edge, in order.
-    init(cycles: [[Int32]], label: (Int, Int) -> (layer: Int32, neuron: Int32), edgeAdded: (Int, Int) -> Void) {
+    public init(cycles: [[Int32]], label: (Int, Int) -> (layer: Int32, neuron: Int32), edgeAdded: (Int, Int) -> Void) {
         var index: [UInt64: Int32] = [:]
         index.reserveCapacity(cycles.reduce(0) { $0 + $1.count })
         var faces: [Face] = []
@@ -37,7 +37,7 @@ extension PlanarTopology {
 
     /// The same subdivision with its edges numbered by first appearance (as `init(cycles:)` numbers
     /// them), and for each new edge the old one it is.
-    func renumberedEdges() -> (topology: PlanarTopology, oldEdge: [Int32]) {
+    public func renumberedEdges() -> (topology: PlanarTopology, oldEdge: [Int32]) {
         var oldEdge: [Int32] = []
         let topology = PlanarTopology(cycles: faces.map(\.vertices), label: { f, k in
             let e = edges[Int(faces[f].edges[k])]

@@ -1,13 +1,17 @@
 /// The faces and edges of a planar subdivision of a convex domain into convex faces, and how a face
 /// is split by a line. Knows no coordinates and no arithmetic: the caller says on which side of the
 /// line each vertex lies and makes the crossing vertices.
-struct PlanarTopology {
-    var faces: [Face] = []
-    var edges: [Edge] = []
+public struct PlanarTopology: Sendable {
+    public var faces: [Face]
+    public var edges: [Edge]
+
+    @inlinable
+    public init(faces: [Face] = [], edges: [Edge] = []) { self.faces = faces; self.edges = edges }
 
     /// Inserts vertex w into edge e, which runs p → q in `face`: e keeps the piece p → w and the
     /// returned new edge is w → q. The face across e gets w in its cycle too.
-    mutating func splitEdge(_ e: Int32, from p: Int32, to q: Int32, at w: Int32, seenFrom face: Int32) -> Int32 {
+    @inlinable
+    public mutating func splitEdge(_ e: Int32, from p: Int32, to q: Int32, at w: Int32, seenFrom face: Int32) -> Int32 {
         let old = edges[Int(e)]
         let e2 = Int32(edges.count)
         edges.append(Edge(from: w, to: q, faceA: old.faceA, faceB: old.faceB, layer: old.layer, neuron: old.neuron))
@@ -28,7 +32,8 @@ struct PlanarTopology {
     /// part, the negative part becomes the returned new face; the chord is labelled (layer, neuron).
     /// `crossing(p, q, e)` makes the vertex where the line crosses edge e from p to q; `edgeAdded(e)`
     /// is told each new edge (a copy of edge e's supporting line, or −1 for the chord).
-    mutating func split(face f: Int32, signs: [Int], layer: Int32, neuron: Int32,
+    @inlinable
+    public mutating func split(face f: Int32, signs: [Int], layer: Int32, neuron: Int32,
                         crossing: (Int32, Int32, Int32) -> Int32, edgeAdded: (Int32) -> Void) -> Int32 {
         let face = faces[Int(f)]
         let m = face.vertices.count
@@ -77,7 +82,8 @@ struct PlanarTopology {
 
     /// In a cycle of signs with no strict sign change between neighbours, the positive vertices form
     /// one run; returns the zero vertices just before and just after it.
-    static func positiveRun(_ signs: [Int]) -> (before: Int, after: Int) {
+    @inlinable
+    public static func positiveRun(_ signs: [Int]) -> (before: Int, after: Int) {
         let count = signs.count
         var start = 0
         while !(signs[start] > 0 && signs[(start + count - 1) % count] <= 0) { start += 1 }
