@@ -3,6 +3,7 @@ import Render
 import Slicer
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct PaletteTests {
     @Test func patternColoursAreStableLightAndVaried() {
         var colours = Set<Color>(), patterns = Set<ActivationPattern>()

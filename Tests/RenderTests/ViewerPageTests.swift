@@ -3,6 +3,7 @@ import Render
 import Slicer
 import Testing
 
+@Suite(.timeLimit(.minutes(5)))
 struct ViewerPageTests {
     static let slices = [EngineSlices.ternary, EngineSlices.make(widths: [16, 24, 24, 3], seed: 6)]
 

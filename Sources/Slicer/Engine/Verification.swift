@@ -49,7 +49,7 @@ struct CombinatorialSignature: Equatable {
     static func difference(certified a: CombinatorialSignature, exact b: CombinatorialSignature) -> String? {
         if a == b { return nil }
         if a.faces != b.faces {
-            let first = zip(a.faces, b.faces).firstIndex { $0 != $1 } ?? min(a.faces.count, b.faces.count)
+            let first = a.faces.indices.first { $0 >= b.faces.count || a.faces[$0] != b.faces[$0] } ?? a.faces.count
             return "faces differ: \(a.faces.count) certified vs \(b.faces.count) exact, first at face \(first)"
         }
         if a.patterns != b.patterns { return "patterns differ" }
