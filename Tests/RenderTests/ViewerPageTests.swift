@@ -3,7 +3,7 @@ import Render
 import Slicer
 import Testing
 
-@Suite(.timeLimit(.minutes(5)))
+@Suite(.timeLimit(.minutes(20)))
 struct ViewerPageTests {
     static let slices = [EngineSlices.ternary, EngineSlices.make(widths: [16, 24, 24, 3], seed: 6)]
 

@@ -5,7 +5,7 @@ import Testing
 /// Replays the fuzzing corpus kept in FuzzCorpus/<target>/ (written by `tessera-fuzz --save-corpus`:
 /// the seeds and inputs that reached distinct errors) through the parsers the fuzzer drives, as it
 /// drives them: every input parses or throws a one-line error, and none traps.
-@Suite(.timeLimit(.minutes(3)))
+@Suite(.timeLimit(.minutes(20)))
 struct FuzzCorpusReplayTests {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("FuzzCorpus")
     static let targets = ["safetensors", "npy", "idx", "idx-gz", "model", "onnx"]

@@ -6,7 +6,7 @@ import Testing
 
 /// Exact mode's path (`ExactPath`): fixed-width integer arithmetic against BigInt, the path's exact
 /// maps against a fresh exact evaluation of every region, and exact ≡ certified on a small CNN.
-@Suite(.timeLimit(.minutes(5))) struct GraphEngineExactPathTests {
+@Suite(.timeLimit(.minutes(20))) struct GraphEngineExactPathTests {
     /// Seeded integers of up to `limbs`·64 − 2 bits, either sign, with runs of zero and all-ones limbs.
     func randomInteger(_ random: inout SeededGenerator, limbs: Int) -> BigInt {
         let count = Int(random.next() % UInt64(limbs)) + 1

@@ -3,7 +3,7 @@ import Testing
 
 /// The graph engine updates its float maps in place along the depth-first path; these tests check
 /// that what it computes that way is bit for bit what a fresh evaluation of each region gives.
-@Suite(.timeLimit(.minutes(5))) struct GraphEngineIncrementalTests {
+@Suite(.timeLimit(.minutes(20))) struct GraphEngineIncrementalTests {
     /// Every value of region f from scratch: each affine node applied in full, each activation with
     /// the region's pattern.
     func freshMaps(_ engine: GraphSubdivision, region f: Int) -> [FloatValueMap] {

@@ -4,7 +4,7 @@ import Polytope
 import BigInt
 
 /// The graph engine: certified ≡ exact on seeded families of every operation, and invariants.
-@Suite(.timeLimit(.minutes(5))) struct GraphEngineTests {
+@Suite(.timeLimit(.minutes(20))) struct GraphEngineTests {
     /// Two cases of each family (the full sweep is `tessera verify --graphs`).
     static let cases = (0..<16).map { graphVerificationCase($0, seed: 5) }
 

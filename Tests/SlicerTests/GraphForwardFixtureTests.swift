@@ -5,7 +5,7 @@ import Testing
 /// The forward pass and the LC estimator on models exported by real PyTorch (both exporters) and on
 /// ONNX operator corner cases, against the float64 references stored with them (Fixtures/onnx, made by
 /// examples/onnx/make_fixtures.py and lc_reference.py).
-@Suite(.timeLimit(.minutes(5))) struct GraphForwardFixtureTests {
+@Suite(.timeLimit(.minutes(20))) struct GraphForwardFixtureTests {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/onnx")
     static func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
@@ -17,8 +17,10 @@ import Testing
         var file: String, inputs: String, outputs: String
         var externalData: Bool
         var nodes: [(node: String, file: String)]
-        /// onnxruntime's float32 logits for this file, when the generator ran it.
+        /// onnxruntime's float32 logits for this file, when the generator ran it, and their relative
+        /// error against the float64 reference as the generator measured it.
         var ort: String?
+        var ortError: Double
     }
 
     static func fixtures() throws -> [Fixture] {
@@ -28,7 +30,7 @@ import Testing
             Fixture(file: entry["file"] as! String, inputs: entry["inputs"] as! String, outputs: entry["outputs"] as! String,
                     externalData: !((entry["external_data"] as? [String]) ?? []).isEmpty,
                     nodes: ((entry["nodes"] as? [[String: Any]]) ?? []).map { ($0["node"] as! String, $0["file"] as! String) },
-                    ort: entry["ort"] as? String)
+                    ort: entry["ort"] as? String, ortError: entry["max_relative_error_ort"] as? Double ?? 0)
         }
     }
 
@@ -83,7 +85,9 @@ import Testing
             let compared = Array(logits.prefix(expected.count))
             #expect(!expected.isEmpty && logits.count % expected.count == 0, "\(fixture.file)")
             let error = relativeError(compared, expected)
-            #expect(error <= 1e-4, "\(fixture.file): relative error \(error) against onnxruntime")
+            // tessera's logits are the reference's to 1e-12: their distance to onnxruntime's is the one
+            // the generator measured (float32 arithmetic, float16 weights in init_f16).
+            #expect(error <= max(1e-5, 2 * fixture.ortError), "\(fixture.file): relative error \(error) against onnxruntime")
             files += 1
         }
         let stored = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path).filter { $0.hasSuffix(".ort.npy") }

@@ -205,7 +205,7 @@ func sliceArguments(model: String, points: String, _ extra: [String] = []) -> [S
 
 // MARK: - Tests
 
-@Suite("tessera CLI on hostile inputs", .timeLimit(.minutes(5)))
+@Suite("tessera CLI on hostile inputs", .timeLimit(.minutes(20)))
 struct CLIErrorTests {
     @Test func binaryIsBuilt() throws {
         let path = try requireBinary()
@@ -590,7 +590,7 @@ struct CLIErrorTests {
     }
 }
 
-@Suite("tessera on Ctrl-C", .timeLimit(.minutes(5)))
+@Suite("tessera on Ctrl-C", .timeLimit(.minutes(20)))
 struct CLIInterruptTests {
     /// SIGINT while an output is being written: the process dies of the signal, and neither the
     /// destination nor the temporary file is left behind.

@@ -4,7 +4,7 @@ import Testing
 import Slicer
 @testable import Trainer
 
-@Suite(.serialized, .timeLimit(.minutes(5))) struct CheckpointIOTests {
+@Suite(.serialized, .timeLimit(.minutes(20))) struct CheckpointIOTests {
     /// Writes an uncompressed MNIST-format dataset (train and t10k) of 4×4 images into a fresh directory.
     func idxDirectory() throws -> String {
         let directory = NSTemporaryDirectory() + "tessera-idx-\(UUID().uuidString)"

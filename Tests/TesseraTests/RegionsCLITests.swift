@@ -7,7 +7,7 @@ import Polytope
 import Slicer
 import Testing
 
-@Suite("slice --regions and view", .timeLimit(.minutes(5)))
+@Suite("slice --regions and view", .timeLimit(.minutes(20)))
 struct RegionsCLITests {
     static func features(_ path: String) throws -> [[String: Any]] {
         let document = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]

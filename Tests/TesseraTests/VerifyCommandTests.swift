@@ -5,7 +5,7 @@
 import Foundation
 import Testing
 
-@Suite("tessera verify", .timeLimit(.minutes(5)))
+@Suite("tessera verify", .timeLimit(.minutes(20)))
 struct VerifyCommandTests {
     @Test(arguments: [[String](), ["--graphs"], ["--graphs", "--max-pool"]])
     func aSweepPassesAndFailsOnAnInjectedDifference(mode: [String]) throws {
