@@ -46,7 +46,7 @@ let package = Package(
         // Seeded mutation fuzzing of the file parsers (also libFuzzer-compatible, see its Fuzz.swift).
         .executableTarget(name: "tessera-fuzz", dependencies: ["Slicer", "CZlib"]),
         .testTarget(name: "PolytopeTests", dependencies: ["Polytope"]),
-        .testTarget(name: "SlicerTests", dependencies: ["Slicer"], exclude: ["Fixtures"]),
+        .testTarget(name: "SlicerTests", dependencies: ["Slicer"], exclude: ["Fixtures", "FuzzCorpus"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Slicer", "Polytope", "Trainer"]),
         // Depends on the executable so that `swift test` always builds the binary the CLI tests run.
         .testTarget(name: "TesseraTests", dependencies: ["Slicer", "Render", "Trainer", "tessera"]),

@@ -1,6 +1,10 @@
 // tessera-fuzz: a seeded mutation fuzzer for tessera's file parsers.
 //
 //   tessera-fuzz --target safetensors|npy|idx|idx-gz|model|all [--seconds 60] [--seed 1] [--max-length 65536]
+//                [--save-corpus DIR]
+//
+// --save-corpus keeps, in DIR/<target>/, the seeds and up to 48 of the smallest inputs that gave a new
+// kind of error (Tests/SlicerTests/FuzzCorpus holds such a corpus, which `swift test` replays).
 //
 // Every input is written to one scratch file and handed to the parser; thrown errors are the normal
 // outcome for bad input, a crash (trap, signal) kills the process and is the finding: the scratch file
@@ -30,7 +34,8 @@ struct FuzzStatistics {
 }
 
 /// Runs one target for `seconds`; returns what happened.
-func fuzz(target: FuzzTarget, seconds: Double, seed: UInt64, maximumLength: Int, scratch: String) throws -> FuzzStatistics {
+func fuzz(target: FuzzTarget, seconds: Double, seed: UInt64, maximumLength: Int, scratch: String,
+          saveCorpus: String? = nil) throws -> FuzzStatistics {
     let seeds = try target.seeds(scratch: scratch)
     let plainSeeds = target == .idxgz ? try FuzzTarget.idx.seeds(scratch: scratch) : []
     var mutator = Mutator(random: SeededGenerator(seed: seed), target: target, maximumLength: maximumLength)
@@ -71,6 +76,16 @@ func fuzz(target: FuzzTarget, seconds: Double, seed: UInt64, maximumLength: Int,
             }
         }
     }
+    if let saveCorpus {
+        let directory = saveCorpus + "/" + target.rawValue
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let found = corpus.dropFirst(seeds.count).filter { $0.count <= 4096 }.sorted { $0.count < $1.count }.prefix(48)
+        for (index, bytes) in (seeds.filter { $0.count <= 65536 } + found).enumerated() {
+            guard FileManager.default.createFile(atPath: String(format: "%@/%03d", directory, index), contents: Data(bytes)) else {
+                throw CocoaError(.fileWriteUnknown)
+            }
+        }
+    }
     return statistics
 }
 
@@ -108,7 +123,7 @@ struct TesseraFuzz {
     static func usage(_ problem: String) -> Never {
         FileHandle.standardError.write(Data("""
             error: \(problem)
-            usage: tessera-fuzz --target \(FuzzTarget.allCases.map(\.rawValue).joined(separator: "|"))|all [--seconds S] [--seed N] [--max-length BYTES] [--write-seeds DIR]
+            usage: tessera-fuzz --target \(FuzzTarget.allCases.map(\.rawValue).joined(separator: "|"))|all [--seconds S] [--seed N] [--max-length BYTES] [--write-seeds DIR] [--save-corpus DIR]
 
             """.utf8))
         exit(2)
@@ -117,7 +132,7 @@ struct TesseraFuzz {
     static func main() {
         var targets: [FuzzTarget] = []
         var seconds = 60.0, seed: UInt64 = 1, maximumLength = 1 << 16
-        var seedDirectory: String?
+        var seedDirectory: String?, corpusDirectory: String?
         var arguments = CommandLine.arguments.dropFirst()
         while let option = arguments.popFirst() {
             guard let value = arguments.popFirst() else { usage("\(option) needs a value") }
@@ -137,6 +152,8 @@ struct TesseraFuzz {
                 maximumLength = number
             case "--write-seeds":
                 seedDirectory = value
+            case "--save-corpus":
+                corpusDirectory = value
             default:
                 usage("unknown option '\(option)'")
             }
@@ -161,7 +178,8 @@ struct TesseraFuzz {
             fflush(stdout)
             let start = Date()
             do {
-                let statistics = try fuzz(target: target, seconds: seconds, seed: seed, maximumLength: maximumLength, scratch: scratch)
+                let statistics = try fuzz(target: target, seconds: seconds, seed: seed, maximumLength: maximumLength, scratch: scratch,
+                                          saveCorpus: corpusDirectory)
                 total += statistics.executed
                 print("tessera-fuzz: \(target.rawValue): \(statistics.executed) inputs executed in \(String(format: "%.1f", Date().timeIntervalSince(start))) s, "
                       + "\(statistics.parsed) parsed, \(statistics.errorKinds.count) distinct errors, \(statistics.multiLineErrors) multi-line errors, 0 crashes")

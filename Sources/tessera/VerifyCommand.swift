@@ -3,6 +3,9 @@ import Foundation
 import Slicer
 
 /// The full certified-vs-exact sweep: every case must give identical combinatorial output.
+///
+/// Test-only switch: the environment variable `TESSERA_VERIFY_FAULT=N` injects a difference into
+/// case N's certified output, so that a test can see the sweep fail, exit non-zero and name it.
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
@@ -18,17 +21,19 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         if maxPool && !graphs { throw TesseraError.badInput("--max-pool goes with --graphs") }
+        let faultyCase = ProcessInfo.processInfo.environment["TESSERA_VERIFY_FAULT"].flatMap { Int($0) }
         if graphs {
-            try sweep("graph cases", make: { maxPool ? maxPoolVerificationCase($0, seed: seed) : graphVerificationCase($0, seed: seed) },
-                      family: \.family, compare: { try compareGraphArithmetics($0) })
+            try sweep("graph cases", make: { ($0, maxPool ? maxPoolVerificationCase($0, seed: seed) : graphVerificationCase($0, seed: seed)) },
+                      family: \.1.family, compare: { try compareGraphArithmetics($0.1, injectFault: $0.0 == faultyCase) })
         } else {
-            try sweep("cases", make: { verificationCase($0, seed: seed) }, family: \.family, compare: compareArithmetics)
+            try sweep("cases", make: { ($0, verificationCase($0, seed: seed)) }, family: \.1.family,
+                      compare: { try compareArithmetics($0.1, injectFault: $0.0 == faultyCase) })
         }
     }
 
     /// Compares both arithmetics on every case, printing each difference and a summary per family.
-    func sweep<Case: CustomStringConvertible>(_ what: String, make: (Int) -> Case, family: (Case) -> String,
-                                             compare: (Case) throws -> String?) throws {
+    func sweep<Case: CustomStringConvertible>(_ what: String, make: (Int) -> (Int, Case), family: ((Int, Case)) -> String,
+                                             compare: ((Int, Case)) throws -> String?) throws {
         var failures = 0
         var families: [String: Int] = [:]
         for index in 0..<cases {
@@ -36,7 +41,7 @@ struct VerifyCommand: ParsableCommand {
             families[family(testCase), default: 0] += 1
             if let difference = try compare(testCase) {
                 failures += 1
-                printError("case \(index) (\(testCase)): \(difference)")
+                printError("case \(index) (\(testCase.1)): \(difference)")
             }
             if (index + 1) % 100 == 0 { printError("\(index + 1)/\(cases) \(what), \(failures) differences") }
         }

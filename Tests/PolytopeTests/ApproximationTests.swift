@@ -6,7 +6,7 @@ import BigInt
 /// Double) is within one ulp, 2^-52 relative, and `approximateQuotient` within 2^-52 relative as
 /// well, plus 2^-1074 absolute wherever the result is subnormal; beyond float64's range they are
 /// ±infinity or zero. Every check compares with the exact BigInt value.
-@Suite struct ApproximationTests {
+@Suite(.timeLimit(.minutes(20))) struct ApproximationTests {
     @Test func approximateDoubleIsWithinOneUlpAcrossSizesAndExponents() {
         var random = SplitMix(state: 1)
         for _ in 0..<400 {

@@ -3,7 +3,7 @@ import BigInt
 @testable import Polytope
 
 /// Dyadic and Rational arithmetic against each other and against BigInt cross-multiplication.
-@Suite struct ArithmeticTests {
+@Suite(.timeLimit(.minutes(20))) struct ArithmeticTests {
     func randomDyadic(_ random: inout SplitMix) -> Dyadic {
         random.next() % 8 == 0 ? .zero : Dyadic(mantissa: random.bigInt(bits: random.int(1...150)), exponent: random.int(-400...400))
     }

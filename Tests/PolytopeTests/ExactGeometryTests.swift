@@ -3,7 +3,7 @@ import BigInt
 @testable import Polytope
 
 /// Exact lines, points and polygons.
-@Suite struct ExactGeometryTests {
+@Suite(.timeLimit(.minutes(20))) struct ExactGeometryTests {
     func point(_ s: Double, _ t: Double) -> ExactPoint { ExactPoint(x: Dyadic(s), y: Dyadic(t)) }
 
     @Test func lineThroughTwoPointsOrientsLeftPositive() {

@@ -6,6 +6,7 @@ import Testing
 
 /// Anchor markers and captions of small neighbourhoods (a disk around one anchor, the other two far
 /// outside the picture) stay out of the title and point towards the far anchors.
+@Suite(.timeLimit(.minutes(20)))
 struct AnchorCaptionTests {
     /// The exact slice of the 16 → 24 → 24 → 24 → 1 workload network in a disk of radius 0.02 around anchor
     /// `k` (0-based here; the domain counts anchors from 1).

@@ -3,6 +3,7 @@ import Render
 import Slicer
 import Testing
 
+@Suite(.timeLimit(.minutes(20)))
 struct CompositeTests {
     static let frames = [EngineSlices.binary, EngineSlices.ternary, EngineSlices.binary, EngineSlices.ternary].enumerated().map { i, slice in
         PartitionPanel(result: slice, subtitle: "(\(["a", "b", "c", "d"][i])) \(slice.regions.count) regions")

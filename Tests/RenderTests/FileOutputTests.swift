@@ -16,6 +16,7 @@ final class ElementCounter: NSObject, XMLParserDelegate {
     }
 }
 
+@Suite(.timeLimit(.minutes(20)))
 struct FileOutputTests {
     static let slice = EngineSlices.binary
 

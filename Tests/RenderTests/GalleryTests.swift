@@ -5,6 +5,7 @@ import Testing
 
 /// Writes sample pictures of real slices for people to look at (into $TESSERA_GALLERY when set, else a
 /// temporary folder) and checks that each file is a whole picture of the size asked for.
+@Suite(.timeLimit(.minutes(20)))
 struct GalleryTests {
     let folder: String
 

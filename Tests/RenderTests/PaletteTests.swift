@@ -4,6 +4,7 @@ import Render
 import Slicer
 import Testing
 
+@Suite(.timeLimit(.minutes(20)))
 struct PaletteTests {
     @Test func patternColoursAreStableLightAndVaried() {
         var colours = Set<Color>(), patterns = Set<ActivationPattern>()

@@ -5,6 +5,7 @@ import Slicer
 import Testing
 
 /// The pixels of partition pictures show what the slice says.
+@Suite(.timeLimit(.minutes(20)))
 struct PartitionPixelTests {
     static let binary = EngineSlices.binary
     static let ternary = EngineSlices.ternary

@@ -4,6 +4,7 @@ import Render
 import Slicer
 import Testing
 
+@Suite(.timeLimit(.minutes(20)))
 struct PlotTests {
     @Test func legendNamesEverySeriesInItsColour() throws {
         let plot = SampleCurves.plot()

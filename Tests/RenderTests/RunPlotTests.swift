@@ -6,6 +6,7 @@ import Testing
 import Trainer
 
 /// The plots of a training run: what they draw, on which axis, and what they tell the reader.
+@Suite(.timeLimit(.minutes(20)))
 struct RunPlotTests {
     static let steps = [0, 1, 2, 10, 100, 1000]
     static let radii = [0.005, 0.05, 0.5]

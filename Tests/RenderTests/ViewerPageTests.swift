@@ -3,6 +3,7 @@ import Foundation
 import Slicer
 import Testing
 
+@Suite(.timeLimit(.minutes(20)))
 struct ViewerPageTests {
     static let slices = [EngineSlices.ternary, EngineSlices.make(widths: [16, 24, 24, 3], seed: 6)]
 

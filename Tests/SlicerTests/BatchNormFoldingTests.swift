@@ -3,7 +3,7 @@ import Testing
 import Polytope
 
 /// Batch norm's scale γ/√(σ²+ε) is the correctly rounded float64 (round to nearest, ties to even).
-@Suite struct BatchNormFoldingTests {
+@Suite(.timeLimit(.minutes(20))) struct BatchNormFoldingTests {
     /// The exact sign of y² (σ² + ε) − γ² for y ≥ 0, γ > 0: where y lies relative to γ/√(σ² + ε).
     func side(_ y: Dyadic, gamma: Double, variance: Double, epsilon: Double) -> Int {
         (y * y * (Dyadic(variance) + Dyadic(epsilon)) - Dyadic(gamma) * Dyadic(gamma)).signum

@@ -5,7 +5,7 @@ import Polytope
 /// Decision boundaries of degenerate networks, counted by hand. Anchors (0,0), (1,0), (0,1) with
 /// `square:2`: the domain is [−0.5, 1.5]² and frame coordinates are (x, y). The graph engine, given
 /// each network as a graph, must give the same segments (they share the boundary code).
-@Suite struct DecisionBoundaryTests {
+@Suite(.timeLimit(.minutes(20))) struct DecisionBoundaryTests {
     /// relu(x − 0.5) and relu(0.5 − x): one line, x = 0.5, made twice.
     static let halves: [([Double], Double)] = [([1, 0], -0.5), ([-1, 0], 0.5)]
 

@@ -5,7 +5,7 @@ import Polytope
 /// The exact vertices recomputed from a finished slice alone (for `slice --exact-vertices`) are the
 /// engine's own exact vertices, on random and degenerate networks (zero biases through the origin,
 /// duplicated and dead neurons, small integers with many coincident lines).
-@Suite struct ExactVerticesTests {
+@Suite(.timeLimit(.minutes(20))) struct ExactVerticesTests {
     static let cases = (0..<30).map { verificationCase($0, seed: 23) }.filter { $0.family != "wide" }.prefix(16).map { $0 }
 
     @Test(arguments: 0..<16)

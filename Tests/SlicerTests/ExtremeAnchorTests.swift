@@ -4,7 +4,7 @@ import Polytope
 
 /// Anchors near the ends of float64's range and nearly collinear anchors: the plane is rational, so
 /// only an exactly collinear or repeated triple is refused, and both arithmetics agree.
-@Suite struct ExtremeAnchorTests {
+@Suite(.timeLimit(.minutes(20))) struct ExtremeAnchorTests {
     /// Zero-bias networks are positively homogeneous: scaling the anchors by λ > 0 scales every
     /// pre-activation and logit by λ, so the partition in (s, t) is the same.
     static let zeroBiasCases = (0..<48).map { verificationCase($0, seed: 21) }.filter { $0.family == "zero-bias" }

@@ -3,7 +3,7 @@
 import Testing
 @testable import Slicer
 
-@Suite struct FileFormatsFloat {
+@Suite(.timeLimit(.minutes(20))) struct FileFormatsFloat {
     @Test func float16KnownValues() {
         let cases: [(Double, UInt64)] = [
             (1.0, 0x3C00), (-2.5, 0xC100), (65504, 0x7BFF), (0.0, 0x0000), (-0.0, 0x8000),

@@ -17,7 +17,7 @@ func writeGzip(_ path: String, _ bytes: [UInt8]) {
     gzclose(file)
 }
 
-@Suite struct FileFormatsIDX {
+@Suite(.timeLimit(.minutes(20))) struct FileFormatsIDX {
     let pixels: [UInt8] = [0, 255, 51, 102, 1, 254, 7, 8, 9, 10, 11, 12]
 
     @Test func readsPlainAndGzip() throws {

@@ -3,7 +3,7 @@
 import Testing
 import Slicer
 
-@Suite struct FileFormatsModel {
+@Suite(.timeLimit(.minutes(20))) struct FileFormatsModel {
     /// A Linear layer's weight and bias under `<prefix><index>.`, values counting up from `start`.
     func linear(_ prefix: String, _ index: Int, inputs: Int, outputs: Int, start: Double = 0)
         -> [(name: String, tensor: Tensor)] {

@@ -9,7 +9,7 @@ func fixture(_ name: String) -> String {
     URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/" + name).path
 }
 
-@Suite struct FileFormatsNPY {
+@Suite(.timeLimit(.minutes(20))) struct FileFormatsNPY {
     /// (np.arange(12).reshape(3, 4) - 5.5) / 8, exact in float16/32/64.
     let expected = (0..<12).map { (Double($0) - 5.5) / 8 }
 

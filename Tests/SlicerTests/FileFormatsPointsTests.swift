@@ -3,7 +3,7 @@
 import Testing
 import Slicer
 
-@Suite struct FileFormatsPoints {
+@Suite(.timeLimit(.minutes(20))) struct FileFormatsPoints {
     let rows: [[Double]] = [[0, 0.5, 1], [0.25, -1, 2], [3, 4, 5]]
 
     @Test func loadsNpyAndSafetensors() throws {

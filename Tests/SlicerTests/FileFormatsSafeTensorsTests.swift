@@ -4,7 +4,7 @@ import Foundation
 import Testing
 import Slicer
 
-@Suite struct FileFormatsSafeTensors {
+@Suite(.timeLimit(.minutes(20))) struct FileFormatsSafeTensors {
     /// Representable, non-NaN values of `dtype` including zeros, subnormals and the extremes.
     func sampleValues(_ dtype: DType, count: Int) -> [Double] {
         var generator = SystemRandomNumberGenerator()

@@ -2,6 +2,7 @@
 
 import Foundation
 import Slicer
+import Testing
 
 /// A fresh empty directory for one test; removed when the value is deinitialised.
 final class ScratchDirectory {
@@ -24,7 +25,13 @@ final class ScratchDirectory {
         return target
     }
 
-    var contents: [String] { (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] }
+    /// The directory's entries; a directory that cannot be listed (e.g. removed) is a test failure.
+    var contents: [String] {
+        do { return try FileManager.default.contentsOfDirectory(atPath: path) } catch {
+            Issue.record("cannot list \(path): \(error)")
+            return ["(cannot list the directory)"]
+        }
+    }
 }
 
 /// The message of the error `body` throws, or nil when it does not throw.

@@ -4,7 +4,7 @@ import Testing
 /// The direct convolution kernel (ungrouped, output channels a multiple of 8): which convolutions take
 /// it, and that every output is the bias plus the fused multiply-add chain over (input channel, kernel
 /// row, kernel column) in that order, bit for bit.
-@Suite struct ForwardDirectConvTests {
+@Suite(.timeLimit(.minutes(20))) struct ForwardDirectConvTests {
     func conv(_ cin: Int, _ cout: Int, _ k: (Int, Int), stride: (Int, Int) = (1, 1), pads: [Int] = [0, 0, 0, 0],
               dilation: (Int, Int) = (1, 1), groups: Int = 1, _ random: inout TestRandom) -> Conv2D {
         Conv2D(inChannels: cin, outChannels: cout, kernelH: k.0, kernelW: k.1, strideH: stride.0, strideW: stride.1,

@@ -6,7 +6,7 @@ import Testing
 
 /// Exact mode's path (`ExactPath`): fixed-width integer arithmetic against BigInt, the path's exact
 /// maps against a fresh exact evaluation of every region, and exact ≡ certified on a small CNN.
-@Suite struct GraphEngineExactPathTests {
+@Suite(.timeLimit(.minutes(20))) struct GraphEngineExactPathTests {
     /// Seeded integers of up to `limbs`·64 − 2 bits, either sign, with runs of zero and all-ones limbs.
     func randomInteger(_ random: inout SeededGenerator, limbs: Int) -> BigInt {
         let count = Int(random.next() % UInt64(limbs)) + 1
@@ -22,6 +22,7 @@ import Testing
 
     @Test func limbArithmeticEqualsBigIntArithmetic() {
         var random = SeededGenerator(seed: 7)
+        var shifts = 0
         for _ in 0..<2000 {
             let n = Int(random.next() % 4) + 1
             let acc = randomInteger(&random, limbs: n + 3), a = randomInteger(&random, limbs: n), b = randomInteger(&random, limbs: 2)
@@ -39,9 +40,14 @@ import Testing
                 let k = Int(random.next() % 130)
                 Limbs.store(a, into: ma, n + 1)
                 Limbs.shiftedLeft(ma, n + 1, by: k, into: x, size)
-                if (a << k).magnitude.bitWidth < 64 * size - 1 { #expect(Limbs.bigInt(x, size) == a << k, "\(a) << \(k)") }
+                if (a << k).magnitude.bitWidth < 64 * size - 1 {
+                    #expect(Limbs.bigInt(x, size) == a << k, "\(a) << \(k)")
+                    shifts += 1
+                }
             }
         }
+        // Most shifts fit their buffer (n + 5 limbs for a value of at most n limbs, k < 130 bits).
+        #expect(shifts > 1500, "only \(shifts) of 2000 shifts were checked")
     }
 
     @Test func boxCornersAreTheVertexCoordinatesRoundedOutward() {
@@ -63,10 +69,14 @@ import Testing
         let engine = try runGraphEngine(testCase.graph, anchors: testCase.anchors, domain: testCase.domain, arithmetic: .exact)
         let path = try #require(engine.exactPath)
         let v = engine.plan.graph.outputValue
+        #expect(engine.topology.faces.count > 1 || ["zero-bias", "duplicated-dead"].contains(testCase.family),
+                "a non-trivial partition: \(testCase)")
+        #expect(path.logits.count == engine.topology.faces.count, "every region has its logits")
         for f in engine.topology.faces.indices {
             let reference = engine.exactState(level: engine.plan.levels, region: Int32(f))[v]!
             #expect(reference.denominator == path.formats[v].denominator)
             let logits = try #require(path.logits[Int32(f)])
+            #expect(logits.count == engine.outputCount && reference.lines.count == engine.outputCount, "region \(f) of \(testCase)")
             for (mine, theirs) in zip(logits, reference.lines) {
                 #expect(mine.a == theirs.a && mine.b == theirs.b && mine.c == theirs.c, "region \(f) of \(testCase)")
             }

@@ -3,7 +3,7 @@ import Testing
 import Polytope
 
 /// Transformations of a graph that leave its partition unchanged.
-@Suite struct GraphEngineMetamorphicTests {
+@Suite(.timeLimit(.minutes(20))) struct GraphEngineMetamorphicTests {
     /// A case of a family, with a non-trivial partition.
     func interestingCases(_ family: String, count: Int) throws -> [GraphVerificationCase] {
         var found: [GraphVerificationCase] = []

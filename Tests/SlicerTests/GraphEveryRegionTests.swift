@@ -6,7 +6,7 @@ import Polytope
 /// operation family: each region's pattern is an exact rational forward pass's at an interior point,
 /// areas sum exactly to the domain, and neighbours differ in exactly the unit of their edge (one
 /// unit's sign, or one max-pool window's winner). The cases are small so that every region is checked.
-@Suite struct GraphEveryRegionTests {
+@Suite(.timeLimit(.minutes(20))) struct GraphEveryRegionTests {
     struct Case: CustomStringConvertible {
         var family: String
         var graph: GraphModel

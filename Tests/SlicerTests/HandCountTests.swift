@@ -5,7 +5,7 @@ import Polytope
 
 /// Small cases whose counts are worked out by hand. With anchors (0,0), (1,0), (0,1) and
 /// `square:2` the domain is [−0.5, 1.5]².
-@Suite struct HandCountTests {
+@Suite(.timeLimit(.minutes(20))) struct HandCountTests {
     @Test(arguments: Arithmetic.allCases)
     func threeLinesInGeneralPosition(arithmetic: Arithmetic) throws {
         // y = 0.2, x = 0.3, x + y = 0.9 meet pairwise at (0.3, 0.2), (0.7, 0.2), (0.3, 0.6), all inside:
@@ -90,7 +90,7 @@ import Polytope
     }
 }
 
-@Suite struct BudgetTests {
+@Suite(.timeLimit(.minutes(20))) struct BudgetTests {
     @Test func regionAndMemoryLimitsStopTheSliceWithAClearError() throws {
         var random = TestRandom(seed: 5)
         let network = randomNetwork(widths: [4, 16, 16, 3], activation: .relu, random: &random)

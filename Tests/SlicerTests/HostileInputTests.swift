@@ -4,7 +4,7 @@ import Foundation
 import Slicer
 import Testing
 
-@Suite struct HostileInputs {
+@Suite(.timeLimit(.minutes(20))) struct HostileInputs {
     @Test func checkWritableProbesAndLeavesNothing() throws {
         let scratch = ScratchDirectory()
         try OutputFile.checkWritable(scratch.file("out.json"))

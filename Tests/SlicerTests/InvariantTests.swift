@@ -4,7 +4,7 @@ import Polytope
 import BigInt
 
 /// Invariants of the exact partition on seeded random networks, checked with exact arithmetic.
-@Suite struct InvariantTests {
+@Suite(.timeLimit(.minutes(20))) struct InvariantTests {
     // The small families; the wide one (exact arithmetic on 24-wide layers) is slow in debug
     // builds and runs in `tessera verify`.
     static let cases = (0..<40).map { verificationCase($0, seed: 11) }.filter { $0.family != "wide" }.prefix(24).map { $0 }

@@ -4,7 +4,7 @@ import Testing
 
 /// `lc --deformation` and `lc --layers` in the library: the neighbourhood graph's measures by hand,
 /// under a layer that scales the neighbourhood, and graph-model sign counts on explicit vertices.
-@Suite struct LCDeformationTests {
+@Suite(.timeLimit(.minutes(20))) struct LCDeformationTests {
     @Test func eccentricityAndDiameterOfAHandDrawnNeighbourhood() {
         // Vertices 0..3, antipodal pairs (0, 2) and (1, 3) not joined. Edges: 01 = 1, 03 = 5, 12 = 1,
         // 23 = √17. Shortest 0–2: via 1, 2. Shortest 1–3: via 2, 1 + √17 (via 0 it is 6).

@@ -5,7 +5,7 @@ import Foundation
 
 /// Max pooling in the graph engine: certified ≡ exact, cells of upper envelopes counted by hand, and
 /// every region's winners against an exact forward pass.
-@Suite struct MaxPoolEngineTests {
+@Suite(.timeLimit(.minutes(20))) struct MaxPoolEngineTests {
     /// Two cases of each max-pool family (the full sweep is `tessera verify --graphs --max-pool`).
     static let cases = (0..<10).map { maxPoolVerificationCase($0, seed: 5) }
 

@@ -3,7 +3,7 @@ import Testing
 import Polytope
 
 /// Transformations of a network that leave its function's partition unchanged.
-@Suite struct MetamorphicTests {
+@Suite(.timeLimit(.minutes(20))) struct MetamorphicTests {
     /// Region count, vertex and edge counts, and the set of patterns with each hidden neuron renamed.
     func summary(_ network: Network, _ anchors: [[Double]], rename: (Int) -> Int? = { $0 }) throws -> (Int, Int, Int, Set<[Int]>) {
         let (engine, result) = try runEngine(network, anchors: anchors, arithmetic: .certified)

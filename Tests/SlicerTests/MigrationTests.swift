@@ -4,6 +4,7 @@ import Slicer
 import Testing
 
 /// The migration measures on partitions worked out by hand.
+@Suite(.timeLimit(.minutes(20)))
 struct MigrationTests {
     /// The square [0, 2]² with one neuron edge on x = 1.2 (full height) and the decision boundary on x = 1.5.
     static func square(anchors: [Point2], boundary: [(Point2, Point2)]) -> SliceResult {

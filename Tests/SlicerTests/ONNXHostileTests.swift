@@ -4,7 +4,7 @@ import Foundation
 
 /// Hostile and malformed ONNX files: each is one error line that names the file and, where there
 /// is one, the node and operator.
-@Suite struct ONNXHostileTests {
+@Suite(.timeLimit(.minutes(20))) struct ONNXHostileTests {
     static let cases: [(file: String, fragments: [String])] = [
         ("bad-truncated", ["not a readable ONNX model"]),
         ("bad-not-protobuf", ["not a readable ONNX model"]),

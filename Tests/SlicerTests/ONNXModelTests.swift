@@ -4,7 +4,7 @@ import Foundation
 
 /// Graph models as a whole: the MLP as a chain, round trips through the ONNX writer, runs whose
 /// checkpoints replace the initializers, and the inspect table.
-@Suite struct ONNXModelTests {
+@Suite(.timeLimit(.minutes(20))) struct ONNXModelTests {
     @Test func pytorchMLPExportsAreTheChainOfTheirStateDict() throws {
         let (network, _) = try ModelFile.load(path: onnxCase("torch-mlp.safetensors"), activation: nil)
         for exporter in ["torchscript", "dynamo"] {

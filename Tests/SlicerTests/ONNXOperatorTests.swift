@@ -3,7 +3,7 @@ import Foundation
 @testable import Slicer
 
 /// Each operator's converter on hand-built ONNX files: attributes, parameters, shapes.
-@Suite struct ONNXOperatorTests {
+@Suite(.timeLimit(.minutes(20))) struct ONNXOperatorTests {
     @Test func gemmAppliesAlphaBetaAndTransposes() throws {
         let model = try onnxModel("gemm-alpha-beta")
         #expect(model.nodes.count == 1)

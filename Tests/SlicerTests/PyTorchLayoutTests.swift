@@ -4,7 +4,7 @@ import Foundation
 
 /// A state_dict written by the reference safetensors implementation (make_safetensors_fixture.py)
 /// loads as the same network: its logits at the anchors match numpy's, and it slices.
-@Suite struct PyTorchLayoutTests {
+@Suite(.timeLimit(.minutes(20))) struct PyTorchLayoutTests {
     @Test func referenceWriterFileLoadsAsTheSameNetwork() throws {
         let (network, metadata) = try ModelFile.load(path: fixture("pytorch_layout.safetensors"), activation: nil)
         #expect(metadata["format"] == "pt")

@@ -4,7 +4,7 @@ import Testing
 import Slicer
 @testable import Trainer
 
-@Suite(.serialized) struct CheckpointIOTests {
+@Suite(.serialized, .timeLimit(.minutes(20))) struct CheckpointIOTests {
     /// Writes an uncompressed MNIST-format dataset (train and t10k) of 4×4 images into a fresh directory.
     func idxDirectory() throws -> String {
         let directory = NSTemporaryDirectory() + "tessera-idx-\(UUID().uuidString)"
@@ -48,7 +48,10 @@ import Slicer
         let data = try idxDirectory(), a = temporaryRunPath(), b = temporaryRunPath()
         try train(smallTrainingConfig(steps: 12), data, a)
         try train(smallTrainingConfig(steps: 12), data, b)
-        for (x, y) in zip(try RunDirectory(path: a).checkpoints(), try RunDirectory(path: b).checkpoints()) {
+        let first = try RunDirectory(path: a).checkpoints(), second = try RunDirectory(path: b).checkpoints()
+        #expect(first.map(\.step) == Array(0...10) + [12], "\(first.map(\.step))")
+        #expect(second.map(\.step) == first.map(\.step))
+        for (x, y) in zip(first, second) {
             #expect(FileManager.default.contents(atPath: x.path) == FileManager.default.contents(atPath: y.path))
         }
     }
@@ -59,6 +62,7 @@ import Slicer
         try train(smallTrainingConfig(steps: 16), data, parts)
         try train(smallTrainingConfig(steps: 16), data, parts, resume: true, resumeSteps: 30)
         let a = try RunDirectory(path: whole).checkpoints(), b = try RunDirectory(path: parts).checkpoints()
+        #expect(a.map(\.step) == Array(0...10) + [16, 25, 30], "\(a.map(\.step))")
         #expect(a.map(\.step) == b.map(\.step))
         for (x, y) in zip(a, b) {
             #expect(FileManager.default.contents(atPath: x.path) == FileManager.default.contents(atPath: y.path))

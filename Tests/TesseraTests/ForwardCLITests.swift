@@ -4,7 +4,7 @@ import Testing
 
 /// `tessera forward` and `tessera lc` on ONNX models through the real binary, against the PyTorch
 /// references stored with the fixtures (Tests/SlicerTests/Fixtures/onnx).
-@Suite struct ForwardCLITests {
+@Suite(.timeLimit(.minutes(20))) struct ForwardCLITests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("SlicerTests/Fixtures/onnx").path
     func fixture(_ name: String) -> String { Self.fixtures + "/" + name }

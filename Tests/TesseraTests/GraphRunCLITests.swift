@@ -6,7 +6,7 @@ import Testing
 /// checkpoints, Tests/SlicerTests/Fixtures/onnx/run-cnn-small: a 2-convolution, 4-channel CNN trained
 /// 10 steps by a PyTorch loop) through slice, render, figure, validate and lc, and LC on the
 /// committed CNN and ResNet fixtures against the PyTorch estimator's committed counts.
-@Suite struct GraphRunCLITests {
+@Suite(.timeLimit(.minutes(20))) struct GraphRunCLITests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("SlicerTests/Fixtures/onnx").path
     func fixture(_ name: String) -> String { Self.fixtures + "/" + name }

@@ -4,7 +4,7 @@ import Foundation
 import Slicer
 import Testing
 
-@Suite struct InspectCommandTests {
+@Suite(.timeLimit(.minutes(20))) struct InspectCommandTests {
     @Test func inspectPrintsTheTableForONNXAndSafetensorsModels() throws {
         let scratch = try CLIScratch()
         let onnx = scratch.write("model.onnx", try ONNXModel.encode(GraphModel(network: scratch.network)))

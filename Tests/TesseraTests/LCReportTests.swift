@@ -3,7 +3,7 @@ import Testing
 import Slicer
 import Trainer
 
-@Suite struct LCReportTests {
+@Suite(.timeLimit(.minutes(20))) struct LCReportTests {
     func report() -> LCReport {
         let small = LCResult(radius: 0.005, counts: [[1, 0], [3, 2]], layers: 2)
         let large = LCResult(radius: 0.5, counts: [[4, 4], [6, 2]], layers: 2)

@@ -5,7 +5,7 @@ import Testing
 @testable import Trainer
 
 /// `render` slices each checkpoint once for its frames, partition.csv and the viewer page.
-@Suite(.serialized) struct RenderOnceTests {
+@Suite(.serialized, .timeLimit(.minutes(20))) struct RenderOnceTests {
     static func makeRun() throws -> (run: String, data: String) {
         let data = try CheckpointIOTests().idxDirectory(), run = temporaryRunPath()
         try TrainingRun.run(config: smallTrainingConfig(steps: 12), dataDirectory: data, out: run, resume: false, resumeSteps: nil) { _ in }

@@ -3,7 +3,7 @@ import Testing
 
 /// The run pipelines end to end through the real binary, on a tiny run: `render`, `lc --plot`,
 /// `figure` and `validate` write what they promise.
-@Suite("run pipelines through the CLI")
+@Suite("run pipelines through the CLI", .timeLimit(.minutes(20)))
 struct RunPipelineTests {
     /// 4×4 images in three clusters: 30 train and 12 test samples; a 16 → 10 → 10 → 3 MLP trained 40 steps.
     static func makeRun() throws -> (scratch: CLIScratch, run: String) {

@@ -3,6 +3,7 @@ import Testing
 
 /// User-facing text cites nothing the repository does not hold: no specification sections, no
 /// paths outside the repository.
+@Suite(.timeLimit(.minutes(20)))
 struct StandAloneTextTests {
     static let forbidden = ["SPEC", "§", "../shared"]
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

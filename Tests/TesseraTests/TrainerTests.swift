@@ -3,7 +3,7 @@ import Foundation
 import Slicer
 @testable import Trainer
 
-@Suite struct TrainerTests {
+@Suite(.timeLimit(.minutes(20))) struct TrainerTests {
     func smallConfig(seed: UInt64 = 1, depth: Int = 3, width: Int = 16) -> TrainingConfig {
         var config = TrainingConfig()
         config.depth = depth; config.width = width; config.batch = 20; config.steps = 200

@@ -35,7 +35,7 @@ final class MemoryStorage: RunStorage, @unchecked Sendable {
     }
 }
 
-@Suite struct TrainingRunTests {
+@Suite(.timeLimit(.minutes(20))) struct TrainingRunTests {
     func train(_ config: TrainingConfig, _ out: String, _ storage: MemoryStorage, resume: Bool = false, resumeSteps: Int? = nil) throws {
         try TrainingRun.run(config: config, dataDirectory: "memory", out: out, resume: resume, resumeSteps: resumeSteps,
                             storage: storage) { _ in }

@@ -42,10 +42,16 @@ struct CombinatorialSignature: Equatable {
         self.init(engine, faces: engine.faces, edges: engine.edges, patterns: engine.facePattern, layers: engine.layerStats)
     }
 
+    /// Tests only: the first face's vertex cycle reversed (same counts, a different subdivision).
+    mutating func injectFault() { faces[0].reverse() }
+
     /// nil when both signatures are identical, else a description of the first difference.
     static func difference(certified a: CombinatorialSignature, exact b: CombinatorialSignature) -> String? {
         if a == b { return nil }
-        if a.faces != b.faces { return "faces differ: \(a.faces.count) certified vs \(b.faces.count) exact" }
+        if a.faces != b.faces {
+            let first = a.faces.indices.first { $0 >= b.faces.count || a.faces[$0] != b.faces[$0] } ?? a.faces.count
+            return "faces differ: \(a.faces.count) certified vs \(b.faces.count) exact, first at face \(first)"
+        }
         if a.patterns != b.patterns { return "patterns differ" }
         if a.edges != b.edges { return "edges differ" }
         if a.vertexLines != b.vertexLines { return "vertices differ" }
@@ -124,8 +130,9 @@ public func verificationCase(_ index: Int, seed: UInt64 = 1) -> VerificationCase
 }
 
 /// Slices a case in both arithmetics and returns nil when their combinatorial outputs are identical,
-/// else a description of the first difference.
-public func compareArithmetics(_ testCase: VerificationCase) throws -> String? {
+/// else a description of the first difference. `injectFault` (tests only) reverses the certified
+/// output's first face, so that a test can see a sweep catch a difference.
+public func compareArithmetics(_ testCase: VerificationCase, injectFault: Bool = false) throws -> String? {
     let plane = try SlicePlane(anchors: testCase.anchors)
     let corners = try testCase.domain.corners(plane: plane)
     var signatures: [CombinatorialSignature] = []
@@ -135,5 +142,6 @@ public func compareArithmetics(_ testCase: VerificationCase) throws -> String? {
         try engine.run()
         signatures.append(CombinatorialSignature(engine))
     }
+    if injectFault { signatures[0].injectFault() }
     return CombinatorialSignature.difference(certified: signatures[0], exact: signatures[1])
 }

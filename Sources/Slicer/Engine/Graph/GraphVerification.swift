@@ -211,13 +211,15 @@ func runGraphEngine(_ graph: GraphModel, anchors: [[Double]], domain: DomainSpec
 /// Slices a graph case in both arithmetics (certified on `threads` threads, exact on one) and
 /// returns nil when their combinatorial outputs are identical, else a description of the first
 /// difference. Edges are compared numbered by first appearance, the order several threads give.
-public func compareGraphArithmetics(_ testCase: GraphVerificationCase, threads: Int = 2) throws -> String? {
-    let signatures = try [(Arithmetic.certified, threads), (.exact, 1)].map { arithmetic, threads in
+/// `injectFault` (tests only) reverses the certified output's first face.
+public func compareGraphArithmetics(_ testCase: GraphVerificationCase, threads: Int = 2, injectFault: Bool = false) throws -> String? {
+    var signatures = try [(Arithmetic.certified, threads), (.exact, 1)].map { arithmetic, threads in
         let engine = try runGraphEngine(testCase.graph, anchors: testCase.anchors, domain: testCase.domain,
                                         arithmetic: arithmetic, threads: threads, roundRobin: true)
         engine.renumberEdgesByFirstAppearance()
         return CombinatorialSignature(engine)
     }
+    if injectFault { signatures[0].injectFault() }
     return CombinatorialSignature.difference(certified: signatures[0], exact: signatures[1])
 }
 
