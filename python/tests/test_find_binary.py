@@ -136,9 +136,12 @@ def test_command_runs_the_binary_with_its_arguments(binary, tmp_path):
     finished = run_command("--version", TESSERA_BINARY=binary)
     assert finished.returncode == 0, finished.stderr
     assert finished.stdout == subprocess.run([binary, "--version"], capture_output=True, text=True).stdout
-    finished = run_command("slice", "--model", str(tmp_path / "missing.safetensors"), TESSERA_BINARY=binary)
-    assert finished.returncode == 1
-    assert finished.stderr.startswith("error:") and "missing.safetensors" in finished.stderr
+    # An error passes through unchanged: the binary's exit code and message.
+    arguments = ["slice", "--model", str(tmp_path / "missing.safetensors"), "--points", str(tmp_path / "p.npy")]
+    finished = run_command(*arguments, TESSERA_BINARY=binary)
+    direct = subprocess.run([binary, *arguments], capture_output=True, text=True)
+    assert finished.returncode == direct.returncode != 0
+    assert finished.stderr == direct.stderr and finished.stderr.startswith("error:")
 
 
 def test_command_without_a_binary_says_so(tmp_path):
