@@ -7,8 +7,8 @@
 #
 #   bash examples/bn_experiment.sh train        # both runs; a stopped or killed run continues where it was (--resume)
 #   bash examples/bn_experiment.sh lc           # lc.csv beside each run (only checkpoints not measured yet)
-#   bash examples/bn_experiment.sh summary      # the table, the descents and the plot (examples/summarize_lc.py)
-#   bash examples/bn_experiment.sh partitions   # exact slices at the start, LC peak, trough and end of each run
+#   bash examples/bn_experiment.sh summary      # tables, turning points and OUT/lc.png (examples/bn_summary.py)
+#   bash examples/bn_experiment.sh partitions   # exact slices at the start, LC peaks, trough and end (PARTITION_STEPS)
 #
 # PYTHON (with torch), TESSERA, OUT, STEPS, SAMPLES, RADII, NICE, TIME_LIMIT (minutes per process) and RUNS override
 # the defaults; RUNS="resnet8 resnet8-bn" are the pre-activation ResNet18 at k = 8 with and without batch norm.
@@ -84,9 +84,13 @@ case "${1:-}" in
             { head -1 "$(ls "$parts"/*.csv | head -1)"; cat "$parts"/*.csv | grep -v '^step' | sort -t, -k1,1n -s; } > "$OUT/$run/lc.csv"
         done ;;
     summary)
-        "$PYTHON" examples/summarize_lc.py $(for run in $RUNS; do echo "$OUT/$run"; done) ;;
+        # shellcheck disable=SC2046
+        "$PYTHON" examples/bn_summary.py $(for run in $RUNS; do echo "$OUT/$run"; done) --plot "$OUT/lc.png" ;;
     partitions)
-        echo "see docs/experiments-cnn.md for the checkpoints chosen" ;;
+        # The start, the two runs' LC peaks, the trough without batch norm and the end (read from `summary`).
+        # shellcheck disable=SC2046
+        "$PYTHON" examples/bn_partitions.py --runs $(for run in $RUNS; do echo "$OUT/$run:${PARTITION_STEPS:-0,5012,15849,50119,100000}"; done) \
+            --indices 428,720,940 --radius 0.03 --work "$OUT/partitions" --out "$OUT/partitions.png" ;;
     *)
         sed -n '2,13p' "$0"; exit 2 ;;
 esac

@@ -38,7 +38,6 @@ def main():
     if os.path.exists(os.path.join(run, "run.json")):
         info = json.load(open(os.path.join(run, "run.json")))
     else:
-        training = train_cnn.argparse.ArgumentParser()
         captured = {}
         original = train_cnn.argparse.ArgumentParser.parse_args
 
@@ -51,7 +50,6 @@ def main():
         except SystemExit:
             pass
         train_cnn.argparse.ArgumentParser.parse_args = original
-        del training
         a = captured["args"]
         spec = train_cnn.architecture_spec(a)
         info = train_cnn.run_info(a, spec, 0, train_cnn.log_spaced_steps(a.checkpoints_per_decade, a.steps), None, None,
