@@ -33,13 +33,21 @@ func writePicture(to path: String, format: ImageFormat, width: Int, height: Int,
     try check(cairo_surface_status(surface), path)
     let cr = cairo_create(surface)!
     defer { cairo_destroy(cr) }
-    try draw(Canvas(cr: cr))
+    let indexed = PDFIndexedImages()
+    try draw(Canvas(cr: cr, format: format, indexedImages: format == .pdf ? indexed : nil))
     try check(cairo_status(cr), path)
     if format == .png {
         try check(cairo_surface_write_to_png(surface, temporary), path)
     } else {
         cairo_surface_finish(surface)
         try check(cairo_surface_status(surface), path)
+    }
+    if !indexed.isEmpty {
+        // Cairo stores images as RGB; the recorded ones go back in with their palettes.
+        guard let written = FileManager.default.contents(atPath: temporary), let smaller = indexed.rewrite(Array(written)),
+              FileManager.default.createFile(atPath: temporary, contents: Data(smaller)) else {
+            throw TesseraError.io("cannot write \(path): the PDF's images could not be stored with a palette")
+        }
     }
     guard rename(temporary, path) == 0 else {
         throw TesseraError.io("cannot write \(path): \(String(cString: strerror(errno)))")
