@@ -31,10 +31,25 @@ struct IndexedImage: Equatable {
             boxes[worst] = low
             boxes.append(high)
         }
+        // Each colour goes to its nearest palette colour (not just its box's mean): rare colours far
+        // from their box's bulk, such as the boundary's red blends, stay close.
+        let means = boxes.map(\.mean)
         var index: [UInt32: UInt8] = [:]
-        for (k, box) in boxes.enumerated() { for c in box.colors { index[c.rgb] = UInt8(k) } }
-        palette = boxes.map(\.mean)
+        for c in colors { index[c.rgb] = UInt8(Self.nearest(c.rgb, in: means)) }
+        palette = means
         indices = rgb.map { index[$0]! }
+    }
+
+    /// The index of the palette colour nearest `rgb` (squared distance in sRGB bytes; the first of equals).
+    static func nearest(_ rgb: UInt32, in palette: [UInt32]) -> Int {
+        let (r, g, b) = (Int(rgb >> 16 & 0xff), Int(rgb >> 8 & 0xff), Int(rgb & 0xff))
+        var best = 0, bestDistance = Int.max
+        for (k, p) in palette.enumerated() {
+            let dr = Int(p >> 16 & 0xff) - r, dg = Int(p >> 8 & 0xff) - g, db = Int(p & 0xff) - b
+            let distance = dr * dr + dg * dg + db * db
+            if distance < bestDistance { best = k; bestDistance = distance }
+        }
+        return best
     }
 
     /// The colour of each pixel through the palette (what a reader of the file sees).
