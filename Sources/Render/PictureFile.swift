@@ -42,11 +42,12 @@ func writePicture(to path: String, format: ImageFormat, width: Int, height: Int,
         cairo_surface_finish(surface)
         try check(cairo_surface_status(surface), path)
     }
-    if !indexed.isEmpty {
-        // Cairo stores images as RGB; the recorded ones go back in with their palettes.
-        guard let written = FileManager.default.contents(atPath: temporary), let smaller = indexed.rewrite(Array(written)),
-              FileManager.default.createFile(atPath: temporary, contents: Data(smaller)) else {
-            throw TesseraError.io("cannot write \(path): the PDF's images could not be stored with a palette")
+    // Cairo stores images as RGB; the recorded ones go back in with their palettes. A file laid out
+    // otherwise (another Cairo's object streams) stays as Cairo wrote it: correct, only larger.
+    if !indexed.isEmpty, let written = FileManager.default.contents(atPath: temporary),
+       let smaller = indexed.rewrite(Array(written)) {
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(smaller)) else {
+            throw TesseraError.io("cannot write \(path): \(String(cString: strerror(errno)))")
         }
     }
     guard rename(temporary, path) == 0 else {
