@@ -31,7 +31,7 @@ extension LCCommand {
             if let step = plan.models[unit.checkpoint].step ?? loaded!.step { entry["step"] = step }
             entries.append(entry)
         }
-        log("shard \(shard.index)/\(shard.count): units \(mine.lowerBound + 1)...\(mine.upperBound) of \(units.count) (\(block) samples each at most)")
+        log("shard \(shard.index)/\(shard.count): " + shard.describe(mine, of: units.count))
         try writeParts(command: "lc", shard: shard, outputs: outputs, files: inputFiles(plan), payload: ["units": entries])
     }
 

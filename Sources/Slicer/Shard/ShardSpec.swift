@@ -27,4 +27,9 @@ public struct ShardSpec: Sendable, Equatable {
     public func range(of units: Int) -> Range<Int> {
         (units * (index - 1) / count)..<(units * index / count)
     }
+
+    /// "units 3...5 of 12", or "no units (12 units, fewer than 16 shares)" for an empty share.
+    public func describe(_ range: Range<Int>, of units: Int) -> String {
+        range.isEmpty ? "no units (\(units) units, fewer than \(count) shares)" : "units \(range.lowerBound + 1)...\(range.upperBound) of \(units)"
+    }
 }
