@@ -1,7 +1,7 @@
 import Foundation
 
 /// A 64-bit fingerprint of a sharded command: its arguments and the contents of its input files, so
-/// that parts of different commands or of changed inputs are never merged together. Not cryptographic.
+/// that parts of different commands or of changed inputs are not merged together. Not cryptographic.
 public struct Fingerprint: Sendable {
     private var state: UInt64 = 0xcbf2_9ce4_8422_2325
 
@@ -16,13 +16,22 @@ public struct Fingerprint: Sendable {
         bytes.withUnsafeBufferPointer { add(buffer: UnsafeRawBufferPointer($0)) }
     }
 
-    /// The file's size and every byte of it.
+    /// The file's name, size, and its first and last MiB: a share must not read every checkpoint of a
+    /// run (gigabytes, from a shared file system, once per share) to sign the parts; a changed or
+    /// replaced checkpoint changes its size or its header (safetensors and ONNX begin with it) or its end.
     public mutating func add(file path: String) throws {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
             throw TesseraError.io("cannot read \(path) for the shard fingerprint")
         }
-        add("file \((path as NSString).lastPathComponent) \(data.count)")
-        data.withUnsafeBytes { add(buffer: $0) }
+        defer { try? handle.close() }
+        let size = (try? handle.seekToEnd()) ?? 0
+        add("file \((path as NSString).lastPathComponent) \(size)")
+        let window: UInt64 = 1 << 20
+        for offset in size <= 2 * window ? [0] : [0, size - window] {
+            try? handle.seek(toOffset: offset)
+            let data = (try? handle.read(upToCount: Int(min(size, size <= 2 * window ? size : window)))) ?? nil
+            (data ?? Data()).withUnsafeBytes { add(buffer: $0) }
+        }
     }
 
     mutating func add(buffer: UnsafeRawBufferPointer) {
