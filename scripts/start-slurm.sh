@@ -52,6 +52,8 @@ SlurmctldLogFile=/var/log/slurm/slurmctld.log
 SlurmdLogFile=/var/log/slurm/slurmd.log
 MaxArraySize=10001
 MinJobAge=600
+# Without it a job without --mem takes the whole node's memory, and array tasks never share the node.
+DefMemPerCPU=$(( memory / cpus ))
 NodeName=$host CPUs=$cpus RealMemory=$memory State=UNKNOWN
 PartitionName=main Nodes=$host Default=YES MaxTime=INFINITE State=UP
 "
