@@ -23,6 +23,7 @@ struct RenderCommand: ParsableCommand {
     @Flag(help: "Also write each checkpoint's partition as GeoJSON (frame-<step>.geojson).") var regions = false
     @Option(help: "Samples per set (train, test, random) of the LC curves on view.html; 0 draws none.") var lcSamples = 200
     @OptionGroup var picture: PictureOptions
+    @Option(help: "Do only share I of N (a range of the checkpoints) and write OUT/partition.csv.shard-I-of-N, holding the share's frames; 'tessera merge OUT/partition.csv' writes everything render writes.") var shard: String?
 
     func run() throws {
         guard every >= 1, fps >= 1, radius > 0, delta > 0 else { throw TesseraError.badInput("--every, --fps, --radius and --delta must be positive") }
@@ -36,6 +37,12 @@ struct RenderCommand: ParsableCommand {
         viewer.fill = picture.fill
         viewer.maxRegions = maxRegions
         viewer.lcSamples = lcSamples
+        if let shard {
+            let spec = try ShardSpec(parsing: shard)
+            let payload = try sequence.renderShare(viewer, shard: spec, regions: regions, progress: printError)
+            try writeParts(command: "render", shard: spec, outputs: [sequence.csvPath], files: sequence.checkpoints.map(\.path), payload: payload)
+            return
+        }
         print(try sequence.renderWithViewer(viewer, page: sequence.outputDirectory + "/view.html",
                                             regionsDirectory: regions ? sequence.outputDirectory : nil, progress: printError))
         print("\(sequence.checkpoints.count) frames, partition.csv and migration.png in \(sequence.outputDirectory)")

@@ -66,13 +66,8 @@ public struct PartitionSequence {
     @discardableResult
     public func render(progress: @escaping (String) -> Void = { _ in },
                        sliced: ((Int, SliceResult) throws -> Void)? = nil) throws -> [PartitionRow] {
-        // Shared style: framing from the (checkpoint-independent) domain, slope range from the last checkpoint.
         let lastIndex = checkpoints.count - 1
-        let last = try slice(checkpoints[lastIndex])
-        var style = try picture.style(for: last, labels: names.labels, anchors: anchors, dataDirectory: dataDirectory)
-        style.framing = neighbourhoodFraming(domain, last) ?? Framing(for: last)
-        style.domainNote = neighbourhoodNote(domain, anchorLabels: style.anchorLabels)
-        if picture.fill == .slope { style.slopeRange = style.resolvedSlopeRange(for: [last]) }
+        let (last, style) = try sharedStyle()
         var rows = [PartitionRow?](repeating: nil, count: checkpoints.count)
         var failure: Error?
         let lock = NSLock()
@@ -87,11 +82,7 @@ public struct PartitionSequence {
                         let frameStart = Date()
                         let result = index == lastIndex ? last : try slice(checkpoint)
                         try sliced?(index, result)
-                        var frameStyle = style
-                        frameStyle.title = title(step: checkpoint.step, regions: result.regions.count)
-                        try drawPartition(result, style: frameStyle, to: framePath(step: checkpoint.step), format: .png)
-                        let row = PartitionRow(step: checkpoint.step, result: result, radius: radius, delta: delta,
-                                               testAccuracy: metrics[checkpoint.step]?.testAccuracy)
+                        let row = try drawFrame(result, step: checkpoint.step, style: style, to: framePath(step: checkpoint.step))
                         lock.withLock {
                             rows[index] = row
                             done += 1
@@ -108,10 +99,34 @@ public struct PartitionSequence {
         }
         if let failure { throw failure }
         let table = rows.compactMap { $0 }
-        let text = ([PartitionRow.csvHeader(layers: last.layers.count, anchors: names)] + table.map(\.csv)).joined(separator: "\n") + "\n"
+        try writeTable(table, layers: last.layers.count)
+        return table
+    }
+
+    /// The style every frame shares: framing from the (checkpoint-independent) domain, slope range
+    /// from the last checkpoint, whose slice comes with it.
+    func sharedStyle() throws -> (last: SliceResult, style: PartitionStyle) {
+        let last = try slice(checkpoints[checkpoints.count - 1])
+        var style = try picture.style(for: last, labels: names.labels, anchors: anchors, dataDirectory: dataDirectory)
+        style.framing = neighbourhoodFraming(domain, last) ?? Framing(for: last)
+        style.domainNote = neighbourhoodNote(domain, anchorLabels: style.anchorLabels)
+        if picture.fill == .slope { style.slopeRange = style.resolvedSlopeRange(for: [last]) }
+        return (last, style)
+    }
+
+    /// Draws the frame of the slice at `step` to `path` (a PNG) and returns its partition.csv row.
+    func drawFrame(_ result: SliceResult, step: Int, style: PartitionStyle, to path: String) throws -> PartitionRow {
+        var frameStyle = style
+        frameStyle.title = title(step: step, regions: result.regions.count)
+        try drawPartition(result, style: frameStyle, to: path, format: .png)
+        return PartitionRow(step: step, result: result, radius: radius, delta: delta, testAccuracy: metrics[step]?.testAccuracy)
+    }
+
+    /// Writes partition.csv and migration.png from every frame's row, in order.
+    func writeTable(_ table: [PartitionRow], layers: Int) throws {
+        let text = ([PartitionRow.csvHeader(layers: layers, anchors: names)] + table.map(\.csv)).joined(separator: "\n") + "\n"
         try OutputFile.write(text, to: csvPath)
         try drawPlots(migrationPlots(table, delta: delta), columns: 2, to: migrationPath, format: .png)
-        return table
     }
 
     func title(step: Int, regions: Int) -> String {

@@ -65,13 +65,13 @@ public struct RunViewer {
 
     /// Writes the page from frames already packed, one per checkpoint in order. Returns a one-line summary.
     @discardableResult
-    public func writePage(to path: String, frames: [ViewerFrame]) throws -> String {
+    public func writePage(to path: String, frames: [ViewerFrame], lcValues: [[[Double]]]? = nil) throws -> String {
         guard frames.count == checkpoints.count else {
             throw TesseraError.badInput("the viewer needs one frame per checkpoint: \(frames.count) for \(checkpoints.count)")
         }
         let metrics = (try? RunDirectory(path: runPath).readMetrics()) ?? []
         var page = ViewerPage(heading: "\(runPath) · plane through \(labels.joined(separator: ", "))", frames: frames,
-                              curves: try lcCurves() + accuracyCurves(metrics))
+                              curves: try lcCurves(values: lcValues) + accuracyCurves(metrics))
         page.anchorLabels = labels
         page.classNames = ClassNames.names(directory: dataDirectory)
         page.fill = fill
@@ -93,29 +93,38 @@ public struct RunViewer {
                 ViewerCurve(name: "test acc", color: .lcTest, axis: .right, steps: steps, values: kept.map(\.testAccuracy), dashed: true)]
     }
 
-    /// The paper's estimator (P = 25) at the shown checkpoints, on the run's training samples, test samples and random points.
-    func lcCurves() throws -> [ViewerCurve] {
+    /// The paper's estimator (P = 25) at the shown checkpoints, on the run's training samples, test
+    /// samples and random points; `values` (from `lcValues(at:)` of every checkpoint) if measured already.
+    func lcCurves(values given: [[[Double]]]? = nil) throws -> [ViewerCurve] {
         guard lcSamples > 0 else { return [] }
+        let names = ["train", "test", "random"]
+        let byCheckpoint = try given ?? lcValues(at: 0..<checkpoints.count)
+        guard byCheckpoint.count == checkpoints.count, byCheckpoint.allSatisfy({ $0.count == names.count && $0.allSatisfy { $0.count == 2 } }) else {
+            throw TesseraError.badInput("the viewer's LC values do not fit its checkpoints")
+        }
+        let colors: [String: Color] = ["train": .lcTrain, "test": .lcTest, "random": .lcRandom]
+        let steps = checkpoints.map { Double($0.step) }
+        return names.enumerated().map { index, name in
+            ViewerCurve(name: "\(name) LC", color: colors[name] ?? .ink, axis: .left, steps: steps,
+                        values: byCheckpoint.map { $0[index][0] }, band: byCheckpoint.map { $0[index][1] })
+        }
+    }
+
+    /// [checkpoint][set][mean, band] of the LC curves at the checkpoints `range` (sets train, test, random).
+    public func lcValues(at range: Range<Int>) throws -> [[[Double]]] {
+        guard lcSamples > 0, !range.isEmpty else { return range.map { _ in [] } }
         let run = try RunModels(runPath: runPath, activation: activation)
         let first = try run.model(path: checkpoints[0].path)
         let dimension = first.inputDimension
         let sets = try run.sampleSets(splits: ["train", "test", "random"], limit: lcSamples, dataDirectory: dataDirectory,
                                       dimension: dimension, seed: 0)
         let directions = try LCDirections.random(count: min(25, dimension), dimension: dimension, seed: 0)
-        var values = [[Double]](repeating: [], count: sets.count), bands = values
-        for checkpoint in checkpoints {
+        return try checkpoints[range].map { checkpoint in
             let estimator = try LCEstimator(model: run.model(path: checkpoint.path), directions: directions, radii: [lcRadius])
-            for (index, set) in sets.enumerated() {
+            return try sets.map { set in
                 let result = try estimator.estimate(samples: set.points)[0]
-                values[index].append(result.mean)
-                bands[index].append(0.25 * result.std)
+                return [result.mean, 0.25 * result.std]
             }
-        }
-        let colors: [String: Color] = ["train": .lcTrain, "test": .lcTest, "random": .lcRandom]
-        let steps = checkpoints.map { Double($0.step) }
-        return sets.enumerated().map { index, set in
-            ViewerCurve(name: "\(set.name) LC", color: colors[set.name] ?? .ink, axis: .left, steps: steps,
-                        values: values[index], band: bands[index])
         }
     }
 }

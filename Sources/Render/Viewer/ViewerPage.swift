@@ -91,7 +91,7 @@ public struct ViewerPage: Sendable {
             "fill": fill,
             "fps": framesPerSecond,
         ]
-        let json = try JSONSerialization.data(withJSONObject: data, options: [.withoutEscapingSlashes])
+        let json = try JSONSerialization.data(withJSONObject: data, options: [.withoutEscapingSlashes, .sortedKeys])
         // Inside <script>, "<" must not start a tag: escape it (JSON allows \u003c anywhere in a string).
         let embedded = String(decoding: json, as: UTF8.self).replacingOccurrences(of: "<", with: "\\u003c")
         // Each frame's arrays in an element of its own, decoded only when shown. The frame the page
