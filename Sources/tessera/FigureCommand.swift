@@ -34,8 +34,20 @@ struct FigureCommand: ParsableCommand {
     @Option(help: "PDF output.") var pdf: String?
     @Option(help: "In the PDF, partition panels of more than 5,000 regions are one image of this resolution for the figure printed 7 inches wide; 0 keeps them vectors.") var rasterDpi = 600.0
     @Option(help: "JSON: the LC curve and the chosen checkpoints.") var json: String?
+    @Option(help: "Do only share I of N of the LC curve (checkpoints × sets × blocks of samples) and write each output P as P.shard-I-of-N; 'tessera merge P' chooses, slices and draws the panels.") var shard: String?
 
     func run() throws {
+        let request = try makeRequest()
+        if let shard {
+            let spec = try ShardSpec(parsing: shard)
+            let (payload, inputs) = try FigureOne.runShare(request, shard: spec, log: printError)
+            try writeParts(command: "figure", shard: spec, outputs: [png, pdf, json].compactMap { $0 }, files: inputs, payload: payload)
+            return
+        }
+        print(try FigureOne.make(request, log: printError))
+    }
+
+    func makeRequest() throws -> FigureOneRequest {
         var request = FigureOneRequest(runPath: runPath, indices: try parseIndices(indices))
         request.split = split; request.data = data; request.domain = try parseDomain(domain)
         request.radius = radius; request.directions = directions; request.samples = samples
@@ -45,6 +57,6 @@ struct FigureCommand: ParsableCommand {
         request.png = png; request.pdf = pdf; request.json = json
         guard rasterDpi.isFinite, rasterDpi >= 0, rasterDpi <= 2400 else { throw TesseraError.badInput("--raster-dpi must be between 0 and 2400") }
         request.rasterDPI = rasterDpi
-        print(try FigureOne.make(request, log: printError))
+        return request
     }
 }

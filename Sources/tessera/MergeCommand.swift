@@ -25,6 +25,7 @@ struct MergeCommand: ParsableCommand {
             case "lc": try LCCommand.parse(parts.arguments).merge(parts)
             case "validate": try ValidateCommand.parse(parts.arguments).merge(parts)
             case "render": try RenderCommand.parse(parts.arguments).merge(parts)
+            case "figure": try FigureCommand.parse(parts.arguments).merge(parts)
             default: throw TesseraError.badInput("\(parts.output): parts of '\(parts.command)' cannot be merged by this tessera")
             }
             print("\(parts.output): merged \(parts.parts.count) parts")

@@ -9,32 +9,56 @@ import Trainer
 public enum FigureOne {
     /// Draws the figure to the requested outputs; `log` receives progress lines. Returns a one-line summary.
     public static func make(_ request: FigureOneRequest, log: @escaping (String) -> Void = { _ in }) throws -> String {
-        try request.check()
-        let run = try RunModels(runPath: request.runPath)
-        let models = run.checkpoints
-        let metrics = (try? run.directory.readMetrics()) ?? []
-        let dataDirectory = try run.dataDirectory(request.data)
-        let dataset = try Dataset.load(directory: dataDirectory, split: request.split, samples: request.indices)
-        let anchors = (0..<dataset.count).map(dataset.image)
-        let first = try run.model(at: 0)
-        guard dataset.dimension == first.inputDimension else {
-            throw TesseraError.badInput("the \(request.split) samples have dimension \(dataset.dimension) but the network takes \(first.inputDimension)")
-        }
-        for node in first.nodes {
-            if case .activation(let activation) = node.op, !activation.isPiecewiseAffine {
-                throw TesseraError.badInput("exact slices need piecewise-affine activations, node '\(node.name)' is \(activation)")
-            }
-        }
-        _ = try SlicePlane(anchors: anchors)  // collinear anchors fail now, not after the LC curve
-        let sets = request.lcSets
+        let context = try Context(request, log: log)
+        let measured = try RunLCCurves(run: context.run, sweep: context.sweep, log: log)
+        return try finish(request, context, reports: measured.reports, log: log)
+    }
 
-        // 1. The LC curve over every checkpoint.
-        let sampleSets = try run.sampleSets(splits: sets, limit: request.samples, dataDirectory: request.data,
-                                            dimension: first.inputDimension, seed: request.seed)
-        let frame = try LCDirections.random(count: request.directions, dimension: first.inputDimension, seed: request.seed)
-        log("figure: LC at r = \(request.radius), P = \(request.directions) on \(sets.joined(separator: ", ")) (\(request.samples) samples each) over \(models.count) checkpoints")
-        let measured = try RunLCCurves(run: run, sweep: LCSweep(sets: sampleSets, directions: frame, radii: [request.radius]), log: log)
-        let curves = sets.indices.map { measured.curve(set: $0) }
+    /// What the figure's LC curve and panels are made from, checked before the long work.
+    struct Context {
+        var run: RunModels
+        var models: [(step: Int, path: String)]
+        var dataDirectory: String
+        var dataset: Dataset
+        var anchors: [[Double]]
+        var first: GraphModel
+        /// The LC curve's sets (train first), directions and radius.
+        var sweep: LCSweep
+
+        init(_ request: FigureOneRequest, log: (String) -> Void) throws {
+            try request.check()
+            run = try RunModels(runPath: request.runPath)
+            models = run.checkpoints
+            dataDirectory = try run.dataDirectory(request.data)
+            dataset = try Dataset.load(directory: dataDirectory, split: request.split, samples: request.indices)
+            let dataset = dataset
+            anchors = (0..<dataset.count).map(dataset.image)
+            first = try run.model(at: 0)
+            guard dataset.dimension == first.inputDimension else {
+                throw TesseraError.badInput("the \(request.split) samples have dimension \(dataset.dimension) but the network takes \(first.inputDimension)")
+            }
+            for node in first.nodes {
+                if case .activation(let activation) = node.op, !activation.isPiecewiseAffine {
+                    throw TesseraError.badInput("exact slices need piecewise-affine activations, node '\(node.name)' is \(activation)")
+                }
+            }
+            _ = try SlicePlane(anchors: anchors)  // collinear anchors fail now, not after the LC curve
+            let sets = request.lcSets
+            let sampleSets = try run.sampleSets(splits: sets, limit: request.samples, dataDirectory: request.data,
+                                                dimension: first.inputDimension, seed: request.seed)
+            let frame = try LCDirections.random(count: request.directions, dimension: first.inputDimension, seed: request.seed)
+            log("figure: LC at r = \(request.radius), P = \(request.directions) on \(sets.joined(separator: ", ")) (\(request.samples) samples each) over \(models.count) checkpoints")
+            sweep = LCSweep(sets: sampleSets, directions: frame, radii: [request.radius])
+        }
+    }
+
+    /// The figure from the LC curve's reports (one per checkpoint): the four checkpoints chosen, sliced and drawn.
+    static func finish(_ request: FigureOneRequest, _ context: Context, reports: [LCReport], log: @escaping (String) -> Void) throws -> String {
+        let (run, models, dataDirectory, dataset, anchors, first) = (context.run, context.models, context.dataDirectory,
+                                                                      context.dataset, context.anchors, context.first)
+        let metrics = (try? run.directory.readMetrics()) ?? []
+        let sets = request.lcSets
+        let curves = sets.indices.map { set in reports.map { $0.results[set].byRadius[0] } }
         let stepList = models.map(\.step)
 
         // 2. The four checkpoints.
