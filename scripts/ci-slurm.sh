@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CI's Slurm checks: start a one-node Slurm (scripts/start-slurm.sh), submit the example job arrays
-# (examples/slurm) for lc and validate over a small MLP run and a small CNN graph run, wait, merge, and
+# (examples/slurm) for lc, validate, render and figure over a small MLP run and a small CNN graph run, wait, merge, and
 # compare every merged file with the one-process output; then the submitit path against the same Slurm.
 # Prints one line "check NAME STATUS" per comparison (STATUS 0 = identical); stops Slurm at the end.
 #   ci-slurm.sh TESSERA_BINARY      (as root; slurm-wlm and munge installed)
@@ -17,11 +17,11 @@ cd "$work"
     --test-size 200 --steps 30 --batch 50 --checkpoints-per-decade 2 >/dev/null 2>&1 || echo "check train-mlp 1"
 cnn="$repository/Tests/SlicerTests/Fixtures/onnx/run-cnn-small"
 
-# same NAME A B: one check; JSON files compared without their timing lines ("seconds").
+# same NAME A B: one check; JSON files compared without their timing lines ("seconds", "slice_seconds").
 same() {
     local status=0
     case "$2" in
-        *.json) diff <(grep -v '"seconds"' "$2") <(grep -v '"seconds"' "$3") >/dev/null || status=1 ;;
+        *.json) diff <(grep -v -e '"seconds"' -e '"slice_seconds"' "$2") <(grep -v -e '"seconds"' -e '"slice_seconds"' "$3") >/dev/null || status=1 ;;
         *) cmp -s "$2" "$3" || status=1 ;;
     esac
     [ -s "$2" ] || status=1
@@ -42,6 +42,18 @@ for name in mlp cnn; do
         --png one-$name/validate.png >/dev/null 2>&1
     WAIT=1 SBATCH_ARGS="--cpus-per-task=1" "$repository/examples/slurm/validate.sh" "$run" arr-$name 2 "${validate[@]}" >/dev/null
     for file in validate.csv validate.json validate.png; do same "validate-$name-$file" arr-$name/$file one-$name/$file; done
+
+    render=(--indices 0,1,2 --data /usr/share/datasets/fashion-mnist --domain disk:0.5 --size 200 --lc-samples 5 --regions)
+    "$TESSERA" render "$run" "${render[@]}" --out one-$name/render >/dev/null 2>&1
+    WAIT=1 SBATCH_ARGS="--cpus-per-task=1" "$repository/examples/slurm/render.sh" "$run" arr-$name/render 2 "${render[@]}" >/dev/null
+    files=$(cd one-$name/render 2>/dev/null && ls)
+    [ -n "$files" ] || echo "check render-$name-one-process 1"
+    for file in $files; do same "render-$name-$file" arr-$name/render/$file one-$name/render/$file; done
+
+    figure=(--indices 0,1,2 --data /usr/share/datasets/fashion-mnist --domain disk:0.5 --samples 100 --directions 4 --panel-size 200)
+    "$TESSERA" figure "$run" "${figure[@]}" --png one-$name/figure.png --json one-$name/figure.json >/dev/null 2>&1
+    WAIT=1 SBATCH_ARGS="--cpus-per-task=1" "$repository/examples/slurm/figure.sh" "$run" arr-$name 2 "${figure[@]}" >/dev/null
+    for file in figure.png figure.json; do same "figure-$name-$file" arr-$name/$file one-$name/$file; done
 done
 
 # submitit: the Python package in a fresh virtual environment, against the same Slurm.
