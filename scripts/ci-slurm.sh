@@ -46,9 +46,11 @@ for name in mlp cnn; do
     render=(--indices 0,1,2 --data /usr/share/datasets/fashion-mnist --domain disk:0.5 --size 200 --lc-samples 5 --regions)
     "$TESSERA" render "$run" "${render[@]}" --out one-$name/render >/dev/null 2>&1
     WAIT=1 SBATCH_ARGS="--cpus-per-task=1" "$repository/examples/slurm/render.sh" "$run" arr-$name/render 2 "${render[@]}" >/dev/null
-    files=$(cd one-$name/render 2>/dev/null && ls)
-    [ -n "$files" ] || echo "check render-$name-one-process 1"
-    for file in $files; do same "render-$name-$file" arr-$name/render/$file one-$name/render/$file; done
+    # One check for all of OUT's files (frames, GeoJSON, partition.csv, migration.png, view.html).
+    status=0 files=$(cd one-$name/render 2>/dev/null && ls)
+    [ -n "$files" ] || status=1
+    for file in $files; do cmp -s arr-$name/render/$file one-$name/render/$file || { status=1; echo "render $name: $file differs"; }; done
+    echo "check render-$name-all-files $status"
 
     figure=(--indices 0,1,2 --data /usr/share/datasets/fashion-mnist --domain disk:0.5 --samples 100 --directions 4 --panel-size 200)
     "$TESSERA" figure "$run" "${figure[@]}" --png one-$name/figure.png --json one-$name/figure.json >/dev/null 2>&1
