@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Slicer
 
@@ -7,32 +8,48 @@ extension PartitionSequence {
     /// the part's payload: per checkpoint its frame's PNG bytes, its partition.csv row, its viewer
     /// frame, its GeoJSON text (with `regions`) and its LC values. Nothing is written beside the part.
     public func renderShare(_ viewer: RunViewer, shard: ShardSpec, regions: Bool,
-                            progress: (String) -> Void = { _ in }) throws -> [String: Any] {
+                            progress: @escaping (String) -> Void = { _ in }) throws -> [String: Any] {
         let mine = shard.range(of: checkpoints.count)
         let (last, style) = try sharedStyle()
         var packer = try viewer.checkpointSlices(regionsDirectory: nil)
         packer.regionsDirectory = nil
-        let scratch = NSTemporaryDirectory() + "/tessera-share-\(getpid())-\(shard.index).png"
-        defer { unlink(scratch) }
         let lcValues = try viewer.lcValues(at: mine)
-        var entries: [[String: Any]] = []
-        for index in mine {
-            let step = checkpoints[index].step
-            let result = index == checkpoints.count - 1 ? last : try BLASThreads.singleThreaded { try slice(checkpoints[index]) }
-            let row = try drawFrame(result, step: step, style: style, to: scratch)
-            guard let png = FileManager.default.contents(atPath: scratch) else { throw TesseraError.io("cannot read back \(scratch)") }
-            var entry: [String: Any] = [
-                "checkpoint": index, "png": png.base64EncodedString(), "row": row.shardValues,
-                "frame": try packer.frame(of: result, graph: nil, step: step).shardValues, "lc": lcValues[index - mine.lowerBound].map { $0.map(exactText) },
-            ]
-            if regions {
-                entry["geojson"] = String(decoding: PartitionGeoJSON.encode(result, anchorLabels: names.labels, step: step), as: UTF8.self)
+        var entries = [[String: Any]?](repeating: nil, count: mine.count)
+        var failure: Error?
+        let lock = NSLock()
+        // Two frames at a time, one thread each, as one process renders them.
+        BLASThreads.singleThreaded {
+            DispatchQueue.concurrentPerform(iterations: 2) { worker in
+                let scratch = NSTemporaryDirectory() + "/tessera-share-\(getpid())-\(shard.index)-\(worker).png"
+                defer { unlink(scratch) }
+                for offset in stride(from: worker, to: mine.count, by: 2) {
+                    if lock.withLock({ failure != nil }) { return }
+                    do {
+                        let index = mine.lowerBound + offset, step = checkpoints[index].step
+                        let result = index == checkpoints.count - 1 ? last : try slice(checkpoints[index])
+                        let row = try drawFrame(result, step: step, style: style, to: scratch)
+                        guard let png = FileManager.default.contents(atPath: scratch) else { throw TesseraError.io("cannot read back \(scratch)") }
+                        var entry: [String: Any] = [
+                            "checkpoint": index, "png": png.base64EncodedString(), "row": row.shardValues,
+                            "frame": try packer.frame(of: result, graph: nil, step: step).shardValues,
+                            "lc": lcValues[offset].map { $0.map(exactText) },
+                        ]
+                        if regions {
+                            entry["geojson"] = String(decoding: PartitionGeoJSON.encode(result, anchorLabels: names.labels, step: step), as: UTF8.self)
+                        }
+                        lock.withLock {
+                            entries[offset] = entry
+                            progress("frame \(index + 1)/\(checkpoints.count): step \(groupedDigits(step)), \(groupedDigits(result.regions.count)) regions")
+                        }
+                    } catch {
+                        lock.withLock { failure = failure ?? error }
+                    }
+                }
             }
-            entries.append(entry)
-            progress("frame \(index + 1)/\(checkpoints.count): step \(groupedDigits(step)), \(groupedDigits(result.regions.count)) regions")
         }
+        if let failure { throw failure }
         progress("shard \(shard.index)/\(shard.count): " + shard.describe(mine, of: checkpoints.count) + " (checkpoints)")
-        return ["frames": entries, "layers": last.layers.count]
+        return ["frames": entries.compactMap { $0 }, "layers": last.layers.count]
     }
 
     /// Writes what `renderWithViewer` writes (frames, partition.csv, migration.png, the page at `page`,
