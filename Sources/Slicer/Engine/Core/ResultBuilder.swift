@@ -4,6 +4,7 @@ import Polytope
 /// face the affine map of the logits (3·K values: ∂/∂s, ∂/∂t and the constant of each logit).
 protocol FinishedArrangement: FaceCutting, DecisionBoundaryGeometry {
     var plane: SlicePlane { get }
+    var parallelism: Parallelism { get }
     var layerStats: [LayerStats] { get }
     /// K, the number of logits.
     var outputCount: Int { get }
@@ -27,7 +28,7 @@ extension FinishedArrangement {
         let regions = [SliceRegion](unsafeUninitializedCapacity: faceCount) { buffer, initialized in
             let out = buffer.baseAddress!
             vertices.withUnsafeBufferPointer { points in
-                parallelChunks(faceCount, minimumChunk: 512) { range in
+                parallelism.chunks(faceCount, minimumChunk: 512) { range in
                     for f in range {
                         let cycle = faces[f].vertices
                         // Shoelace, as `signedArea` computes it, without building the polygon.

@@ -27,7 +27,7 @@ final class GraphSubdivision {
     let kernel: SignKernel
     let maxRegions: Int
     /// Threads the certified mode may use (see `GraphSubdivision+Threads`).
-    let threads: Int
+    let parallelism: Parallelism
 
     var topology = PlanarTopology()
     var vertexRecords: [VertexRecord] = []
@@ -78,10 +78,10 @@ final class GraphSubdivision {
     /// Told (pieces done, pieces) as the first level's pieces are finished on several threads.
     var progress: (@Sendable (Int, Int) -> Void)?
 
-    init(graph: GraphModel, plane: SlicePlane, arithmetic: Arithmetic, maxRegions: Int, threads: Int = 1) throws {
+    init(graph: GraphModel, plane: SlicePlane, arithmetic: Arithmetic, maxRegions: Int, parallelism: Parallelism = .serial) throws {
         let plan = try GraphPlan(graph)
         self.plan = plan
-        self.threads = threads
+        self.parallelism = parallelism
         guard graph.inputDimension == plane.dimension else {
             throw TesseraError.badInput("the network takes \(graph.inputDimension) inputs but the anchors have \(plane.dimension) coordinates")
         }
@@ -105,7 +105,7 @@ final class GraphSubdivision {
     /// A copy that goes on on its own (its arrays are copied when either side writes them).
     init(copying other: GraphSubdivision) {
         plan = other.plan; plane = other.plane; kernel = other.kernel; maxRegions = other.maxRegions
-        threads = other.threads; bounds = other.bounds; exactLayout = other.exactLayout
+        parallelism = other.parallelism; bounds = other.bounds; exactLayout = other.exactLayout
         topology = other.topology; vertexRecords = other.vertexRecords; edgeLines = other.edgeLines
         exactVertexCache = other.exactVertexCache; domainCorners = other.domainCorners; domainLines = other.domainLines
         facePattern = other.facePattern; entryParent = other.entryParent; logits = other.logits
@@ -158,7 +158,7 @@ final class GraphSubdivision {
         computeAllMaps()
         if kernel.asksEveryLine { startExactPath() }
         if plan.levels == 0 { finish(face: 0) }
-        else if threads > 1, canShareOut { try descendSharingOut(threads: threads) }
+        else if parallelism.threads > 1, canShareOut { try descendSharingOut() }
         else { try descend(face: 0, level: 0) }
     }
 

@@ -5,11 +5,6 @@ import Polytope
 extension Subdivision {
     /// Runs every hidden layer and prepares the output layer's maps.
     func run(progress: ((Int, Int) -> Void)? = nil) throws {
-        // The engine splits its own work over the cores; OpenBLAS runs single-threaded inside it.
-        try BLASThreads.singleThreaded { try runLayers(progress: progress) }
-    }
-
-    func runLayers(progress: ((Int, Int) -> Void)?) throws {
         var clock = PhaseClock()
         computeFirstLayerMaps()
         clock.lap("layer 1 maps")
@@ -46,7 +41,7 @@ extension Subdivision {
             facePattern.withUnsafeMutableBufferPointer { patterns in
                 baseSlopes.withUnsafeMutableBufferPointer { baseSlopes in
                     withVertexView { view in
-                        parallelChunks(startCount, minimumChunk: 256) { range in
+                        parallelism.chunks(startCount, minimumChunk: 256) { range in
                             var scratch = FilterScratch(width: n)
                             defer { scratch.deallocate() }
                             var positive = [UInt64](repeating: 0, count: words), negative = positive

@@ -20,7 +20,7 @@ extension Subdivision: FinishedArrangement {
         uniform.withUnsafeMutableBufferPointer { out in
             outputMaps.bound.withUnsafeBufferPointer { bound in
                 withVertexView { vertices in
-                    parallelChunks(faceCount, minimumChunk: 512) { range in
+                    parallelism.chunks(faceCount, minimumChunk: 512) { range in
                         let n = network.outputDimension
                         let values = UnsafeMutablePointer<Double>.allocate(capacity: n)
                         let errors = UnsafeMutablePointer<Double>.allocate(capacity: n)

@@ -17,6 +17,7 @@ final class Subdivision {
     let plane: SlicePlane
     let kernel: SignKernel
     let maxRegions: Int
+    let parallelism: Parallelism
     /// True when `maxRegions` comes from the memory budget rather than --max-regions.
     var limitIsMemory = false
     let hiddenCount: Int
@@ -62,7 +63,7 @@ final class Subdivision {
     var counts = DecisionCounts()
     var layerStats: [LayerStats] = []
 
-    init(network: Network, plane: SlicePlane, arithmetic: Arithmetic, maxRegions: Int) throws {
+    init(network: Network, plane: SlicePlane, arithmetic: Arithmetic, maxRegions: Int, parallelism: Parallelism = .machine) throws {
         guard network.activation.isPiecewiseAffine else {
             throw TesseraError.badInput("activation \(network.activation) is not piecewise affine: the exact engine cannot slice it")
         }
@@ -73,6 +74,7 @@ final class Subdivision {
         self.plane = plane
         kernel = SignKernel(arithmetic)
         self.maxRegions = maxRegions
+        self.parallelism = parallelism
         hiddenCount = network.layers.count - 1
         var offsets: [Int] = []
         var total = 0
