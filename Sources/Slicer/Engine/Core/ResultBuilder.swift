@@ -19,11 +19,13 @@ extension FinishedArrangement {
     /// the other faces' classes and class cells come from `decisionCells`.
     func makeResult(domain: DomainSpec, seconds: Double, known: [Int32]?) -> SliceResult {
         let faceCount = topology.faces.count
+        // The decision boundary adds vertices of its own (class cells'): the partition's are those before.
+        let partitionVertices = vertexRecords.count
         let frame: (Int32) -> Point2 = { self.plane.toFrame(self.vertexRecords[Int($0)].s, self.vertexRecords[Int($0)].t) }
         let known = known ?? [Int32](repeating: -1, count: faceCount)
         var labels = known.map { Int($0) }
         let (cellsOf, segments) = decisionCells(known.indices.filter { known[$0] < 0 }, labels: &labels, frame: frame)
-        let vertices = (0..<vertexRecords.count).map { frame(Int32($0)) }
+        let vertices = (0..<partitionVertices).map { frame(Int32($0)) }
         let faces = topology.faces
         let regions = [SliceRegion](unsafeUninitializedCapacity: faceCount) { buffer, initialized in
             let out = buffer.baseAddress!
