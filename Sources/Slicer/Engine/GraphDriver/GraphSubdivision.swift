@@ -30,15 +30,7 @@ final class GraphSubdivision {
     let parallelism: Parallelism
 
     var topology = PlanarTopology()
-    var vertexRecords: [VertexRecord] = []
-    /// Each edge's supporting line (parallel to `topology.edges`).
-    var edgeLines: [CertifiedLine] = []
-    var exactVertexCache: [Int32: ExactPoint] = [:]
-    var domainCorners: [(s: Double, t: Double)] = []
-    var domainLines: [ExactLine] = []
-
-    /// Every face's pattern: bit set when the unit is positive on the face.
-    var facePattern: [ActivationPattern] = []
+    var records = ArrangementRecords()
     /// entryParent[m][f], m ≥ 1: the face (as it entered level m − 1) that face f was cut from when it
     /// entered level m; level `levels` is the output. Names the region of every line for exact recomputation.
     var entryParent: [[Int32]] = []
@@ -106,9 +98,7 @@ final class GraphSubdivision {
     init(copying other: GraphSubdivision) {
         plan = other.plan; plane = other.plane; kernel = other.kernel; maxRegions = other.maxRegions
         parallelism = other.parallelism; bounds = other.bounds; exactLayout = other.exactLayout
-        topology = other.topology; vertexRecords = other.vertexRecords; edgeLines = other.edgeLines
-        exactVertexCache = other.exactVertexCache; domainCorners = other.domainCorners; domainLines = other.domainLines
-        facePattern = other.facePattern; entryParent = other.entryParent; logits = other.logits
+        topology = other.topology; records = other.records; entryParent = other.entryParent; logits = other.logits
         exactStates = other.exactStates; exactUnits = other.exactUnits
         precondition(other.exactPath == nil, "the exact mode's path is not copied")
         counts = other.counts; positiveSomewhere = other.positiveSomewhere; negativeSomewhere = other.negativeSomewhere

@@ -37,10 +37,10 @@ extension Subdivision {
         var filters = [FaceFilter](repeating: FaceFilter(), count: startCount)
         var baseSlopes = [UInt64](repeating: 0, count: startCount * words)
         let lock = NSLock()
-        filters.withUnsafeMutableBufferPointer { results in
-            facePattern.withUnsafeMutableBufferPointer { patterns in
-                baseSlopes.withUnsafeMutableBufferPointer { baseSlopes in
-                    withVertexView { view in
+        withVertexView { view in
+            filters.withUnsafeMutableBufferPointer { results in
+                facePattern.withUnsafeMutableBufferPointer { patterns in
+                    baseSlopes.withUnsafeMutableBufferPointer { baseSlopes in
                         parallelism.chunks(startCount, minimumChunk: 256) { range in
                             var scratch = FilterScratch(width: n)
                             defer { scratch.deallocate() }
