@@ -17,33 +17,32 @@ extension PartitionSequence {
         var entries = [[String: Any]?](repeating: nil, count: mine.count)
         var failure: Error?
         let lock = NSLock()
-        // Two frames at a time, one thread each, as one process renders them.
-        BLASThreads.singleThreaded {
-            DispatchQueue.concurrentPerform(iterations: 2) { worker in
-                let scratch = NSTemporaryDirectory() + "/tessera-share-\(getpid())-\(shard.index)-\(worker).png"
-                defer { unlink(scratch) }
-                for offset in stride(from: worker, to: mine.count, by: 2) {
-                    if lock.withLock({ failure != nil }) { return }
-                    do {
-                        let index = mine.lowerBound + offset, step = checkpoints[index].step
-                        let result = index == checkpoints.count - 1 ? last : try slice(checkpoints[index])
-                        let row = try drawFrame(result, step: step, style: style, to: scratch)
-                        guard let png = FileManager.default.contents(atPath: scratch) else { throw TesseraError.io("cannot read back \(scratch)") }
-                        var entry: [String: Any] = [
-                            "checkpoint": index, "png": png.base64EncodedString(), "row": row.shardValues,
-                            "frame": try packer.frame(of: result, graph: nil, step: step).shardValues,
-                            "lc": lcValues[offset].map { $0.map(exactText) },
-                        ]
-                        if regions {
-                            entry["geojson"] = String(decoding: PartitionGeoJSON.encode(result, anchorLabels: names.labels, step: step), as: UTF8.self)
-                        }
-                        lock.withLock {
-                            entries[offset] = entry
-                            progress("frame \(index + 1)/\(checkpoints.count): step \(groupedDigits(step)), \(groupedDigits(result.regions.count)) regions")
-                        }
-                    } catch {
-                        lock.withLock { failure = failure ?? error }
+        // Several frames at a time, one thread each, as one process renders them.
+        let workers = parallelism.workers(for: mine.count)
+        parallelism.perform(workers) { worker in
+            let scratch = NSTemporaryDirectory() + "/tessera-share-\(getpid())-\(shard.index)-\(worker).png"
+            defer { unlink(scratch) }
+            for offset in stride(from: worker, to: mine.count, by: workers) {
+                if lock.withLock({ failure != nil }) { return }
+                do {
+                    let index = mine.lowerBound + offset, step = checkpoints[index].step
+                    let result = index == checkpoints.count - 1 ? last : try slice(checkpoints[index])
+                    let row = try drawFrame(result, step: step, style: style, to: scratch)
+                    guard let png = FileManager.default.contents(atPath: scratch) else { throw TesseraError.io("cannot read back \(scratch)") }
+                    var entry: [String: Any] = [
+                        "checkpoint": index, "png": png.base64EncodedString(), "row": row.shardValues,
+                        "frame": try packer.frame(of: result, graph: nil, step: step).shardValues,
+                        "lc": lcValues[offset].map { $0.map(exactText) },
+                    ]
+                    if regions {
+                        entry["geojson"] = String(decoding: PartitionGeoJSON.encode(result, anchorLabels: names.labels, step: step), as: UTF8.self)
                     }
+                    lock.withLock {
+                        entries[offset] = entry
+                        progress("frame \(index + 1)/\(checkpoints.count): step \(groupedDigits(step)), \(groupedDigits(result.regions.count)) regions")
+                    }
+                } catch {
+                    lock.withLock { failure = failure ?? error }
                 }
             }
         }

@@ -41,10 +41,7 @@ extension LCSweep {
         let estimator = try estimator(model)
         let points = sets[unit.set].points
         let block = Array(points[unit.samples])
-        // One process runs a set of several chunks with single-threaded gemms; so does every block of it.
-        let results = points.count > estimator.samplesPerChunk
-            ? try BLASThreads.singleThreaded { try estimator.estimate(samples: block) }
-            : try estimator.estimate(samples: block)
+        let results = try estimator.estimate(samples: block)
         let positions = try layerSelection?.resolve(estimator.layers)
         return results.map { r in positions.map { r.keeping($0).counts } ?? r.counts }
     }

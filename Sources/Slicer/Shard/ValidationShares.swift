@@ -12,18 +12,9 @@ extension ValidationMeasurer {
     public func measure(samples: [[Double]], block: Range<Int>) throws -> [ValidationRecord] {
         let estimator = try LCEstimator(model: model, directions: directions, radii: [radius])
         let points = Array(samples[block])
-        let full = samples.count > estimator.samplesPerChunk
-            ? try BLASThreads.singleThreaded { try estimator.estimate(samples: points)[0] }
-            : try estimator.estimate(samples: points)[0]
+        let full = try estimator.estimate(samples: points)[0]
         let slots = Slots<Result<(regions: Int, cut: [Int], lc2: [Int]), Error>>(count: points.count)
-        let workerCount = max(1, min(workers, points.count))
-        let work = {
-            DispatchQueue.concurrentPerform(iterations: workerCount) { worker in
-                for i in stride(from: worker, to: points.count, by: workerCount) { slots[i] = Result { try exact(at: points[i]) } }
-            }
-        }
-        // One process runs the exact slices of several samples with single-threaded gemms.
-        if samples.count > 1 { BLASThreads.singleThreaded(work) } else { work() }
+        parallelism.perform(points.count) { i in slots[i] = Result { try exact(at: points[i]) } }
         return try points.indices.map { i in
             let exact: (regions: Int, cut: [Int], lc2: [Int])
             do { exact = try slots[i]!.get() } catch let error as TesseraError {

@@ -18,8 +18,8 @@ public struct LCEstimator: Sendable {
     public let layers: [LCLayer]
     /// Samples per batched pass, at most (bounds memory: samples × 2P × live values per vertex).
     public var chunkSize = 32
-    /// Parallel workers over chunks of samples (each runs its own single-threaded gemms).
-    public var workers = 2
+    /// Threads the work is shared out to (chunks of samples or rows, each on one thread).
+    public var parallelism = Parallelism.machine
     /// Values affine in the input (the first layer of an MLP, a first convolution) as f(x) ± r·L(v_p)
     /// (default; three times faster on an MNIST MLP) instead of forwarding the vertices themselves; the
     /// two differ only by floating-point rounding.
@@ -91,9 +91,9 @@ public struct LCEstimator: Sendable {
         let chunk = samplesPerChunk
         let chunks = (count + chunk - 1) / chunk
         let done = ProgressCounter()
-        let workerCount = max(1, min(workers, chunks))
+        let workerCount = parallelism.workers(for: chunks)
         func work() {
-            DispatchQueue.concurrentPerform(iterations: workerCount) { worker in
+            parallelism.perform(workerCount) { worker in
                 var workspace = Workspace()
                 var scratch: [Double] = []
                 for c in stride(from: worker, to: chunks, by: workerCount) {
@@ -103,8 +103,7 @@ public struct LCEstimator: Sendable {
                 }
             }
         }
-        // Workers already fill the cores; BLAS threads on top of them only compete.
-        if workerCount > 1 { BLASThreads.singleThreaded(work) } else { work() }
+        work()
         return radii.indices.map { r in
             let base = storage + r * count * layerCount
             let counts = (0..<count).map { s in (0..<layerCount).map { base[s * layerCount + $0] } }

@@ -5,7 +5,7 @@ public func signChangeCounts(model: GraphModel, vertices: [[Double]]) throws -> 
     let layers = LCLayer.layers(of: model, includeOutput: false, maxPoolWindows: false)
     guard !vertices.isEmpty else { return Array(repeating: 0, count: layers.count) }
     var forward = try GraphForward(model: model)
-    forward.workers = 1
+    forward.parallelism = .serial
     for (index, vertex) in vertices.enumerated() where vertex.count != model.inputDimension {
         throw TesseraError.badInput("vertex \(index) has dimension \(vertex.count), the network takes \(model.inputDimension)")
     }

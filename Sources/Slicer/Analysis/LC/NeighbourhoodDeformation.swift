@@ -31,7 +31,8 @@ public struct NeighbourhoodDeformation: Sendable {
     public let layers: [LCLayer]
     /// Samples per batched pass.
     public var chunkSize = 8
-    public var workers = 2
+    /// Threads the work is shared out to (chunks of samples or rows, each on one thread).
+    public var parallelism = Parallelism.machine
     let forward: GraphForward
 
     public init(model: GraphModel, directions: [[Double]]) throws {
@@ -57,11 +58,11 @@ public struct NeighbourhoodDeformation: Sendable {
         // results[sample][stage] = (eccentricity, diameter)
         let slots = Slots<[(Double, Double)]>(count: count)
         let chunks = (count + chunkSize - 1) / max(1, chunkSize)
-        let workerCount = max(1, min(workers, chunks))
+        let workerCount = parallelism.workers(for: chunks)
         let plan = ForwardPlan(model: model, steps: forward.steps, needed: Set(stages), given: [0], observed: Set(stages))
         let vertexCount = 2 * directions.count
         let work = {
-            DispatchQueue.concurrentPerform(iterations: workerCount) { worker in
+            parallelism.perform(workerCount) { worker in
                 var scratch: [Double] = []
                 for c in stride(from: worker, to: chunks, by: workerCount) {
                     let range = c * chunkSize..<min(count, (c + 1) * chunkSize)
@@ -86,7 +87,7 @@ public struct NeighbourhoodDeformation: Sendable {
                 }
             }
         }
-        if workerCount > 1 { BLASThreads.singleThreaded(work) } else { work() }
+        work()
         let measures = (0..<count).map { slots[$0]! }
         return stages.indices.map { stage in
             Stage(index: stage, name: stage == 0 ? "input" : layers[stage - 1].name,

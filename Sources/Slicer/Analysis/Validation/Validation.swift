@@ -34,8 +34,8 @@ public struct ValidationMeasurer: Sendable {
     public let radius: Double
     public var arithmetic: Arithmetic = .certified
     public var maxRegions = 2_000_000
-    /// Threads slicing different samples (the slice engine itself is single-threaded).
-    public var workers = 2
+    /// Threads the work is shared out to (chunks of samples or rows, each on one thread).
+    public var parallelism = Parallelism.machine
     /// The counted layers: the model's activations in topological order.
     public let layers: [LCLayer]
     /// The exact neighbourhood of x: the diamond x ± r·v1, x ± r·v2 (default; its corners are the
@@ -89,7 +89,7 @@ public struct ValidationMeasurer: Sendable {
     /// Exact slice and the P = 2 estimate at one sample.
     public func exact(at x: [Double]) throws -> (regions: Int, cut: [Int], lc2: [Int]) {
         var options = SliceOptions(domain: domain, arithmetic: arithmetic, maxRegions: maxRegions)
-        options.threads = 1  // samples are measured on every core already
+        options.parallelism = .serial  // samples are measured on every thread already
         let plane = try SlicePlane(anchors: anchors(at: x))
         let result = try slice(graph: model, plane: plane, options: options)
         // The very (s, t) corners the engine partitioned, mapped to input space.
@@ -105,16 +105,16 @@ public struct ValidationMeasurer: Sendable {
         let count = samples.count
         let slots = Slots<Result<(regions: Int, cut: [Int], lc2: [Int]), Error>>(count: count)
         let done = ProgressCounter()
-        let workerCount = max(1, min(workers, count))
+        let workerCount = parallelism.workers(for: count)
         let work = {
-            DispatchQueue.concurrentPerform(iterations: workerCount) { worker in
+            parallelism.perform(workerCount) { worker in
                 for i in stride(from: worker, to: count, by: workerCount) {
                     slots[i] = Result { try exact(at: samples[i]) }
                     progress?(done.add(1))
                 }
             }
         }
-        if workerCount > 1 { BLASThreads.singleThreaded(work) } else { work() }
+        work()
         return try (0..<count).map { i in
             let exact: (regions: Int, cut: [Int], lc2: [Int])
             do { exact = try slots[i]!.get() } catch let error as TesseraError {

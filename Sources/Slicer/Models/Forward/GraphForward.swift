@@ -6,8 +6,8 @@ import Dispatch
 public struct GraphForward: Sendable {
     public let model: GraphModel
     private(set) var steps: [ForwardStep]
-    /// Parallel workers over chunks of rows.
-    public var workers = 2
+    /// Threads the work is shared out to (chunks of samples or rows, each on one thread).
+    public var parallelism = Parallelism.machine
     /// Bytes of values one worker may hold at once (bounds the rows per chunk).
     public var memoryBudget = 128 << 20
 
@@ -60,9 +60,9 @@ public struct GraphForward: Sendable {
         var output = [Double](repeating: 0, count: count * width)
         output.withUnsafeMutableBufferPointer { buffer in
             let out = SharedPointer(buffer.baseAddress)
-            let workerCount = max(1, min(workers, chunks))
+            let workerCount = parallelism.workers(for: chunks)
             let work = {
-                DispatchQueue.concurrentPerform(iterations: workerCount) { worker in
+                parallelism.perform(workerCount) { worker in
                     var scratch: [Double] = []
                     for c in stride(from: worker, to: chunks, by: workerCount) {
                         let rows = c * rowsPerChunk..<min(count, (c + 1) * rowsPerChunk)
@@ -74,7 +74,7 @@ public struct GraphForward: Sendable {
                     }
                 }
             }
-            if workerCount > 1 { BLASThreads.singleThreaded(work) } else { work() }
+            work()
         }
         return output
     }
