@@ -97,12 +97,12 @@ public struct GraphForward<Scalar: ForwardScalar>: Sendable {
             } else if plan.inPlace[p] {
                 result = values.removeValue(forKey: node.inputs[0])!
                 result.withUnsafeMutableBufferPointer { y in
-                    run(n, input: UnsafePointer(y.baseAddress!), values: values, rows: rows, into: y.baseAddress!, scratch: &scratch)
+                    run(steps[n], node: n, input: UnsafePointer(y.baseAddress!), values: values, rows: rows, into: y.baseAddress!, scratch: &scratch)
                 }
             } else {
                 result = [Scalar](unsafeUninitializedCapacity: count) { y, initialized in
                     values[node.inputs[0]]!.withUnsafeBufferPointer { x in
-                        run(n, input: x.baseAddress!, values: values, rows: rows, into: y.baseAddress!, scratch: &scratch)
+                        run(steps[n], node: n, input: x.baseAddress!, values: values, rows: rows, into: y.baseAddress!, scratch: &scratch)
                     }
                     initialized = count
                 }
@@ -114,11 +114,26 @@ public struct GraphForward<Scalar: ForwardScalar>: Sendable {
         return values.filter { plan.returned.contains($0.key) }
     }
 
-    /// Runs node `n`'s kernel: `input` is its first input, `values` holds the others.
-    private func run(_ n: Int, input x: UnsafePointer<Scalar>, values: [Int: [Scalar]], rows: Int,
+    /// Node `n` alone on `rows` rows of its inputs (in the node's input order), by `step` (default: its own).
+    func runStep(_ n: Int, inputs: [[Scalar]], rows: Int, step: ForwardStep<Scalar>? = nil) -> [Scalar] {
+        let node = model.nodes[n]
+        var values: [Int: [Scalar]] = [:]
+        for (input, value) in zip(node.inputs, inputs) { values[input] = value }
+        var scratch = [Scalar](repeating: 0, count: max(1, (step ?? steps[n]).scratchSize))
+        let count = rows * size(ofValue: n + 1)
+        return [Scalar](unsafeUninitializedCapacity: count) { y, initialized in
+            inputs[0].withUnsafeBufferPointer { x in
+                run(step ?? steps[n], node: n, input: x.baseAddress!, values: values, rows: rows, into: y.baseAddress!, scratch: &scratch)
+            }
+            initialized = count
+        }
+    }
+
+    /// Runs `step`, node `n`'s kernel or a variant of it: `input` is its first input, `values` holds the others.
+    private func run(_ step: ForwardStep<Scalar>, node n: Int, input x: UnsafePointer<Scalar>, values: [Int: [Scalar]], rows: Int,
                      into y: UnsafeMutablePointer<Scalar>, scratch: inout [Scalar]) {
         let count = rows * size(ofValue: n + 1)
-        switch steps[n] {
+        switch step {
         case .dense(let layer): layer.run(x, rows: rows, into: y)
         case .conv(let conv):
             scratch.withUnsafeMutableBufferPointer { conv.run(x, rows: rows, into: y, scratch: $0.baseAddress ?? y) }
