@@ -45,28 +45,31 @@ import Testing
         let frame = try LCDirections.frame(from: NPY.read(path: GraphForwardFixtureTests.path("lc-frame.npy")), dimension: 784)
         let wide = try LCDirections.random(count: 25, dimension: 784, seed: 5)
         let points = try PointsFile.load(path: GraphForwardFixtureTests.path("lc-points.npy"))
-        var compared = 0, counted = 0
+        var compared = 0, counted = 0, differing = 0
         for entry in reference["models"] as! [[String: Any]] {
             for file in entry["exact_for"] as! [String] {
                 let model = try ModelLoader.load(path: GraphForwardFixtureTests.path(file))
-                for directions in [frame, wide] {
-                    for radius in [0.005, 0.05, 0.5] {
-                        let comparison = try LCPrecisionComparison.compare(model: model, directions: directions, radius: radius, samples: points)
-                        let (mean32, mean64) = comparison.means
-                        #expect(Swift.abs(mean32 - mean64) <= 0.001 * mean64, "\(file) r = \(radius): \(mean32) vs \(mean64)")
-                        for difference in comparison.differences { #expect(difference.explained, "\(file): \(difference)") }
-                        // The estimator counts what the comparison recomputes, in both precisions.
-                        for (precision, counts) in [(Precision.float32, comparison.float32Counts), (.float64, comparison.float64Counts)] {
-                            let estimator = try LCEstimator(model: model, directions: directions, radii: [radius], precision: precision)
-                            #expect(try estimator.estimate(samples: points)[0].counts == counts, "\(file) \(precision) r = \(radius)")
-                        }
-                        counted += comparison.float64Counts.joined().reduce(0, +)
-                        compared += 1
+                // The fixtures' frame (P = 5) at three radii; P = 25 at r = 0.05 on the models without residual blocks.
+                var settings = [0.005, 0.05, 0.5].map { (frame, $0) }
+                if !file.hasPrefix("resnet") { settings.append((wide, 0.05)) }
+                for (directions, radius) in settings {
+                    let comparison = try LCPrecisionComparison.compare(model: model, directions: directions, radius: radius, samples: points)
+                    let (mean32, mean64) = comparison.means
+                    #expect(Swift.abs(mean32 - mean64) <= 0.001 * mean64, "\(file) r = \(radius): \(mean32) vs \(mean64)")
+                    for difference in comparison.differences { #expect(difference.explained, "\(file): \(difference)") }
+                    // The estimator counts what the comparison recomputes, in both precisions.
+                    for (precision, counts) in [(Precision.float32, comparison.float32Counts), (.float64, comparison.float64Counts)] {
+                        let estimator = try LCEstimator(model: model, directions: directions, radii: [radius], precision: precision)
+                        #expect(try estimator.estimate(samples: points)[0].counts == counts, "\(file) \(precision) r = \(radius)")
                     }
+                    counted += comparison.float64Counts.joined().reduce(0, +)
+                    differing += comparison.differences.count
+                    compared += 1
                 }
             }
         }
-        #expect(compared >= 70 && counted > 0)
+        print("precision comparison: \(compared) settings, \(counted) float64 counts, \(differing) units differ")
+        #expect(compared >= 45 && counted > 0)
     }
 
     /// The bound is not vacuous: on the CNN fixture the float32 values are within it everywhere, and
