@@ -33,7 +33,7 @@ let package = Package(
                 swiftSettings: [nativeCPU]),
         .target(name: "Slicer", dependencies: ["Polytope", "COpenBLAS", "CZlib",
                                              .product(name: "SwiftProtobuf", package: "swift-protobuf")],
-                exclude: ["ONNX/Proto/onnx.proto"],
+                exclude: ["Models/ONNX/Proto/onnx.proto"],
                 // The engine's hot loops touch class-held arrays; dynamic exclusivity checks cost ~15%.
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)), nativeCPU]),
         .target(name: "Trainer", dependencies: ["Slicer", "COpenBLAS"], swiftSettings: [nativeCPU]),

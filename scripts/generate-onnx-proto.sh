@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates Sources/Slicer/ONNX/Proto/onnx.pb.swift from onnx.proto (ONNX 1.23, the proto2 schema
+# Regenerates Sources/Slicer/Models/ONNX/Proto/onnx.pb.swift from onnx.proto (ONNX 1.23, the proto2 schema
 # the onnx Python package ships). Run it after replacing onnx.proto; CI uses the committed output.
 # Needs Debian's protobuf-compiler and builds protoc-gen-swift from the swift-protobuf version
 # SwiftPM resolved for this package, so the generated code matches the runtime library.
@@ -14,7 +14,7 @@ checkout=.build/checkouts/swift-protobuf
 [ -d "$checkout" ] || { echo "swift-protobuf is not resolved under $checkout" >&2; exit 1; }
 swift build --package-path "$checkout" --product protoc-gen-swift
 plugin="$(swift build --package-path "$checkout" --show-bin-path)/protoc-gen-swift"
-proto_dir=Sources/Slicer/ONNX/Proto
+proto_dir=Sources/Slicer/Models/ONNX/Proto
 protoc --plugin=protoc-gen-swift="$plugin" --proto_path="$proto_dir" \
     --swift_opt=Visibility=Internal --swift_out="$proto_dir" "$proto_dir/onnx.proto"
 echo "wrote $proto_dir/onnx.pb.swift"
