@@ -47,7 +47,8 @@ import Testing
         let points = try PointsFile.load(path: GraphForwardFixtureTests.path("lc-points.npy"))
         var compared = 0, counted = 0, differing = 0
         for entry in reference["models"] as! [[String: Any]] {
-            for file in entry["exact_for"] as! [String] {
+            // One export per model (the others have the same forward pass, checked by the fixture tests).
+            for file in (entry["exact_for"] as! [String]).prefix(1) {
                 let model = try ModelLoader.load(path: GraphForwardFixtureTests.path(file))
                 // The fixtures' frame (P = 5) at three radii; P = 25 at r = 0.05 on the models without residual blocks.
                 var settings = [0.005, 0.05, 0.5].map { (frame, $0) }
@@ -69,7 +70,7 @@ import Testing
             }
         }
         print("precision comparison: \(compared) settings, \(counted) float64 counts, \(differing) units differ")
-        #expect(compared >= 45 && counted > 0)
+        #expect(compared >= 25 && counted > 0)
     }
 
     /// The bound is not vacuous: on the CNN fixture the float32 values are within it everywhere, and
