@@ -4,6 +4,10 @@ import Foundation
 /// A thin wrapper over a Cairo context with the few drawing verbs the pictures need.
 struct Canvas {
     let cr: OpaquePointer
+    /// The file format drawn to (nil: pixels in memory), so embedded images can be stored to suit it.
+    var format: ImageFormat? = nil
+    /// A PDF's images to store with a palette once Cairo has written the file.
+    var indexedImages: PDFIndexedImages? = nil
 
     func setColor(_ c: Color) { cairo_set_source_rgba(cr, c.r, c.g, c.b, c.a) }
     func moveTo(_ x: Double, _ y: Double) { cairo_move_to(cr, x, y) }

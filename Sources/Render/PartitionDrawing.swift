@@ -61,6 +61,7 @@ struct PartitionPainter {
             cairo_destroy(cr)
         }
         cairo_surface_flush(image)
+        storeWithPalette(image, width: w, height: h, canvas: c)
         c.clip(r)
         cairo_translate(c.cr, r.x, r.y)
         cairo_scale(c.cr, 1 / scale, 1 / scale)
@@ -68,6 +69,26 @@ struct PartitionPainter {
         cairo_pattern_set_filter(cairo_get_source(c.cr), CAIRO_FILTER_GOOD)
         cairo_paint(c.cr)
         c.restore()
+    }
+
+    /// Has the file store the image with a palette: a PNG of it for SVG (Cairo embeds a surface's
+    /// PNG as given), the pixels recorded for the PDF's rewrite.
+    func storeWithPalette(_ image: OpaquePointer, width w: Int, height h: Int, canvas c: Canvas) {
+        guard c.format == .svg || c.indexedImages != nil, let data = cairo_image_surface_get_data(image) else { return }
+        let stride = Int(cairo_image_surface_get_stride(image)) / 4
+        var rgb = [UInt32](repeating: 0, count: w * h)
+        data.withMemoryRebound(to: UInt32.self, capacity: stride * h) { words in
+            for y in 0..<h { for x in 0..<w { rgb[y * w + x] = words[y * stride + x] & 0xff_ffff } }
+        }
+        let indexed = IndexedImage(width: w, height: h, rgb: rgb)
+        if let images = c.indexedImages {
+            images.add(rgb: rgb.flatMap { [UInt8($0 >> 16), UInt8($0 >> 8 & 0xff), UInt8($0 & 0xff)] }, image: indexed)
+        } else {
+            let png = indexed.png
+            let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: png.count)
+            png.copyBytes(to: bytes, count: png.count)
+            cairo_surface_set_mime_data(image, CAIRO_MIME_TYPE_PNG, bytes, UInt(png.count), { $0?.deallocate() }, bytes)
+        }
     }
 
     func point(_ p: Point2) -> (x: Double, y: Double) { layout.map(p) }

@@ -33,13 +33,22 @@ func writePicture(to path: String, format: ImageFormat, width: Int, height: Int,
     try check(cairo_surface_status(surface), path)
     let cr = cairo_create(surface)!
     defer { cairo_destroy(cr) }
-    try draw(Canvas(cr: cr))
+    let indexed = PDFIndexedImages()
+    try draw(Canvas(cr: cr, format: format, indexedImages: format == .pdf ? indexed : nil))
     try check(cairo_status(cr), path)
     if format == .png {
         try check(cairo_surface_write_to_png(surface, temporary), path)
     } else {
         cairo_surface_finish(surface)
         try check(cairo_surface_status(surface), path)
+    }
+    // Cairo stores images as RGB; the recorded ones go back in with their palettes. A file laid out
+    // otherwise (another Cairo's object streams) stays as Cairo wrote it: correct, only larger.
+    if !indexed.isEmpty, let written = FileManager.default.contents(atPath: temporary),
+       let smaller = indexed.rewrite(Array(written)) {
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(smaller)) else {
+            throw TesseraError.io("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
     }
     guard rename(temporary, path) == 0 else {
         throw TesseraError.io("cannot write \(path): \(String(cString: strerror(errno)))")

@@ -4,45 +4,17 @@ import CZlib
 import Foundation
 import Slicer
 
-/// One parser entry point and the valid files its mutations start from.
-enum FuzzTarget: String, CaseIterable {
-    case safetensors, npy, idx, idxgz = "idx-gz", model, onnx
-
-    /// Feeds `bytes` to the parser through the file at `path`. Thrown errors are the expected outcome
-    /// for bad input; returns the error text (nil when the input parsed).
+/// The valid files each parser's mutations start from (`FuzzTarget` is in Slicer, shared with the
+/// corpus replay of `swift test`).
+extension FuzzTarget {
+    /// Feeds `bytes` to the parser through a file at `path` (plus the format's suffix); returns the
+    /// error text, nil when the input parsed.
     func run(_ bytes: [UInt8], path: String) -> String? {
-        let file: String
-        switch self {
-        case .safetensors, .model: file = path + ".safetensors"
-        case .npy: file = path + ".npy"
-        case .idx, .idxgz: file = path + ".idx"
-        case .onnx: file = path + ".onnx"
-        }
+        let file = path + fileSuffix
         guard FileManager.default.createFile(atPath: file, contents: Data(bytes)) else {
             fatalError("tessera-fuzz: cannot write \(file)")
         }
-        do {
-            switch self {
-            case .safetensors:
-                _ = try SafeTensors.read(path: file)
-            case .npy:
-                _ = try NPY.read(path: file)
-                // The same bytes through the points loader, which adds shape and finiteness checks.
-                _ = try PointsFile.load(path: file)
-            case .idx, .idxgz:
-                _ = try IDX.read(path: file)
-            case .model:
-                _ = try ModelFile.load(path: file, activation: nil)
-            case .onnx:
-                // The reader, then what inspect and the MLP engine do with a model that parsed.
-                let details = try ONNXModel.details(path: file)
-                _ = details.model.chainNetwork
-                _ = details.model.summary(batchName: details.batchName, notes: details.notes)
-            }
-            return nil
-        } catch {
-            return "\(error)"
-        }
+        return parse(path: file)
     }
 
     /// Valid (and a few nearly valid) files of this format.

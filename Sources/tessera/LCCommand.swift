@@ -32,6 +32,7 @@ struct LCCommand: ParsableCommand {
     @Option(help: "CSV output: one row per checkpoint × sample set × radius.") var csv: String?
     @Option(help: "JSON output (the last checkpoint of a run).") var json: String?
     @Option(help: "The paper-style LC plot over a run's checkpoints, one panel per radius (PNG, SVG or PDF).") var plot: String?
+    @Option(help: "Do only share I of N (checkpoints × blocks of samples) and write each output P as P.shard-I-of-N; 'tessera merge P' joins them.") var shard: String?
 
     @Flag(help: ArgumentHelp("Time --samples random points on a PyTorch-initialised 784-200-200-200-10 MLP.", visibility: .hidden))
     var benchmark = false
@@ -49,6 +50,42 @@ struct LCCommand: ParsableCommand {
             print(String(format: "%.3f s for %d samples, P = %d, %d radius/radii (mean LC %.2f)", timing.seconds, samples, directions, radii.count, timing.mean))
             return
         }
+        let plan = try prepare()
+        if let shard { try runShare(try ShardSpec(parsing: shard), plan); return }
+        let sweep = plan.sweep, models = plan.models, first = plan.first, radii = plan.radii
+        let architecture = plan.architecture, modelActivation = plan.modelActivation
+        var reports: [LCReport] = []
+        var lastLog = DispatchTime.now().uptimeNanoseconds
+        for (index, entry) in models.enumerated() {
+            let loaded = index == 0 ? first : try loadModel(entry.path, architecture: architecture, activation: modelActivation)
+            let step = entry.step ?? loaded.step
+            let report = try sweep.measure(loaded.model, step: step)
+            reports.append(report)
+            let now = DispatchTime.now().uptimeNanoseconds
+            if models.count > 1, now - lastLog >= 1_000_000_000 || index == models.count - 1 {
+                let summary = report.results.map { "\($0.set) \(String(format: "%.3g", $0.byRadius[0].mean))" }.joined(separator: "  ")
+                log("checkpoint \(index + 1)/\(models.count) step \(step ?? 0): LC at r=\(radii[0]): \(summary)  (\(String(format: "%.2f", report.seconds)) s)")
+                lastLog = now
+            }
+        }
+        try finish(reports, plan)
+    }
+
+    /// Everything `run` reads before measuring: models, sample sets, directions.
+    struct Plan {
+        var models: [(step: Int?, path: String)]
+        var first: (model: GraphModel, step: Int?)
+        var sets: [LCSampleSet]
+        var frameRows: [[Double]]
+        var radii: [Double]
+        var selection: LCLayerSelection?
+        var architecture: String?
+        var modelActivation: Activation?
+        var runDirectory: RunDirectory?
+        var sweep: LCSweep
+    }
+
+    func prepare() throws -> Plan {
         guard (runPath == nil) != (model == nil) else { throw TesseraError.badInput("give either a run directory or --model") }
         guard points == nil || (data == nil && split == nil) else { throw TesseraError.badInput("--points excludes --data and --split") }
         let radii = try parseRadii()
@@ -81,26 +118,22 @@ struct LCCommand: ParsableCommand {
         var sweep = LCSweep(sets: sets, directions: frameRows, radii: radii, includeOutput: includeOutput,
                             countMaxPoolWindows: maxPoolWindows)
         sweep.layerSelection = selection
-        sweep.precision = precision
-        var reports: [LCReport] = []
-        var lastLog = DispatchTime.now().uptimeNanoseconds
-        for (index, entry) in models.enumerated() {
-            let loaded = index == 0 ? first : try loadModel(entry.path, architecture: architecture, activation: modelActivation)
-            let step = entry.step ?? loaded.step
-            let report = try sweep.measure(loaded.model, step: step)
-            reports.append(report)
-            let now = DispatchTime.now().uptimeNanoseconds
-            if models.count > 1, now - lastLog >= 1_000_000_000 || index == models.count - 1 {
-                let summary = report.results.map { "\($0.set) \(String(format: "%.3g", $0.byRadius[0].mean))" }.joined(separator: "  ")
-                log("checkpoint \(index + 1)/\(models.count) step \(step ?? 0): LC at r=\(radii[0]): \(summary)  (\(String(format: "%.2f", report.seconds)) s)")
-                lastLog = now
-            }
-        }
+        sweep.precision = try Precision(parsing: precision)
+        return Plan(models: models, first: first, sets: sets, frameRows: frameRows, radii: radii, selection: selection,
+                    architecture: architecture, modelActivation: modelActivation, runDirectory: runDirectory, sweep: sweep)
+    }
+
+    /// Writes the outputs of `reports` (one per model, in order).
+    func finish(_ reports: [LCReport], _ plan: Plan) throws {
+        let models = plan.models, first = plan.first, sets = plan.sets, frameRows = plan.frameRows, radii = plan.radii
+        let architecture = plan.architecture, modelActivation = plan.modelActivation, runDirectory = plan.runDirectory
+        let selection = plan.selection
+        _ = first.step
         let last = reports.last
         var lastJSON = try last!.json()
         if deformation {
             let model = models.count == 1 ? first.model : try loadModel(models[models.count - 1].path, architecture: architecture, activation: modelActivation).model
-            let measured = try LCDeformationReport.measure(model: model, samples: sets[0].points, directions: frameRows, radii: radii, precision: precision)
+            let measured = try LCDeformationReport.measure(model: model, samples: sets[0].points, directions: frameRows, radii: radii, precision: try Precision(parsing: precision))
             log(measured.summary)
             lastJSON = try measured.merged(into: lastJSON, set: sets[0].name)
             if let deformationPlot { try drawPlots(deformationPlots(measured.byRadius), columns: 2, to: deformationPlot) }

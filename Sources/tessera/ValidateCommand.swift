@@ -29,7 +29,17 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "Figure (Fig. 14 style), PNG.") var png: String?
     @Option(help: "Figure (Fig. 14 style), PDF.") var pdf: String?
 
+    @Option(help: "Do only share I of N (checkpoints × blocks of samples) and write each output P as P.shard-I-of-N; 'tessera merge P' joins them.") var shard: String?
+
     func run() throws {
+        let request = try makeRequest()
+        if let shard { try runShare(request, try ShardSpec(parsing: shard)); return }
+        let (report, summary) = try RunValidation.run(request, log: printError)
+        print(summary)
+        if csv == nil && json == nil && png == nil && pdf == nil { print(report.csv, terminator: "") }
+    }
+
+    func makeRequest() throws -> RunValidationRequest {
         var request = RunValidationRequest(runPath: runPath)
         request.samples = samples; request.radius = radius; request.directions = directions; request.split = split
         request.seed = seed
@@ -47,8 +57,6 @@ struct ValidateCommand: ParsableCommand {
             request.checkpoints = n
         }
         request.csv = csv; request.json = json; request.png = png; request.pdf = pdf
-        let (report, summary) = try RunValidation.run(request, log: printError)
-        print(summary)
-        if csv == nil && json == nil && png == nil && pdf == nil { print(report.csv, terminator: "") }
+        return request
     }
 }

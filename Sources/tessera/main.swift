@@ -8,7 +8,7 @@ struct Tessera: ParsableCommand {
         abstract: "Exact linear regions of ReLU-type networks on 2-D input slices, and local complexity.",
         version: tesseraVersion,
         subcommands: [SliceCommand.self, TrainCommand.self, RenderCommand.self, LCCommand.self,
-                      ValidateCommand.self, FigureCommand.self, DemoCommand.self, BenchCommand.self, VerifyCommand.self,
+                      ValidateCommand.self, FigureCommand.self, MergeCommand.self, DemoCommand.self, BenchCommand.self, VerifyCommand.self,
                       InspectCommand.self, ForwardCommand.self, ViewCommand.self])
 }
 

@@ -106,4 +106,27 @@ import Polytope
             try expectBothArithmeticsAgree(network)
         }
     }
+
+    @Test(arguments: Arithmetic.allCases)
+    func aWinnerByLessThanTheFloatErrorIsFoundExactly(arithmetic: Arithmetic) throws {
+        // One region (relu(x + 2) = x + 2 on the domain); l0 = 0, l1 = 3x + 1. The triangle's corner
+        // is x = y = −fl(1/3), where l1 = 1 − 3·fl(1/3) = 2^−54 > 0 exactly but 3x + 1 rounds to 0, so
+        // the float argmax ties there and picks class 0. Class 1 wins strictly at every corner, so the
+        // region is uniformly class 1 (before, the unconfirmed float guess made it "no strict winner").
+        let network = makeNetwork([[([1, 0], 2)], [([0], 0), ([3], -5)]])
+        let (engine, result) = try runEngine(network, anchors: unitAnchors, domain: .triangle(scale: 2), arithmetic: arithmetic)
+        let corner = engine.vertexRecords[0]
+        #expect(corner.s == -(1.0 / 3) && 3 * corner.s + 1 == 0, "the corner the case is built on: \(corner)")
+        #expect(result.regions.count == 1)
+        #expect(engine.classCells(face: 0).uniform == 1)
+        #expect(result.regions.map(\.predictedClass) == [1] && result.boundarySegments.isEmpty)
+    }
+
+    @Test func integerNetworksWithNearTiesAgreeInBothArithmetics() throws {
+        // Cases of the MLP verify sweep (seed 1) whose logits nearly tie at domain corners: the float
+        // argmax at the two arithmetics' vertex coordinates differed, and so did their class cells.
+        for index in [3909, 4473] {
+            #expect(try compareArithmetics(verificationCase(index, seed: 1)) == nil, "case \(index)")
+        }
+    }
 }

@@ -8,41 +8,18 @@ import Testing
 @Suite(.timeLimit(.minutes(20)))
 struct FuzzCorpusReplayTests {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("FuzzCorpus")
-    static let targets = ["safetensors", "npy", "idx", "idx-gz", "model", "onnx"]
 
-    /// What the fuzz target does with one input file; nil when it parsed, else the error's text.
-    static func run(_ target: String, _ path: String) -> String? {
-        do {
-            switch target {
-            case "safetensors": _ = try SafeTensors.read(path: path)
-            case "npy":
-                _ = try NPY.read(path: path)
-                _ = try PointsFile.load(path: path)
-            case "idx", "idx-gz": _ = try IDX.read(path: path)
-            case "model": _ = try ModelFile.load(path: path, activation: nil)
-            default:
-                let details = try ONNXModel.details(path: path)
-                _ = details.model.chainNetwork
-                _ = details.model.summary(batchName: details.batchName, notes: details.notes)
-            }
-            return nil
-        } catch {
-            return "\(error)"
-        }
-    }
-
-    @Test(arguments: targets)
-    func corpusParsesOrFailsWithOneLine(target: String) throws {
-        let folder = Self.directory.appendingPathComponent(target)
+    @Test(arguments: FuzzTarget.allCases)
+    func corpusParsesOrFailsWithOneLine(target: FuzzTarget) throws {
+        let folder = Self.directory.appendingPathComponent(target.rawValue)
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
         let scratch = ScratchDirectory()
-        let suffix = ["safetensors": ".safetensors", "model": ".safetensors", "npy": ".npy", "onnx": ".onnx"][target] ?? ".idx"
         var parsed = 0, rejected = 0
         for name in names {
             let bytes = try Data(contentsOf: folder.appendingPathComponent(name))
-            let path = scratch.file(name + suffix)
+            let path = scratch.file(name + target.fileSuffix)
             try bytes.write(to: URL(fileURLWithPath: path))
-            if let error = Self.run(target, path) {
+            if let error = target.parse(path: path) {
                 #expect(!error.isEmpty && !error.contains("\n"), "\(target)/\(name): \(error)")
                 rejected += 1
             } else {

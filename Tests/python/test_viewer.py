@@ -81,6 +81,8 @@ def test_loads_without_console_errors(page):
     # No external resources: every script is inline and nothing is fetched.
     assert page.execute_script("return [...document.scripts].every(s => !s.src)")
     assert page.execute_script("return performance.getEntriesByType('resource').length") == 0
+    # Frames are decoded off the page's thread, in a worker made from an inline blob.
+    assert page.execute_script("return window.tesseraViewer.decodesInWorker") is True
 
 
 def test_slider_changes_frame_and_title(page, outputs):

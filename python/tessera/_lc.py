@@ -2,13 +2,13 @@
 
 import json
 import os
-import tempfile
 from numbers import Real
 from pathlib import Path
 
 import numpy as np
 
 from ._binary import run
+from ._shards import run_sharded, shared_directory
 from ._model import model_file, resolve_activation
 from ._slice import flat_rows, points_array, temporary_names
 
@@ -40,7 +40,7 @@ class LocalComplexity:
 
 
 def lc(model, points, radius=0.05, directions=25, frame=None, include_output=False, *, activation=None,
-       seed=0, precision="float32", binary=None, exporter="dynamo"):
+       seed=0, precision="float32", binary=None, exporter="dynamo", shards=1, executor=None):
     """The paper's approximate local complexity of ``model`` at ``points``.
 
     For each sample x, the 2P vertices x ± radius·v_p (P = ``directions`` orthonormal directions,
@@ -53,12 +53,16 @@ def lc(model, points, radius=0.05, directions=25, frame=None, include_output=Fal
     precision: "float32" (PyTorch's, the default) or "float64" (reproduces earlier numbers bit for bit):
     the number type of the forward passes.
 
+    shards, executor: measure in ``shards`` shares of the samples (the same numbers), one after another
+    here, or as one Slurm job array with a submitit ``executor`` (its folder must be on a file system
+    the cluster's nodes share); see ``tessera lc --shard``.
+
     Raises TesseraError with the binary's message for any bad input.
     """
     radii = [radius] if isinstance(radius, Real) else list(radius)
     if not radii:
         raise ValueError("radius must be a number or a non-empty sequence of numbers")
-    with tempfile.TemporaryDirectory(prefix="tessera-") as directory:
+    with shared_directory(executor) as directory:
         directory = Path(directory).resolve()
         samples = points_array(points)
         model_path, model_activation = model_file(model, directory, example_shape=samples.shape[1:], exporter=exporter)
@@ -78,7 +82,7 @@ def lc(model, points, radius=0.05, directions=25, frame=None, include_output=Fal
         if activation is not None:
             arguments += ["--activation", activation]
         names = temporary_names(directory, points=points_path, model=model_path, frame=directory / "frame.npy")
-        run(arguments, binary=binary, names=names)
+        run_sharded(arguments, [report_path], shards=shards, executor=executor, binary=binary, names=names)
         with open(report_path, encoding="utf-8") as file:
             report = json.load(file)
     results = [LocalComplexity(entry, include_output) for entry in report["radii"]]

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from ._errors import TesseraError
+from ._shards import run_sharded
 
 # A table is recognised by the first columns of its header.
 TABLE_KINDS = {
@@ -87,6 +88,31 @@ class Run:
         if step not in checkpoints:
             raise TesseraError(f"{self.path} has no checkpoint at step {step} (steps {min(checkpoints)}..{max(checkpoints)})")
         return checkpoints[step]
+
+    def measure_lc(self, csv=None, *, samples=1000, directions=25, radius=None, splits=None, seed=0,
+                   shards=1, executor=None, binary=None):
+        """Runs ``tessera lc`` over every checkpoint and returns its table (also written to ``csv``,
+        default RUN/lc.csv). shards, executor: as for ``tessera.lc`` (one Slurm job array with a submitit
+        executor; the run must then be on a file system the nodes share)."""
+        csv = os.path.abspath(csv or self.path / "lc.csv")
+        arguments = ["lc", os.path.abspath(self.path), "--samples", int(samples), "--directions", int(directions),
+                     "--seed", int(seed), "--csv", csv]
+        if radius is not None:
+            arguments += ["--radius", ",".join(repr(float(r)) for r in np.atleast_1d(radius))]
+        if splits is not None:
+            arguments += ["--split", ",".join(splits)]
+        run_sharded(arguments, [csv], shards=shards, executor=executor, binary=binary)
+        return read_table(csv)
+
+    def validate(self, csv=None, *, samples=100, radius=0.05, directions=25, split="train", seed=0, domain="diamond",
+                 shards=1, executor=None, binary=None):
+        """Runs ``tessera validate`` (exact vs approximate LC at every checkpoint) and returns its
+        table (also written to ``csv``, default RUN/validation.csv). shards, executor: as for ``measure_lc``."""
+        csv = os.path.abspath(csv or self.path / "validation.csv")
+        arguments = ["validate", os.path.abspath(self.path), "--samples", int(samples), "--radius", repr(float(radius)),
+                     "--directions", int(directions), "--split", split, "--seed", int(seed), "--domain", domain, "--csv", csv]
+        run_sharded(arguments, [csv], shards=shards, executor=executor, binary=binary)
+        return read_table(csv)
 
     def _first(self, kind):
         for name in sorted(self.tables):

@@ -46,20 +46,8 @@ public enum RunValidation {
     /// Measures, writes the requested outputs, and returns the report with a one-line summary.
     public static func run(_ request: RunValidationRequest, log: @escaping (String) -> Void = { _ in }) throws
         -> (report: ValidationReport, summary: String) {
-        try request.check()
-        let run = try RunModels(runPath: request.runPath)
-        var models = run.checkpoints
-        if let subset = request.checkpoints {
-            models = CheckpointChoice.logSpread(steps: models.map(\.step), count: subset).map { models[$0] }
-        }
-        let first = try run.model(path: models[0].path)
-        let dimension = first.inputDimension
-        let points = try run.sampleSets(splits: [request.split], limit: request.samples, dataDirectory: nil,
-                                        dimension: dimension, seed: request.seed)[0].points
-        let frame = try LCDirections.random(count: request.directions, dimension: dimension, seed: request.seed)
-        let layers = LCLayer.layers(of: first, includeOutput: false, maxPoolWindows: false).count
-        log("validate: \(models.count) checkpoints × \(points.count) \(request.split) samples, r = \(request.radius), P = \(request.directions), \(request.shape.rawValue):\(request.radius)@1")
-
+        let plan = try prepare(request, log: log)
+        let models = plan.models, first = plan.first, points = plan.points, frame = plan.frame, run = plan.run
         let start = DispatchTime.now().uptimeNanoseconds
         var results: [ValidationCheckpoint] = []
         for (index, entry) in models.enumerated() {
@@ -78,6 +66,41 @@ public enum RunValidation {
                        c.stats(\.lc2Total).mean, request.directions, c.stats(\.lcPTotal).mean, seconds))
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return try finish(request, plan: plan, results: results, seconds: seconds, log: log)
+    }
+
+    /// What `run` reads before measuring.
+    public struct Plan: @unchecked Sendable {
+        public var run: RunModels
+        public var models: [(step: Int, path: String)]
+        public var first: GraphModel
+        public var points: [[Double]]
+        public var frame: [[Double]]
+        public var layers: Int
+    }
+
+    public static func prepare(_ request: RunValidationRequest, log: (String) -> Void = { _ in }) throws -> Plan {
+        try request.check()
+        let run = try RunModels(runPath: request.runPath)
+        var models = run.checkpoints
+        if let subset = request.checkpoints {
+            models = CheckpointChoice.logSpread(steps: models.map(\.step), count: subset).map { models[$0] }
+        }
+        let first = try run.model(path: models[0].path)
+        let dimension = first.inputDimension
+        let points = try run.sampleSets(splits: [request.split], limit: request.samples, dataDirectory: nil,
+                                        dimension: dimension, seed: request.seed)[0].points
+        let frame = try LCDirections.random(count: request.directions, dimension: dimension, seed: request.seed)
+        let layers = LCLayer.layers(of: first, includeOutput: false, maxPoolWindows: false).count
+        log("validate: \(models.count) checkpoints × \(points.count) \(request.split) samples, r = \(request.radius), P = \(request.directions), \(request.shape.rawValue):\(request.radius)@1")
+
+        return Plan(run: run, models: models, first: first, points: points, frame: frame, layers: layers)
+    }
+
+    /// Writes the requested outputs of `results` (one per checkpoint) and returns the report and its summary line.
+    public static func finish(_ request: RunValidationRequest, plan: Plan, results: [ValidationCheckpoint], seconds: Double,
+                              log: (String) -> Void = { _ in }) throws -> (report: ValidationReport, summary: String) {
+        let layers = plan.layers, points = plan.points
         let report = ValidationReport(checkpoints: results, radius: request.radius, directions: request.directions, layers: layers,
                                       info: ["split": request.split, "run": request.runPath, "arithmetic": request.arithmetic.rawValue, "domain": request.shape.rawValue,
                                              "seed": String(request.seed)])

@@ -118,21 +118,64 @@ function unpack(f, buf) {
   };
 }
 
+// Frames are decoded in a Web Worker made from this script's own functions (an inline blob: nothing
+// is fetched), so the page stays responsive while a frame is read; without workers, on the page itself.
+let decodesInWorker = false;
+const decoder = (() => {
+  const main = `
+onmessage = async (event) => {
+  const { i, text, f } = event.data;
+  try {
+    const d = unpack(f, await inflate(bytes(text.trim())));
+    const buffers = new Set(Object.values(d).filter((v) => ArrayBuffer.isView(v)).map((v) => v.buffer));
+    postMessage({ i, d }, [...buffers]);
+  } catch (error) { postMessage({ i, error: String(error) }); }
+};`;
+  try {
+    const source = ['"use strict";', bytes, inflate, unpack].map(String).join("\n") + main;
+    const worker = new Worker(URL.createObjectURL(new Blob([source], { type: "text/javascript" })));
+    const waiting = new Map();
+    worker.onmessage = (event) => {
+      const { i, d, error } = event.data, w = waiting.get(i);
+      waiting.delete(i);
+      if (error) w.reject(new Error(error)); else w.resolve(d);
+    };
+    decodesInWorker = true;
+    return (i) => new Promise((resolve, reject) => {
+      waiting.set(i, { resolve, reject });
+      worker.postMessage({ i, text: document.getElementById("frame-" + i).textContent, f: DATA.frames[i] });
+    });
+  } catch (error) {
+    return (i) => inflate(bytes(document.getElementById("frame-" + i).textContent.trim())).then((buf) => unpack(DATA.frames[i], buf));
+  }
+})();
+
 // Decoded frames (a few, most recent last) and frames being decoded.
+const CACHE = 8;
 const cache = new Map(), decoding = new Map();
 const frame = (i) => cache.get(i);
 function load(i) {
   if (cache.has(i)) { const d = cache.get(i); cache.delete(i); cache.set(i, d); return Promise.resolve(d); }
   if (decoding.has(i)) return decoding.get(i);
-  const promise = inflate(bytes(document.getElementById("frame-" + i).textContent.trim())).then((buf) => {
-    const d = unpack(DATA.frames[i], buf);
+  const promise = decoder(i).then((d) => {
     decoding.delete(i);
-    if (cache.size >= 8) cache.delete(cache.keys().next().value);
+    if (cache.size >= CACHE) cache.delete(cache.keys().next().value);
     cache.set(i, d);
     return d;
-  });
+  }, (error) => { decoding.delete(i); throw error; });
   decoding.set(i, promise);
   return promise;
+}
+// Decodes ahead, one frame at a time while nothing else is being decoded: the frames next to the one
+// shown, nearest first, as many as the cache keeps beside it, so stepping finds them ready.
+function decodeAhead() {
+  if (decoding.size) return;
+  const at = state.frame, wanted = [];
+  for (let k = 1; wanted.length < CACHE - 2 && k < DATA.frames.length; k++) {
+    for (const j of [at + k, at - k]) if (j >= 0 && j < DATA.frames.length && wanted.length < CACHE - 2) wanted.push(j);
+  }
+  const next = wanted.find((j) => !cache.has(j) && present(j));
+  if (next !== undefined) load(next).then(() => setTimeout(decodeAhead, 0), () => {});
 }
 
 // Region bounding boxes, a uniform grid for hit tests, and the edge of every region side.
@@ -369,8 +412,13 @@ function describe(d, r) {
     (domainSides ? `<br>${domainSides} side${domainSides === 1 ? "" : "s"} on the domain boundary` : "");
 }
 
-// Frames after the first are still being read while the page is already in use.
-const present = (i) => !!document.getElementById("frame-" + i);
+// Frames after the first are still being read while the page is already in use: a frame is there
+// once the element after it is (or the page is read), not while its text is still arriving.
+const present = (i) => {
+  if (document.readyState !== "loading") return true;
+  const element = document.getElementById("frame-" + i);
+  return !!(element && element.nextElementSibling);
+};
 let current = null, request = 0;
 function setFrame(i) {
   state.frame = Math.max(0, Math.min(DATA.frames.length - 1, i | 0));
@@ -388,9 +436,7 @@ function setFrame(i) {
     if (ticket !== request) return;
     current = d;
     draw();
-    // While playing, decode the next frame ahead.
-    const next = state.frame + 1;
-    if (state.playing && next < DATA.frames.length && present(next)) load(next);
+    decodeAhead();
   });
 }
 
@@ -551,6 +597,7 @@ function fnv(hash, value) {
 window.tesseraViewer = {
   frames: DATA.frames.length,
   get frame() { return state.frame; },
+  get decodesInWorker() { return decodesInWorker; },
   setFrame,
   clientPoint(x, y) { const r = overlay.getBoundingClientRect(); return { x: r.left + sx(x), y: r.top + sy(y) }; },
   regionAt(x, y) { return regionAt(current, x, y); },

@@ -13,14 +13,19 @@ extension Subdivision: DecisionBoundaryGeometry {
                                              error: maps[outputLayer].bound, outputs: n, region: r)
     }
 
-    /// The class that certainly wins strictly at vertex v of region r, or nil when classes tie there
-    /// or the float winner could not be confirmed.
+    /// The class that wins strictly at vertex v of region r, or nil when classes tie there (exact).
+    ///
+    /// The float argmax is only the first candidate: a near tie at the vertex's float coordinates may
+    /// fool it, so a class it does not certainly beat is compared exactly and replaces it when larger.
+    /// A replacement exceeds every class seen so far, so one pass finds the maximum and its ties.
     func strictWinner(at v: Int32, region r: Int) -> Int? {
-        let best = floatArgmax(at: v, region: r)
+        var best = floatArgmax(at: v, region: r)
+        var tied = false
         for i in 0..<classCount where i != best && !certainlyBeats(best, i, at: v, region: r) {
-            if sign(v, logitLine(best, minus: i, region: r)) <= 0 { return nil }
+            let s = sign(v, logitLine(best, minus: i, region: r))
+            if s < 0 { best = i; tied = false } else if s == 0 { tied = true }
         }
-        return best
+        return tied ? nil : best
     }
 
     /// The class with the largest float logit at a vertex (for one output: its side).

@@ -1,0 +1,43 @@
+import Testing
+@testable import Slicer
+
+/// How `--shard I/N` divides work units: every unit in exactly one share, in order, shares within one unit of each other.
+@Suite struct ShardSpecTests {
+    @Test func sharesPartitionTheUnitsInOrder() throws {
+        for units in [0, 1, 2, 7, 72, 1000] {
+            for count in [1, 2, 3, 8, 64] {
+                let ranges = try (1...count).map { try ShardSpec(index: $0, count: count).range(of: units) }
+                #expect(ranges.flatMap { Array($0) } == Array(0..<units), "units \(units), N \(count)")
+                let sizes = ranges.map(\.count)
+                #expect(sizes.max()! - sizes.min()! <= 1)
+            }
+        }
+    }
+
+    @Test func parsesIOfNAndRefusesTheRest() throws {
+        #expect(try ShardSpec(parsing: "2/8") == ShardSpec(index: 2, count: 8))
+        #expect(try ShardSpec(parsing: "3/3").suffix == ".shard-3-of-3")
+        for bad in ["0/3", "4/3", "1/0", "2", "a/b", "1/2/3", "-1/2", ""] {
+            #expect(throws: TesseraError.self) { try ShardSpec(parsing: bad) }
+        }
+    }
+
+    @Test func theBlocksOfASweepAreWholeChunksAndCoverEverySampleOnce() throws {
+        let (network, _) = try standardWorkload(widths: [16, 24, 24, 3], seed: 7)
+        let model = GraphModel(network: network)
+        let sets = [LCSampleSet(name: "a", points: Array(repeating: Array(repeating: 0.5, count: 16), count: 700)),
+                    LCSampleSet(name: "b", points: Array(repeating: Array(repeating: 0.25, count: 16), count: 5))]
+        let sweep = LCSweep(sets: sets, directions: try LCDirections.random(count: 4, dimension: 16, seed: 1), radii: [0.1])
+        let block = try sweep.blockSize(for: model)
+        let chunk = try LCEstimator(model: model, directions: sweep.directions, radii: [0.1]).samplesPerChunk
+        #expect(block % chunk == 0 && block >= 2 * chunk)
+        let units = sweep.shareUnits(checkpoints: 2, blockSize: block)
+        for c in 0..<2 {
+            for s in 0..<2 {
+                let covered = units.filter { $0.checkpoint == c && $0.set == s }.flatMap { Array($0.samples) }
+                #expect(covered == Array(0..<sets[s].points.count))
+            }
+        }
+        #expect(units.allSatisfy { $0.samples.lowerBound % block == 0 })
+    }
+}

@@ -1,0 +1,35 @@
+"""Sharded measurements (``shards=N`` without an executor: the shares run here, then ``tessera merge``)
+give the one-process numbers."""
+
+import shutil
+
+import numpy as np
+
+import tessera
+from conftest import FIXTURES, random_mlp, without_timing
+
+LAYERS = random_mlp(41, [10, 16, 16, 4])
+# 600 points: three blocks of samples, so that shares differ.
+POINTS = np.random.default_rng(42).uniform(size=(600, 10))
+
+
+def test_lc_in_shares_equals_one_process():
+    one = tessera.lc(LAYERS, POINTS, radius=[0.3, 1.0], directions=5, seed=2)
+    for shards in (2, 3):
+        sharded = tessera.lc(LAYERS, POINTS, radius=[0.3, 1.0], directions=5, seed=2, shards=shards)
+        assert [without_timing(r.summary) for r in sharded] == [without_timing(r.summary) for r in one]
+    assert one[1].mean > 0
+
+
+def test_run_measure_lc_and_validate_in_shares_equal_one_process(tmp_path):
+    run_path = tmp_path / "run"
+    shutil.copytree(FIXTURES / "onnx" / "run-cnn-small", run_path)
+    run = tessera.Run(run_path)
+    one = run.measure_lc(tmp_path / "one.csv", samples=20, directions=4, splits=["random"])
+    two = run.measure_lc(tmp_path / "two.csv", samples=20, directions=4, splits=["random"], shards=2)
+    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "two.csv").read_bytes()
+    assert len(one) == len(two) == 2 * 3   # checkpoints × radii
+    run.validate(tmp_path / "v1.csv", samples=4, directions=4, domain="disk")
+    run.validate(tmp_path / "v3.csv", samples=4, directions=4, domain="disk", shards=3)
+    assert (tmp_path / "v1.csv").read_bytes() == (tmp_path / "v3.csv").read_bytes()
+    assert not list(tmp_path.glob("*.shard-*"))   # merge removed the parts
