@@ -161,3 +161,13 @@ func exactAreas(_ engine: GraphSubdivision) -> (faces: [Rational], domain: Ratio
     let faces = engine.topology.faces.map { ConvexPolygon(vertices: $0.vertices.map { engine.exactVertex($0) }).area }
     return (faces, domain.area)
 }
+
+/// The exact sum of rationals, added in pairs: a running sum's denominator grows with every term, and
+/// its gcds made summing a partition's areas most of a debug test's time.
+func exactSum(_ values: [Rational]) -> Rational {
+    var level = values
+    while level.count > 1 {
+        level = stride(from: 0, to: level.count, by: 2).map { $0 + 1 < level.count ? level[$0] + level[$0 + 1] : level[$0] }
+    }
+    return level.first ?? .zero
+}
