@@ -8,6 +8,8 @@ public struct SliceOutputs {
     public var regions: String?
     public var exactVertices = false
     public var pictures: [String] = []
+    /// Threads that encode the GeoJSON and compute exact vertices.
+    public var parallelism = Parallelism.machine
 
     public init(json: String? = nil, regions: String? = nil, exactVertices: Bool = false, pictures: [String] = []) {
         self.json = json; self.regions = regions; self.exactVertices = exactVertices; self.pictures = pictures
@@ -26,9 +28,9 @@ public struct SliceOutputs {
                 var exact: [ExactPlanePoint]? = nil
                 if exactVertices {
                     guard let network else { throw TesseraError.badInput("--exact-vertices is available for MLP models only") }
-                    exact = try ExactVertices.compute(result, network: network, anchors: anchors, domain: domain)
+                    exact = try ExactVertices.compute(result, network: network, anchors: anchors, domain: domain, parallelism: parallelism)
                 }
-                try OutputFile.write(PartitionGeoJSON.encode(result, exactVertices: exact, anchorLabels: labels ?? []), to: regions)
+                try OutputFile.write(PartitionGeoJSON.encode(result, exactVertices: exact, anchorLabels: labels ?? [], parallelism: parallelism), to: regions)
             }
             try drawPartition(result, style: style, toEach: pictures)
         } catch {

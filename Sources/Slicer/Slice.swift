@@ -12,9 +12,8 @@ public struct SliceOptions: Sendable {
     /// False when the process exits right after the slice: the engine's working memory (hundreds
     /// of thousands of small arrays) is then left for the system to reclaim instead of freed.
     public var freesWorkingMemory = true
-    /// Threads the graph engine's certified mode shares its pieces out to (the MLP engine's second
-    /// thread is always on).
-    public var threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Threads the engines use (the graph engine's certified mode shares its pieces out to them).
+    public var parallelism = Parallelism.machine
     public init(domain: DomainSpec = .square(scale: 1.5), arithmetic: Arithmetic = .certified, maxRegions: Int = 2_000_000,
                 memoryBudget: Int = 8 << 30) {
         self.domain = domain; self.arithmetic = arithmetic; self.maxRegions = maxRegions; self.memoryBudget = memoryBudget
@@ -42,7 +41,8 @@ public func slice(network: Network, anchors: [[Double]], options: SliceOptions =
 public func slice(network: Network, plane: SlicePlane, options: SliceOptions = SliceOptions(), start: Date = Date(),
                   progress: ((Int, Int) -> Void)? = nil) throws -> SliceResult {
     let (limit, byMemory) = options.regionLimit(for: network)
-    let engine = try Subdivision(network: network, plane: plane, arithmetic: options.arithmetic, maxRegions: limit)
+    let engine = try Subdivision(network: network, plane: plane, arithmetic: options.arithmetic, maxRegions: limit,
+                                 parallelism: options.parallelism)
     engine.limitIsMemory = byMemory
     engine.setUpDomain(try options.domain.corners(plane: plane))
     try engine.run(progress: progress)

@@ -14,8 +14,11 @@ public final class TrainingEngine<T: TrainScalar> {
     /// Rows per batch: the configured batch, at most the training set.
     public let batchSize: Int
     let function: ActivationFunction<T>
-    /// Cores the batch is split over (each part runs its own single-threaded gemms).
+    /// Parts the batch is split over: fixed, so that the gradient's summation order, and so the
+    /// training run, is the same whatever the threads.
     public var workers = 2
+    /// Threads the parts run on.
+    public var parallelism = Parallelism.machine
     var partWorkspaces: [Workspace<T>] = []
     var evaluationWorkspaces: [Workspace<T>] = []
     var gradient: [T]
@@ -102,7 +105,7 @@ public final class TrainingEngine<T: TrainScalar> {
             sums[2 * part + 1] = stats.accuracy * Double(range.count)
         }
         if parts > 1 {
-            BLASThreads.singleThreaded { DispatchQueue.concurrentPerform(iterations: parts, execute: work) }
+            parallelism.perform(parts, work)
         } else {
             work(0)
         }
@@ -172,7 +175,7 @@ public final class TrainingEngine<T: TrainScalar> {
             }
         }
         if parts > 1 {
-            BLASThreads.singleThreaded { DispatchQueue.concurrentPerform(iterations: parts, execute: work) }
+            parallelism.perform(parts, work)
         } else {
             work(0)
         }

@@ -17,14 +17,13 @@ extension BenchCommand {
         } else if saveOnly {
             throw TesseraError.badInput("--save-only needs --save-model or --save-points")
         }
-        if let threads, threads <= 0 { throw TesseraError.badInput("--threads must be positive") }
         let image = try Dataset.load(directory: data, split: "train", samples: [imageIndex]).image(0)
         for r in radii {
             let (graph, anchors) = cnnWorkload(image: image, radius: r, seed: seed, channels: channels, convolutions: convolutions)
             try saveCNN(graph, anchors: anchors, radius: r)
             if saveOnly { return }
             var options = SliceOptions(domain: try parseDomain(domain), arithmetic: mode, maxRegions: maxRegions)
-            if let threads { options.threads = threads }
+            options.parallelism = try threading.parallelism()
             let result = try slice(graph: graph, anchors: anchors, options: options)
             print(String(format: "cnn r %g arithmetic %@: %d regions, %d vertices, %d edges, %d boundary segments, %.3f s, peak RSS %.0f MB; decisions: %d certified, %d symbolic, %d exact",
                          r, result.arithmetic, result.regions.count, result.vertices.count, result.edges.count,

@@ -25,7 +25,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "CNN: training image index.") var imageIndex = 0
     @Option(help: "CNN: channels per convolution.") var channels = 32
     @Option(help: "CNN: number of convolutions.") var convolutions = 4
-    @Option(help: "CNN: threads of the graph engine (default: the machine's cores).") var threads: Int?
+    @OptionGroup var threading: ThreadsOption
 
     func run() throws {
         if cnn { return try runCNN() }
@@ -46,7 +46,8 @@ struct BenchCommand: ParsableCommand {
         if let saveModel { try ModelFile.save(network, path: saveModel, dtype: .f32, metadata: ["workload": "spec7", "seed": "\(seed)"]) }
         if let savePoints { try NPY.write(Tensor(shape: [3, widthList[0]], dtype: .f64, values: anchors.flatMap { $0 }), path: savePoints) }
         if saveOnly { return }
-        let options = SliceOptions(domain: try parseDomain(domain), arithmetic: mode, maxRegions: maxRegions)
+        var options = SliceOptions(domain: try parseDomain(domain), arithmetic: mode, maxRegions: maxRegions)
+        options.parallelism = try threading.parallelism()
         let result = try slice(network: network, anchors: anchors, options: options) { layer, regions in
             FileHandle.standardError.write(Data("layer \(layer): \(regions) regions\n".utf8))
         }

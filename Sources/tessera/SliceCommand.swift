@@ -16,7 +16,7 @@ struct SliceCommand: ParsableCommand {
     @Option(help: "certified (fast, exact results) or exact (rational reference).") var arithmetic = "certified"
     @Option(help: "Stop with an error past this many regions.") var maxRegions = 2_000_000
     @Option(help: "Stop with an error when the slice would need more memory than this many GiB.") var maxMemory = 8.0
-    @Option(help: "Threads of the graph engine (CNNs, ResNets; default: the machine's cores).") var threads: Int?
+    @OptionGroup var threading: ThreadsOption
     @Option(help: "Write the JSON summary here.") var json: String?
     @Option(help: "Write a PNG picture here.") var png: String?
     @Option(help: "Write an SVG picture here.") var svg: String?
@@ -31,7 +31,6 @@ struct SliceCommand: ParsableCommand {
             throw TesseraError.badInput("unknown arithmetic '\(arithmetic)' (expected certified or exact)")
         }
         guard maxRegions > 0 else { throw TesseraError.badInput("--max-regions must be positive") }
-        if let threads, threads <= 0 { throw TesseraError.badInput("--threads must be positive") }
         guard maxMemory.isFinite, maxMemory > 0, maxMemory < 1_048_576 else { throw TesseraError.badInput("--max-memory must be a positive number of GiB") }
         let domainSpec = try parseDomain(domain)
         let override = try activation.map(Activation.init(parsing:))
@@ -49,7 +48,7 @@ struct SliceCommand: ParsableCommand {
                                    memoryBudget: Int(maxMemory * Double(1 << 30)))
         // The command exits as soon as its outputs are written.
         options.freesWorkingMemory = false
-        if let threads { options.threads = threads }
+        options.parallelism = try threading.parallelism()
         let result: SliceResult
         if let network {
             result = try slice(network: network, anchors: input.anchors, options: options) { layer, regions in
@@ -67,8 +66,9 @@ struct SliceCommand: ParsableCommand {
         // A disk or diamond around one anchor is what the picture shows, not the anchors' triangle.
         if let neighbourhood = neighbourhoodFraming(domainSpec, result) { style.framing = neighbourhood }
         style.domainNote = neighbourhoodNote(domainSpec, anchorLabels: style.anchorLabels)
-        try SliceOutputs(json: json, regions: regions, exactVertices: exactVertices, pictures: [png, svg, pdf].compactMap { $0 })
-            .write(result, network: network, anchors: input.anchors, labels: input.labels, domain: domainSpec, style: style)
+        var sliceOutputs = SliceOutputs(json: json, regions: regions, exactVertices: exactVertices, pictures: [png, svg, pdf].compactMap { $0 })
+        sliceOutputs.parallelism = options.parallelism
+        try sliceOutputs.write(result, network: network, anchors: input.anchors, labels: input.labels, domain: domainSpec, style: style)
         clock.lap("outputs")
         print("\(result.regions.count) regions, \(result.vertices.count) vertices, \(result.edges.count) edges, "
               + "\(result.boundarySegments.count) boundary segments (\(result.arithmetic), \(String(format: "%.3f", result.seconds)) s)")

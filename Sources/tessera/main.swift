@@ -99,4 +99,6 @@ _ = glibcMallopt(-1, 1 << 30)
 #endif
 
 TemporaryFiles.removeOnSignals()
+// Every parallel piece of tessera splits its own work over --threads: OpenBLAS keeps to one thread.
+Parallelism.setUpBLAS()
 exit(runTessera())

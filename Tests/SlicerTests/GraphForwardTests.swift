@@ -8,7 +8,7 @@ import Testing
     func checkAgainstReference(_ model: GraphModel, points: [[Double]], value: Int? = nil, workers: Int = 2,
                                memoryBudget: Int = 128 << 20) throws {
         var forward = try GraphForward(model: model)
-        forward.workers = workers
+        forward.parallelism = Parallelism(threads: workers)
         forward.memoryBudget = memoryBudget
         let target = value ?? model.outputValue
         let width = forward.size(ofValue: target)
@@ -161,9 +161,9 @@ import Testing
         // One row per chunk and one worker give the same bits as the defaults.
         var forward = try GraphForward(model: g.model)
         let whole = try forward.run(xs.flatMap { $0 }, count: xs.count)
-        forward.memoryBudget = 1; forward.workers = 1
+        forward.memoryBudget = 1; forward.parallelism = Parallelism(threads: 1)
         #expect(try forward.run(xs.flatMap { $0 }, count: xs.count) == whole)
-        forward.workers = 2
+        forward.parallelism = Parallelism(threads: 2)
         #expect(try forward.run(xs.flatMap { $0 }, count: xs.count) == whole)
         #expect(try forward.value(named: "relu1") == a1)
         #expect(try forward.value(named: "fc") == fc)

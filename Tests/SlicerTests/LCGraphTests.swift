@@ -29,7 +29,7 @@ import Testing
                 #expect(graph.countedLayers == legacy.countedLayers)
                 legacy.factorFirstLayer = false; graph.factorFirstLayer = false
                 #expect(try graph.estimate(samples: xs) == legacy.estimate(samples: xs))
-                graph.workers = 1; graph.chunkSize = 7; graph.factorFirstLayer = true
+                graph.parallelism = Parallelism(threads: 1); graph.chunkSize = 7; graph.factorFirstLayer = true
                 #expect(try graph.estimate(samples: xs) == expected)
                 total += expected.map { $0.totals.reduce(0, +) }.reduce(0, +)
             }
@@ -107,10 +107,10 @@ import Testing
         }
         #expect(results[1].layerMeans.allSatisfy { $0 > 0 })
         // Forwarding the vertices themselves, one sample per chunk, one worker: the same counts.
-        estimator.factorFirstLayer = false; estimator.chunkSize = 1; estimator.workers = 1
+        estimator.factorFirstLayer = false; estimator.chunkSize = 1; estimator.parallelism = Parallelism(threads: 1)
         #expect(try estimator.estimate(samples: xs) == results)
         // A budget too small for one sample still runs one sample per chunk.
-        estimator.factorFirstLayer = true; estimator.memoryBudget = 1; estimator.workers = 2
+        estimator.factorFirstLayer = true; estimator.memoryBudget = 1; estimator.parallelism = Parallelism(threads: 2)
         #expect(estimator.samplesPerChunk == 1)
         #expect(try estimator.estimate(samples: xs) == results)
         // Without the options: the two activations only.

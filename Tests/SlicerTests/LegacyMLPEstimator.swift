@@ -78,7 +78,7 @@ struct LegacyMLPEstimator: Sendable {
             }
         }
         // Workers already fill the cores; BLAS threads on top of them only compete.
-        if workerCount > 1 { BLASThreads.singleThreaded(work) } else { work() }
+        work()
         return radii.indices.map { r in
             let base = storage + r * count * layers
             let counts = (0..<count).map { s in (0..<layers).map { base[s * layers + $0] } }

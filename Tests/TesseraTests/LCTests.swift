@@ -131,9 +131,9 @@ import Slicer
         let directions = try LCDirections.random(count: 5, dimension: 8, seed: 14)
         let xs = samples(57, dimension: 8, seed: 15)
         var serial = try LCEstimator(network: net, directions: directions, radii: [0.05, 0.4])
-        serial.workers = 1; serial.chunkSize = 57
+        serial.parallelism = Parallelism(threads: 1); serial.chunkSize = 57
         var parallel = serial
-        parallel.workers = 2; parallel.chunkSize = 4
+        parallel.parallelism = Parallelism(threads: 2); parallel.chunkSize = 4
         #expect(try serial.estimate(samples: xs) == parallel.estimate(samples: xs))
         // Forwarding the vertices themselves agrees with the factored first layer (away from rounding ties).
         var direct = parallel

@@ -75,7 +75,7 @@ import Trainer
         let frame = try LCDirections.random(count: 5, dimension: 6, seed: 51)
         let xs = samples(9, dimension: 6, seed: 52)
         var measurer = try ValidationMeasurer(network: net, directions: frame, radius: 0.4)
-        measurer.workers = 2
+        measurer.parallelism = Parallelism(threads: 2)
         let records = try measurer.measure(samples: xs)
         let full = try LCEstimator(network: net, directions: frame, radii: [0.4]).estimate(samples: xs)[0]
         #expect(records.count == xs.count)

@@ -112,22 +112,21 @@ public enum FigureOne {
             + String(format: "; slices %.1f s", sliceSeconds)
     }
 
-    /// Slices each network through the same anchors, two at a time on the two cores (BLAS single-threaded
-    /// meanwhile); `done` is called as each finishes. The first failure is thrown.
+    /// Slices each network through the same anchors, as many at a time as `options.parallelism` has
+    /// threads (each on one); `done` is called as each finishes. The first failure is thrown.
     static func sliceConcurrently(_ networks: [GraphModel], anchors: [[Double]], options: SliceOptions,
                                   done: @escaping (Int, SliceResult) -> Void) throws -> [SliceResult] {
         var results = [Result<SliceResult, Error>?](repeating: nil, count: networks.count)
         var oneThread = options
-        oneThread.threads = networks.count > 1 ? 1 : options.threads
+        oneThread.parallelism = networks.count > 1 ? .serial : options.parallelism
         let lock = NSLock()
-        BLASThreads.singleThreaded {
-            DispatchQueue.concurrentPerform(iterations: min(2, networks.count)) { worker in
-                for k in stride(from: worker, to: networks.count, by: 2) {
-                    let result = Result { try slice(graph: networks[k], anchors: anchors, options: oneThread) }
-                    lock.withLock {
-                        results[k] = result
-                        if case .success(let r) = result { done(k, r) }
-                    }
+        let workers = options.parallelism.workers(for: networks.count)
+        options.parallelism.perform(workers) { worker in
+            for k in stride(from: worker, to: networks.count, by: workers) {
+                let result = Result { try slice(graph: networks[k], anchors: anchors, options: oneThread) }
+                lock.withLock {
+                    results[k] = result
+                    if case .success(let r) = result { done(k, r) }
                 }
             }
         }

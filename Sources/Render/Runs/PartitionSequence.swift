@@ -20,6 +20,8 @@ public struct PartitionSequence {
     public let dataDirectory: String
     /// The run's checkpoints as graph models (an MLP run or a graph run alike).
     public let run: RunModels
+    /// Threads: frames are sliced and drawn this many at a time.
+    public var parallelism = Parallelism.machine
 
     /// Checks everything and creates the output directory (default RUN/render-i-j-k); `every` keeps
     /// every N-th checkpoint and always the last.
@@ -54,13 +56,13 @@ public struct PartitionSequence {
     public var migrationPath: String { outputDirectory + "/migration.png" }
 
     func slice(_ checkpoint: (step: Int, path: String)) throws -> SliceResult {
-        // Frames are sliced two at a time, so each slice keeps to one thread.
+        // Frames are sliced several at a time, so each slice keeps to one thread.
         var options = SliceOptions(domain: domain, maxRegions: maxRegions)
-        options.threads = 1
+        options.parallelism = .serial
         return try Slicer.slice(graph: run.model(path: checkpoint.path), anchors: anchors, options: options)
     }
 
-    /// Slices and draws every frame (two at a time, each checkpoint sliced once), then writes
+    /// Slices and draws every frame (as many at a time as `parallelism` has threads, each checkpoint sliced once), then writes
     /// partition.csv and migration.png. `progress` receives one line per finished frame; `sliced`,
     /// if given, receives each checkpoint's index and slice (from the worker threads) for other outputs.
     @discardableResult
@@ -78,31 +80,30 @@ public struct PartitionSequence {
         let lock = NSLock()
         var done = 0
         let start = Date()
-        BLASThreads.singleThreaded {
-            DispatchQueue.concurrentPerform(iterations: 2) { worker in
-                for index in stride(from: worker, to: checkpoints.count, by: 2) {
-                    if lock.withLock({ failure != nil }) { return }
-                    do {
-                        let checkpoint = checkpoints[index]
-                        let frameStart = Date()
-                        let result = index == lastIndex ? last : try slice(checkpoint)
-                        try sliced?(index, result)
-                        var frameStyle = style
-                        frameStyle.title = title(step: checkpoint.step, regions: result.regions.count)
-                        try drawPartition(result, style: frameStyle, to: framePath(step: checkpoint.step), format: .png)
-                        let row = PartitionRow(step: checkpoint.step, result: result, radius: radius, delta: delta,
-                                               testAccuracy: metrics[checkpoint.step]?.testAccuracy)
-                        lock.withLock {
-                            rows[index] = row
-                            done += 1
-                            // Two frames are made at a time: the frame's own time, and the time since the first began.
-                            progress(String(format: "frame %d/%d: step %@, %@ regions (%.1f s; %.1f s since the start)", done, checkpoints.count,
-                                            groupedDigits(checkpoint.step), groupedDigits(result.regions.count),
-                                            Date().timeIntervalSince(frameStart), Date().timeIntervalSince(start)))
-                        }
-                    } catch {
-                        lock.withLock { failure = failure ?? error }
+        let workers = parallelism.workers(for: checkpoints.count)
+        parallelism.perform(workers) { worker in
+            for index in stride(from: worker, to: checkpoints.count, by: workers) {
+                if lock.withLock({ failure != nil }) { return }
+                do {
+                    let checkpoint = checkpoints[index]
+                    let frameStart = Date()
+                    let result = index == lastIndex ? last : try slice(checkpoint)
+                    try sliced?(index, result)
+                    var frameStyle = style
+                    frameStyle.title = title(step: checkpoint.step, regions: result.regions.count)
+                    try drawPartition(result, style: frameStyle, to: framePath(step: checkpoint.step), format: .png)
+                    let row = PartitionRow(step: checkpoint.step, result: result, radius: radius, delta: delta,
+                                           testAccuracy: metrics[checkpoint.step]?.testAccuracy)
+                    lock.withLock {
+                        rows[index] = row
+                        done += 1
+                        // Two frames are made at a time: the frame's own time, and the time since the first began.
+                        progress(String(format: "frame %d/%d: step %@, %@ regions (%.1f s; %.1f s since the start)", done, checkpoints.count,
+                                        groupedDigits(checkpoint.step), groupedDigits(result.regions.count),
+                                        Date().timeIntervalSince(frameStart), Date().timeIntervalSince(start)))
                     }
+                } catch {
+                    lock.withLock { failure = failure ?? error }
                 }
             }
         }

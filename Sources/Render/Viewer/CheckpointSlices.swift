@@ -16,6 +16,8 @@ public struct CheckpointSlices: Sendable {
     public var regionsDirectory: String?
     /// Also write every vertex's exact coordinates into the GeoJSON files.
     public var exactVertices = false
+    /// Threads: checkpoints are sliced this many at a time.
+    public var parallelism = Parallelism.machine
     /// The frame title of a step and its region count.
     public var title: @Sendable (Int, Int) -> String = { step, regions in PartitionStyle.title(step: step, regions: regions) }
 
@@ -28,26 +30,25 @@ public struct CheckpointSlices: Sendable {
         regionsDirectory.map { $0 + "/frame-" + String(format: "%09d", step) + ".geojson" }
     }
 
-    /// One packed frame per checkpoint, in order; two checkpoints at a time, one BLAS thread each.
+    /// One packed frame per checkpoint, in order; as many checkpoints at a time as `parallelism` has threads, one thread each.
     public func frames(progress: (@Sendable (Int, Int, Int) -> Void)? = nil) throws -> [ViewerFrame] {
         var frames = [ViewerFrame?](repeating: nil, count: checkpoints.count)
         var failure: Error?
         let lock = NSLock()
         var done = 0
-        BLASThreads.singleThreaded {
-            DispatchQueue.concurrentPerform(iterations: min(2, max(1, checkpoints.count))) { worker in
-                for index in stride(from: worker, to: checkpoints.count, by: 2) {
-                    if lock.withLock({ failure != nil }) { return }
-                    do {
-                        let frame = try pack(checkpoints[index])
-                        lock.withLock {
-                            frames[index] = frame
-                            done += 1
-                            progress?(done, checkpoints.count, frame.regionCount)
-                        }
-                    } catch {
-                        lock.withLock { failure = failure ?? error }
+        let workers = parallelism.workers(for: checkpoints.count)
+        parallelism.perform(workers) { worker in
+            for index in stride(from: worker, to: checkpoints.count, by: workers) {
+                if lock.withLock({ failure != nil }) { return }
+                do {
+                    let frame = try pack(checkpoints[index])
+                    lock.withLock {
+                        frames[index] = frame
+                        done += 1
+                        progress?(done, checkpoints.count, frame.regionCount)
                     }
+                } catch {
+                    lock.withLock { failure = failure ?? error }
                 }
             }
         }
@@ -57,9 +58,9 @@ public struct CheckpointSlices: Sendable {
 
     func pack(_ checkpoint: (step: Int, path: String)) throws -> ViewerFrame {
         let graph = try ModelLoader.load(checkpoint: checkpoint.path, architecture: architecture, activation: activation)
-        // Checkpoints are sliced two at a time, so each slice keeps to one thread.
+        // Checkpoints are sliced several at a time, so each slice keeps to one thread.
         var options = SliceOptions(domain: domain, maxRegions: maxRegions)
-        options.threads = 1
+        options.parallelism = .serial
         let result = try slice(graph: graph, anchors: anchors, options: options)
         return try frame(of: result, graph: graph, step: checkpoint.step)
     }

@@ -17,7 +17,8 @@ import Polytope
 public enum PartitionGeoJSON {
     /// The document as UTF-8 bytes. `exactVertices`, when given, holds every vertex's exact (s, t).
     public static func encode(_ result: SliceResult, exactVertices: [ExactPlanePoint]? = nil,
-                              anchorLabels: [String] = [], step: Int? = nil) -> Data {
+                              anchorLabels: [String] = [], step: Int? = nil,
+                              parallelism: Parallelism = .machine) -> Data {
         var out = String()
         let widths = result.layers.map { $0.neurons * ($0.windowPositions ?? 1) }
         out += "{\"type\":\"FeatureCollection\",\"tessera\":{"
@@ -33,7 +34,7 @@ public enum PartitionGeoJSON {
         func feature(_ geometry: String, _ properties: String) -> String {
             "{\"type\":\"Feature\",\"geometry\":\(geometry),\"properties\":{\(properties)}}"
         }
-        var features = encodeInParallel(result.regions.count) { id in
+        var features = encodeInParallel(parallelism, result.regions.count) { id in
             let region = result.regions[id]
             let ring = region.vertexIndices + [region.vertexIndices[0]]
             var properties = "\"kind\":\"region\",\"id\":\(id),\"pattern\":[\(layerHex(region.pattern, widths: widths).map { "\"\($0)\"" }.joined(separator: ","))],"
@@ -47,7 +48,7 @@ public enum PartitionGeoJSON {
             }
             return feature(polygon(ring.map { result.vertices[$0] }), properties)
         }
-        features += encodeInParallel(result.edges.count) { index in
+        features += encodeInParallel(parallelism, result.edges.count) { index in
             let edge = result.edges[index]
             let points = lineString([result.vertices[edge.from], result.vertices[edge.to]])
             return edge.layer > 0 ? feature(points, "\"kind\":\"edge\",\"layer\":\(edge.layer),\"unit\":\(edge.neuron)")
@@ -68,12 +69,12 @@ public enum PartitionGeoJSON {
         return Data(out.utf8)
     }
 
-    /// `body(i)` for every i in 0..<count, on all cores.
-    static func encodeInParallel(_ count: Int, _ body: (Int) -> String) -> [String] {
+    /// `body(i)` for every i in 0..<count, on `parallelism`'s threads.
+    static func encodeInParallel(_ parallelism: Parallelism, _ count: Int, _ body: (Int) -> String) -> [String] {
         var parts = [String](repeating: "", count: count)
         parts.withUnsafeMutableBufferPointer { buffer in
             let base = buffer.baseAddress!
-            parallelChunks(count, minimumChunk: 2048) { range in
+            parallelism.chunks(count, minimumChunk: 2048) { range in
                 for i in range { base[i] = body(i) }
             }
         }

@@ -33,7 +33,7 @@ extension LCSweep {
 
     func estimator(_ model: GraphModel) throws -> LCEstimator {
         try LCEstimator(model: model, directions: directions, radii: radii, includeOutput: includeOutput,
-                        countMaxPoolWindows: countMaxPoolWindows)
+                        countMaxPoolWindows: countMaxPoolWindows, precision: precision)
     }
 
     /// counts[radius][sample][layer] of one unit (the selected layers only), as `measure` counts them.
@@ -41,10 +41,7 @@ extension LCSweep {
         let estimator = try estimator(model)
         let points = sets[unit.set].points
         let block = Array(points[unit.samples])
-        // One process runs a set of several chunks with single-threaded gemms; so does every block of it.
-        let results = points.count > estimator.samplesPerChunk
-            ? try BLASThreads.singleThreaded { try estimator.estimate(samples: block) }
-            : try estimator.estimate(samples: block)
+        let results = try estimator.estimate(samples: block)
         let positions = try layerSelection?.resolve(estimator.layers)
         return results.map { r in positions.map { r.keeping($0).counts } ?? r.counts }
     }

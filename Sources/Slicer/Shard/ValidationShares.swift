@@ -4,26 +4,17 @@ extension ValidationMeasurer {
     /// Samples per unit of sharded validation: a whole number of the estimator's chunks, so that the full-P
     /// counts of a block are those one process computes over all samples (see `LCSweep.blockSize`).
     public func blockSize() throws -> Int {
-        let chunk = try LCEstimator(model: model, directions: directions, radii: [radius]).samplesPerChunk
+        let chunk = try LCEstimator(model: model, directions: directions, radii: [radius], precision: precision).samplesPerChunk
         return chunk * max(2, 64 / chunk)
     }
 
     /// The records of `samples[block]`, as `measure(samples:)` computes them over all of `samples`.
     public func measure(samples: [[Double]], block: Range<Int>) throws -> [ValidationRecord] {
-        let estimator = try LCEstimator(model: model, directions: directions, radii: [radius])
+        let estimator = try LCEstimator(model: model, directions: directions, radii: [radius], precision: precision)
         let points = Array(samples[block])
-        let full = samples.count > estimator.samplesPerChunk
-            ? try BLASThreads.singleThreaded { try estimator.estimate(samples: points)[0] }
-            : try estimator.estimate(samples: points)[0]
+        let full = try estimator.estimate(samples: points)[0]
         let slots = Slots<Result<(regions: Int, cut: [Int], lc2: [Int]), Error>>(count: points.count)
-        let workerCount = max(1, min(workers, points.count))
-        let work = {
-            DispatchQueue.concurrentPerform(iterations: workerCount) { worker in
-                for i in stride(from: worker, to: points.count, by: workerCount) { slots[i] = Result { try exact(at: points[i]) } }
-            }
-        }
-        // One process runs the exact slices of several samples with single-threaded gemms.
-        if samples.count > 1 { BLASThreads.singleThreaded(work) } else { work() }
+        parallelism.perform(points.count) { i in slots[i] = Result { try exact(at: points[i]) } }
         return try points.indices.map { i in
             let exact: (regions: Int, cut: [Int], lc2: [Int])
             do { exact = try slots[i]!.get() } catch let error as TesseraError {

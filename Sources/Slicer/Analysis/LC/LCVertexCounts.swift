@@ -5,7 +5,7 @@ public func signChangeCounts(model: GraphModel, vertices: [[Double]]) throws -> 
     let layers = LCLayer.layers(of: model, includeOutput: false, maxPoolWindows: false)
     guard !vertices.isEmpty else { return Array(repeating: 0, count: layers.count) }
     var forward = try GraphForward(model: model)
-    forward.workers = 1
+    forward.parallelism = .serial
     for (index, vertex) in vertices.enumerated() where vertex.count != model.inputDimension {
         throw TesseraError.badInput("vertex \(index) has dimension \(vertex.count), the network takes \(model.inputDimension)")
     }
@@ -13,7 +13,7 @@ public func signChangeCounts(model: GraphModel, vertices: [[Double]]) throws -> 
     let plan = ForwardPlan(model: model, steps: forward.steps, needed: observed, given: [0], observed: observed)
     var counts = [Int](repeating: 0, count: layers.count)
     var scratch: [Double] = []
-    let workspace = LCCounting.SignWorkspace()
+    let workspace = LCCounting.SignWorkspace<Double>()
     counts.withUnsafeMutableBufferPointer { out in
         _ = forward.evaluate(plan, rows: vertices.count, given: [0: vertices.flatMap { $0 }], scratch: &scratch) { value, z in
             for (i, layer) in layers.enumerated() where layer.value == value {

@@ -34,14 +34,16 @@ public struct ValidationMeasurer: Sendable {
     public let radius: Double
     public var arithmetic: Arithmetic = .certified
     public var maxRegions = 2_000_000
-    /// Threads slicing different samples (the slice engine itself is single-threaded).
-    public var workers = 2
+    /// Threads the work is shared out to (chunks of samples or rows, each on one thread).
+    public var parallelism = Parallelism.machine
     /// The counted layers: the model's activations in topological order.
     public let layers: [LCLayer]
     /// The exact neighbourhood of x: the diamond x ± r·v1, x ± r·v2 (default; its corners are the
     /// estimator's P = 2 vertices), or the disk of radius r about x (a 64-gon; the P = 2 column then
     /// counts sign changes over its 64 corners).
     public var shape: NeighbourhoodShape = .diamond
+    /// The number type of the full estimator's forward passes (the exact slices are exact either way).
+    public var precision: Precision = .float32
 
     public init(model: GraphModel, directions: [[Double]], radius: Double) throws {
         for node in model.nodes {
@@ -89,7 +91,7 @@ public struct ValidationMeasurer: Sendable {
     /// Exact slice and the P = 2 estimate at one sample.
     public func exact(at x: [Double]) throws -> (regions: Int, cut: [Int], lc2: [Int]) {
         var options = SliceOptions(domain: domain, arithmetic: arithmetic, maxRegions: maxRegions)
-        options.threads = 1  // samples are measured on every core already
+        options.parallelism = .serial  // samples are measured on every thread already
         let plane = try SlicePlane(anchors: anchors(at: x))
         let result = try slice(graph: model, plane: plane, options: options)
         // The very (s, t) corners the engine partitioned, mapped to input space.
@@ -101,20 +103,20 @@ public struct ValidationMeasurer: Sendable {
 
     /// One record per sample. `progress` receives the number of samples finished so far.
     public func measure(samples: [[Double]], progress: (@Sendable (Int) -> Void)? = nil) throws -> [ValidationRecord] {
-        let full = try LCEstimator(model: model, directions: directions, radii: [radius]).estimate(samples: samples)[0]
+        let full = try LCEstimator(model: model, directions: directions, radii: [radius], precision: precision).estimate(samples: samples)[0]
         let count = samples.count
         let slots = Slots<Result<(regions: Int, cut: [Int], lc2: [Int]), Error>>(count: count)
         let done = ProgressCounter()
-        let workerCount = max(1, min(workers, count))
+        let workerCount = parallelism.workers(for: count)
         let work = {
-            DispatchQueue.concurrentPerform(iterations: workerCount) { worker in
+            parallelism.perform(workerCount) { worker in
                 for i in stride(from: worker, to: count, by: workerCount) {
                     slots[i] = Result { try exact(at: samples[i]) }
                     progress?(done.add(1))
                 }
             }
         }
-        if workerCount > 1 { BLASThreads.singleThreaded(work) } else { work() }
+        work()
         return try (0..<count).map { i in
             let exact: (regions: Int, cut: [Int], lc2: [Int])
             do { exact = try slots[i]!.get() } catch let error as TesseraError {

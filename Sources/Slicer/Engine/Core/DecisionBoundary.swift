@@ -19,8 +19,6 @@ typealias RegionCells = [(label: Int, polygon: LocalPolygon)]
 protocol DecisionBoundaryGeometry: KernelEngine {
     /// Classes: K logits, or two (negative, positive) for a single output.
     var classCount: Int { get }
-    /// Each edge's supporting line.
-    var edgeLines: [CertifiedLine] { get }
     /// Finished face f (region f of the output).
     func face(_ f: Int) -> Face
     /// Edge e of the subdivision.

@@ -1,13 +1,8 @@
 import Polytope
 
-/// An engine whose faces the face cutter cuts: its arrangement (the topology, each edge's line, each
-/// face's pattern), told of every new face so that its other per-face columns follow.
+/// An engine whose faces the face cutter cuts: its arrangement (the topology and the records), told of every new face so that its other per-face columns follow.
 protocol FaceCutting: KernelEngine {
     var topology: PlanarTopology { get set }
-    var edgeLines: [CertifiedLine] { get set }
-    var facePattern: [ActivationPattern] { get set }
-    var domainCorners: [(s: Double, t: Double)] { get set }
-    var domainLines: [ExactLine] { get set }
     var maxRegions: Int { get }
     /// Registers face g, just cut from face f, in the engine's other per-face columns.
     func faceAdded(_ g: Int32, from f: Int32)

@@ -23,12 +23,14 @@ final class LineTable: @unchecked Sendable {
     let result: SliceResult
     let network: Network
     let plane: SlicePlane
+    let parallelism: Parallelism
     /// Offset of each hidden layer's units in the concatenated pattern.
     let offsets: [Int]
     private(set) var lines: [LineKey: ExactLine] = [:]
 
-    init(result: SliceResult, network: Network, plane: SlicePlane) {
+    init(result: SliceResult, network: Network, plane: SlicePlane, parallelism: Parallelism) {
         self.result = result
+        self.parallelism = parallelism
         self.network = network
         self.plane = plane
         var offsets: [Int] = [], total = 0
@@ -71,7 +73,7 @@ final class LineTable: @unchecked Sendable {
                 let width = network.layers[layer - 1].outputs
                 next.withUnsafeMutableBufferPointer { out in
                     let base = out.baseAddress!
-                    parallelChunks(keys.count, minimumChunk: 1) { range in
+                    parallelism.chunks(keys.count, minimumChunk: 1) { range in
                         for index in range {
                             let key = keys[index], region = representative[key]!
                             let inputs = activated(maps[prefix(region: region, layer: layer - 1)]!, region: region, layer: layer - 1)
@@ -114,7 +116,7 @@ final class LineTable: @unchecked Sendable {
         var out = [ExactLine](repeating: ExactLine(a: .zero, b: .zero, c: .zero), count: width)
         out.withUnsafeMutableBufferPointer { buffer in
             let base = buffer.baseAddress!
-            parallelChunks(width, minimumChunk: 8) { range in
+            parallelism.chunks(width, minimumChunk: 8) { range in
                 for j in range { base[j] = neuronLine(layer: 1, unit: j, inputs: inputs) }
             }
         }

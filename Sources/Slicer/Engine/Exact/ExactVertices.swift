@@ -17,7 +17,8 @@ public struct ExactPlanePoint: Sendable, Equatable {
 /// from the region's activation pattern (dyadic arithmetic, no rounding). Their intersection is the
 /// vertex. The cost grows with depth and width (big-integer products): meant for moderate slices.
 public enum ExactVertices {
-    public static func compute(_ result: SliceResult, network: Network, anchors: [[Double]], domain: DomainSpec) throws -> [ExactPlanePoint] {
+    public static func compute(_ result: SliceResult, network: Network, anchors: [[Double]], domain: DomainSpec,
+                               parallelism: Parallelism = .machine) throws -> [ExactPlanePoint] {
         let plane = try SlicePlane(anchors: anchors)
         let corners = try domain.corners(plane: plane)
         let cornerCount = corners.count
@@ -28,7 +29,7 @@ public enum ExactVertices {
         let exactCorners = corners.map { ExactPoint(x: Dyadic($0.s), y: Dyadic($0.t)) }
         let domainLines = (0..<cornerCount).map { ExactLine(through: exactCorners[$0], exactCorners[($0 + 1) % cornerCount]) }
         let sides = try domainSides(result, cornerCount: cornerCount)
-        let lines = LineTable(result: result, network: network, plane: plane)
+        let lines = LineTable(result: result, network: network, plane: plane, parallelism: parallelism)
 
         // Two refs of different lines per vertex: a domain side (−1 − side) or a (region, layer, unit).
         var refs = [[LineTable.Ref]](repeating: [], count: result.vertices.count)
@@ -56,7 +57,7 @@ public enum ExactVertices {
         var points = [ExactPlanePoint?](repeating: nil, count: result.vertices.count)
         points.withUnsafeMutableBufferPointer { out in
             let base = out.baseAddress!
-            parallelChunks(result.vertices.count, minimumChunk: 64) { range in
+            parallelism.chunks(result.vertices.count, minimumChunk: 64) { range in
                 for v in range {
                     let point: ExactPoint?
                     if v < cornerCount { point = exactCorners[v] } else {

@@ -22,8 +22,8 @@ extension GraphSubdivision {
             && (0..<plan.levels).allSatisfy { plan.maxPool(level: $0) == nil }
     }
 
-    /// Splits the domain (face 0) by the first level, then descends into its pieces on `threads` copies.
-    func descendSharingOut(threads: Int) throws {
+    /// Splits the domain (face 0) by the first level, then descends into its pieces on one copy per thread.
+    func descendSharingOut() throws {
         let inputValue = plan.graph.nodes[plan.activationNodes[0]].inputs[0]
         let polygon = topology.faces[0].vertices
         let (cut, crossing) = try split(face: 0, level: 0, map: maps[inputValue], bound: bounds[inputValue])
@@ -31,7 +31,7 @@ extension GraphSubdivision {
         let pieces = nearbyOrder(cut, level: 0, crossing: crossing)
         enter(level: 0, face: pieces[0])
         let hint = sharedHint(level: 1, polygon: polygon, crossing: crossing)
-        let workers = min(threads, pieces.count)
+        let workers = parallelism.workers(for: pieces.count)
         guard workers > 1 else {
             entryParent[1][Int(pieces[0])] = 0
             return try descend(face: pieces[0], level: 1, hint: hint)
@@ -45,22 +45,19 @@ extension GraphSubdivision {
         facePattern = [ActivationPattern](repeating: placeholder, count: facePattern.count)
         let copies = (0..<workers).map { _ in GraphSubdivision(copying: self) }
         let progress = self.progress
-        let work = {
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
-                let engine = copies[w]
-                do {
-                    while let run = queue.next(worker: w) {
-                        for i in run {
-                            engine.facePattern[Int(pieces[i])] = queue.takePattern(pieces[i])
-                            queue.record(try engine.descend(piece: pieces[i], index: i, worker: w, hint: hint), progress: progress)
-                        }
+        parallelism.perform(workers) { w in
+            let engine = copies[w]
+            do {
+                while let run = queue.next(worker: w) {
+                    for i in run {
+                        engine.facePattern[Int(pieces[i])] = queue.takePattern(pieces[i])
+                        queue.record(try engine.descend(piece: pieces[i], index: i, worker: w, hint: hint), progress: progress)
                     }
-                } catch {
-                    queue.fail(error)
                 }
+            } catch {
+                queue.fail(error)
             }
         }
-        BLASThreads.singleThreaded(work)
         if let error = queue.error { throw error }
         merge(copies, pieces: pieces, records: queue.records.sorted { $0.piece < $1.piece })
         sharing.workers = Set(queue.records.map(\.worker)).count

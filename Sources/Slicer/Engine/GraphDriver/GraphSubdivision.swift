@@ -27,18 +27,10 @@ final class GraphSubdivision {
     let kernel: SignKernel
     let maxRegions: Int
     /// Threads the certified mode may use (see `GraphSubdivision+Threads`).
-    let threads: Int
+    let parallelism: Parallelism
 
     var topology = PlanarTopology()
-    var vertexRecords: [VertexRecord] = []
-    /// Each edge's supporting line (parallel to `topology.edges`).
-    var edgeLines: [CertifiedLine] = []
-    var exactVertexCache: [Int32: ExactPoint] = [:]
-    var domainCorners: [(s: Double, t: Double)] = []
-    var domainLines: [ExactLine] = []
-
-    /// Every face's pattern: bit set when the unit is positive on the face.
-    var facePattern: [ActivationPattern] = []
+    var records = ArrangementRecords()
     /// entryParent[m][f], m ≥ 1: the face (as it entered level m − 1) that face f was cut from when it
     /// entered level m; level `levels` is the output. Names the region of every line for exact recomputation.
     var entryParent: [[Int32]] = []
@@ -78,10 +70,10 @@ final class GraphSubdivision {
     /// Told (pieces done, pieces) as the first level's pieces are finished on several threads.
     var progress: (@Sendable (Int, Int) -> Void)?
 
-    init(graph: GraphModel, plane: SlicePlane, arithmetic: Arithmetic, maxRegions: Int, threads: Int = 1) throws {
+    init(graph: GraphModel, plane: SlicePlane, arithmetic: Arithmetic, maxRegions: Int, parallelism: Parallelism = .serial) throws {
         let plan = try GraphPlan(graph)
         self.plan = plan
-        self.threads = threads
+        self.parallelism = parallelism
         guard graph.inputDimension == plane.dimension else {
             throw TesseraError.badInput("the network takes \(graph.inputDimension) inputs but the anchors have \(plane.dimension) coordinates")
         }
@@ -105,10 +97,8 @@ final class GraphSubdivision {
     /// A copy that goes on on its own (its arrays are copied when either side writes them).
     init(copying other: GraphSubdivision) {
         plan = other.plan; plane = other.plane; kernel = other.kernel; maxRegions = other.maxRegions
-        threads = other.threads; bounds = other.bounds; exactLayout = other.exactLayout
-        topology = other.topology; vertexRecords = other.vertexRecords; edgeLines = other.edgeLines
-        exactVertexCache = other.exactVertexCache; domainCorners = other.domainCorners; domainLines = other.domainLines
-        facePattern = other.facePattern; entryParent = other.entryParent; logits = other.logits
+        parallelism = other.parallelism; bounds = other.bounds; exactLayout = other.exactLayout
+        topology = other.topology; records = other.records; entryParent = other.entryParent; logits = other.logits
         exactStates = other.exactStates; exactUnits = other.exactUnits
         precondition(other.exactPath == nil, "the exact mode's path is not copied")
         counts = other.counts; positiveSomewhere = other.positiveSomewhere; negativeSomewhere = other.negativeSomewhere
@@ -158,7 +148,7 @@ final class GraphSubdivision {
         computeAllMaps()
         if kernel.asksEveryLine { startExactPath() }
         if plan.levels == 0 { finish(face: 0) }
-        else if threads > 1, canShareOut { try descendSharingOut(threads: threads) }
+        else if parallelism.threads > 1, canShareOut { try descendSharingOut() }
         else { try descend(face: 0, level: 0) }
     }
 

@@ -25,7 +25,7 @@ public func slice(graph: GraphModel, plane: SlicePlane, options: SliceOptions = 
 public func sliceWithGraphEngine(graph: GraphModel, plane: SlicePlane, options: SliceOptions = SliceOptions(),
                                  start: Date = Date(), progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> SliceResult {
     let engine = try GraphSubdivision(graph: graph, plane: plane, arithmetic: options.arithmetic, maxRegions: options.maxRegions,
-                                      threads: options.threads)
+                                      parallelism: options.parallelism)
     engine.progress = progress
     engine.setUpDomain(try options.domain.corners(plane: plane))
     try engine.run()

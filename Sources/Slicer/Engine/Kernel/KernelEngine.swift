@@ -4,8 +4,8 @@ import Polytope
 /// on demand, and where decisions are counted. Both the MLP and the graph engine conform.
 protocol KernelEngine: AnyObject {
     var kernel: SignKernel { get }
-    var vertexRecords: [VertexRecord] { get set }
-    var exactVertexCache: [Int32: ExactPoint] { get set }
+    /// The vertices, edge lines, face patterns and domain (`ArrangementRecords`).
+    var records: ArrangementRecords { get set }
     var counts: DecisionCounts { get set }
     func exactLine(_ ref: LineRef) -> ExactLine
     func exactVertex(_ v: Int32) -> ExactPoint

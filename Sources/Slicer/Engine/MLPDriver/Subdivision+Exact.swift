@@ -72,7 +72,7 @@ extension Subdivision {
         let map = [ExactLine](unsafeUninitializedCapacity: layer.outputs) { buffer, initialized in
             let out = buffer.baseAddress!
             let minimum = layer.outputs * layer.inputs >= 16384 ? 8 : layer.outputs
-            parallelChunks(layer.outputs, minimumChunk: minimum) { range in
+            parallelism.chunks(layer.outputs, minimumChunk: minimum) { range in
                 for j in range {
                     (out + j).initialize(to: exactNeuronLine(layer: k, neuron: j, inputs: inputs, weights: weights, bias: bias))
                 }

@@ -5,11 +5,6 @@ import Polytope
 extension Subdivision {
     /// Runs every hidden layer and prepares the output layer's maps.
     func run(progress: ((Int, Int) -> Void)? = nil) throws {
-        // The engine splits its own work over the cores; OpenBLAS runs single-threaded inside it.
-        try BLASThreads.singleThreaded { try runLayers(progress: progress) }
-    }
-
-    func runLayers(progress: ((Int, Int) -> Void)?) throws {
         var clock = PhaseClock()
         computeFirstLayerMaps()
         clock.lap("layer 1 maps")
@@ -42,11 +37,11 @@ extension Subdivision {
         var filters = [FaceFilter](repeating: FaceFilter(), count: startCount)
         var baseSlopes = [UInt64](repeating: 0, count: startCount * words)
         let lock = NSLock()
-        filters.withUnsafeMutableBufferPointer { results in
-            facePattern.withUnsafeMutableBufferPointer { patterns in
-                baseSlopes.withUnsafeMutableBufferPointer { baseSlopes in
-                    withVertexView { view in
-                        parallelChunks(startCount, minimumChunk: 256) { range in
+        withVertexView { view in
+            filters.withUnsafeMutableBufferPointer { results in
+                facePattern.withUnsafeMutableBufferPointer { patterns in
+                    baseSlopes.withUnsafeMutableBufferPointer { baseSlopes in
+                        parallelism.chunks(startCount, minimumChunk: 256) { range in
                             var scratch = FilterScratch(width: n)
                             defer { scratch.deallocate() }
                             var positive = [UInt64](repeating: 0, count: words), negative = positive

@@ -65,7 +65,7 @@ extension Subdivision {
             correctionStart.withUnsafeMutableBufferPointer { counts in
                 products.baseSlopes.withUnsafeBufferPointer { base in
                     facePattern.withUnsafeBufferPointer { patterns in
-                        parallelChunks(faceCount, minimumChunk: 2048) { range in
+                        parallelism.chunks(faceCount, minimumChunk: 2048) { range in
                             for f in range {
                                 let r = Int(faceRegion[f])
                                 var total = 0
@@ -103,7 +103,7 @@ extension Subdivision {
         differing.withUnsafeBufferPointer { differing in
             transposed.withUnsafeBufferPointer { columns in
                 facePattern.withUnsafeBufferPointer { patterns in
-                    parallelChunks(faceCount, minimumChunk: 2048) { range in
+                    parallelism.chunks(faceCount, minimumChunk: 2048) { range in
                         for f in range {
                             let r = Int(faceRegion[f])
                             var position = Int(correctionStart[f])
@@ -164,7 +164,7 @@ extension Subdivision {
         next.weights.withUnsafeBufferPointer { w in
             facePattern.withUnsafeBufferPointer { patterns in
                 faceRegion.withUnsafeBufferPointer { regions in
-                    parallelChunks((faceCount + chunk - 1) / chunk, minimumChunk: 1) { chunks in
+                    parallelism.chunks((faceCount + chunk - 1) / chunk, minimumChunk: 1) { chunks in
                         let scaled = UnsafeMutablePointer<Double>.allocate(capacity: chunk * 3 * n)
                         let slopes = UnsafeMutablePointer<Double>.allocate(capacity: n)
                         defer { scaled.deallocate(); slopes.deallocate() }

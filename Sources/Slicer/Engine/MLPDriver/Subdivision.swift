@@ -17,6 +17,7 @@ final class Subdivision {
     let plane: SlicePlane
     let kernel: SignKernel
     let maxRegions: Int
+    let parallelism: Parallelism
     /// True when `maxRegions` comes from the memory budget rather than --max-regions.
     var limitIsMemory = false
     let hiddenCount: Int
@@ -24,9 +25,7 @@ final class Subdivision {
     let patternOffsets: [Int]
     let totalHidden: Int
 
-    // Vertices, one 64-byte record each (a sign decision reads all of it at once).
-    var vertexRecords: [VertexRecord] = []
-    var exactVertexCache: [Int32: ExactPoint] = [:]
+    var records = ArrangementRecords()
 
     /// Faces and edges, and how a face is split (no arithmetic there).
     var topology = PlanarTopology()
@@ -39,14 +38,6 @@ final class Subdivision {
         _modify { yield &topology.edges }
     }
     var faceRegion: [Int32] = []
-    var facePattern: [ActivationPattern] = []
-    /// Each edge's supporting line, in floating point with bounds (and its exact reference); apart
-    /// from `edges` so the topology the splits walk stays compact.
-    var edgeLines: [CertifiedLine] = []
-
-    // Domain.
-    var domainCorners: [(s: Double, t: Double)] = []
-    var domainLines: [ExactLine] = []
 
     // Per network layer k: the float maps of every region with their region-independent bounds.
     var maps: [LayerMaps] = []
@@ -62,7 +53,7 @@ final class Subdivision {
     var counts = DecisionCounts()
     var layerStats: [LayerStats] = []
 
-    init(network: Network, plane: SlicePlane, arithmetic: Arithmetic, maxRegions: Int) throws {
+    init(network: Network, plane: SlicePlane, arithmetic: Arithmetic, maxRegions: Int, parallelism: Parallelism = .machine) throws {
         guard network.activation.isPiecewiseAffine else {
             throw TesseraError.badInput("activation \(network.activation) is not piecewise affine: the exact engine cannot slice it")
         }
@@ -73,6 +64,7 @@ final class Subdivision {
         self.plane = plane
         kernel = SignKernel(arithmetic)
         self.maxRegions = maxRegions
+        self.parallelism = parallelism
         hiddenCount = network.layers.count - 1
         var offsets: [Int] = []
         var total = 0
@@ -84,8 +76,10 @@ final class Subdivision {
     var vertexCount: Int { vertexRecords.count }
 
     /// Read-only access to the vertex coordinates for hot loops (valid while no vertex is added).
+    /// The array is taken first, so that the body may change the records' other columns.
     func withVertexView<R>(_ body: (VertexView) throws -> R) rethrows -> R {
-        try vertexRecords.withUnsafeBufferPointer { try body(VertexView(records: $0.baseAddress!)) }
+        let vertices = vertexRecords
+        return try vertices.withUnsafeBufferPointer { try body(VertexView(records: $0.baseAddress!)) }
     }
 
     /// The largest |slope| of the activation, which bounds how much a layer can amplify.

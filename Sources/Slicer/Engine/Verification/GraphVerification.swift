@@ -201,7 +201,8 @@ private func concurrent(_ graph: GraphModel, at x0: [Double]) -> GraphModel {
 func runGraphEngine(_ graph: GraphModel, anchors: [[Double]], domain: DomainSpec, arithmetic: Arithmetic,
                     maxRegions: Int = 1_000_000, threads: Int = 1, roundRobin: Bool = false) throws -> GraphSubdivision {
     let plane = try SlicePlane(anchors: anchors)
-    let engine = try GraphSubdivision(graph: graph, plane: plane, arithmetic: arithmetic, maxRegions: maxRegions, threads: threads)
+    let engine = try GraphSubdivision(graph: graph, plane: plane, arithmetic: arithmetic, maxRegions: maxRegions,
+                                      parallelism: Parallelism(threads: threads))
     engine.roundRobin = roundRobin
     engine.setUpDomain(try domain.corners(plane: plane))
     try engine.run()
