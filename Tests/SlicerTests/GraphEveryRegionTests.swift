@@ -136,7 +136,7 @@ import Polytope
         // Areas: every region positive (counter-clockwise), their sum exactly the domain's.
         let areas = exactAreas(engine)
         #expect(areas.faces.allSatisfy { $0.signum > 0 }, "every region has positive area: \(testCase)")
-        #expect(areas.faces.reduce(Rational.zero, +) == areas.domain, "areas sum exactly to the domain: \(testCase)")
+        #expect(exactSum(areas.faces) == areas.domain, "areas sum exactly to the domain: \(testCase)")
 
         // Every region's pattern is the exact forward pass's at an interior point.
         let point = exactPlanePoint(testCase.anchors)

@@ -27,7 +27,7 @@ import Foundation
     func checkInvariants(_ engine: GraphSubdivision, anchors: [[Double]], _ label: String) {
         let areas = exactAreas(engine)
         #expect(areas.faces.allSatisfy { $0.signum > 0 }, "every region has positive area, counter-clockwise: \(label)")
-        #expect(areas.faces.reduce(Rational.zero, +) == areas.domain, "areas sum to the domain's: \(label)")
+        #expect(exactSum(areas.faces) == areas.domain, "areas sum to the domain's: \(label)")
         let point = exactPlanePoint(anchors)
         let stride = max(1, engine.topology.faces.count / 30)
         for (f, face) in engine.topology.faces.enumerated() where f % stride == 0 {
