@@ -11,10 +11,7 @@ extension FigureCommand {
         guard [request.png, request.pdf, request.json].contains(where: { $0 != nil }) else {
             throw TesseraError.badInput("\(parts.output) is not an output of the command its parts record")
         }
-        let fingerprint = try shardFingerprint(command: "figure", arguments: parts.arguments, files: FigureOne.inputs(request))
-        guard fingerprint == parts.parts[0].fingerprint else {
-            throw TesseraError.badInput("the inputs of \(parts.output)'s parts have changed since the shards ran")
-        }
+        try checkInputsUnchanged(command: "figure", parts: parts, files: FigureOne.inputs(request))
         printError(try FigureOne.merge(request, payloads: parts.payloads, log: printError))
     }
 }

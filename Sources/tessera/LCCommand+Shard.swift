@@ -46,10 +46,7 @@ extension LCCommand {
             throw TesseraError.badInput("\(parts.output) is not an output of the command its parts record")
         }
         let plan = try command.prepare()
-        let fingerprint = try shardFingerprint(command: "lc", arguments: parts.arguments, files: inputFiles(plan))
-        guard fingerprint == parts.parts[0].fingerprint else {
-            throw TesseraError.badInput("the inputs of \(parts.output)'s parts have changed since the shards ran")
-        }
+        try checkInputsUnchanged(command: "lc", parts: parts, files: inputFiles(plan))
         var units: [LCShareUnit] = [], counts: [[[[Int]]]] = []
         var steps = [Int?](repeating: nil, count: plan.models.count), seconds = [Double](repeating: 0, count: plan.models.count)
         for payload in parts.payloads {

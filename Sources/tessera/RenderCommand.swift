@@ -28,15 +28,9 @@ struct RenderCommand: ParsableCommand {
     func run() throws {
         guard every >= 1, fps >= 1, radius > 0, delta > 0 else { throw TesseraError.badInput("--every, --fps, --radius and --delta must be positive") }
         guard lcSamples >= 0 else { throw TesseraError.badInput("--lc-samples must be 0 or more") }
-        let sequence = try PartitionSequence(runPath: runPath, indices: try parseIndices(indices), split: split, data: data,
-                                             domain: try parseDomain(domain), outputDirectory: out, every: every,
-                                             radius: radius, delta: delta, maxRegions: maxRegions, picture: try picture.settings())
+        let sequence = try makeSequence()
         if let video { try Video.checkTools(for: video) }
-        var viewer = RunViewer(runPath: runPath, checkpoints: sequence.checkpoints, anchors: sequence.anchors, labels: sequence.names.labels,
-                               domain: sequence.domain, activation: sequence.activation, dataDirectory: sequence.dataDirectory)
-        viewer.fill = picture.fill
-        viewer.maxRegions = maxRegions
-        viewer.lcSamples = lcSamples
+        let viewer = makeViewer(sequence)
         if let shard {
             let spec = try ShardSpec(parsing: shard)
             let payload = try sequence.renderShare(viewer, shard: spec, regions: regions, progress: printError)
@@ -50,5 +44,22 @@ struct RenderCommand: ParsableCommand {
             try Video.make(frames: sequence.framePaths, to: video, fps: fps)
             print("video: \(video)")
         }
+    }
+
+    /// The checkpoints, anchors and picture settings this command's arguments name.
+    func makeSequence() throws -> PartitionSequence {
+        try PartitionSequence(runPath: runPath, indices: try parseIndices(indices), split: split, data: data,
+                              domain: try parseDomain(domain), outputDirectory: out, every: every,
+                              radius: radius, delta: delta, maxRegions: maxRegions, picture: try picture.settings())
+    }
+
+    /// The viewer page's settings for `sequence`.
+    func makeViewer(_ sequence: PartitionSequence) -> RunViewer {
+        var viewer = RunViewer(runPath: runPath, checkpoints: sequence.checkpoints, anchors: sequence.anchors, labels: sequence.names.labels,
+                               domain: sequence.domain, activation: sequence.activation, dataDirectory: sequence.dataDirectory)
+        viewer.fill = picture.fill
+        viewer.maxRegions = maxRegions
+        viewer.lcSamples = lcSamples
+        return viewer
     }
 }

@@ -26,6 +26,13 @@ func shardFingerprint(command: String, arguments: [String], files: [String]) thr
     return fingerprint.hex
 }
 
+/// Refuses to merge `parts` when the inputs of `command` no longer give the fingerprint the shares recorded.
+func checkInputsUnchanged(command: String, parts: ShardParts, files: [String]) throws {
+    guard try shardFingerprint(command: command, arguments: parts.arguments, files: files) == parts.parts[0].fingerprint else {
+        throw TesseraError.badInput("the inputs of \(parts.output)'s parts have changed since the shards ran")
+    }
+}
+
 /// Writes one part per output path, every part carrying the share's whole payload.
 func writeParts(command: String, shard: ShardSpec, outputs: [String], files: [String], payload: [String: Any]) throws {
     guard !outputs.isEmpty else { throw TesseraError.badInput("--shard needs an output file: its parts are written beside it") }

@@ -17,10 +17,7 @@ extension ValidateCommand {
         guard [request.csv, request.json, request.png, request.pdf].contains(where: { $0 != nil }) else {
             throw TesseraError.badInput("\(parts.output) is not an output of the command its parts record")
         }
-        let fingerprint = try shardFingerprint(command: "validate", arguments: parts.arguments, files: RunValidation.inputs(request))
-        guard fingerprint == parts.parts[0].fingerprint else {
-            throw TesseraError.badInput("the inputs of \(parts.output)'s parts have changed since the shards ran")
-        }
+        try checkInputsUnchanged(command: "validate", parts: parts, files: RunValidation.inputs(request))
         printError(try RunValidation.merge(request, payloads: parts.payloads))
     }
 }
