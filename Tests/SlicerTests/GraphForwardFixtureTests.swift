@@ -94,6 +94,8 @@ import Testing
         #expect(files == stored.count && files >= 40, "compared \(files) of \(stored.count) onnxruntime outputs")
     }
 
+    /// The 32-wide CNNs cost most of this test in a debug build: without `fullTests` each is compared
+    /// through one export at one radius (0.05); every other model through every export at every radius.
     @Test func lcMatchesThePyTorchEstimatorCountForCount() throws {
         let data = try Data(contentsOf: Self.directory.appendingPathComponent("lc-reference.json"))
         let reference = try JSONSerialization.jsonObject(with: data) as! [String: Any]
@@ -103,8 +105,9 @@ import Testing
         let points = try PointsFile.load(path: Self.path("lc-points.npy"))
         var compared = 0, windows = 0
         for entry in reference["models"] as! [[String: Any]] {
-            let results = entry["results"] as! [[String: Any]]
-            for file in entry["exact_for"] as! [String] {
+            let wide = (entry["model"] as! String).hasPrefix("cnn5_w32") && !fullTests
+            let results = (entry["results"] as! [[String: Any]]).filter { !wide || $0["radius"] as? Double == 0.05 }
+            for file in (entry["exact_for"] as! [String]).prefix(wide ? 1 : .max) {
                 let model = try ModelLoader.load(path: Self.path(file))
                 let relu = (entry["layers"] as! [[String: Any]]).map { ($0["onnx_relu_nodes"] as? [String: String])?[file] }
                 for result in results {
@@ -126,7 +129,7 @@ import Testing
                 }
             }
         }
-        #expect(compared >= 30)
+        #expect(compared == (fullTests ? 51 : 44), "compared \(compared) model-radius pairs")
         #expect(windows > 0)
     }
 
