@@ -6,6 +6,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 tests=(
+    GraphEngineExactPathTests/exactEqualsCertifiedOnASmallCNN
     GraphForwardFixtureTests/lcMatchesThePyTorchEstimatorCountForCount
     GraphRunCLITests/lcPerLayerEqualsThePyTorchEstimatorOnCNNsAndResNets
 )

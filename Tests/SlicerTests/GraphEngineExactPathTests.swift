@@ -85,7 +85,8 @@ import Testing
     }
 
     /// A reduced CNN workload (two 3×3 convolutions of 4 channels on a 10×10 image): exact and
-    /// certified give the same regions, patterns, edges, vertices and decision boundary.
+    /// certified give the same regions, patterns, edges, vertices and decision boundary. Without
+    /// `fullTests` on the central quarter of the square (exact mode is slow in a debug build).
     @Test func exactEqualsCertifiedOnASmallCNN() throws {
         var random = SeededGenerator(seed: 3)
         let image: [Double] = (0..<100).map { i in
@@ -95,9 +96,9 @@ import Testing
         }
         let (graph, anchors) = cnnWorkload(image: image, height: 10, width: 10, radius: 1.5, seed: 4, channels: 4, convolutions: 2)
         let engines = try [Arithmetic.certified, .exact].map {
-            try runGraphEngine(graph, anchors: anchors, domain: .square(scale: 1.5), arithmetic: $0)
+            try runGraphEngine(graph, anchors: anchors, domain: .square(scale: fullTests ? 1.5 : 0.75), arithmetic: $0)
         }
-        #expect(engines[0].topology.faces.count > 200, "a non-trivial partition: \(engines[0].topology.faces.count) regions")
+        #expect(engines[0].topology.faces.count > (fullTests ? 200 : 50), "a non-trivial partition: \(engines[0].topology.faces.count) regions")
         let signatures = engines.map { CombinatorialSignature($0) }
         #expect(CombinatorialSignature.difference(certified: signatures[0], exact: signatures[1]) == nil)
         #expect(engines[1].exactPath!.fallbacks == 0)
