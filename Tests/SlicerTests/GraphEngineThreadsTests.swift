@@ -4,7 +4,7 @@ import Testing
 /// The graph engine on several threads gives the one-thread subdivision: the same faces in the same
 /// order, the same vertices (one per point where two copies met on a seam), patterns, edges, vertex
 /// lines, decision boundary and layer statistics.
-@Suite(.serialized, .timeLimit(.minutes(20))) struct GraphEngineThreadsTests {
+@Suite(.serialized, .oneAtATime, .timeLimit(.minutes(20))) struct GraphEngineThreadsTests {
     /// Two cases of each family; CI's `tessera verify --graphs` sweep compares thousands more (certified
     /// on two threads against exact on one).
     static let cases = (0..<16).map { graphVerificationCase($0, seed: 11) }

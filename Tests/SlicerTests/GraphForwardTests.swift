@@ -2,7 +2,7 @@ import Testing
 @testable import Slicer
 
 /// The batched forward pass against the straightforward per-sample loops of `GraphReference`.
-@Suite(.timeLimit(.minutes(20))) struct GraphForwardTests {
+@Suite(.oneAtATime, .timeLimit(.minutes(20))) struct GraphForwardTests {
     /// Forward of `points` (rows) through `model`, every sample checked against the reference at
     /// `value` (default the output) to within float rounding (relative 1e-12).
     func checkAgainstReference(_ model: GraphModel, points: [[Double]], value: Int? = nil, workers: Int = 2,

@@ -6,10 +6,10 @@ import BigInt
 /// Invariants of the exact partition on seeded random networks, checked with exact arithmetic.
 @Suite(.timeLimit(.minutes(20))) struct InvariantTests {
     // The small families; the wide one (exact arithmetic on 24-wide layers) is slow in debug
-    // builds and runs in `tessera verify`.
-    static let cases = (0..<40).map { verificationCase($0, seed: 11) }.filter { $0.family != "wide" }.prefix(24).map { $0 }
+    // builds and runs in `tessera verify`. Two cases of each family (random four), 24 with `fullTests`.
+    static let cases = (0..<40).map { verificationCase($0, seed: 11) }.filter { $0.family != "wide" }.prefix(fullTests ? 24 : 10).map { $0 }
 
-    @Test(arguments: 0..<24)
+    @Test(arguments: InvariantTests.cases.indices)
     func areasSumExactlyToTheDomain(index: Int) throws {
         let testCase = Self.cases[index]
         let (engine, _) = try runEngine(testCase.network, anchors: testCase.anchors, domain: testCase.domain, arithmetic: .certified)
@@ -43,7 +43,7 @@ import BigInt
         return preActivations
     }
 
-    @Test(arguments: 0..<24)
+    @Test(arguments: InvariantTests.cases.indices)
     func patternsMatchAnExactForwardPass(index: Int) throws {
         let testCase = Self.cases[index]
         let (engine, _) = try runEngine(testCase.network, anchors: testCase.anchors, domain: testCase.domain, arithmetic: .certified)
@@ -62,7 +62,7 @@ import BigInt
     /// Across an edge, two regions differ in the neuron that made it and otherwise only in neurons whose
     /// zero set holds the whole edge (a duplicated neuron, or a coincident line of any layer), checked
     /// with exact pre-activations at both ends of the edge. Every family, degenerate ones included.
-    @Test(arguments: 0..<24)
+    @Test(arguments: InvariantTests.cases.indices)
     func neighboursDifferOnlyInNeuronsZeroAlongTheirEdge(index: Int) throws {
         let testCase = Self.cases[index]
         let (engine, result) = try runEngine(testCase.network, anchors: testCase.anchors, domain: testCase.domain, arithmetic: .certified)

@@ -4,7 +4,7 @@ import Testing
 
 /// The LC estimator on graph models: the MLP case against the pre-graph estimator, a CNN against
 /// per-vertex reference forward passes, max-pool windows counted by hand.
-@Suite(.timeLimit(.minutes(20))) struct LCGraphTests {
+@Suite(.oneAtATime, .timeLimit(.minutes(20))) struct LCGraphTests {
     func samples(_ count: Int, _ dimension: Int, _ random: inout TestRandom) -> [[Double]] {
         (0..<count).map { _ in (0..<dimension).map { _ in (random.uniform() + 1) / 2 } }
     }

@@ -1,7 +1,7 @@
 import Testing
 import Slicer
 
-@Suite(.timeLimit(.minutes(20))) struct LCTests {
+@Suite(.oneAtATime, .timeLimit(.minutes(20))) struct LCTests {
     /// A seeded random network with the given layer sizes.
     func network(_ sizes: [Int], seed: UInt64, activation: Activation = .relu) throws -> Network {
         var generator = SeededGenerator(seed: seed)

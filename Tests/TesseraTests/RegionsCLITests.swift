@@ -16,6 +16,8 @@ struct RegionsCLITests {
 
     static func kind(_ feature: [String: Any]) -> String { (feature["properties"] as? [String: Any])?["kind"] as? String ?? "" }
 
+    /// Every vertex's floats are checked against its rationals; the rationals' exact incidence (rational
+    /// arithmetic, slow in a debug build) on the first 60 distinct vertices (of about 200), on all with `fullTests`.
     @Test func geoJSONAgreesWithTheSummaryAndExactVerticesWithTheFloats() throws {
         let s = try CLIScratch()
         let run = try runTessera(sliceArguments(model: s.file("model.safetensors"), points: s.file("anchors.npy"),
@@ -43,14 +45,14 @@ struct RegionsCLITests {
                 #expect(abs(t.doubleValue * length2 - point[1]) <= 1e-12 * (1 + abs(point[1])), "\(pair) vs \(point)")
                 // Exactly: a vertex is where two of the slice's lines meet (units whose input is zero
                 // there, or sides of the domain), in exact arithmetic.
-                if seen.insert(pair).inserted {
+                if seen.count < (fullTests ? .max : 60), seen.insert(pair).inserted {
                     let meeting = try lines.count(at: s, t)
                     #expect(meeting >= 2, "vertex \(pair) lies on \(meeting) line(s)")
                 }
                 checked += 1
             }
         }
-        #expect(checked > 30 && seen.count > 20, "\(checked) vertices, \(seen.count) distinct")
+        #expect(checked > 30 && seen.count > 20, "\(checked) vertices, \(seen.count) distinct checked exactly")
     }
 
     /// "p/q" or "p" as an exact rational.

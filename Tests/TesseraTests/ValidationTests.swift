@@ -3,7 +3,7 @@ import Testing
 import Slicer
 import Trainer
 
-@Suite(.timeLimit(.minutes(20))) struct ValidationTests {
+@Suite(.oneAtATime, .timeLimit(.minutes(20))) struct ValidationTests {
     /// A seeded random network with generic Gaussian weights.
     func network(_ sizes: [Int], seed: UInt64) throws -> Network {
         var generator = SeededGenerator(seed: seed)
