@@ -54,6 +54,19 @@ struct PathState {
 }
 
 extension GraphSubdivision {
+    /// entryParent[m][f], m ≥ 1: the face (as it entered level m − 1) that face f was cut from when it
+    /// entered level m; level `levels` is the output. Names the region of every line for exact
+    /// recomputation. Registered face columns 0...levels.
+    var entryParent: [FaceColumn<Int32>] {
+        _read { yield records.faces.labels }
+        _modify { yield &records.faces.labels }
+    }
+    /// Per face, the logits' float map (3·K values), set when the face is finished (a registered face column).
+    var logits: [Double] {
+        _read { yield records.faces.reals[0].values }
+        _modify { yield &records.faces.reals[0].values }
+    }
+
     var maxRegions: Int { settings.maxRegions }
     var parallelism: Parallelism { settings.parallelism }
     var roundRobin: Bool {

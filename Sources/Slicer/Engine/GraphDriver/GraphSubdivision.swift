@@ -32,11 +32,6 @@ final class GraphSubdivision {
 
     var topology = PlanarTopology()
     var records = ArrangementRecords()
-    /// entryParent[m][f], m ≥ 1: the face (as it entered level m − 1) that face f was cut from when it
-    /// entered level m; level `levels` is the output. Names the region of every line for exact recomputation.
-    var entryParent: [[Int32]] = []
-    /// Per face, the logits' float map (3·K values), set when the face is finished.
-    var logits: [Double] = []
     /// What was computed exactly so far, and the exact mode's path.
     var exact: GraphExactState
     var counts = DecisionCounts()
@@ -59,7 +54,9 @@ final class GraphSubdivision {
         let widths = plan.activationNodes.indices.map { plan.maxPool(level: $0) == nil ? counts[plan.activationNodes[$0] + 1] : plan.levelBits($0) }
         let words = widths.map { [UInt64](repeating: 0, count: ($0 + 63) / 64) }
         tally = LevelTally(positiveSomewhere: words, negativeSomewhere: words, regionsAfter: [Int](repeating: 0, count: widths.count))
-        entryParent = [[Int32]](repeating: [], count: plan.levels + 1)
+        // entryParent per level (fresh faces −1), then the logits (3·K a face).
+        records.faces.labels = (0...plan.levels).map { _ in FaceColumn(fresh: -1) }
+        records.faces.reals = [FaceColumn(width: 3 * counts[graph.outputValue], fresh: 0)]
         // Pending units are the level's input units (a max pool has more inputs than winner bits).
         path = PathState(bounds: GraphSubdivision.valueBounds(plan: plan, plane: plane),
                          currentPattern: ActivationPattern(count: plan.patternBits), pending: widths.map { _ in [] },
@@ -70,7 +67,7 @@ final class GraphSubdivision {
     init(copying other: GraphSubdivision) {
         precondition(other.exactPath == nil, "the exact mode's path is not copied")
         plan = other.plan; plane = other.plane; kernel = other.kernel; settings = other.settings
-        topology = other.topology; records = other.records; entryParent = other.entryParent; logits = other.logits
+        topology = other.topology; records = other.records
         exact = other.exact; counts = other.counts; tally = other.tally; path = other.path
     }
 
@@ -103,8 +100,6 @@ final class GraphSubdivision {
     /// Sets up the domain as the single face 0.
     func setUpDomain(_ corners: [(s: Double, t: Double)]) {
         setUpDomainFace(corners, patternBits: plan.patternBits)
-        for m in entryParent.indices { entryParent[m] = [-1] }
-        logits = [Double](repeating: 0, count: 3 * outputCount)
     }
 
     /// Runs the whole graph over the domain.
@@ -199,10 +194,4 @@ final class GraphSubdivision {
         for i in 0..<(3 * k) { logits[Int(f) * 3 * k + i] = map.rows[i] }
     }
 
-    /// Registers face g, just cut from face f, in the per-face arrays (`FaceCutting`).
-    func faceAdded(_ g: Int32, from f: Int32) {
-        facePattern.append(facePattern[Int(f)])
-        for m in entryParent.indices { entryParent[m].append(-1) }
-        logits.append(contentsOf: repeatElement(0, count: 3 * outputCount))
-    }
 }

@@ -32,7 +32,11 @@ final class Subdivision {
         _read { yield topology.edges }
         _modify { yield &topology.edges }
     }
-    var faceRegion: [Int32] = []
+    /// Each face's region at the last layer whose maps were built (a registered face column).
+    var faceRegion: [Int32] {
+        _read { yield records.faces.labels[0].values }
+        _modify { yield &records.faces.labels[0].values }
+    }
 
     // Per network layer k: the float maps of every region with their region-independent bounds.
     var maps: [LayerMaps] = []
@@ -56,6 +60,7 @@ final class Subdivision {
         kernel = SignKernel(arithmetic)
         settings = EngineSettings(maxRegions: maxRegions, parallelism: parallelism)
         patternLayout = PatternLayout(widths: network.layers.dropLast().map(\.outputs))
+        records.faces.labels = [FaceColumn()]  // faceRegion, inherited by a cut
     }
 
     var maxRegions: Int { settings.maxRegions }
@@ -83,6 +88,5 @@ final class Subdivision {
     /// Sets up the domain as the single face of region 0.
     func setUpDomain(_ corners: [(s: Double, t: Double)]) {
         setUpDomainFace(corners, patternBits: totalHidden)
-        faceRegion = [0]
     }
 }
