@@ -54,6 +54,9 @@ struct PathState {
 }
 
 extension GraphSubdivision {
+    /// How the path knows its units, as the kernel's arithmetic has it.
+    var pathUnits: any GraphPathUnits { kernel.pick(certified: FloatPathUnits(), exact: ExactPathUnits()) }
+
     /// entryParent[m][f], m ≥ 1: the face (as it entered level m − 1) that face f was cut from when it
     /// entered level m; level `levels` is the output. Names the region of every line for exact
     /// recomputation. Registered face columns 0...levels.

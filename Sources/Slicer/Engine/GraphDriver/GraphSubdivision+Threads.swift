@@ -18,7 +18,7 @@ extension GraphSubdivision {
     /// True when the work can be shared out: no exact path (its maps are not copied), two or more
     /// activation levels and no max pool (whose envelope merges and renumbers faces).
     var canShareOut: Bool {
-        exactPath == nil && plan.levels >= 2
+        pathUnits.sharesOut && plan.levels >= 2
             && (0..<plan.levels).allSatisfy { plan.maxPool(level: $0) == nil }
     }
 

@@ -65,7 +65,7 @@ final class GraphSubdivision {
 
     /// A copy that goes on on its own (its arrays are copied when either side writes them).
     init(copying other: GraphSubdivision) {
-        precondition(other.exactPath == nil, "the exact mode's path is not copied")
+        precondition(other.pathUnits.sharesOut, "this path's maps are not copied")
         plan = other.plan; plane = other.plane; kernel = other.kernel; settings = other.settings
         topology = other.topology; records = other.records
         exact = other.exact; counts = other.counts; tally = other.tally; path = other.path
@@ -104,11 +104,8 @@ final class GraphSubdivision {
 
     /// Runs the whole graph over the domain.
     func run() throws {
-        // A kernel that asks every line exactly gets the path's exact maps; else the domain
-        // screen's float bounds settle what they can once.
-        if !kernel.asksEveryLine { applyScreen() }
+        pathUnits.start(self)
         computeAllMaps()
-        if kernel.asksEveryLine { startExactPath() }
         if plan.levels == 0 { finish(face: 0) }
         else if parallelism.threads > 1, canShareOut { try descendSharingOut() }
         else { try descend(face: 0, level: 0) }
@@ -186,9 +183,11 @@ final class GraphSubdivision {
         return order.map { pieces[$0] }
     }
 
-    /// Records a finished face's logits.
-    func finish(face f: Int32) {
-        if exactPath != nil { return finishExactly(face: f) }
+    /// Records a finished face's logits (`GraphPathUnits`).
+    func finish(face f: Int32) { pathUnits.finish(self, face: f) }
+
+    /// Records a finished face's logits from the float maps.
+    func finishFromFloatMaps(face f: Int32) {
         let map = maps[plan.graph.outputValue]
         let k = outputCount
         for i in 0..<(3 * k) { logits[Int(f) * 3 * k + i] = map.rows[i] }

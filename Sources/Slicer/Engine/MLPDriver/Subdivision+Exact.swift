@@ -101,12 +101,16 @@ extension Subdivision {
         return map
     }
 
-    /// One neuron's exact line: from the region's whole map when it is known or (in exact mode, where
-    /// most lines of a region are asked for) worth building, else alone (the layers below still need
-    /// whole maps, this one does not).
+    /// One neuron's exact line: from the region's whole map when it is known, else as the kernel's
+    /// `NeuronLineSource` gets it.
     func exactNeuronLine(layer k: Int, neuron j: Int, region r: Int) -> ExactLine {
         if let map = exact.maps[Int64(k) << 40 | Int64(r)] { return map[j] }
-        if kernel.asksEveryLine { return exactMap(layer: k, region: r)[j] }
+        let source: any NeuronLineSource = kernel.pick(certified: SingleNeuronLines(), exact: WholeMapLines())
+        return source.line(self, layer: k, neuron: j, region: r)
+    }
+
+    /// One neuron's exact line computed alone (the layers below still need whole maps), cached.
+    func singleNeuronLine(layer k: Int, neuron j: Int, region r: Int) -> ExactLine {
         let key = ExactLineKey(layer: Int32(k), neuron: Int32(j), region: Int32(r))
         if let cached = exact.lines[key] { return cached }
         let line = exactNeuronLine(layer: k, neuron: j, inputs: exactInputs(layer: k, region: r),
