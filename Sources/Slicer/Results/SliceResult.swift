@@ -151,6 +151,11 @@ public struct SliceResult: Sendable {
     public var seconds: Double
     /// How the sign decisions were taken (certified by a float bound, symbolic, exact).
     public var decisions = DecisionCounts()
+    /// A strip's slice (`SliceOptions.strip`): the exact (s, t) of its corners and of every vertex on its seams.
+    /// Indices are `vertices`' for the partition; the decision boundary's own vertices follow them.
+    public var stripVertices: [Int: ExactPoint] = [:]
+    /// A strip's slice: `boundarySegments` as vertex indices (in `stripVertices`' numbering).
+    public var stripSegmentVertices: [(Int, Int)] = []
     /// True when the model's batch-norm scales γ/√(σ²+ε) were taken as their float64 roundings.
     public var batchNormScale = false
 
