@@ -32,10 +32,11 @@ public struct StripSlice: @unchecked Sendable {
 extension StripSlice {
     public var payload: [String: Any] {
         let r = result
-        func bits(_ x: Double) -> Int { Int(Int64(bitPattern: x.bitPattern)) }
-        func points(_ ps: [Point2]) -> [Int] { ps.flatMap { [bits($0.x), bits($0.y)] } }
+        // JSON numbers past 2^53 do not come back as integers: bit patterns go as hex text.
+        func bits(_ x: Double) -> String { String(x.bitPattern, radix: 16) }
+        func points(_ ps: [Point2]) -> [String] { ps.flatMap { [bits($0.x), bits($0.y)] } }
         let regions: [[Any]] = r.regions.map { region in
-            [region.vertexIndices, region.pattern.words.map { Int(Int64(bitPattern: $0)) }, region.predictedClass,
+            [region.vertexIndices, region.pattern.words.map { String($0, radix: 16) }, region.predictedClass,
              bits(region.slope), region.classCells.map { [$0.label, points($0.polygon)] as [Any] }]
         }
         return [
@@ -56,11 +57,11 @@ extension StripSlice {
     public init(payload p: [String: Any], source: String) throws {
         let damaged = TesseraError.badInput("\(source) holds a damaged slice strip")
         func double(_ any: Any?) throws -> Double {
-            guard let n = any as? Int else { throw damaged }
-            return Double(bitPattern: UInt64(bitPattern: Int64(n)))
+            guard let text = any as? String, let bits = UInt64(text, radix: 16) else { throw damaged }
+            return Double(bitPattern: bits)
         }
         func points(_ any: Any?) throws -> [Point2] {
-            guard let flat = any as? [Int], flat.count % 2 == 0 else { throw damaged }
+            guard let flat = any as? [String], flat.count % 2 == 0 else { throw damaged }
             return try stride(from: 0, to: flat.count, by: 2).map { Point2(try double(flat[$0]), try double(flat[$0 + 1])) }
         }
         guard let arithmetic = p["arithmetic"] as? String, let kind = p["domain_kind"] as? String,
@@ -77,10 +78,12 @@ extension StripSlice {
         regions.reserveCapacity(regionRows.count)
         for row in regionRows {
             guard row.count == 5, let ring = row[0] as? [Int], ring.allSatisfy({ $0 >= 0 && $0 < vertices.count }),
-                  let words = row[1] as? [Int], let label = row[2] as? Int, let cellRows = row[4] as? [[Any]] else { throw damaged }
+                  let words = row[1] as? [String], let label = row[2] as? Int, let cellRows = row[4] as? [[Any]] else { throw damaged }
             var pattern = ActivationPattern(count: patternBits)
             guard words.count == pattern.words.count else { throw damaged }
-            pattern.words = words.map { UInt64(bitPattern: Int64($0)) }
+            let values = words.compactMap { UInt64($0, radix: 16) }
+            guard values.count == words.count else { throw damaged }
+            pattern.words = values
             let cells = try cellRows.map { cell -> ClassCell in
                 guard cell.count == 2, let label = cell[0] as? Int else { throw damaged }
                 return ClassCell(polygon: try points(cell[1]), label: label)
