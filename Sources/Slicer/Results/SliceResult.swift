@@ -126,6 +126,10 @@ public struct LayerStats: Sendable, Codable, Equatable {
     /// w·positions + p is set when window w's winner is its kernel position p, row-major). Nil for
     /// activation layers (one bit per unit: its input is positive).
     public var windowPositions: Int? = nil
+    /// Bit j set when unit j (for a max pool: window slot j) is positive (wins) somewhere in the domain,
+    /// and when it is negative somewhere: what `neuronsCut` counts, kept so strips can be joined.
+    public var positiveSomewhere: [UInt64]? = nil
+    public var negativeSomewhere: [UInt64]? = nil
     public init(index: Int, neurons: Int, neuronsCut: Int, regions: Int) {
         self.index = index; self.neurons = neurons; self.neuronsCut = neuronsCut; self.regions = regions
     }

@@ -47,6 +47,8 @@ extension StripSlice {
             "segments": points(r.boundarySegments.flatMap { [$0.0, $0.1] }),
             "segment_vertices": r.stripSegmentVertices.flatMap { [$0.0, $0.1] },
             "layers": r.layers.map { [$0.index, $0.neurons, $0.neuronsCut, $0.regions, $0.windowPositions ?? 0] },
+            "layer_signs": r.layers.map { [($0.positiveSomewhere ?? []).map { String($0, radix: 16) },
+                                           ($0.negativeSomewhere ?? []).map { String($0, radix: 16) }] },
             "outputs": r.outputs, "seconds": r.seconds, "batchnorm_scale": r.batchNormScale,
             "decisions": [r.decisions.certified, r.decisions.symbolic, r.decisions.exact],
             "seam_points": seamPoints.sorted { $0.key < $1.key }.map { [$0.key, $0.value.seam, $0.value.t.description] as [Any] },
@@ -95,10 +97,14 @@ extension StripSlice {
             SliceEdge(from: edgeFlat[$0], to: edgeFlat[$0 + 1], layer: edgeFlat[$0 + 2], neuron: edgeFlat[$0 + 3])
         }
         guard edges.allSatisfy({ $0.from >= 0 && $0.from < vertices.count && $0.to >= 0 && $0.to < vertices.count }) else { throw damaged }
-        let layers = try layerRows.map { row -> LayerStats in
-            guard row.count == 5 else { throw damaged }
+        guard let signRows = p["layer_signs"] as? [[[String]]], signRows.count == layerRows.count else { throw damaged }
+        let layers = try zip(layerRows, signRows).map { row, signs -> LayerStats in
+            guard row.count == 5, signs.count == 2 else { throw damaged }
             var layer = LayerStats(index: row[0], neurons: row[1], neuronsCut: row[2], regions: row[3])
             if row[4] > 0 { layer.windowPositions = row[4] }
+            let words = signs.map { $0.compactMap { UInt64($0, radix: 16) } }
+            guard words[0].count == signs[0].count, words[1].count == signs[1].count else { throw damaged }
+            layer.positiveSomewhere = words[0]; layer.negativeSomewhere = words[1]
             return layer
         }
         var result = SliceResult(arithmetic: arithmetic, domainKind: kind, domainPolygon: try points(p["domain_polygon"]),

@@ -133,7 +133,7 @@ public enum StripStitcher {
         for (i, width) in widths.enumerated() {
             offset += width
             layers[i].regions = Set(regions.map { $0.pattern.prefix(offset) }).count
-            layers[i].neuronsCut = Set(sliceEdges.filter { $0.layer == i + 1 }.map(\.neuron)).count
+            layers[i].neuronsCut = cutUnits(of: i, in: strips.map(\.result))
         }
         var result = SliceResult(arithmetic: first.arithmetic, domainKind: first.domainKind, domainPolygon: first.domainPolygon,
                                  domainArea: first.domainArea, anchors: first.anchors, vertices: vertices, regions: regions,
@@ -193,6 +193,24 @@ public enum StripStitcher {
             if through.contains(b) { at[b] = at[b]!.map { $0 == j ? i : $0 } }
         }
         return pieces.indices.filter { alive[$0] }.map { pieces[$0] }
+    }
+
+    /// Units positive somewhere and negative somewhere in some strip; for a max pool, windows with
+    /// more than one slot winning somewhere (the engines' `neuronsCut`).
+    static func cutUnits(of layer: Int, in strips: [SliceResult]) -> Int {
+        func union(_ words: [[UInt64]?]) -> [UInt64] {
+            words.reduce([UInt64]()) { sum, next in
+                let next = next ?? []
+                return (0..<max(sum.count, next.count)).map { ($0 < sum.count ? sum[$0] : 0) | ($0 < next.count ? next[$0] : 0) }
+            }
+        }
+        let positive = union(strips.map { $0.layers[layer].positiveSomewhere })
+        guard let taps = strips[0].layers[layer].windowPositions else {
+            let negative = union(strips.map { $0.layers[layer].negativeSomewhere })
+            return zip(positive, negative).reduce(0) { $0 + ($1.0 & $1.1).nonzeroBitCount }
+        }
+        let won = { (bit: Int) in bit >> 6 < positive.count && positive[bit >> 6] >> UInt64(bit & 63) & 1 == 1 }
+        return (0..<strips[0].layers[layer].neurons).filter { w in (0..<taps).filter { won(w * taps + $0) }.count > 1 }.count
     }
 
     /// The (layer, unit) of a line along a seam between regions of these patterns: the first unit,
