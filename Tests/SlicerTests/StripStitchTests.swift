@@ -83,6 +83,7 @@ import Testing
             let p = r.vertexIndices.map { one.vertices[$0] }, q = s.vertexIndices.map { stitched.vertices[$0] }
             let close = q.indices.contains { shift in p.indices.allSatisfy { (p[$0] - q[($0 + shift) % q.count]).length <= 1e-12 * scale } }
             #expect(close, "\(context): region \(r.pattern.words): \(p) vs \(q)")
+            #expect(abs(r.slope - s.slope) <= 1e-9 * max(r.slope, s.slope), "\(context): slope of region \(r.pattern.words)")
         }
         #expect(abs(one.boundaryLength - stitched.boundaryLength) <= 1e-12 * scale * Double(one.boundarySegments.count + 1), "\(context)")
     }

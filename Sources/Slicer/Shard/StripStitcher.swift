@@ -117,6 +117,8 @@ public enum StripStitcher {
                     let area = abs(signedArea(polygon))
                     if area > largest { largest = area; region.predictedClass = label }
                 }
+                // The slope is the winning logit's: a piece that chose the same class knows it.
+                if let same = pieceRegions.first(where: { $0.predictedClass == region.predictedClass }) { region.slope = same.slope }
             }
             regions.append(region)
         }
