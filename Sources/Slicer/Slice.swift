@@ -45,7 +45,7 @@ public func slice(network: Network, plane: SlicePlane, options: SliceOptions = S
     let (limit, byMemory) = options.regionLimit(for: network)
     let engine = try Subdivision(network: network, plane: plane, arithmetic: options.arithmetic, maxRegions: limit,
                                  parallelism: options.parallelism)
-    engine.limitIsMemory = byMemory
+    engine.settings.limitIsMemory = byMemory
     engine.setUpDomain(try options.domain.corners(plane: plane))
     if let strip = options.strip { try engine.clipDomain(to: strip) }
     try engine.run(progress: progress)
