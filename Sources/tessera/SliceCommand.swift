@@ -77,8 +77,9 @@ struct SliceCommand: ParsableCommand {
             fflush(stdout)
             _exit(0)
         }
-        // The order a stitched sharded slice is written in, so that both write the same files.
-        result = result.canonicalized()
+        // The order a stitched sharded slice is written in, so that both write the same files
+        // (--exact-vertices, not sharded, reads the engine's own vertex numbering).
+        if !exactVertices { result = result.canonicalized() }
         try writeOutputs(result, network: network, input: input, domain: domainSpec, parallelism: options.parallelism)
         clock.lap("outputs")
         print("\(result.regions.count) regions, \(result.vertices.count) vertices, \(result.edges.count) edges, "

@@ -133,6 +133,12 @@ public struct LayerStats: Sendable, Codable, Equatable {
     public init(index: Int, neurons: Int, neuronsCut: Int, regions: Int) {
         self.index = index; self.neurons = neurons; self.neuronsCut = neuronsCut; self.regions = regions
     }
+
+    /// The statistics, not how a run marked its units (which differs between arithmetics).
+    public static func == (a: LayerStats, b: LayerStats) -> Bool {
+        a.index == b.index && a.neurons == b.neurons && a.neuronsCut == b.neuronsCut && a.regions == b.regions
+            && a.windowPositions == b.windowPositions
+    }
 }
 
 /// Everything a slice computes: the partition, the decision boundary, statistics, and the framing.
