@@ -26,6 +26,7 @@ extension FaceCutting {
         domainLines = exact
         edgeLines.append(contentsOf: certified)
         let n = corners.count
+        domainVertexCount = n
         for i in 0..<n {
             topology.edges.append(Edge(from: Int32(i), to: Int32((i + 1) % n), faceA: 0, faceB: -1, layer: 0, neuron: -1))
         }
