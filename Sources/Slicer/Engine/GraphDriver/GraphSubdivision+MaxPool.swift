@@ -74,9 +74,11 @@ extension GraphSubdivision {
         }
         // Inputs equal to an earlier one on the face would take nothing; skipping them saves their
         // signs, which are all zero and so all exact.
+        let isZero = zeroInputs(inputs, level: m, face: f)
         var candidates = [0]
         for j in 1..<inputs.count where !candidates.contains(where: {
-            sameFunction(inputs[j].unit, inputs[$0].unit, map: map, bound: bound, level: m, region: f)
+            (isZero[j] && isZero[$0])
+                || sameFunction(inputs[j].unit, inputs[$0].unit, map: map, bound: bound, level: m, region: f)
         }) { candidates.append(j) }
         if candidates.count == 1 { return finish([(g, 0)]) }
         let firstFace = Int32(topology.faces.count), firstEdge = Int32(topology.edges.count), firstVertex = Int32(vertexRecords.count)
@@ -117,6 +119,20 @@ extension GraphSubdivision {
                                           edges: Array(face.edges[start...] + face.edges[..<start]))
         }
         return finish(zip(renamed, cells).map { ($0, $1.winner) })
+    }
+
+    /// Per input of a window: true when it is certainly zero on face f, being the output of a ReLU
+    /// (negative slope 0) whose bit is off on f. Two such inputs are the same function, which
+    /// `sameFunction` could only find exactly (their floats are zero, but so small a difference is
+    /// within any float bound). Certified mode only: exact mode stays the independent reference.
+    func zeroInputs(_ inputs: [(slot: Int, unit: Int)], level m: Int, face f: Int32) -> [Bool] {
+        let value = plan.graph.nodes[plan.activationNodes[m]].inputs[0]
+        guard !kernel.asksEveryLine, value > 0, case .piecewise(let activation) = plan.steps[value - 1],
+              activation.negativeSlope == 0, let level = plan.activationNodes.firstIndex(of: value - 1) else {
+            return [Bool](repeating: false, count: inputs.count)
+        }
+        let pattern = facePattern[Int(f)], offset = plan.patternOffsets[level]
+        return inputs.map { !pattern[offset + $0.unit] }
     }
 
     /// True when units a and b of level m's input are the same affine function on region f.
