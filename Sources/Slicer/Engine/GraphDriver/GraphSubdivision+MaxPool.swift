@@ -46,7 +46,7 @@ extension GraphSubdivision {
     func splitByWindows(face f: Int32, level m: Int, map: FloatValueMap, bound: ValueBound) throws -> [Int32] {
         let pool = plan.maxPool(level: m)!
         var pieces: [Int32] = [f]
-        for w in 0..<pool.windows {
+        for w in undecidedWindows(face: f, level: m, pool: pool, map: map, bound: bound) {
             let inputs = pool.inputs(of: w)
             var next: [Int32] = []
             for g in pieces {
@@ -106,15 +106,18 @@ extension GraphSubdivision {
         let renamed = compactEnvelope(cells: cells.map(\.face), firstFace: firstFace, firstEdge: firstEdge,
                                       firstVertex: firstVertex, deadFaces: deadFaces, deadEdges: deadEdges)
         // The same representation whatever was cut and merged back on the way (certified mode skips
-        // the cutting when one input dominates): g's boundary edges that are whole again get their
-        // old direction, and each cell's cycle starts at g's first vertex, or else its smallest.
+        // the cutting when one input dominates) and however many threads share the work: g's
+        // boundary edges that are whole again get their old direction, and each cell's cycle starts
+        // at g's first vertex, or else at its oldest edge not on a first-level line. (Edges on
+        // first-level lines are split by the neighbouring pieces too, which a copy of the engine on
+        // another thread does not see; so are their vertices.)
         for (e, ends) in zip(original.edges, originalEnds) {
             let edge = topology.edges[Int(e)]
             if edge.from == ends.1 && edge.to == ends.0 { topology.edges[Int(e)].from = ends.0; topology.edges[Int(e)].to = ends.1 }
         }
         for h in renamed {
             let face = topology.faces[Int(h)]
-            let start = face.vertices.firstIndex(of: original.vertices[0]) ?? face.vertices.indices.min { face.vertices[$0] < face.vertices[$1] }!
+            let start = face.vertices.firstIndex(of: original.vertices[0]) ?? oldestInnerEdge(of: face)
             topology.faces[Int(h)] = Face(vertices: Array(face.vertices[start...] + face.vertices[..<start]),
                                           edges: Array(face.edges[start...] + face.edges[..<start]))
         }
@@ -126,13 +129,20 @@ extension GraphSubdivision {
     /// `sameFunction` could only find exactly (their floats are zero, but so small a difference is
     /// within any float bound). Certified mode only: exact mode stays the independent reference.
     func zeroInputs(_ inputs: [(slot: Int, unit: Int)], level m: Int, face f: Int32) -> [Bool] {
-        let value = plan.graph.nodes[plan.activationNodes[m]].inputs[0]
-        guard !kernel.asksEveryLine, value > 0, case .piecewise(let activation) = plan.steps[value - 1],
-              activation.negativeSlope == 0, let level = plan.activationNodes.firstIndex(of: value - 1) else {
-            return [Bool](repeating: false, count: inputs.count)
-        }
-        let pattern = facePattern[Int(f)], offset = plan.patternOffsets[level]
+        guard let offset = zeroInputOffset(level: m) else { return [Bool](repeating: false, count: inputs.count) }
+        let pattern = facePattern[Int(f)]
         return inputs.map { !pattern[offset + $0.unit] }
+    }
+
+    /// The position in a cell's cycle of its smallest edge not on a first-level line (a cell of an
+    /// envelope with several cells has one: an edge on a pool line), else of its smallest edge.
+    func oldestInnerEdge(of face: Face) -> Int {
+        func inner(_ e: Int32) -> Bool {
+            let ref = edgeLines[Int(e)].ref
+            return !(ref.kind == .neuron && ref.layer == 0)
+        }
+        func key(_ k: Int) -> (Int, Int32) { (inner(face.edges[k]) ? 0 : 1, face.edges[k]) }
+        return face.edges.indices.min { key($0) < key($1) }!
     }
 
     /// True when units a and b of level m's input are the same affine function on region f.
