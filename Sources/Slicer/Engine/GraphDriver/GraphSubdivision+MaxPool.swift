@@ -127,7 +127,7 @@ extension GraphSubdivision {
     /// Per input of a window: true when it is certainly zero on face f, being the output of a ReLU
     /// (negative slope 0) whose bit is off on f. Two such inputs are the same function, which
     /// `sameFunction` could only find exactly (their floats are zero, but so small a difference is
-    /// within any float bound). Certified mode only: exact mode stays the independent reference.
+    /// within any float bound).
     func zeroInputs(_ inputs: [(slot: Int, unit: Int)], level m: Int, face f: Int32) -> [Bool] {
         guard let offset = zeroInputOffset(level: m) else { return [Bool](repeating: false, count: inputs.count) }
         let pattern = facePattern[Int(f)]

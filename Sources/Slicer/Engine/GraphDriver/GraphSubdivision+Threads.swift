@@ -20,7 +20,7 @@ extension GraphSubdivision {
     /// cells). A later max pool's envelope merges and renumbers only faces, edges and vertices its
     /// copy made for the piece at hand, so each piece's still form one contiguous run.
     var canShareOut: Bool {
-        exactPath == nil && plan.levels >= 2 && plan.maxPool(level: 0) == nil
+        pathUnits.sharesOut && plan.levels >= 2 && plan.maxPool(level: 0) == nil
     }
 
     /// Splits the domain (face 0) by the first level, then descends into its pieces on one copy per thread.
@@ -169,19 +169,9 @@ extension GraphSubdivision {
             record.lineA = region(record.lineA, w); record.lineB = region(record.lineB, w)
             return record
         }
-        let k3 = 3 * outputCount
-        facePattern = faceSource.map { copies[$0.worker].facePattern[Int($0.face)] }
-        logits = [Double](unsafeUninitializedCapacity: faceSource.count * k3) { buffer, count in
-            for (index, (w, f)) in faceSource.enumerated() {
-                for i in 0..<k3 { buffer[index * k3 + i] = copies[w].logits[Int(f) * k3 + i] }
-            }
-            count = faceSource.count * k3
-        }
-        entryParent = entryParent.indices.map { m in
-            faceSource.map { w, f in
-                let parent = copies[w].entryParent[m][Int(f)]
-                return parent >= forkFaces ? newFace[w][Int(parent)] : parent
-            }
+        // Every face column; entry parents name faces, renumbered like the faces.
+        self.records.faces = FaceColumns.gathered(copies.map(\.records.faces), sources: faceSource) { _, parent, w in
+            parent >= forkFaces ? newFace[w][Int(parent)] : parent
         }
         let base = (counts, regionsAfter)
         for copy in copies {

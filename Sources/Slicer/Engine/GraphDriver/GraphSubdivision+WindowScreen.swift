@@ -19,7 +19,7 @@ extension GraphSubdivision {
         }
         let zeroOffset = zeroInputOffset(level: m)
         let pattern = facePattern[Int(f)]
-        let n = map.count, filters = !kernel.asksEveryLine
+        let n = map.count
         let bitBase = plan.patternOffsets[m]
         var undecided: [Int] = []
         var low = [Double](repeating: 0, count: pool.taps), high = low, slots = [Int](repeating: 0, count: pool.taps)
@@ -47,10 +47,8 @@ extension GraphSubdivision {
             var winner: Int? = nil
             if k == 1 || (zeroOffset != nil && allZero) {
                 winner = 0
-            } else if filters && !allZero {
-                var best = 0
-                for i in 1..<k where low[i] > low[best] { best = i }
-                if (0..<k).allSatisfy({ $0 == best || high[$0] < low[best] }) { winner = best }
+            } else if !allZero {
+                winner = kernel.dominant(low: low[0..<k], high: high[0..<k])
             }
             guard let winner else { undecided.append(w); continue }
             facePattern[Int(f)][bitBase + w * pool.taps + slots[winner]] = true
@@ -59,11 +57,11 @@ extension GraphSubdivision {
         return undecided
     }
 
-    /// The pattern offset of the ReLU (negative slope 0) whose outputs are level m's inputs, in
-    /// certified mode: an input whose bit there is off is zero on the face. Nil otherwise.
+    /// The pattern offset of the ReLU (negative slope 0) whose outputs are level m's inputs: an
+    /// input whose bit there is off is zero on the face. Nil otherwise.
     func zeroInputOffset(level m: Int) -> Int? {
         let value = plan.graph.nodes[plan.activationNodes[m]].inputs[0]
-        guard !kernel.asksEveryLine, value > 0, case .piecewise(let activation) = plan.steps[value - 1],
+        guard value > 0, case .piecewise(let activation) = plan.steps[value - 1],
               activation.negativeSlope == 0, let level = plan.activationNodes.firstIndex(of: value - 1) else { return nil }
         return plan.patternOffsets[level]
     }
