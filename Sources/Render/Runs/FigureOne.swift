@@ -164,7 +164,7 @@ public enum FigureOne {
 /// nil for the other domains.
 public func neighbourhoodFraming(_ domain: DomainSpec, _ result: SliceResult?) -> Framing? {
     guard let result, domain.kind == "disk" || domain.kind == "diamond" else { return nil }
-    return Framing(around: result.domainPolygon, margin: 0.2)
+    return Framing(around: result.domainPolygon, margin: 0.3)
 }
 
 /// What a neighbourhood picture shows, said in the picture: "disk of radius 0.3 around #0"; nil for
