@@ -12,11 +12,13 @@ struct ForwardCommand: ParsableCommand {
     @Option(help: "Points [N, D] (.npy or .safetensors).") var points: String
     @Option(help: "Output .npy file.") var out: String
     @Option(help: "A node (name, or 1-based position in topological order) whose values to write instead of the logits.") var node: String?
+    @OptionGroup var threading: ThreadsOption
 
     func run() throws {
         try OutputFile.checkWritable(out)
         let graph = try ModelLoader.load(path: model, activation: activation.map(Activation.init(parsing:)))
-        let forward = try GraphForward(model: graph)
+        var forward = try GraphForward(model: graph)
+        forward.parallelism = try threading.parallelism()
         let value = try node.map(forward.value(named:)) ?? graph.outputValue
         let rows = try PointsFile.load(path: points)
         let dimension = graph.inputDimension

@@ -9,6 +9,7 @@ extension RunValidation {
         var measurer = try ValidationMeasurer(model: model, directions: frame, radius: request.radius)
         measurer.arithmetic = request.arithmetic
         measurer.shape = request.shape
+        measurer.parallelism = request.parallelism
         return measurer
     }
 
