@@ -65,7 +65,7 @@ struct AnchorPainter {
     func paintLeader(_ c: Canvas, from tip: (x: Double, y: Double), to box: Rect) {
         let u = layout.unit
         let end = (x: min(max(tip.x, box.x), box.maxX), y: min(max(tip.y, box.y), box.maxY))
-        guard hypot(end.x - tip.x, end.y - tip.y) > 1.2 * u else { return }
+        guard hypot(end.x - tip.x, end.y - tip.y) > 2.5 * u else { return }
         c.line(tip.x, tip.y, end.x, end.y, .ink, width: max(0.08 * u, 0.75))
     }
 

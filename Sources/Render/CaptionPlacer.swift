@@ -50,7 +50,7 @@ struct CaptionPlacer {
     /// The box of `size` nearest to `tip` that lies in the caption area, clear of the domain and of the
     /// `avoiding` boxes; nil when none fits.
     func place(_ size: (width: Double, height: Double), near tip: (x: Double, y: Double), avoiding: [Rect]) -> Rect? {
-        let margin = 0.5 * unit, gap = 0.3 * unit, step = 0.25 * unit
+        let margin = 0.9 * unit, gap = 0.3 * unit, step = 0.25 * unit
         let xs = stride(from: area.x + margin, through: area.maxX - margin - size.width, by: step)
         let ys = stride(from: area.y + margin, through: area.maxY - margin - size.height, by: step)
         var best: (cost: Double, box: Rect)?
