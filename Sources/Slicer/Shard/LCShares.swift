@@ -33,7 +33,7 @@ extension LCSweep {
 
     func estimator(_ model: GraphModel) throws -> LCEstimator {
         try LCEstimator(model: model, directions: directions, radii: radii, includeOutput: includeOutput,
-                        countMaxPoolWindows: countMaxPoolWindows)
+                        countMaxPoolWindows: countMaxPoolWindows, precision: precision)
     }
 
     /// counts[radius][sample][layer] of one unit (the selected layers only), as `measure` counts them.
