@@ -17,6 +17,8 @@ public struct RunValidationRequest: Sendable {
     /// nil: every checkpoint; N: N log-spread ones (always the first and the last).
     public var checkpoints: Int?
     public var arithmetic: Arithmetic = .certified
+    /// The number type of the full estimator's forward passes.
+    public var precision: Precision = .float32
     /// The exact neighbourhood: the diamond (default) or the disk of radius r about each sample.
     public var shape: ValidationMeasurer.NeighbourhoodShape = .diamond
     public var csv: String?, json: String?, png: String?, pdf: String?
@@ -53,6 +55,7 @@ public enum RunValidation {
             let t0 = DispatchTime.now().uptimeNanoseconds
             var measurer = try ValidationMeasurer(model: model, directions: frame, radius: request.radius)
             measurer.arithmetic = request.arithmetic
+            measurer.precision = request.precision
             measurer.shape = request.shape
             let records = try measurer.measure(samples: points)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9

@@ -5,8 +5,8 @@ enum LCCounting {
     /// occurred (branch-free, so the loop vectorises); the numbers share one class exactly when all are
     /// positive (least > 0), all negative (largest < 0) or all zero (least = largest = 0).
     /// `z` is [samples · vertexCount × units]; counts go to out[sample · stride].
-    static func signChanges(_ z: UnsafeBufferPointer<Double>, units: Int, samples: Int, vertexCount: Int,
-                            into out: UnsafeMutablePointer<Int>, stride: Int, workspace: SignWorkspace) {
+    static func signChanges<T: ForwardScalar>(_ z: UnsafeBufferPointer<T>, units: Int, samples: Int, vertexCount: Int,
+                            into out: UnsafeMutablePointer<Int>, stride: Int, workspace: SignWorkspace<T>) {
         workspace.reserve(units)
         let least = workspace.least, largest = workspace.largest, nan = workspace.nan
         let values = z.baseAddress!
@@ -34,10 +34,10 @@ enum LCCounting {
     }
 
     /// Per-worker buffers of `signChanges`, grown as needed.
-    final class SignWorkspace {
+    final class SignWorkspace<T: ForwardScalar> {
         private(set) var capacity = 0
-        private(set) var least = UnsafeMutablePointer<Double>.allocate(capacity: 1)
-        private(set) var largest = UnsafeMutablePointer<Double>.allocate(capacity: 1)
+        private(set) var least = UnsafeMutablePointer<T>.allocate(capacity: 1)
+        private(set) var largest = UnsafeMutablePointer<T>.allocate(capacity: 1)
         private(set) var nan = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
 
         func reserve(_ units: Int) {
@@ -52,7 +52,7 @@ enum LCCounting {
 
     /// Per sample, the max-pool windows whose winner (first position holding the largest value) is not
     /// the same at every vertex. `x` is the pool's input, [samples · vertexCount × pool input size].
-    static func windowChanges(_ x: UnsafeBufferPointer<Double>, pool: ForwardMaxPool, samples: Int, vertexCount: Int,
+    static func windowChanges<T: ForwardScalar>(_ x: UnsafeBufferPointer<T>, pool: ForwardMaxPool, samples: Int, vertexCount: Int,
                               into out: UnsafeMutablePointer<Int>, stride: Int, winners: inout [Int32], changed: inout [Bool]) {
         let windows = pool.windows
         let inputSize = pool.channels * pool.window.inH * pool.window.inW

@@ -10,6 +10,8 @@ public struct LCSweep: Sendable {
     public var countMaxPoolWindows: Bool
     /// Keep only these counted layers (nil: all).
     public var layerSelection: LCLayerSelection?
+    /// The forward passes' number type.
+    public var precision: Precision = .float32
 
     public init(sets: [LCSampleSet], directions: [[Double]], radii: [Double], includeOutput: Bool = false,
                 countMaxPoolWindows: Bool = false) {
@@ -21,7 +23,7 @@ public struct LCSweep: Sendable {
     public func measure(_ model: GraphModel, step: Int?) throws -> LCReport {
         let start = DispatchTime.now().uptimeNanoseconds
         let estimator = try LCEstimator(model: model, directions: directions, radii: radii, includeOutput: includeOutput,
-                                        countMaxPoolWindows: countMaxPoolWindows)
+                                        countMaxPoolWindows: countMaxPoolWindows, precision: precision)
         let results = try sets.map { (set: $0.name, byRadius: try estimator.estimate(samples: $0.points)) }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let report = LCReport(step: step, results: results, directions: directions.count, includeOutput: includeOutput,

@@ -13,7 +13,7 @@ public func signChangeCounts(model: GraphModel, vertices: [[Double]]) throws -> 
     let plan = ForwardPlan(model: model, steps: forward.steps, needed: observed, given: [0], observed: observed)
     var counts = [Int](repeating: 0, count: layers.count)
     var scratch: [Double] = []
-    let workspace = LCCounting.SignWorkspace()
+    let workspace = LCCounting.SignWorkspace<Double>()
     counts.withUnsafeMutableBufferPointer { out in
         _ = forward.evaluate(plan, rows: vertices.count, given: [0: vertices.flatMap { $0 }], scratch: &scratch) { value, z in
             for (i, layer) in layers.enumerated() where layer.value == value {

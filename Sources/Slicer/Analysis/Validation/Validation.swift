@@ -42,6 +42,8 @@ public struct ValidationMeasurer: Sendable {
     /// estimator's P = 2 vertices), or the disk of radius r about x (a 64-gon; the P = 2 column then
     /// counts sign changes over its 64 corners).
     public var shape: NeighbourhoodShape = .diamond
+    /// The number type of the full estimator's forward passes (the exact slices are exact either way).
+    public var precision: Precision = .float32
 
     public init(model: GraphModel, directions: [[Double]], radius: Double) throws {
         for node in model.nodes {
@@ -101,7 +103,7 @@ public struct ValidationMeasurer: Sendable {
 
     /// One record per sample. `progress` receives the number of samples finished so far.
     public func measure(samples: [[Double]], progress: (@Sendable (Int) -> Void)? = nil) throws -> [ValidationRecord] {
-        let full = try LCEstimator(model: model, directions: directions, radii: [radius]).estimate(samples: samples)[0]
+        let full = try LCEstimator(model: model, directions: directions, radii: [radius], precision: precision).estimate(samples: samples)[0]
         let count = samples.count
         let slots = Slots<Result<(regions: Int, cut: [Int], lc2: [Int]), Error>>(count: count)
         let done = ProgressCounter()

@@ -1,18 +1,20 @@
-/// Direct 2-D convolution for groups = 1 and a multiple of 8 output channels, without im2col or gemm
+/// Direct 2-D convolution for groups = 1 and a multiple of `channelBlock` output channels (8 in float64,
+/// 16 in float32), without im2col or gemm
 /// packing: the input is copied once into a zero-padded plane per channel, and a register tile of
-/// 6 output pixels × 8 output channels accumulates over every (input channel, kernel row, kernel
+/// 6 output pixels × `channelBlock` output channels accumulates over every (input channel, kernel row, kernel
 /// column) in that order (the column order of im2col), one fused multiply-add per term, then adds the
 /// bias. On small images with few channels the copies around a gemm cost about as much as the gemm.
-struct ForwardDirectConv: Sendable {
-    static let channelBlock = 8
-    static let pixelBlock = 6
+struct ForwardDirectConv<T: ForwardScalar>: Sendable {
+    /// Output channels of a tile: two vectors' lanes.
+    static var channelBlock: Int { 2 * T.Vector.scalarCount }
+    static var pixelBlock: Int { 6 }
 
     let window: WindowGeometry
     let inChannels: Int
     let outChannels: Int
-    let bias: [Double]
-    /// Weights reordered [Cout/8][Cin][kH][kW][8]: the 8 output channels of one term side by side.
-    let packed: [Double]
+    let bias: [T]
+    /// Weights reordered [Cout/block][Cin][kH][kW][block]: a block's output channels of one term side by side.
+    let packed: [T]
     /// Per output pixel (row-major), the padded-plane index its kernel tap (0, 0) reads.
     let origins: [Int]
     let paddedW: Int
@@ -21,17 +23,17 @@ struct ForwardDirectConv: Sendable {
     /// in the padded planes from a pixel's origin to the value the term reads.
     let terms: [Int]
 
-    /// Nil when the convolution is grouped or its output channels are not a multiple of 8.
+    /// Nil when the convolution is grouped or its output channels are not a multiple of the channel block.
     init?(_ conv: Conv2D, window: WindowGeometry) {
         guard conv.groups == 1, conv.outChannels % ForwardDirectConv.channelBlock == 0 else { return nil }
         self.window = window
-        inChannels = conv.inChannels; outChannels = conv.outChannels; bias = conv.bias
+        inChannels = conv.inChannels; outChannels = conv.outChannels; bias = conv.bias.map(T.init)
         let taps = conv.kernelH * conv.kernelW, block = ForwardDirectConv.channelBlock
-        var packed = [Double](repeating: 0, count: conv.weights.count)
+        var packed = [T](repeating: 0, count: conv.weights.count)
         for o in 0..<conv.outChannels {
             for term in 0..<(conv.inChannels * taps) {
                 packed[((o / block) * conv.inChannels * taps + term) * block + o % block] =
-                    conv.weights[o * conv.inChannels * taps + term]
+                    T(conv.weights[o * conv.inChannels * taps + term])
             }
         }
         self.packed = packed
@@ -53,11 +55,11 @@ struct ForwardDirectConv: Sendable {
         self.terms = terms
     }
 
-    /// Doubles of scratch space: the padded input of one sample.
+    /// Scalars of scratch space: the padded input of one sample.
     var scratchSize: Int { inChannels * paddedH * paddedW }
 
     /// `x` is [rows × Cin·H·W], `y` [rows × Cout·Ho·Wo].
-    func run(_ x: UnsafePointer<Double>, rows: Int, into y: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>) {
+    func run(_ x: UnsafePointer<T>, rows: Int, into y: UnsafeMutablePointer<T>, scratch: UnsafeMutablePointer<T>) {
         let w = window
         let inPlane = w.inH * w.inW, paddedPlane = paddedH * paddedW
         let pixels = w.outH * w.outW
@@ -88,46 +90,48 @@ struct ForwardDirectConv: Sendable {
         }
     }
 
-    /// Output pixels p ..< p + 6 (those that exist) of output channels 8·block ..< 8·block + 8: twelve
+    /// Output pixels p ..< p + 6 (those that exist) of one block of output channels: twelve
     /// independent accumulators keep both FMA pipes busy, and with two weight vectors and one
     /// broadcast they fit in the sixteen vector registers.
     @inline(__always)
-    private func tile(_ padded: UnsafePointer<Double>, _ weights: UnsafePointer<Double>, terms: UnsafeBufferPointer<Int>,
-                      block: Int, firstPixel p: Int, origins: UnsafeBufferPointer<Int>, into output: UnsafeMutablePointer<Double>) {
+    private func tile(_ padded: UnsafePointer<T>, _ weights: UnsafePointer<T>, terms: UnsafeBufferPointer<Int>,
+                      block: Int, firstPixel p: Int, origins: UnsafeBufferPointer<Int>, into output: UnsafeMutablePointer<T>) {
         let pixels = origins.count
         let count = min(ForwardDirectConv.pixelBlock, pixels &- p)
         // A missing pixel repeats the last one; its sums are computed and dropped.
         let last = count &- 1
         let x0 = padded + origins[p], x1 = padded + origins[p &+ min(1, last)], x2 = padded + origins[p &+ min(2, last)]
         let x3 = padded + origins[p &+ min(3, last)], x4 = padded + origins[p &+ min(4, last)], x5 = padded + origins[p &+ min(5, last)]
-        var a00 = SIMD4<Double>(), a01 = SIMD4<Double>(), a10 = SIMD4<Double>(), a11 = SIMD4<Double>()
-        var a20 = SIMD4<Double>(), a21 = SIMD4<Double>(), a30 = SIMD4<Double>(), a31 = SIMD4<Double>()
-        var a40 = SIMD4<Double>(), a41 = SIMD4<Double>(), a50 = SIMD4<Double>(), a51 = SIMD4<Double>()
+        var a00 = T.Vector(), a01 = T.Vector(), a10 = T.Vector(), a11 = T.Vector()
+        var a20 = T.Vector(), a21 = T.Vector(), a30 = T.Vector(), a31 = T.Vector()
+        var a40 = T.Vector(), a41 = T.Vector(), a50 = T.Vector(), a51 = T.Vector()
         var w = UnsafeRawPointer(weights + block &* terms.count &* ForwardDirectConv.channelBlock)
+        let half = T.Vector.scalarCount &* MemoryLayout<T>.stride
         for t in 0..<terms.count {
             let offset = terms[t]
-            let w0 = w.loadUnaligned(fromByteOffset: 0, as: SIMD4<Double>.self)
-            let w1 = w.loadUnaligned(fromByteOffset: 32, as: SIMD4<Double>.self)
-            w += 64
-            var x = SIMD4<Double>(repeating: x0[offset])
+            let w0 = w.loadUnaligned(fromByteOffset: 0, as: T.Vector.self)
+            let w1 = w.loadUnaligned(fromByteOffset: half, as: T.Vector.self)
+            w += 2 &* half
+            var x = T.Vector(repeating: x0[offset])
             a00 = a00.addingProduct(x, w0); a01 = a01.addingProduct(x, w1)
-            x = SIMD4<Double>(repeating: x1[offset])
+            x = T.Vector(repeating: x1[offset])
             a10 = a10.addingProduct(x, w0); a11 = a11.addingProduct(x, w1)
-            x = SIMD4<Double>(repeating: x2[offset])
+            x = T.Vector(repeating: x2[offset])
             a20 = a20.addingProduct(x, w0); a21 = a21.addingProduct(x, w1)
-            x = SIMD4<Double>(repeating: x3[offset])
+            x = T.Vector(repeating: x3[offset])
             a30 = a30.addingProduct(x, w0); a31 = a31.addingProduct(x, w1)
-            x = SIMD4<Double>(repeating: x4[offset])
+            x = T.Vector(repeating: x4[offset])
             a40 = a40.addingProduct(x, w0); a41 = a41.addingProduct(x, w1)
-            x = SIMD4<Double>(repeating: x5[offset])
+            x = T.Vector(repeating: x5[offset])
             a50 = a50.addingProduct(x, w0); a51 = a51.addingProduct(x, w1)
         }
         let first = block &* ForwardDirectConv.channelBlock
         bias.withUnsafeBufferPointer { bias in
-            func store(_ low: SIMD4<Double>, _ high: SIMD4<Double>, pixel: Int) {
-                for lane in 0..<4 {
+            let lanes = T.Vector.scalarCount
+            func store(_ low: T.Vector, _ high: T.Vector, pixel: Int) {
+                for lane in 0..<lanes {
                     output[(first &+ lane) &* pixels &+ pixel] = bias[first &+ lane] + low[lane]
-                    output[(first &+ 4 &+ lane) &* pixels &+ pixel] = bias[first &+ 4 &+ lane] + high[lane]
+                    output[(first &+ lanes &+ lane) &* pixels &+ pixel] = bias[first &+ lanes &+ lane] + high[lane]
                 }
             }
             store(a00, a01, pixel: p)
