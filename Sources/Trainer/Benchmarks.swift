@@ -30,7 +30,7 @@ public enum Benchmarks {
 
     /// Seconds for one LC estimate of `samples` uniform points with a PyTorch-initialised MLP of `sizes`.
     public static func lcSeconds(sizes: [Int], samples: Int, directions: Int, radii: [Double], seed: UInt64,
-                                 precision: Precision = .float32) throws -> (seconds: Double, mean: Double) {
+                                 precision: Precision) throws -> (seconds: Double, mean: Double) {
         let layout = ParameterLayout(sizes: sizes)
         let values = TrainingEngine<Double>.initialParameters(layout: layout, seed: seed, scale: 1)
         let layers = (0..<layout.layers).map { l in
@@ -76,7 +76,7 @@ public enum Benchmarks {
 
     /// Seconds for one LC estimate of `samples` uniform points in [0,1]^D on `model`.
     public static func lcSeconds(model: GraphModel, samples: Int, directions: Int, radii: [Double], seed: UInt64,
-                                 precision: Precision = .float32) throws -> (seconds: Double, mean: Double) {
+                                 precision: Precision) throws -> (seconds: Double, mean: Double) {
         let points = try LCSampleSet.make(splits: ["random"], limit: samples, dataDirectory: nil, trainIndices: nil,
                                           dimension: model.inputDimension, seed: seed)[0].points
         let frame = try LCDirections.random(count: directions, dimension: model.inputDimension, seed: seed)

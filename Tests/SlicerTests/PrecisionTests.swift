@@ -37,44 +37,37 @@ import Testing
         #expect(models.count >= 10)
     }
 
-    /// Every fixture of the PyTorch comparison, three radii: float32 and float64 mean LC within 0.1 %,
-    /// and every unit counted in one precision only is within the float32 error bound of zero.
+    /// Two fixtures of the PyTorch comparison (a CNN with batch norm; a residual network): float32 and
+    /// float64 mean LC within 0.1 %, and every unit counted in one precision only is within the float32
+    /// error bound of zero. Every fixture at three radii is `lc --compare-precision`'s check in CI
+    /// (scripts/precision-check.sh, on the release build).
     @Test func float32CountsAreFloat64sUpToRoundingNearZero() throws {
-        let reference = try JSONSerialization.jsonObject(with: Data(contentsOf: GraphForwardFixtureTests.directory
-            .appendingPathComponent("lc-reference.json"))) as! [String: Any]
         let frame = try LCDirections.frame(from: NPY.read(path: GraphForwardFixtureTests.path("lc-frame.npy")), dimension: 784)
         let wide = try LCDirections.random(count: 25, dimension: 784, seed: 5)
         let points = try PointsFile.load(path: GraphForwardFixtureTests.path("lc-points.npy"))
-        var compared = 0, counted = 0, differing = 0
-        for entry in reference["models"] as! [[String: Any]] {
-            // One export per model (the others have the same forward pass, checked by the fixture tests).
-            for file in (entry["exact_for"] as! [String]).prefix(1) {
-                let model = try ModelLoader.load(path: GraphForwardFixtureTests.path(file))
-                // The fixtures' frame (P = 5) at three radii; P = 25 at r = 0.05 on the models without residual blocks.
-                var settings = [0.005, 0.05, 0.5].map { (frame, $0) }
-                if !file.hasPrefix("resnet") { settings.append((wide, 0.05)) }
-                for (directions, radius) in settings {
-                    let comparison = try LCPrecisionComparison.compare(model: model, directions: directions, radius: radius, samples: points)
-                    let (mean32, mean64) = comparison.means
-                    #expect(Swift.abs(mean32 - mean64) <= 0.001 * mean64, "\(file) r = \(radius): \(mean32) vs \(mean64)")
-                    for difference in comparison.differences { #expect(difference.explained, "\(file): \(difference)") }
-                    // The estimator counts what the comparison recomputes, in both precisions.
-                    for (precision, counts) in [(Precision.float32, comparison.float32Counts), (.float64, comparison.float64Counts)] {
-                        let estimator = try LCEstimator(model: model, directions: directions, radii: [radius], precision: precision)
-                        #expect(try estimator.estimate(samples: points)[0].counts == counts, "\(file) \(precision) r = \(radius)")
-                    }
-                    counted += comparison.float64Counts.joined().reduce(0, +)
-                    differing += comparison.differences.count
-                    compared += 1
-                }
+        var counted = 0, differing = 0
+        for (file, directions) in [("cnn5_w32_bn.ts.onnx", wide), ("resnet_k4.ts.onnx", frame)] {
+            let model = try ModelLoader.load(path: GraphForwardFixtureTests.path(file))
+            let radius = 0.05
+            let comparison = try LCPrecisionComparison.compare(model: model, directions: directions, radius: radius, samples: points)
+            let (mean32, mean64) = comparison.means
+            #expect(Swift.abs(mean32 - mean64) <= 0.001 * mean64, "\(file): \(mean32) vs \(mean64)")
+            for difference in comparison.differences { #expect(difference.explained, "\(file): \(difference)") }
+            // The estimator counts what the comparison recomputes, in both precisions.
+            for (precision, counts) in [(Precision.float32, comparison.float32Counts), (.float64, comparison.float64Counts)] {
+                let estimator = try LCEstimator(model: model, directions: directions, radii: [radius], precision: precision)
+                #expect(try estimator.estimate(samples: points)[0].counts == counts, "\(file) \(precision)")
             }
+            counted += comparison.float64Counts.joined().reduce(0, +)
+            differing += comparison.differences.count
         }
-        print("precision comparison: \(compared) settings, \(counted) float64 counts, \(differing) units differ")
-        #expect(compared >= 25 && counted > 0)
+        print("precision comparison: \(counted) float64 counts, \(differing) units differ")
+        #expect(counted > 0)
     }
 
-    /// The bound is not vacuous: on the CNN fixture the float32 values are within it everywhere, and
-    /// the bound itself stays far below the values' own size.
+    /// The bound holds and is not vacuous: on the CNN fixture the float32 values are within it
+    /// everywhere, and fewer than 1 % of the non-zero values lie within their bound of zero (only those could
+    /// explain a count that differs).
     @Test func theErrorBoundHoldsAndIsTight() throws {
         let model = try ModelLoader.load(path: GraphForwardFixtureTests.path("cnn5_w32.ts.onnx"))
         let points = try PointsFile.load(path: GraphForwardFixtureTests.path("lc-points.npy"))
@@ -84,19 +77,19 @@ import Testing
                                returned: Set(1...model.nodes.count))
         let bounded = ForwardErrorBound.propagate(forward64, plan, rows: points.count,
                                                   given: [0: (x, x.map { ForwardErrorBound.u * Swift.abs($0) })])
-        var worstRatio = 0.0, checked = 0
+        var nearZero = 0, checked = 0
         for value in 1...model.nodes.count {
             let z32 = try forward32.run(x, count: points.count, value: value)
             let (z64, bound) = bounded[value]!
             #expect(z64 == (try forward64.run(x, count: points.count, value: value)), "value \(value)")
             for i in z64.indices {
                 #expect(Swift.abs(z32[i] - z64[i]) <= bound[i], "value \(value) index \(i)")
-                if Swift.abs(z64[i]) > 1e-3 { worstRatio = max(worstRatio, bound[i] / Swift.abs(z64[i])) }
+                if z64[i] != 0 && Swift.abs(z64[i]) <= bound[i] { nearZero += 1 }
             }
             checked += z64.count
         }
         #expect(checked > 100_000)
-        #expect(worstRatio < 1e-2, "bound / |value| up to \(worstRatio)")
+        #expect(nearZero * 100 < checked, "\(nearZero) of \(checked) non-zero values within their bound of zero")
     }
 
     @Test func anUnknownPrecisionIsOneError() {

@@ -9,7 +9,7 @@ public struct LCDeformationReport: Sendable {
 
     /// Measures `samples` at every radius (radius 0 is skipped: the neighbourhood is one point).
     public static func measure(model: GraphModel, samples: [[Double]], directions: [[Double]], radii: [Double],
-                               precision: Precision = .float32) throws -> LCDeformationReport {
+                               precision: Precision) throws -> LCDeformationReport {
         let start = Date()
         let deformation = try NeighbourhoodDeformation(model: model, directions: directions, precision: precision)
         let measured = try radii.filter { $0 > 0 }.map { (radius: $0, stages: try deformation.measure(samples: samples, radius: $0)) }

@@ -1,4 +1,5 @@
 import Dispatch
+import ForwardKernels
 
 /// The paper's fast LC estimator on a graph model: for each sample x, forward the 2P vertices
 /// x ± r·v_p in batched passes and count, per layer, the units whose sign class (−1, 0, +1) is not the
@@ -40,7 +41,7 @@ public struct LCEstimator: Sendable {
     }
 
     public init(model: GraphModel, directions: [[Double]], radii: [Double], includeOutput: Bool = false,
-                countMaxPoolWindows: Bool = false, precision: Precision = .float32) throws {
+                countMaxPoolWindows: Bool = false, precision: Precision) throws {
         // The model is checked (in the chosen precision) before anything reads its shapes.
         let float32 = precision == .float32 ? try GraphForward(model: model, scalar: Float.self) : nil
         let float64 = precision == .float64 ? try GraphForward(model: model, scalar: Double.self) : nil
@@ -70,7 +71,7 @@ public struct LCEstimator: Sendable {
 
     /// The estimator on an MLP (the chain graph of the network).
     public init(network: Network, directions: [[Double]], radii: [Double], includeOutput: Bool = false,
-                precision: Precision = .float32) throws {
+                precision: Precision) throws {
         try self.init(model: GraphModel(network: network), directions: directions, radii: radii, includeOutput: includeOutput,
                       precision: precision)
     }
@@ -165,7 +166,7 @@ public struct LCEstimator: Sendable {
     }
 
     struct Workspace<T: ForwardScalar> {
-        let signs = LCCounting.SignWorkspace<T>()
+        let signs = SignWorkspace<T>()
         var winners: [Int32] = []
         var changed: [Bool] = []
     }

@@ -1,3 +1,5 @@
+import ForwardKernels
+
 /// How the estimator obtains the values at the 2P vertices x ± r·v_p of a sample.
 ///
 /// Values that are affine functions of the input (every value reached from the input through affine
@@ -53,14 +55,10 @@ struct LCVertexScheme<T: ForwardScalar>: Sendable {
             let units = sizes(value)
             let centre = centres[value]!, image = images[value]!
             result[value] = [T](unsafeUninitializedCapacity: samples * vertexCount * units) { z, initialized in
-                for s in 0..<samples {
-                    for p in 0..<directionCount {
-                        let plus = (s * vertexCount + 2 * p) * units, minus = plus + units
-                        for j in 0..<units {
-                            let offset = radius * image[p * units + j]
-                            z[plus + j] = centre[s * units + j] + offset
-                            z[minus + j] = centre[s * units + j] - offset
-                        }
+                centre.withUnsafeBufferPointer { centre in
+                    image.withUnsafeBufferPointer { image in
+                        T.vertices(centres: centre.baseAddress!, images: image.baseAddress!, samples: samples,
+                                   directions: directionCount, units: units, radius: radius, into: z.baseAddress!)
                     }
                 }
                 initialized = samples * vertexCount * units

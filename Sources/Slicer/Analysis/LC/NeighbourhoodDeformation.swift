@@ -37,7 +37,7 @@ public struct NeighbourhoodDeformation: Sendable {
     public let precision: Precision
     let forward: AnyGraphForward
 
-    public init(model: GraphModel, directions: [[Double]], precision: Precision = .float32) throws {
+    public init(model: GraphModel, directions: [[Double]], precision: Precision) throws {
         forward = try AnyGraphForward(model: model, precision: precision)
         self.precision = precision
         try LCDirections.validate(directions, dimension: model.inputDimension)

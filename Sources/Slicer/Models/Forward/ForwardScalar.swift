@@ -1,4 +1,5 @@
 import COpenBLAS
+import ForwardKernels
 
 /// The number type a forward pass computes in: float64 (reproduces earlier numbers bit for bit) or
 /// float32 (PyTorch's precision, twice the vector lanes).
@@ -15,10 +16,8 @@ public enum Precision: String, Sendable, CaseIterable {
     }
 }
 
-/// A scalar the forward kernels are generic over: its BLAS product and the vector the direct
-/// convolution's register tile holds (two per tile, 32 bytes each).
-public protocol ForwardScalar: BinaryFloatingPoint, SIMDScalar, Sendable {
-    associatedtype Vector: SIMD where Vector.Scalar == Self
+/// A scalar the forward pass is generic over: its kernels (`KernelScalar`) and its BLAS product.
+public protocol ForwardScalar: KernelScalar {
     /// C = alpha · op(A) · op(B) + beta · C, row-major, as `gemm`.
     static func blasGemm(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, _ c: UnsafeMutablePointer<Self>,
                          m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, alpha: Self, beta: Self)
@@ -27,7 +26,6 @@ public protocol ForwardScalar: BinaryFloatingPoint, SIMDScalar, Sendable {
 }
 
 extension Double: ForwardScalar {
-    public typealias Vector = SIMD4<Double>
     public static var precision: Precision { .float64 }
     public static func blasGemm(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
                                 m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, alpha: Double, beta: Double) {
@@ -38,7 +36,6 @@ extension Double: ForwardScalar {
 }
 
 extension Float: ForwardScalar {
-    public typealias Vector = SIMD8<Float>
     public static var precision: Precision { .float32 }
     public static func blasGemm(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
                                 m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, alpha: Float, beta: Float) {
