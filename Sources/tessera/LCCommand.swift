@@ -28,6 +28,7 @@ struct LCCommand: ParsableCommand {
     @Flag(help: "Also measure how the layers deform the neighbourhood: average eccentricity and diameter of the graph of x ± r·v_p at the input and after each activation (last checkpoint, first sample set; in the JSON).") var deformation = false
     @Option(help: "With --deformation: its plot, relative to the input neighbourhood, one curve per radius (PNG, SVG or PDF).") var deformationPlot: String?
     @Option(help: "Number type of the forward passes: float32 (PyTorch's) or float64 (reproduces earlier numbers bit for bit).") var precision = "float32"
+    @Flag(help: "Count every sample in float32 and in float64 and explain each unit counted in one only (its float64 value within the float32 rounding bound of zero); an unexplained one is an error. With --model; prints one line per set and radius (and --json).") var comparePrecision = false
     @Option(help: "Seed for the directions and the random points.") var seed: UInt64 = 0
     @Option(help: "CSV output: one row per checkpoint × sample set × radius.") var csv: String?
     @Option(help: "JSON output (the last checkpoint of a run).") var json: String?
@@ -51,6 +52,7 @@ struct LCCommand: ParsableCommand {
             return
         }
         let plan = try prepare()
+        if comparePrecision { try runPrecisionComparison(plan); return }
         if let shard { try runShare(try ShardSpec(parsing: shard), plan); return }
         let sweep = plan.sweep, models = plan.models, first = plan.first, radii = plan.radii
         let architecture = plan.architecture, modelActivation = plan.modelActivation
