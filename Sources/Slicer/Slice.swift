@@ -43,7 +43,7 @@ public func slice(network: Network, plane: SlicePlane, options: SliceOptions = S
     let (limit, byMemory) = options.regionLimit(for: network)
     let engine = try Subdivision(network: network, plane: plane, arithmetic: options.arithmetic, maxRegions: limit,
                                  parallelism: options.parallelism)
-    engine.limitIsMemory = byMemory
+    engine.settings.limitIsMemory = byMemory
     engine.setUpDomain(try options.domain.corners(plane: plane))
     try engine.run(progress: progress)
     var clock = PhaseClock()

@@ -8,7 +8,7 @@ public enum TrainingRun {
     /// the run in `out` from its last saved optimizer state with its run.json config (`resumeSteps`, when
     /// given, sets a new total). `log` receives progress lines (at most about one a second).
     public static func run(config: TrainingConfig, dataDirectory: String?, out: String, resume: Bool,
-                           resumeSteps: Int? = nil, storage: RunStorage = FileStorage(),
+                           resumeSteps: Int? = nil, storage: RunStorage = FileStorage(), parallelism: Parallelism = .machine,
                            log: @escaping (String) -> Void) throws {
         let directory = RunDirectory(path: out)
         var config = config
@@ -25,14 +25,15 @@ public enum TrainingRun {
         try config.validate()
         guard let dataPath = dataDirectory ?? saved?.data.directory else { throw TesseraError.badInput("--data is required") }
         if config.dtype == "f64" {
-            try execute(Double.self, config, dataPath, directory, saved, storage, log)
+            try execute(Double.self, config, dataPath, directory, saved, storage, parallelism, log)
         } else {
-            try execute(Float.self, config, dataPath, directory, saved, storage, log)
+            try execute(Float.self, config, dataPath, directory, saved, storage, parallelism, log)
         }
     }
 
     static func execute<T: TrainScalar>(_: T.Type, _ config: TrainingConfig, _ dataPath: String, _ directory: RunDirectory,
-                                        _ saved: RunInfo?, _ storage: RunStorage, _ log: @escaping (String) -> Void) throws {
+                                        _ saved: RunInfo?, _ storage: RunStorage, _ parallelism: Parallelism,
+                                        _ log: @escaping (String) -> Void) throws {
         let trainSet = try storage.loadDataset(directory: dataPath, split: "train")
         let testSet = try storage.loadDataset(directory: dataPath, split: "test")
         var info = try saved ?? makeInfo(config, dataPath, trainSet, testSet)
@@ -40,6 +41,7 @@ public enum TrainingRun {
         let train = try LabeledData<T>(trainSet, indices: info.data.trainIndices, classes: info.data.classes)
         let test = try LabeledData<T>(testSet, indices: Array(0..<info.data.testSize), classes: info.data.classes)
         let engine = try TrainingEngine<T>(config: config, train: train)
+        engine.parallelism = parallelism
         try directory.create()
         if saved != nil, let start = try restore(engine, directory, storage) {
             log("resuming \(directory.path) at step \(start)")

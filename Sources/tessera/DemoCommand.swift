@@ -14,10 +14,13 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Hidden width of the MLP.") var width = 200
     @Option(help: "Three training-sample indices for the slice.") var indices = "0,1,2"
 
+    @OptionGroup var threading: ThreadsOption
+
     func run() throws {
         var request = DemoRequest()
         request.out = out; request.data = data; request.steps = steps; request.width = width
         request.indices = try parseIndices(indices)
+        request.parallelism = try threading.parallelism()
         print(try Demo.run(request, log: printError))
     }
 }

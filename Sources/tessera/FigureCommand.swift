@@ -36,6 +36,8 @@ struct FigureCommand: ParsableCommand {
     @Option(help: "JSON: the LC curve and the chosen checkpoints.") var json: String?
     @Option(help: "Do only share I of N of the LC curve (checkpoints × sets × blocks of samples) and write each output P as P.shard-I-of-N; 'tessera merge P' chooses, slices and draws the panels.") var shard: String?
 
+    @OptionGroup var threading: ThreadsOption
+
     func run() throws {
         let request = try makeRequest()
         if let shard {
@@ -57,6 +59,7 @@ struct FigureCommand: ParsableCommand {
         request.png = png; request.pdf = pdf; request.json = json
         guard rasterDpi.isFinite, rasterDpi >= 0, rasterDpi <= 2400 else { throw TesseraError.badInput("--raster-dpi must be between 0 and 2400") }
         request.rasterDPI = rasterDpi
+        request.parallelism = try threading.parallelism()
         return request
     }
 }

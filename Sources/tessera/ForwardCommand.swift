@@ -13,11 +13,13 @@ struct ForwardCommand: ParsableCommand {
     @Option(help: "Output .npy file.") var out: String
     @Option(help: "A node (name, or 1-based position in topological order) whose values to write instead of the logits.") var node: String?
     @Option(help: "Number type of the pass: float32 (PyTorch's) or float64 (reproduces earlier numbers bit for bit).") var precision = "float32"
+    @OptionGroup var threading: ThreadsOption
 
     func run() throws {
         try OutputFile.checkWritable(out)
         let graph = try ModelLoader.load(path: model, activation: activation.map(Activation.init(parsing:)))
-        let forward = try AnyGraphForward(model: graph, precision: Precision(parsing: precision))
+        var forward = try AnyGraphForward(model: graph, precision: Precision(parsing: precision))
+        forward.parallelism = try threading.parallelism()
         let value = try node.map(forward.value(named:)) ?? graph.outputValue
         let rows = try PointsFile.load(path: points)
         let dimension = graph.inputDimension

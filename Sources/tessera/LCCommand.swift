@@ -34,6 +34,7 @@ struct LCCommand: ParsableCommand {
     @Option(help: "JSON output (the last checkpoint of a run).") var json: String?
     @Option(help: "The paper-style LC plot over a run's checkpoints, one panel per radius (PNG, SVG or PDF).") var plot: String?
     @Option(help: "Do only share I of N (checkpoints × blocks of samples) and write each output P as P.shard-I-of-N; 'tessera merge P' joins them.") var shard: String?
+    @OptionGroup var threading: ThreadsOption
 
     @Flag(help: ArgumentHelp("Time --samples random points on a PyTorch-initialised 784-200-200-200-10 MLP.", visibility: .hidden))
     var benchmark = false
@@ -121,6 +122,7 @@ struct LCCommand: ParsableCommand {
                             countMaxPoolWindows: maxPoolWindows)
         sweep.layerSelection = selection
         sweep.precision = try Precision(parsing: precision)
+        sweep.parallelism = try threading.parallelism()
         return Plan(models: models, first: first, sets: sets, frameRows: frameRows, radii: radii, selection: selection,
                     architecture: architecture, modelActivation: modelActivation, runDirectory: runDirectory, sweep: sweep)
     }
@@ -135,7 +137,8 @@ struct LCCommand: ParsableCommand {
         var lastJSON = try last!.json()
         if deformation {
             let model = models.count == 1 ? first.model : try loadModel(models[models.count - 1].path, architecture: architecture, activation: modelActivation).model
-            let measured = try LCDeformationReport.measure(model: model, samples: sets[0].points, directions: frameRows, radii: radii, precision: try Precision(parsing: precision))
+            let measured = try LCDeformationReport.measure(model: model, samples: sets[0].points, directions: frameRows, radii: radii,
+                                                           precision: try Precision(parsing: precision), parallelism: plan.sweep.parallelism)
             log(measured.summary)
             lastJSON = try measured.merged(into: lastJSON, set: sets[0].name)
             if let deformationPlot { try drawPlots(deformationPlots(measured.byRadius), columns: 2, to: deformationPlot) }

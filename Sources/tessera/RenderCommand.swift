@@ -23,6 +23,7 @@ struct RenderCommand: ParsableCommand {
     @Flag(help: "Also write each checkpoint's partition as GeoJSON (frame-<step>.geojson).") var regions = false
     @Option(help: "Samples per set (train, test, random) of the LC curves on view.html; 0 draws none.") var lcSamples = 200
     @OptionGroup var picture: PictureOptions
+    @OptionGroup var threading: ThreadsOption
     @Option(help: "Do only share I of N (a range of the checkpoints) and write OUT/partition.csv.shard-I-of-N, holding the share's frames; 'tessera merge OUT/partition.csv' writes everything render writes.") var shard: String?
 
     func run() throws {
@@ -48,9 +49,11 @@ struct RenderCommand: ParsableCommand {
 
     /// The checkpoints, anchors and picture settings this command's arguments name.
     func makeSequence() throws -> PartitionSequence {
-        try PartitionSequence(runPath: runPath, indices: try parseIndices(indices), split: split, data: data,
-                              domain: try parseDomain(domain), outputDirectory: out, every: every,
-                              radius: radius, delta: delta, maxRegions: maxRegions, picture: try picture.settings())
+        var sequence = try PartitionSequence(runPath: runPath, indices: try parseIndices(indices), split: split, data: data,
+                                             domain: try parseDomain(domain), outputDirectory: out, every: every,
+                                             radius: radius, delta: delta, maxRegions: maxRegions, picture: try picture.settings())
+        sequence.parallelism = try threading.parallelism()
+        return sequence
     }
 
     /// The viewer page's settings for `sequence`.
@@ -60,6 +63,7 @@ struct RenderCommand: ParsableCommand {
         viewer.fill = picture.fill
         viewer.maxRegions = maxRegions
         viewer.lcSamples = lcSamples
+        viewer.parallelism = sequence.parallelism
         return viewer
     }
 }

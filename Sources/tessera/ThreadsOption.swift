@@ -1,9 +1,14 @@
 import ArgumentParser
 import Slicer
 
-/// `--threads`, for every command that runs in parallel.
+/// `--threads`, for every command that computes: the one `Parallelism` its work is shared out to.
 struct ThreadsOption: ParsableArguments {
     @Option(help: "Threads to use (default: the machine's cores).") var threads: Int?
+
+    /// Checked at parse time, so a bad count fails before any work.
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be positive") }
+    }
 
     /// The threads the command's work may use.
     func parallelism() throws -> Parallelism {

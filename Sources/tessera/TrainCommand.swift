@@ -32,6 +32,8 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: ArgumentHelp("Time --steps steps on synthetic 784-pixel data; write nothing.", visibility: .hidden))
     var benchmark = false
 
+    @OptionGroup var threading: ThreadsOption
+
     func run() throws {
         var config = TrainingConfig()
         config.depth = depth; config.width = width; config.activation = activation
@@ -56,7 +58,8 @@ struct TrainCommand: ParsableCommand {
         }
         guard let out else { throw TesseraError.badInput("--out is required") }
         if !resume && data == nil { throw TesseraError.badInput("--data is required") }
-        try TrainingRun.run(config: config, dataDirectory: data, out: out, resume: resume, resumeSteps: steps) { line in
+        try TrainingRun.run(config: config, dataDirectory: data, out: out, resume: resume, resumeSteps: steps,
+                             parallelism: try threading.parallelism()) { line in
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
     }

@@ -30,6 +30,7 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "Figure (Fig. 14 style), PDF.") var pdf: String?
 
     @Option(help: "Do only share I of N (checkpoints × blocks of samples) and write each output P as P.shard-I-of-N; 'tessera merge P' joins them.") var shard: String?
+    @OptionGroup var threading: ThreadsOption
 
     func run() throws {
         let request = try makeRequest()
@@ -57,6 +58,7 @@ struct ValidateCommand: ParsableCommand {
             request.checkpoints = n
         }
         request.csv = csv; request.json = json; request.png = png; request.pdf = pdf
+        request.parallelism = try threading.parallelism()
         return request
     }
 }

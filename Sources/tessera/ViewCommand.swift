@@ -24,6 +24,8 @@ struct ViewCommand: ParsableCommand {
     @Option(help: "Neighbourhood radius of the LC curves.") var lcRadius = 0.5
     @Option(help: "Samples per set (train, test, random) of the LC curves; 0 draws no LC.") var lcSamples = 200
 
+    @OptionGroup var threading: ThreadsOption
+
     func validate() throws {
         guard ["pattern", "class", "slope"].contains(fill) else { throw ValidationError("unknown --fill '\(fill)' (expected pattern, class or slope)") }
         guard ["dark", "layer"].contains(edges) else { throw ValidationError("unknown --edges '\(edges)' (expected dark or layer)") }
@@ -52,6 +54,7 @@ struct ViewCommand: ParsableCommand {
         viewer.edgeStyle = edges
         viewer.lcRadius = lcRadius
         viewer.lcSamples = lcSamples
+        viewer.parallelism = try threading.parallelism()
         print(try viewer.write(to: path, regionsDirectory: regions, progress: printError))
     }
 }

@@ -13,6 +13,8 @@ public struct DemoRequest: Sendable {
     public var width = 200
     /// Three training-sample indices for the slice.
     public var indices = [0, 1, 2]
+    /// Threads every stage may use.
+    public var parallelism = Parallelism.machine
 
     public init() {}
 }
@@ -38,14 +40,16 @@ public enum Demo {
         stage("train", "train --data \(request.data) --out \(run) --steps \(request.steps) --width \(request.width) --checkpoints-per-decade 12")
         var config = TrainingConfig()
         config.steps = request.steps; config.width = request.width; config.checkpointsPerDecade = 12
-        try TrainingRun.run(config: config, dataDirectory: request.data, out: run, resume: false, log: log)
+        try TrainingRun.run(config: config, dataDirectory: request.data, out: run, resume: false, parallelism: request.parallelism, log: log)
 
         stage("render", "render \(run) --indices \(indexList) --out \(out)/frames --every 2 --size 900")
-        let sequence = try PartitionSequence(runPath: run, indices: request.indices, split: "train", data: nil, domain: .square(scale: 1.5),
+        var sequence = try PartitionSequence(runPath: run, indices: request.indices, split: "train", data: nil, domain: .square(scale: 1.5),
                                              outputDirectory: out + "/frames", every: 2, radius: 0.5, delta: 0.5, maxRegions: 2_000_000,
                                              picture: PictureSettings(size: 900))
-        let viewer = RunViewer(runPath: run, checkpoints: sequence.checkpoints, anchors: sequence.anchors, labels: sequence.names.labels,
+        sequence.parallelism = request.parallelism
+        var viewer = RunViewer(runPath: run, checkpoints: sequence.checkpoints, anchors: sequence.anchors, labels: sequence.names.labels,
                                domain: sequence.domain, activation: sequence.activation, dataDirectory: sequence.dataDirectory)
+        viewer.parallelism = request.parallelism
         log(try sequence.renderWithViewer(viewer, page: out + "/frames/view.html", progress: log))
 
         stage("lc", "lc \(run) --radius 0.5 --samples 300 --csv \(out)/lc.csv --plot \(out)/lc.png")
@@ -56,7 +60,8 @@ public enum Demo {
         let sets = try LCSampleSet.make(splits: ["train", "test", "random"], limit: 300, dataDirectory: nil, run: info,
                                         dimension: dimension, seed: 0)
         let curves = try RunLCCurves(checkpoints: checkpoints, activation: try? info.config.parsedActivation(), sets: sets, radii: [0.5],
-                                     directions: try LCDirections.random(count: 25, dimension: dimension, seed: 0), log: log)
+                                     directions: try LCDirections.random(count: 25, dimension: dimension, seed: 0),
+                                     parallelism: request.parallelism, log: log)
         try OutputFile.write(curves.csv, to: out + "/lc.csv")
         try drawPlots(lcPlots(curves.reports, metrics: (try? directory.readMetrics()) ?? []), to: out + "/lc.png")
 
@@ -64,11 +69,13 @@ public enum Demo {
         var validation = RunValidationRequest(runPath: run)
         validation.samples = 30; validation.radius = 0.5; validation.checkpoints = 8
         validation.csv = out + "/validate.csv"; validation.json = out + "/validate.json"; validation.png = out + "/validate.png"
+        validation.parallelism = request.parallelism
         log(try RunValidation.run(validation, log: log).summary)
 
         stage("figure", "figure \(run) --indices \(indexList) --png \(out)/figure1.png --pdf \(out)/figure1.pdf")
         var figure = FigureOneRequest(runPath: run, indices: request.indices)
         figure.png = out + "/figure1.png"; figure.pdf = out + "/figure1.pdf"
+        figure.parallelism = request.parallelism
         log(try FigureOne.make(figure, log: log))
 
         return """

@@ -49,6 +49,7 @@ public enum FigureOne {
             let frame = try LCDirections.random(count: request.directions, dimension: first.inputDimension, seed: request.seed)
             log("figure: LC at r = \(request.radius), P = \(request.directions) on \(sets.joined(separator: ", ")) (\(request.samples) samples each) over \(models.count) checkpoints")
             sweep = LCSweep(sets: sampleSets, directions: frame, radii: [request.radius])
+            sweep.parallelism = request.parallelism
         }
     }
 
@@ -79,7 +80,8 @@ public enum FigureOne {
         // 3. Exact slices at those checkpoints, two at a time.
         let unique = Array(Set(chosen)).sorted()
         let nets = try unique.map { i in i == 0 ? first : try run.model(at: i) }
-        let options = SliceOptions(domain: request.domain, arithmetic: .certified, maxRegions: request.maxRegions)
+        var options = SliceOptions(domain: request.domain, arithmetic: .certified, maxRegions: request.maxRegions)
+        options.parallelism = request.parallelism
         let t0 = DispatchTime.now().uptimeNanoseconds
         let results = try sliceConcurrently(nets, anchors: anchors, options: options) { k, result in
             log("  sliced step \(groupedDigits(stepList[unique[k]])): \(groupedDigits(result.regions.count)) regions (\(String(format: "%.1f", result.seconds)) s)")

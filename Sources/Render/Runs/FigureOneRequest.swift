@@ -23,6 +23,8 @@ public struct FigureOneRequest: Sendable {
     public var rasterDPI = 600.0
     public var maxRegions = 2_000_000
     public var png: String?, pdf: String?, json: String?
+    /// Threads for the LC curve and the slices.
+    public var parallelism = Parallelism.machine
 
     public init(runPath: String, indices: [Int]) { self.runPath = runPath; self.indices = indices }
 

@@ -11,13 +11,15 @@ public struct RunLCCurves {
     /// Measures `sets` at `radii` with the orthonormal `directions` over `checkpoints`; `log` receives a
     /// progress line at most every two seconds.
     public init(checkpoints: [(step: Int, path: String)], activation: Activation?, sets: [LCSampleSet], radii: [Double],
-                directions: [[Double]], log: (String) -> Void = { _ in }) throws {
+                directions: [[Double]], parallelism: Parallelism = .machine, log: (String) -> Void = { _ in }) throws {
         var activation = activation
+        var sweep = LCSweep(sets: sets, directions: directions, radii: radii)
+        sweep.parallelism = parallelism
         try self.init(checkpoints: checkpoints, load: { path in
             let network = try ModelFile.load(path: path, activation: activation).network
             activation = network.activation
             return GraphModel(network: network)
-        }, sweep: LCSweep(sets: sets, directions: directions, radii: radii), log: log)
+        }, sweep: sweep, log: log)
     }
 
     /// The same over any run (MLP or graph checkpoints), with every option of `sweep`.

@@ -22,6 +22,8 @@ public struct RunValidationRequest: Sendable {
     /// The exact neighbourhood: the diamond (default) or the disk of radius r about each sample.
     public var shape: ValidationMeasurer.NeighbourhoodShape = .diamond
     public var csv: String?, json: String?, png: String?, pdf: String?
+    /// Threads the samples are measured on.
+    public var parallelism = Parallelism.machine
 
     public init(runPath: String) { self.runPath = runPath }
 
@@ -53,10 +55,7 @@ public enum RunValidation {
         for (index, entry) in models.enumerated() {
             let model = index == 0 ? first : try run.model(path: entry.path)
             let t0 = DispatchTime.now().uptimeNanoseconds
-            var measurer = try ValidationMeasurer(model: model, directions: frame, radius: request.radius)
-            measurer.arithmetic = request.arithmetic
-            measurer.precision = request.precision
-            measurer.shape = request.shape
+            let measurer = try measurer(request, model: model, frame: frame)
             let records = try measurer.measure(samples: points)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
             let c = ValidationCheckpoint(step: entry.step, records: records, seconds: seconds)

@@ -13,6 +13,8 @@ public struct RunViewer {
     public var activation: Activation?
     public var dataDirectory: String
     public var maxRegions = 2_000_000
+    /// Threads for the slices and the LC curves.
+    public var parallelism = Parallelism.machine
     /// The fill the page opens with: pattern, class or slope.
     public var fill = "pattern"
     /// The edges the page opens with: dark or layer.
@@ -51,6 +53,7 @@ public struct RunViewer {
         let metrics = (try? RunDirectory(path: runPath).readMetrics()) ?? []
         let accuracy = Dictionary(metrics.map { ($0.step, $0.testAccuracy) }, uniquingKeysWith: { $1 })
         var slices = CheckpointSlices(checkpoints: checkpoints, anchors: anchors, domain: domain, activation: activation)
+        slices.parallelism = parallelism
         slices.anchorLabels = labels
         slices.architecture = ModelLoader.runArchitecture(runDirectory: runPath)
         slices.maxRegions = maxRegions
@@ -121,8 +124,9 @@ public struct RunViewer {
         let directions = try LCDirections.random(count: min(25, dimension), dimension: dimension, seed: 0)
         return try checkpoints[range].map { checkpoint in
             // The viewer's LC curve in float32, lc's default precision.
-            let estimator = try LCEstimator(model: run.model(path: checkpoint.path), directions: directions, radii: [lcRadius],
+            var estimator = try LCEstimator(model: run.model(path: checkpoint.path), directions: directions, radii: [lcRadius],
                                             precision: .float32)
+            estimator.parallelism = parallelism
             return try sets.map { set in
                 let result = try estimator.estimate(samples: set.points)[0]
                 return [result.mean, 0.25 * result.std]

@@ -32,8 +32,10 @@ extension LCSweep {
     }
 
     func estimator(_ model: GraphModel) throws -> LCEstimator {
-        try LCEstimator(model: model, directions: directions, radii: radii, includeOutput: includeOutput,
-                        countMaxPoolWindows: countMaxPoolWindows, precision: precision)
+        var estimator = try LCEstimator(model: model, directions: directions, radii: radii, includeOutput: includeOutput,
+                                        countMaxPoolWindows: countMaxPoolWindows, precision: precision)
+        estimator.parallelism = parallelism
+        return estimator
     }
 
     /// counts[radius][sample][layer] of one unit (the selected layers only), as `measure` counts them.

@@ -4,13 +4,13 @@ extension ValidationMeasurer {
     /// Samples per unit of sharded validation: a whole number of the estimator's chunks, so that the full-P
     /// counts of a block are those one process computes over all samples (see `LCSweep.blockSize`).
     public func blockSize() throws -> Int {
-        let chunk = try LCEstimator(model: model, directions: directions, radii: [radius], precision: precision).samplesPerChunk
+        let chunk = try estimator().samplesPerChunk
         return chunk * max(2, 64 / chunk)
     }
 
     /// The records of `samples[block]`, as `measure(samples:)` computes them over all of `samples`.
     public func measure(samples: [[Double]], block: Range<Int>) throws -> [ValidationRecord] {
-        let estimator = try LCEstimator(model: model, directions: directions, radii: [radius], precision: precision)
+        let estimator = try estimator()
         let points = Array(samples[block])
         let full = try estimator.estimate(samples: points)[0]
         let slots = Slots<Result<(regions: Int, cut: [Int], lc2: [Int]), Error>>(count: points.count)

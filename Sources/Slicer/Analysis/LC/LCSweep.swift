@@ -12,6 +12,8 @@ public struct LCSweep: Sendable {
     public var layerSelection: LCLayerSelection?
     /// The forward passes' number type.
     public var precision: Precision = .float32
+    /// Threads each estimate is shared out to.
+    public var parallelism = Parallelism.machine
 
     public init(sets: [LCSampleSet], directions: [[Double]], radii: [Double], includeOutput: Bool = false,
                 countMaxPoolWindows: Bool = false) {
@@ -22,8 +24,7 @@ public struct LCSweep: Sendable {
     /// Every set at every radius on one model; `seconds` is the wall time of the estimate.
     public func measure(_ model: GraphModel, step: Int?) throws -> LCReport {
         let start = DispatchTime.now().uptimeNanoseconds
-        let estimator = try LCEstimator(model: model, directions: directions, radii: radii, includeOutput: includeOutput,
-                                        countMaxPoolWindows: countMaxPoolWindows, precision: precision)
+        let estimator = try estimator(model)
         let results = try sets.map { (set: $0.name, byRadius: try estimator.estimate(samples: $0.points)) }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let report = LCReport(step: step, results: results, directions: directions.count, includeOutput: includeOutput,

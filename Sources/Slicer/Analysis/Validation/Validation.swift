@@ -101,9 +101,16 @@ public struct ValidationMeasurer: Sendable {
         return (result.regions.count, result.layers.map(\.neuronsCut), lc2)
     }
 
+    /// The full-P estimator at `radius`, on this measurer's threads.
+    func estimator() throws -> LCEstimator {
+        var estimator = try LCEstimator(model: model, directions: directions, radii: [radius], precision: precision)
+        estimator.parallelism = parallelism
+        return estimator
+    }
+
     /// One record per sample. `progress` receives the number of samples finished so far.
     public func measure(samples: [[Double]], progress: (@Sendable (Int) -> Void)? = nil) throws -> [ValidationRecord] {
-        let full = try LCEstimator(model: model, directions: directions, radii: [radius], precision: precision).estimate(samples: samples)[0]
+        let full = try estimator().estimate(samples: samples)[0]
         let count = samples.count
         let slots = Slots<Result<(regions: Int, cut: [Int], lc2: [Int]), Error>>(count: count)
         let done = ProgressCounter()

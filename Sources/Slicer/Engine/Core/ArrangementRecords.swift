@@ -1,8 +1,8 @@
 import Polytope
 
 /// What an engine's arrangement holds beside its topology (`PlanarTopology`): each vertex's float
-/// coordinates and defining lines, each edge's supporting line, each face's activation pattern, the
-/// domain, and the exact vertices computed so far. One value, so that both engines hold the same
+/// coordinates and defining lines, each edge's supporting line, each face's activation pattern and
+/// other columns (`FaceColumns`), the domain, and the exact vertices computed so far. One value, so that both engines hold the same
 /// columns and a copy for another thread takes all of them at once.
 ///
 /// Apart from the topology because a split rewrites the topology while it adds vertices and edge
@@ -13,8 +13,8 @@ struct ArrangementRecords {
     /// Each edge's supporting line, in floating point with bounds (and its exact reference);
     /// parallel to the topology's edges, apart so the edges the splits walk stay compact.
     var edgeLines: [CertifiedLine] = []
-    /// Each face's pattern: bit set when the unit is positive on the face.
-    var facePattern: [ActivationPattern] = []
+    /// Each face's pattern and the driver's other per-face columns.
+    var faces = FaceColumns()
     var domainCorners: [(s: Double, t: Double)] = []
     var domainLines: [ExactLine] = []
     /// Exact vertices computed so far (recomputed on demand from their two lines).
@@ -32,8 +32,8 @@ extension KernelEngine {
         _modify { yield &records.edgeLines }
     }
     var facePattern: [ActivationPattern] {
-        _read { yield records.facePattern }
-        _modify { yield &records.facePattern }
+        _read { yield records.faces.patterns.values }
+        _modify { yield &records.faces.patterns.values }
     }
     var domainCorners: [(s: Double, t: Double)] {
         _read { yield records.domainCorners }

@@ -4,8 +4,6 @@ import Polytope
 protocol FaceCutting: KernelEngine {
     var topology: PlanarTopology { get set }
     var maxRegions: Int { get }
-    /// Registers face g, just cut from face f, in the engine's other per-face columns.
-    func faceAdded(_ g: Int32, from f: Int32)
     /// The error for a slice past `maxRegions` at (1-based) layer `layer`.
     func tooManyRegions(layer: Int) -> TesseraError
 }
@@ -31,7 +29,7 @@ extension FaceCutting {
             topology.edges.append(Edge(from: Int32(i), to: Int32((i + 1) % n), faceA: 0, faceB: -1, layer: 0, neuron: -1))
         }
         topology.faces = [Face(vertices: (0..<n).map(Int32.init), edges: (0..<n).map(Int32.init))]
-        facePattern = [ActivationPattern(count: patternBits)]
+        records.faces.startDomainFace(pattern: ActivationPattern(count: patternBits))
     }
 
     /// The kernel's sign of `line` at each vertex of face f, in `signs`; whether some is positive,
@@ -54,7 +52,7 @@ extension FaceCutting {
         let g = topology.split(face: f, signs: signs, layer: layer, neuron: neuron, crossing: { p, q, e in
             self.makeVertex(from: p, to: q, edgeLine: self.edgeLines[Int(e)], line: line)
         }, edgeAdded: { e in self.edgeLines.append(e >= 0 ? self.edgeLines[Int(e)] : line) })
-        faceAdded(g, from: f)
+        records.faces.addFace(from: Int(f))
         if topology.faces.count > maxRegions { throw tooManyRegions(layer: Int(layer)) }
         return g
     }

@@ -94,17 +94,12 @@ extension GraphSubdivision {
         guard x != y else { return }
         let (x, y) = (Int(x), Int(y))
         topology.faces[y] = topology.faces[x]
-        facePattern[y] = facePattern[x]
-        for m in entryParent.indices { entryParent[m][y] = entryParent[m][x] }
-        let k = 3 * outputCount
-        for i in 0..<k { logits[y * k + i] = logits[x * k + i] }
+        records.faces.moveFace(x, to: y)
     }
 
     /// Drops the per-face records of faces from `count` on.
     private func truncateFaces(to count: Int) {
         topology.faces.removeSubrange(count...)
-        facePattern.removeSubrange(count...)
-        for m in entryParent.indices { entryParent[m].removeSubrange(count...) }
-        logits.removeSubrange((3 * outputCount * count)...)
+        records.faces.truncate(toFaces: count)
     }
 }

@@ -48,16 +48,12 @@ extension GraphSubdivision {
 
     /// A line exactly: in exact mode from the exact path (`GraphSubdivision+ExactPath`), in
     /// certified mode unit by unit (few are asked for).
-    func exactLine(_ ref: LineRef) -> ExactLine {
-        if let exactPath { return pathLine(ref, exactPath) }
-        return referenceLine(ref)
-    }
+    func exactLine(_ ref: LineRef) -> ExactLine { pathUnits.exactLine(self, ref) }
 
     /// The same recomputed from the region's exact state (exact mode's reference) or unit by unit.
     func referenceLine(_ ref: LineRef) -> ExactLine {
         func unit(_ v: Int, _ u: Int, level m: Int) -> ExactLine {
-            kernel.asksEveryLine ? exactState(level: m, region: ref.region)[v]!.lines[u]
-                : exactUnit(value: v, unit: u, level: m, region: ref.region)
+            pathUnits.referenceUnit(self, value: v, unit: u, level: m, region: ref.region)
         }
         switch ref.kind {
         case .domain:

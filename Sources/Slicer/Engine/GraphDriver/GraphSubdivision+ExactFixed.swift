@@ -56,7 +56,7 @@ extension GraphSubdivision {
     }
 
     /// Sets face f's bits of level k's fixed positive units.
-    func setFixedBits(face f: Int32, level k: Int) {
+    func setExactlyFixedBits(face f: Int32, level k: Int) {
         guard let path = exactPath, plan.maxPool(level: k) == nil else { return }
         let fixed = fixedUnits(level: k, path: path)
         for (i, word) in fixed.positiveWords.enumerated() { facePattern[Int(f)].words[fixed.firstWord + i] |= word }

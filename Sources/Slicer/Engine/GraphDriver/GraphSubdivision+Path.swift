@@ -57,9 +57,11 @@ extension GraphSubdivision {
         maps[node + 1] = out
     }
 
+    /// Brings the path's maps to piece g's bits at level m (`GraphPathUnits`).
+    func enter(level m: Int, face g: Int32) { pathUnits.enter(self, level: m, face: g) }
+
     /// Brings level m's activation output, and the affine values after it, to piece g's bits.
-    func enter(level m: Int, face g: Int32) {
-        if exactPath != nil { return enterExactly(level: m, face: g) }
+    func enterFloatMaps(level m: Int, face g: Int32) {
         let node = plan.activationNodes[m]
         if case .maxPool = plan.steps[node] { return enterMaxPool(level: m, face: g) }
         guard case .piecewise(let activation) = plan.steps[node] else { preconditionFailure("not an activation node") }
@@ -212,8 +214,7 @@ extension GraphSubdivision {
         var isReached = [Bool](repeating: false, count: n)
         for u in reached { isReached[u] = true }
         // All units in one contiguous pass (it vectorises), the reached ones then set aside.
-        let classes = exactPath != nil ? classifyExactly(units: nil, vertices: polygon, level: k)
-            : classify(units: screen?.unsettled[k], vertices: polygon, map: maps[input], bound: bounds[input])
+        let classes = pathUnits.classify(self, units: nil, vertices: polygon, level: k, map: maps[input], bound: bounds[input])
         let positive = classes.positive.filter { !isReached[$0] }
         for j in positive { markSomewhere(level: k, unit: j, positive: true, negative: false) }
         for j in classes.negative where !isReached[j] { markSomewhere(level: k, unit: j, positive: false, negative: true) }

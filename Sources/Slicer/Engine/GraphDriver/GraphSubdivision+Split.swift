@@ -21,9 +21,8 @@ extension GraphSubdivision {
         var ambiguous: [Int] = []
         if let hint { setBits(face: f, offset: offset, units: hint.positive) }
         let vertices = topology.faces[Int(f)].vertices
-        if exactPath != nil { setFixedBits(face: f, level: m) }
-        let classes = exactPath != nil ? classifyExactly(units: hint?.candidates, vertices: vertices, level: m)
-            : classify(units: hint?.candidates ?? screen?.unsettled[m], vertices: vertices, map: map, bound: bound)
+        pathUnits.setFixedBits(self, face: f, level: m)
+        let classes = pathUnits.classify(self, units: hint?.candidates, vertices: vertices, level: m, map: map, bound: bound)
         setBits(face: f, offset: offset, units: classes.positive)
         for j in classes.positive { markSomewhere(level: m, unit: j, positive: true, negative: false) }
         for j in classes.negative { markSomewhere(level: m, unit: j, positive: false, negative: true) }

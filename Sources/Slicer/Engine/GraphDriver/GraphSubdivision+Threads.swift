@@ -18,7 +18,7 @@ extension GraphSubdivision {
     /// True when the work can be shared out: no exact path (its maps are not copied), two or more
     /// activation levels and no max pool (whose envelope merges and renumbers faces).
     var canShareOut: Bool {
-        exactPath == nil && plan.levels >= 2
+        pathUnits.sharesOut && plan.levels >= 2
             && (0..<plan.levels).allSatisfy { plan.maxPool(level: $0) == nil }
     }
 
@@ -168,19 +168,9 @@ extension GraphSubdivision {
             record.lineA = region(record.lineA, w); record.lineB = region(record.lineB, w)
             return record
         }
-        let k3 = 3 * outputCount
-        facePattern = faceSource.map { copies[$0.worker].facePattern[Int($0.face)] }
-        logits = [Double](unsafeUninitializedCapacity: faceSource.count * k3) { buffer, count in
-            for (index, (w, f)) in faceSource.enumerated() {
-                for i in 0..<k3 { buffer[index * k3 + i] = copies[w].logits[Int(f) * k3 + i] }
-            }
-            count = faceSource.count * k3
-        }
-        entryParent = entryParent.indices.map { m in
-            faceSource.map { w, f in
-                let parent = copies[w].entryParent[m][Int(f)]
-                return parent >= forkFaces ? newFace[w][Int(parent)] : parent
-            }
+        // Every face column; entry parents name faces, renumbered like the faces.
+        self.records.faces = FaceColumns.gathered(copies.map(\.records.faces), sources: faceSource) { _, parent, w in
+            parent >= forkFaces ? newFace[w][Int(parent)] : parent
         }
         let base = (counts, regionsAfter)
         for copy in copies {

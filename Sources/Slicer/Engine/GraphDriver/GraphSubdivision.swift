@@ -25,86 +25,50 @@ final class GraphSubdivision {
     let plan: GraphPlan
     let plane: SlicePlane
     let kernel: SignKernel
-    let maxRegions: Int
-    /// Threads the certified mode may use (see `GraphSubdivision+Threads`).
-    let parallelism: Parallelism
+    /// The region limit and the threads the certified mode may use (see `GraphSubdivision+Threads`).
+    var settings: EngineSettings
+    /// How the work is and was shared out over threads.
+    var sharing = ThreadSharing()
 
     var topology = PlanarTopology()
     var records = ArrangementRecords()
-    /// entryParent[m][f], m ≥ 1: the face (as it entered level m − 1) that face f was cut from when it
-    /// entered level m; level `levels` is the output. Names the region of every line for exact recomputation.
-    var entryParent: [[Int32]] = []
-    /// Face-independent error bounds of every value's float maps.
-    let bounds: [ValueBound]
-    /// Per face, the logits' float map (3·K values), set when the face is finished.
-    var logits: [Double] = []
-    var exactStates: [Int64: ExactState] = [:]
-    /// Certified mode's exact lines, unit by unit (see `GraphSubdivision+ExactUnits`).
-    let exactLayout: ExactValueLayout
-    var exactUnits: [ExactUnitKey: ExactLine] = [:]
-    /// Exact mode's maps of the path (see `GraphSubdivision+ExactPath`).
-    var exactPath: ExactPath?
-
+    /// What was computed exactly so far, and the exact mode's path.
+    var exact: GraphExactState
     var counts = DecisionCounts()
     /// Per level: units positive (negative) at some vertex of some face, and the face count after it.
-    var positiveSomewhere: [[UInt64]]
-    var negativeSomewhere: [[UInt64]]
-    var regionsAfter: [Int]
-
-    /// The float maps of every value on the current path (see `GraphSubdivision+Path`).
-    var maps: [FloatValueMap] = []
-    /// The pattern bits the activation outputs in `maps` were computed with.
-    var currentPattern: ActivationPattern
-    /// Per level: units of the activation's input changed since its output was brought up to date.
-    var pending: [[Int]]
-    var pendingMark: [[Bool]]
-    /// Per value: a stamp per unit, to list each changed unit once.
-    var changeStamp: [[UInt32]] = []
-    var stamp: UInt32 = 0
-    /// Certified mode: the units that may change sign on the domain (the rest keep one sign on every face).
-    var screen: DomainScreen?
-    /// How the work was shared out: copies that took pieces, and vertices both sides made on a seam.
-    var sharing = (workers: 1, seamTwins: 0)
-    /// Tests: share the pieces out round robin instead of to whichever copy is free.
-    var roundRobin = false
-    /// Told (pieces done, pieces) as the first level's pieces are finished on several threads.
-    var progress: (@Sendable (Int, Int) -> Void)?
+    var tally: LevelTally
+    /// The float maps of the current path and what their incremental updates track.
+    var path: PathState
 
     init(graph: GraphModel, plane: SlicePlane, arithmetic: Arithmetic, maxRegions: Int, parallelism: Parallelism = .serial) throws {
         let plan = try GraphPlan(graph)
         self.plan = plan
-        self.parallelism = parallelism
+        settings = EngineSettings(maxRegions: maxRegions, parallelism: parallelism)
         guard graph.inputDimension == plane.dimension else {
             throw TesseraError.badInput("the network takes \(graph.inputDimension) inputs but the anchors have \(plane.dimension) coordinates")
         }
         self.plane = plane
         kernel = SignKernel(arithmetic)
-        self.maxRegions = maxRegions
-        bounds = GraphSubdivision.valueBounds(plan: plan, plane: plane)
-        exactLayout = ExactValueLayout(plan: plan)
+        exact = GraphExactState(layout: ExactValueLayout(plan: plan))
         let counts = plan.valueCounts
         let widths = plan.activationNodes.indices.map { plan.maxPool(level: $0) == nil ? counts[plan.activationNodes[$0] + 1] : plan.levelBits($0) }
-        positiveSomewhere = widths.map { [UInt64](repeating: 0, count: ($0 + 63) / 64) }
-        negativeSomewhere = positiveSomewhere
-        regionsAfter = [Int](repeating: 0, count: widths.count)
-        entryParent = [[Int32]](repeating: [], count: plan.levels + 1)
-        currentPattern = ActivationPattern(count: plan.patternBits)
-        pending = widths.map { _ in [] }
+        let words = widths.map { [UInt64](repeating: 0, count: ($0 + 63) / 64) }
+        tally = LevelTally(positiveSomewhere: words, negativeSomewhere: words, regionsAfter: [Int](repeating: 0, count: widths.count))
+        // entryParent per level (fresh faces −1), then the logits (3·K a face).
+        records.faces.labels = (0...plan.levels).map { _ in FaceColumn(fresh: -1) }
+        records.faces.reals = [FaceColumn(width: 3 * counts[graph.outputValue], fresh: 0)]
         // Pending units are the level's input units (a max pool has more inputs than winner bits).
-        pendingMark = plan.activationNodes.map { [Bool](repeating: false, count: counts[graph.nodes[$0].inputs[0]]) }
+        path = PathState(bounds: GraphSubdivision.valueBounds(plan: plan, plane: plane),
+                         currentPattern: ActivationPattern(count: plan.patternBits), pending: widths.map { _ in [] },
+                         pendingMark: plan.activationNodes.map { [Bool](repeating: false, count: counts[graph.nodes[$0].inputs[0]]) })
     }
 
     /// A copy that goes on on its own (its arrays are copied when either side writes them).
     init(copying other: GraphSubdivision) {
-        plan = other.plan; plane = other.plane; kernel = other.kernel; maxRegions = other.maxRegions
-        parallelism = other.parallelism; bounds = other.bounds; exactLayout = other.exactLayout
-        topology = other.topology; records = other.records; entryParent = other.entryParent; logits = other.logits
-        exactStates = other.exactStates; exactUnits = other.exactUnits
-        precondition(other.exactPath == nil, "the exact mode's path is not copied")
-        counts = other.counts; positiveSomewhere = other.positiveSomewhere; negativeSomewhere = other.negativeSomewhere
-        regionsAfter = other.regionsAfter; maps = other.maps; currentPattern = other.currentPattern
-        pending = other.pending; pendingMark = other.pendingMark; changeStamp = other.changeStamp; stamp = other.stamp
-        screen = other.screen
+        precondition(other.pathUnits.sharesOut, "this path's maps are not copied")
+        plan = other.plan; plane = other.plane; kernel = other.kernel; settings = other.settings
+        topology = other.topology; records = other.records
+        exact = other.exact; counts = other.counts; tally = other.tally; path = other.path
     }
 
     var outputCount: Int { plan.valueCounts[plan.graph.outputValue] }
@@ -136,17 +100,12 @@ final class GraphSubdivision {
     /// Sets up the domain as the single face 0.
     func setUpDomain(_ corners: [(s: Double, t: Double)]) {
         setUpDomainFace(corners, patternBits: plan.patternBits)
-        for m in entryParent.indices { entryParent[m] = [-1] }
-        logits = [Double](repeating: 0, count: 3 * outputCount)
     }
 
     /// Runs the whole graph over the domain.
     func run() throws {
-        // A kernel that asks every line exactly gets the path's exact maps; else the domain
-        // screen's float bounds settle what they can once.
-        if !kernel.asksEveryLine { applyScreen() }
+        pathUnits.start(self)
         computeAllMaps()
-        if kernel.asksEveryLine { startExactPath() }
         if plan.levels == 0 { finish(face: 0) }
         else if parallelism.threads > 1, canShareOut { try descendSharingOut() }
         else { try descend(face: 0, level: 0) }
@@ -224,18 +183,14 @@ final class GraphSubdivision {
         return order.map { pieces[$0] }
     }
 
-    /// Records a finished face's logits.
-    func finish(face f: Int32) {
-        if exactPath != nil { return finishExactly(face: f) }
+    /// Records a finished face's logits (`GraphPathUnits`).
+    func finish(face f: Int32) { pathUnits.finish(self, face: f) }
+
+    /// Records a finished face's logits from the float maps.
+    func finishFromFloatMaps(face f: Int32) {
         let map = maps[plan.graph.outputValue]
         let k = outputCount
         for i in 0..<(3 * k) { logits[Int(f) * 3 * k + i] = map.rows[i] }
     }
 
-    /// Registers face g, just cut from face f, in the per-face arrays (`FaceCutting`).
-    func faceAdded(_ g: Int32, from f: Int32) {
-        facePattern.append(facePattern[Int(f)])
-        for m in entryParent.indices { entryParent[m].append(-1) }
-        logits.append(contentsOf: repeatElement(0, count: 3 * outputCount))
-    }
 }

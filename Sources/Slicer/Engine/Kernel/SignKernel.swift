@@ -23,9 +23,15 @@ enum SignKernel: Sendable {
         }
     }
 
-    /// True when every sign is decided from exact lines, so that most lines of a region are asked
-    /// for: engines then build a region's exact maps whole rather than line by line.
-    var asksEveryLine: Bool { self == .exact }
+    /// This kernel's one of two implementations of something the engines do in two ways (how a
+    /// driver gets its units' classes and exact lines: `GraphPathUnits`, `NeuronLineSource`): the one
+    /// place outside the predicates that tells the arithmetics apart.
+    func pick<T>(certified: @autoclosure () -> T, exact: @autoclosure () -> T) -> T {
+        switch self {
+        case .certified: return certified()
+        case .exact: return exact()
+        }
+    }
 
     /// Whether a float filter may settle a sign.
     private var filters: Bool { self == .certified }

@@ -7,19 +7,37 @@ struct ExactLineKey: Hashable {
     var region: Int32
 }
 
+/// What the MLP driver has computed exactly so far, kept for the regions that ask again.
+struct ExactCaches {
+    /// Whole region maps, by layer << 40 | region.
+    var maps: [Int64: [ExactLine]] = [:]
+    /// Single neurons' lines (certified mode asks for few).
+    var lines: [ExactLineKey: ExactLine] = [:]
+    /// Each layer's weights and biases as dyadics.
+    var weights: [Int: [Dyadic]] = [:]
+    var biases: [Int: [Dyadic]] = [:]
+}
+
+/// For layer k ≥ 1, each region's parent region at layer k − 1 and its pattern (which fixes the
+/// slopes of layer k − 1): what exact recomputation walks back through.
+struct RegionHistory {
+    var parent: [[Int32]] = []
+    var pattern: [[ActivationPattern]] = []
+}
+
 /// Exact recomputation: region maps as dyadic lines, vertices as exact intersections.
 extension Subdivision {
     func exactWeights(_ k: Int) -> [Dyadic] {
-        if let cached = exactWeightCache[k] { return cached }
+        if let cached = exact.weights[k] { return cached }
         let weights = network.layers[k].weights.map(Dyadic.init)
-        exactWeightCache[k] = weights
+        exact.weights[k] = weights
         return weights
     }
 
     func exactBias(_ k: Int) -> [Dyadic] {
-        if let cached = exactBiasCache[k] { return cached }
+        if let cached = exact.biases[k] { return cached }
         let bias = network.layers[k].bias.map(Dyadic.init)
-        exactBiasCache[k] = bias
+        exact.biases[k] = bias
         return bias
     }
 
@@ -30,8 +48,8 @@ extension Subdivision {
             return (zip(plane.anchors[1].map(Dyadic.init), x1).map { $0 - $1 },
                     zip(plane.anchors[2].map(Dyadic.init), x1).map { $0 - $1 }, x1)
         }
-        let previous = exactMap(layer: k - 1, region: Int(regionParent[k][r]))
-        let pattern = regionPattern[k][r]
+        let previous = exactMap(layer: k - 1, region: Int(history.parent[k][r]))
+        let pattern = history.pattern[k][r]
         let offset = patternOffsets[k - 1]
         let negative = Dyadic(network.activation.negativeSlope)
         var inputA: [Dyadic] = [], inputB: [Dyadic] = [], inputC: [Dyadic] = []
@@ -65,7 +83,7 @@ extension Subdivision {
     /// layers split their lines over the cores.
     func exactMap(layer k: Int, region r: Int) -> [ExactLine] {
         let key = Int64(k) << 40 | Int64(r)
-        if let cached = exactMapCache[key] { return cached }
+        if let cached = exact.maps[key] { return cached }
         let layer = network.layers[k]
         let weights = exactWeights(k), bias = exactBias(k)
         let inputs = exactInputs(layer: k, region: r)
@@ -79,21 +97,25 @@ extension Subdivision {
             }
             initialized = layer.outputs
         }
-        exactMapCache[key] = map
+        exact.maps[key] = map
         return map
     }
 
-    /// One neuron's exact line: from the region's whole map when it is known or (in exact mode, where
-    /// most lines of a region are asked for) worth building, else alone (the layers below still need
-    /// whole maps, this one does not).
+    /// One neuron's exact line: from the region's whole map when it is known, else as the kernel's
+    /// `NeuronLineSource` gets it.
     func exactNeuronLine(layer k: Int, neuron j: Int, region r: Int) -> ExactLine {
-        if let map = exactMapCache[Int64(k) << 40 | Int64(r)] { return map[j] }
-        if kernel.asksEveryLine { return exactMap(layer: k, region: r)[j] }
+        if let map = exact.maps[Int64(k) << 40 | Int64(r)] { return map[j] }
+        let source: any NeuronLineSource = kernel.pick(certified: SingleNeuronLines(), exact: WholeMapLines())
+        return source.line(self, layer: k, neuron: j, region: r)
+    }
+
+    /// One neuron's exact line computed alone (the layers below still need whole maps), cached.
+    func singleNeuronLine(layer k: Int, neuron j: Int, region r: Int) -> ExactLine {
         let key = ExactLineKey(layer: Int32(k), neuron: Int32(j), region: Int32(r))
-        if let cached = exactLineCache[key] { return cached }
+        if let cached = exact.lines[key] { return cached }
         let line = exactNeuronLine(layer: k, neuron: j, inputs: exactInputs(layer: k, region: r),
                                    weights: exactWeights(k), bias: exactBias(k))
-        exactLineCache[key] = line
+        exact.lines[key] = line
         return line
     }
 

@@ -37,6 +37,8 @@ extension Subdivision {
         var filters = [FaceFilter](repeating: FaceFilter(), count: startCount)
         var baseSlopes = [UInt64](repeating: 0, count: startCount * words)
         let lock = NSLock()
+        // Read apart from the patterns, which the filter writes (both are columns of the records).
+        let regions = faceRegion
         withVertexView { view in
             filters.withUnsafeMutableBufferPointer { results in
                 facePattern.withUnsafeMutableBufferPointer { patterns in
@@ -46,7 +48,7 @@ extension Subdivision {
                             defer { scratch.deallocate() }
                             var positive = [UInt64](repeating: 0, count: words), negative = positive
                             for f in range {
-                                let filter = floatFilter(face: f, layer: k, vertices: view, scratch: &scratch)
+                                let filter = floatFilter(face: f, region: Int(regions[f]), layer: k, vertices: view, scratch: &scratch)
                                 for w in 0..<words { baseSlopes[f * words + w] = scratch.somewherePositive[w] }
                                 patterns[f].setBits(scratch.positive, at: offset)
                                 for w in 0..<words { positive[w] |= scratch.positive[w]; negative[w] |= scratch.negative[w] }
@@ -125,15 +127,15 @@ extension Subdivision {
         func deallocate() { map.deallocate(); low.deallocate(); high.deallocate(); bound.deallocate() }
     }
 
-    /// Classifies layer k's neurons on face f from the face's vertex values and one bound per neuron
+    /// Classifies layer k's neurons on face f (of region `r`) from the face's vertex values and one bound per neuron
     /// (the per-vertex bound of `evaluate` with |s|, |t| and δ at their face maxima). Reads only;
     /// the certainly positive and negative neurons are left in `scratch`.
-    func floatFilter(face f: Int, layer k: Int, vertices view: VertexView, scratch: inout FilterScratch) -> FaceFilter {
+    func floatFilter(face f: Int, region r: Int, layer k: Int, vertices view: VertexView, scratch: inout FilterScratch) -> FaceFilter {
         let n = network.layers[k].outputs
         var result = FaceFilter()
         let words = (n + 63) / 64
         let layerMaps = maps[k]
-        let map = layerMaps.map(region: Int(faceRegion[f]), scratch: scratch.map)
+        let map = layerMaps.map(region: r, scratch: scratch.map)
         let a = map, b = a + n, c = b + n
         let low = scratch.low, high = scratch.high, bound = scratch.bound
         for j in 0..<n { low[j] = .infinity; high[j] = -.infinity }
@@ -196,7 +198,7 @@ extension Subdivision {
             let e = layerMaps.bound
             for j in result.candidates {
                 result.lines.append(CertifiedLine(a: a[j], b: b[j], c: c[j], ea: e[j], eb: e[n + j], ec: e[2 * n + j],
-                                                  ref: .neuron(layer: k, neuron: j, region: Int(faceRegion[f]))))
+                                                  ref: .neuron(layer: k, neuron: j, region: r)))
             }
         }
         return result

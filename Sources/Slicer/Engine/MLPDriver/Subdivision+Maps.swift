@@ -27,8 +27,8 @@ extension Subdivision {
         first.bound = bound
         first.magnitude = map.map(abs)
         maps = [first]
-        regionParent = [[]]
-        regionPattern = [[]]
+        history.parent = [[]]
+        history.pattern = [[]]
     }
 
     /// Maps of layer k + 1 for every face (each face becomes a region of layer k + 1):
@@ -145,8 +145,8 @@ extension Subdivision {
     func install(_ result: LayerMaps, after k: Int, corrections maxUpdates: Int) {
         setBounds(of: result, after: k, corrections: maxUpdates)
         maps.append(result)
-        regionParent.append(faceRegion)
-        regionPattern.append(facePattern)
+        history.parent.append(faceRegion)
+        history.pattern.append(facePattern)
         for f in faceRegion.indices { faceRegion[f] = Int32(f) }
         // Edges keep their own line coefficients, so layer k's maps are no longer needed.
         maps[k] = LayerMaps(width: 0, regionCount: 0, baseCount: 0)

@@ -2,13 +2,8 @@ import Polytope
 
 /// The MLP engine's side of the face cutter (`FaceCutting`): its per-face region column and its limit.
 extension Subdivision: FaceCutting {
-    func faceAdded(_ g: Int32, from f: Int32) {
-        faceRegion.append(faceRegion[Int(f)])
-        facePattern.append(facePattern[Int(f)])
-    }
-
     func tooManyRegions(layer: Int) -> TesseraError {
-        TesseraError.limitExceeded(limitIsMemory
+        TesseraError.limitExceeded(settings.limitIsMemory
             ? "the slice would exceed the memory budget (\(maxRegions) regions of this network) at layer \(layer); raise --max-memory or shrink the domain"
             : "the slice exceeds --max-regions \(maxRegions) at layer \(layer); raise the limit or shrink the domain")
     }

@@ -16,14 +16,9 @@ final class Subdivision {
     let network: Network
     let plane: SlicePlane
     let kernel: SignKernel
-    let maxRegions: Int
-    let parallelism: Parallelism
-    /// True when `maxRegions` comes from the memory budget rather than --max-regions.
-    var limitIsMemory = false
-    let hiddenCount: Int
-    /// Offset of each hidden layer's neurons in the concatenated activation pattern.
-    let patternOffsets: [Int]
-    let totalHidden: Int
+    var settings: EngineSettings
+    /// Where each hidden layer's neurons stand in the concatenated activation pattern.
+    let patternLayout: PatternLayout
 
     var records = ArrangementRecords()
 
@@ -37,18 +32,18 @@ final class Subdivision {
         _read { yield topology.edges }
         _modify { yield &topology.edges }
     }
-    var faceRegion: [Int32] = []
+    /// Each face's region at the last layer whose maps were built (a registered face column).
+    var faceRegion: [Int32] {
+        _read { yield records.faces.labels[0].values }
+        _modify { yield &records.faces.labels[0].values }
+    }
 
     // Per network layer k: the float maps of every region with their region-independent bounds.
     var maps: [LayerMaps] = []
-    // Region bookkeeping for exact recomputation: for layer k ≥ 1, each region's parent region at
-    // layer k − 1 and its pattern (which fixes the slopes of layer k − 1).
-    var regionParent: [[Int32]] = []
-    var regionPattern: [[ActivationPattern]] = []
-    var exactMapCache: [Int64: [ExactLine]] = [:]
-    var exactLineCache: [ExactLineKey: ExactLine] = [:]
-    var exactWeightCache: [Int: [Dyadic]] = [:]
-    var exactBiasCache: [Int: [Dyadic]] = [:]
+    /// Every layer's regions, for exact recomputation.
+    var history = RegionHistory()
+    /// The exact lines, maps and weights computed so far.
+    var exact = ExactCaches()
 
     var counts = DecisionCounts()
     var layerStats: [LayerStats] = []
@@ -63,15 +58,16 @@ final class Subdivision {
         self.network = network
         self.plane = plane
         kernel = SignKernel(arithmetic)
-        self.maxRegions = maxRegions
-        self.parallelism = parallelism
-        hiddenCount = network.layers.count - 1
-        var offsets: [Int] = []
-        var total = 0
-        for k in 0..<hiddenCount { offsets.append(total); total += network.layers[k].outputs }
-        patternOffsets = offsets
-        totalHidden = total
+        settings = EngineSettings(maxRegions: maxRegions, parallelism: parallelism)
+        patternLayout = PatternLayout(widths: network.layers.dropLast().map(\.outputs))
+        records.faces.labels = [FaceColumn()]  // faceRegion, inherited by a cut
     }
+
+    var maxRegions: Int { settings.maxRegions }
+    var parallelism: Parallelism { settings.parallelism }
+    var hiddenCount: Int { patternLayout.offsets.count }
+    var patternOffsets: [Int] { patternLayout.offsets }
+    var totalHidden: Int { patternLayout.total }
 
     var vertexCount: Int { vertexRecords.count }
 
@@ -92,6 +88,5 @@ final class Subdivision {
     /// Sets up the domain as the single face of region 0.
     func setUpDomain(_ corners: [(s: Double, t: Double)]) {
         setUpDomainFace(corners, patternBits: totalHidden)
-        faceRegion = [0]
     }
 }

@@ -67,6 +67,22 @@ public enum AnyGraphForward: Sendable {
 }
 
 extension AnyGraphForward {
+    /// `GraphForward.parallelism`.
+    public var parallelism: Parallelism {
+        get {
+            switch self {
+            case .float32(let forward): return forward.parallelism
+            case .float64(let forward): return forward.parallelism
+            }
+        }
+        set {
+            switch self {
+            case .float32(var forward): forward.parallelism = newValue; self = .float32(forward)
+            case .float64(var forward): forward.parallelism = newValue; self = .float64(forward)
+            }
+        }
+    }
+
     /// `GraphForward.value(named:)`.
     public func value(named name: String) throws -> Int {
         switch self {

@@ -1,0 +1,73 @@
+import Testing
+@testable import Slicer
+
+/// Per-face columns stay aligned with the faces through every operation that changes faces: a cut
+/// adds a face, compaction moves and drops faces, a copy takes all, the thread merge gathers all.
+@Suite struct FaceColumnsTests {
+    /// Patterns, an inherited label, a fresh label (−1) and a real column three wide.
+    func columns() -> FaceColumns {
+        var columns = FaceColumns()
+        columns.labels = [FaceColumn(), FaceColumn(fresh: -1)]
+        columns.reals = [FaceColumn(width: 3, fresh: 0)]
+        columns.startDomainFace(pattern: ActivationPattern(count: 5))
+        return columns
+    }
+
+    @Test func cutsCopiesCompactionAndMergeKeepEveryColumnAligned() {
+        var a = columns()
+        #expect(a.faceCount == 1 && a.isAligned && a.labels[1][0] == -1 && a.reals[0].values == [0, 0, 0])
+        a.labels[0][0] = 7
+        a.reals[0].values = [1, 2, 3]
+        a.patterns.values[0].words[0] = 0b101
+        a.addFace(from: 0)  // face 1 cut from face 0
+        #expect(a.faceCount == 2 && a.isAligned)
+        #expect(a.labels[0][1] == 7 && a.labels[1][1] == -1 && Array(a.reals[0].values[3...]) == [0, 0, 0])
+        #expect(a.patterns.values[1].words[0] == 0b101)
+
+        // A copy goes on on its own.
+        var b = a
+        b.addFace(from: 1)
+        b.labels[1][2] = 1
+        b.reals[0].values[6] = 9
+        #expect(a.faceCount == 2 && a.isAligned && b.faceCount == 3 && b.isAligned)
+
+        // Compaction: face 2 moved to 1, the rest dropped.
+        var c = b
+        c.moveFace(2, to: 1)
+        c.truncate(toFaces: 2)
+        #expect(c.faceCount == 2 && c.isAligned && c.labels[1][1] == 1 && Array(c.reals[0].values[3...]) == [9, 0, 0])
+
+        // Merge: face 0 of copy 0, faces 2 and 1 of copy 1; labels of copy 1 shifted by 10.
+        let merged = FaceColumns.gathered([a, b], sources: [(0, 0), (1, 2), (1, 1)]) { column, value, worker in
+            column == 1 && worker == 1 && value >= 0 ? value + 10 : value
+        }
+        #expect(merged.faceCount == 3 && merged.isAligned)
+        #expect(merged.labels[1].values == [-1, 11, -1] && merged.labels[0].values == [7, 7, 7])
+        #expect(merged.reals[0].values == [1, 2, 3, 9, 0, 0, 0, 0, 0])
+    }
+
+    @Test func aColumnThatMissesAFaceIsNotAligned() {
+        var a = columns()
+        a.addFace(from: 0)
+        a.reals[0].values.removeLast(3)
+        #expect(!a.isAligned)
+    }
+
+    /// Both engines' faces and columns agree after real slices: the MLP's cuts, the graph engine's
+    /// cuts, thread merge (two threads, round robin) and max-pool compaction.
+    @Test(arguments: 0..<4)
+    func enginesKeepTheirColumnsAligned(index: Int) throws {
+        let mlp = verificationCase(index, seed: 11)
+        let (engine, _) = try runEngine(mlp.network, anchors: mlp.anchors, domain: mlp.domain, arithmetic: .certified)
+        #expect(engine.records.faces.isAligned && engine.records.faces.faceCount == engine.faces.count && engine.faces.count > 1)
+        for testCase in [graphVerificationCase(index, seed: 11), maxPoolVerificationCase(index, seed: 11)] {
+            for threads in [1, 2] {
+                let graph = try runGraphEngine(testCase.graph, anchors: testCase.anchors, domain: testCase.domain,
+                                               arithmetic: .certified, threads: threads, roundRobin: true)
+                let faces = graph.records.faces
+                #expect(faces.isAligned && faces.faceCount == graph.topology.faces.count, "\(testCase) on \(threads) threads")
+                #expect(faces.labels.count == graph.plan.levels + 1 && faces.reals[0].width == 3 * graph.outputCount)
+            }
+        }
+    }
+}
