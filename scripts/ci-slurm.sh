@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CI's Slurm checks: start a one-node Slurm (scripts/start-slurm.sh), submit the example job arrays
-# (examples/slurm) for lc, validate, render and figure over a small MLP run and a small CNN graph run, wait, merge, and
+# (examples/slurm) for lc, validate, render, figure and slice over a small MLP run and a small CNN graph run, wait, merge, and
 # compare every merged file with the one-process output; then the submitit path against the same Slurm.
 # Prints one line "check NAME STATUS" per comparison (STATUS 0 = identical); stops Slurm at the end.
 #   ci-slurm.sh TESSERA_BINARY      (as root; slurm-wlm and munge installed)
@@ -56,6 +56,20 @@ for name in mlp cnn; do
     "$TESSERA" figure "$run" "${figure[@]}" --png one-$name/figure.png --json one-$name/figure.json >/dev/null 2>&1
     WAIT=1 SBATCH_ARGS="--cpus-per-task=1" "$repository/examples/slurm/figure.sh" "$run" arr-$name 2 "${figure[@]}" >/dev/null
     for file in figure.png figure.json; do same "figure-$name-$file" arr-$name/$file one-$name/$file; done
+
+    # slice: one process, then 3 strips of the domain as a job array plus a merge job that stitches them.
+    # The PNG is compared byte for byte; JSON and GeoJSON up to float last bits (scripts/compare-slice.py).
+    if [ $name = cnn ]; then model=$cnn/checkpoints/step-000000010.safetensors slice=(--domain disk:0.5)
+    else model=mlp/checkpoints/$(ls mlp/checkpoints | tail -1) slice=(--domain square:1.5); fi
+    slice+=(--data /usr/share/datasets/fashion-mnist --indices 0,1,2)
+    "$TESSERA" slice --model "$model" "${slice[@]}" --json one-$name/slice.json --png one-$name/slice.png \
+        --regions one-$name/slice.geojson >/dev/null 2>&1
+    WAIT=1 SBATCH_ARGS="--cpus-per-task=1" "$repository/examples/slurm/slice.sh" "$model" arr-$name/slice 3 "${slice[@]}" >/dev/null
+    same "slice-$name-slice.png" arr-$name/slice/slice.png one-$name/slice.png
+    for file in slice.json slice.geojson; do
+        python3 "$repository/scripts/compare-slice.py" arr-$name/slice/$file one-$name/$file
+        echo "check slice-$name-$file $?"
+    done
 done
 
 # submitit: the Python package in a fresh virtual environment, against the same Slurm.

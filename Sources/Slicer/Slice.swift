@@ -14,6 +14,8 @@ public struct SliceOptions: Sendable {
     public var freesWorkingMemory = true
     /// Threads the engines use (the graph engine's certified mode shares its pieces out to them).
     public var parallelism = Parallelism.machine
+    /// Slice only this strip of the domain (a share of a sharded slice; `SliceStrip`).
+    public var strip: SliceStrip? = nil
     public init(domain: DomainSpec = .square(scale: 1.5), arithmetic: Arithmetic = .certified, maxRegions: Int = 2_000_000,
                 memoryBudget: Int = 8 << 30) {
         self.domain = domain; self.arithmetic = arithmetic; self.maxRegions = maxRegions; self.memoryBudget = memoryBudget
@@ -45,6 +47,7 @@ public func slice(network: Network, plane: SlicePlane, options: SliceOptions = S
                                  parallelism: options.parallelism)
     engine.settings.limitIsMemory = byMemory
     engine.setUpDomain(try options.domain.corners(plane: plane))
+    if let strip = options.strip { try engine.clipDomain(to: strip) }
     try engine.run(progress: progress)
     var clock = PhaseClock()
     let result = engine.makeResult(domain: options.domain, seconds: Date().timeIntervalSince(start))

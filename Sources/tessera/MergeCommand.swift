@@ -8,7 +8,9 @@ struct MergeCommand: ParsableCommand {
         abstract: "Join the parts P.shard-I-of-N of sharded runs (--shard I/N) into each output P.",
         discussion: """
         Writes P exactly as one process without --shard writes it (the JSON's "seconds" is the sum of the \
-        shares' times). Run it from the directory the shards ran in: the parts record their command line. \
+        shares' times). A sharded slice's strips are stitched into the one subdivision a single process \
+        computes: the same regions, edges, classes and statistics, in canonical order (by pattern), with \
+        vertex coordinates that may differ from one process's in the last bits. Run it from the directory the shards ran in: the parts record their command line. \
         A missing, duplicated, foreign (another command's or other inputs') or unfinished part, or parts of \
         different N, is an error that names it, and then nothing is written.
         """)
@@ -26,6 +28,7 @@ struct MergeCommand: ParsableCommand {
             case "validate": try ValidateCommand.parse(parts.arguments).merge(parts)
             case "render": try RenderCommand.parse(parts.arguments).merge(parts)
             case "figure": try FigureCommand.parse(parts.arguments).merge(parts)
+            case "slice": try SliceCommand.parse(parts.arguments).merge(parts)
             default: throw TesseraError.badInput("\(parts.output): parts of '\(parts.command)' cannot be merged by this tessera")
             }
             print("\(parts.output): merged \(parts.parts.count) parts")

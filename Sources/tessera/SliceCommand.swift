@@ -25,8 +25,10 @@ struct SliceCommand: ParsableCommand {
     @Flag(help: "With --regions: add every vertex's exact coordinates as rational strings (slower).") var exactVertices = false
     @OptionGroup var picture: PictureOptions
     @Flag(help: "Print per-layer progress on stderr.") var progress = false
+    @Option(help: "Slice only strip I of N (the domain cut by N − 1 exact lines of constant s into strips of equal width) and write each output P as P.shard-I-of-N; 'tessera merge P' stitches them.") var shard: String?
 
     func run() throws {
+        let shardSpec = try shard.map(ShardSpec.init(parsing:))
         guard let mode = Arithmetic(rawValue: arithmetic) else {
             throw TesseraError.badInput("unknown arithmetic '\(arithmetic)' (expected certified or exact)")
         }
@@ -36,7 +38,11 @@ struct SliceCommand: ParsableCommand {
         let override = try activation.map(Activation.init(parsing:))
         guard regions != nil || !exactVertices else { throw TesseraError.badInput("--exact-vertices needs --regions") }
         let outputs = [json, png, svg, pdf, regions].compactMap { $0 }
-        for path in outputs { try OutputFile.checkWritable(path) }
+        if shardSpec != nil {
+            guard !exactVertices else { throw TesseraError.badInput("--exact-vertices is not available with --shard") }
+            guard !outputs.isEmpty else { throw TesseraError.badInput("--shard needs an output file: its parts are written beside it") }
+        }
+        for path in outputs { try OutputFile.checkWritable(shardSpec.map { ShardPart.path(of: path, shard: $0) } ?? path) }
         var clock = PhaseClock()
         let graph = try ModelLoader.load(checkpoint: model, architecture: try checkpointArchitecture(model: model, explicit: architecture),
                                          activation: override)
@@ -49,7 +55,8 @@ struct SliceCommand: ParsableCommand {
         // The command exits as soon as its outputs are written.
         options.freesWorkingMemory = false
         options.parallelism = try threading.parallelism()
-        let result: SliceResult
+        options.strip = shardSpec.map { SliceStrip(index: $0.index, count: $0.count) }
+        var result: SliceResult
         if let network {
             result = try slice(network: network, anchors: input.anchors, options: options) { layer, regions in
                 if progress { printError("layer \(layer): \(regions) regions") }
@@ -62,13 +69,18 @@ struct SliceCommand: ParsableCommand {
             }
         }
         clock.lap("slice")
-        var style = try picture.settings().style(for: result, labels: input.labels, anchors: input.anchors, dataDirectory: anchors.data)
-        // A disk or diamond around one anchor is what the picture shows, not the anchors' triangle.
-        if let neighbourhood = neighbourhoodFraming(domainSpec, result) { style.framing = neighbourhood }
-        style.domainNote = neighbourhoodNote(domainSpec, anchorLabels: style.anchorLabels)
-        var sliceOutputs = SliceOutputs(json: json, regions: regions, exactVertices: exactVertices, pictures: [png, svg, pdf].compactMap { $0 })
-        sliceOutputs.parallelism = options.parallelism
-        try sliceOutputs.write(result, network: network, anchors: input.anchors, labels: input.labels, domain: domainSpec, style: style)
+        if let shardSpec, let strip = options.strip {
+            let corners = try domainSpec.corners(plane: try SlicePlane(anchors: input.anchors))
+            let part = StripSlice(result, strip: strip, corners: corners)
+            try writeParts(command: "slice", shard: shardSpec, outputs: outputs, files: inputFiles(), payload: part.payload)
+            print("strip \(strip.index)/\(strip.count): \(result.regions.count) regions (\(String(format: "%.3f", result.seconds)) s)")
+            fflush(stdout)
+            _exit(0)
+        }
+        // The order a stitched sharded slice is written in, so that both write the same files
+        // (--exact-vertices, not sharded, reads the engine's own vertex numbering).
+        if !exactVertices { result = result.canonicalized() }
+        try writeOutputs(result, network: network, input: input, domain: domainSpec, parallelism: options.parallelism)
         clock.lap("outputs")
         print("\(result.regions.count) regions, \(result.vertices.count) vertices, \(result.edges.count) edges, "
               + "\(result.boundarySegments.count) boundary segments (\(result.arithmetic), \(String(format: "%.3f", result.seconds)) s)")
@@ -76,5 +88,17 @@ struct SliceCommand: ParsableCommand {
         // objects, and the libraries' exit handlers (OpenBLAS joins its idle threads).
         fflush(stdout)
         _exit(0)
+    }
+
+    /// Writes the JSON, GeoJSON and pictures asked for.
+    func writeOutputs(_ result: SliceResult, network: Network?, input: (anchors: [[Double]], labels: [String]?, imageShape: (Int, Int)?),
+                      domain domainSpec: DomainSpec, parallelism: Parallelism) throws {
+        var style = try picture.settings().style(for: result, labels: input.labels, anchors: input.anchors, dataDirectory: anchors.data)
+        // A disk or diamond around one anchor is what the picture shows, not the anchors' triangle.
+        if let neighbourhood = neighbourhoodFraming(domainSpec, result) { style.framing = neighbourhood }
+        style.domainNote = neighbourhoodNote(domainSpec, anchorLabels: style.anchorLabels)
+        var sliceOutputs = SliceOutputs(json: json, regions: regions, exactVertices: exactVertices, pictures: [png, svg, pdf].compactMap { $0 })
+        sliceOutputs.parallelism = parallelism
+        try sliceOutputs.write(result, network: network, anchors: input.anchors, labels: input.labels, domain: domainSpec, style: style)
     }
 }

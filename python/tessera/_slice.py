@@ -2,19 +2,18 @@
 
 import json
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
-from ._binary import run
 from ._geojson import read_partition_geojson
 from ._model import _numpy, model_file, resolve_activation
 from ._partition import Partition
+from ._shards import run_sharded, shared_directory
 
 
 def slice(model, anchors, domain="square:1.5", arithmetic="certified", *, activation=None, geometry=True,
-          exact_vertices=False, max_regions=None, binary=None, exporter="dynamo"):
+          exact_vertices=False, max_regions=None, binary=None, exporter="dynamo", shards=1, executor=None):
     """The exact linear regions of ``model`` on the plane through three anchors, as a Partition.
 
     model: a ``torch.nn.Module`` (a plain Sequential MLP of Linear and ReLU/LeakyReLU layers is sent
@@ -29,10 +28,14 @@ def slice(model, anchors, domain="square:1.5", arithmetic="certified", *, activa
     exact_vertices: also read every region's vertices exactly, as fractions.Fraction plane parameters.
     max_regions: stop with an error past this many regions.
     binary: the tessera executable (default: see ``tessera.find_binary``).
+    shards, executor: slice the domain in ``shards`` strips (exact lines of constant s) and stitch them
+        into the same partition (its float coordinates may differ in the last bits), one strip after
+        another here, or as one Slurm job array with a submitit ``executor`` (its folder must be on a
+        file system the cluster's nodes share). Not with ``exact_vertices``.
 
     Raises TesseraError with the binary's message for any bad input.
     """
-    with tempfile.TemporaryDirectory(prefix="tessera-") as directory:
+    with shared_directory(executor) as directory:
         directory = Path(directory).resolve()
         points = points_array(anchors)
         model_path, model_activation = model_file(model, directory, example_shape=points.shape[1:], exporter=exporter)
@@ -51,7 +54,9 @@ def slice(model, anchors, domain="square:1.5", arithmetic="certified", *, activa
             arguments += ["--regions", regions_path]
         if exact_vertices:
             arguments.append("--exact-vertices")
-        run(arguments, binary=binary, names=temporary_names(directory, anchors=points_path, model=model_path))
+        outputs = [summary_path] + ([regions_path] if geometry or exact_vertices else [])
+        run_sharded(arguments, outputs, shards=shards, executor=executor, binary=binary,
+                    names=temporary_names(directory, anchors=points_path, model=model_path))
         with open(summary_path, encoding="utf-8") as file:
             summary = json.load(file)
         shapes = read_partition_geojson(regions_path) if geometry or exact_vertices else None

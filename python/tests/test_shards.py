@@ -33,3 +33,24 @@ def test_run_measure_lc_and_validate_in_shares_equal_one_process(tmp_path):
     run.validate(tmp_path / "v3.csv", samples=4, directions=4, domain="disk", shards=3)
     assert (tmp_path / "v1.csv").read_bytes() == (tmp_path / "v3.csv").read_bytes()
     assert not list(tmp_path.glob("*.shard-*"))   # merge removed the parts
+
+
+def _exact_fields(partition):
+    """Counts and per-layer statistics (exact); float fields may differ in their last bits."""
+    s = partition.summary
+    return s["regions"], s["vertices"], s["edges"], s["layers"], s["decision_boundary"]["segments"]
+
+
+def test_slice_in_strips_is_the_one_process_partition():
+    layers = random_mlp(43, [6, 12, 12, 3])
+    anchors = np.random.default_rng(44).uniform(size=(3, 6))
+    one = tessera.slice(layers, anchors, domain="square:2")
+    assert one.summary["regions"] > 20
+    for shards in (2, 3):
+        stitched = tessera.slice(layers, anchors, domain="square:2", shards=shards)
+        assert _exact_fields(stitched) == _exact_fields(one)
+        assert len(stitched.regions) == len(one.regions) == one.n_regions
+        # Canonical order (regions by pattern) either way: the same patterns and classes, region by region.
+        assert [list(p) for p in stitched.patterns] == [list(p) for p in one.patterns]
+        assert list(stitched.classes) == list(one.classes)
+        assert np.allclose(stitched.areas, one.areas, rtol=1e-9, atol=0)

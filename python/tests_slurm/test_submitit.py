@@ -41,3 +41,14 @@ def test_run_validate_with_a_submitit_executor(tmp_path):
     run.validate(tmp_path / "one.csv", samples=4, directions=4, domain="disk")
     run.validate(tmp_path / "two.csv", samples=4, directions=4, domain="disk", shards=2, executor=executor(tmp_path / "jobs"))
     assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "two.csv").read_bytes()
+
+
+def test_slice_with_a_submitit_executor_is_the_one_process_partition(tmp_path):
+    layers = [(np.random.default_rng(s).normal(size=(o, i)), np.random.default_rng(s + 1).normal(size=o))
+              for s, (i, o) in enumerate([(6, 12), (12, 12), (12, 3)])]
+    anchors = np.random.default_rng(7).uniform(size=(3, 6))
+    one = tessera.slice(layers, anchors, domain="square:2")
+    arrayed = tessera.slice(layers, anchors, domain="square:2", shards=3, executor=executor(tmp_path / "jobs"))
+    exact = lambda p: (p.n_regions, p.n_vertices, p.n_edges, p.layers, p.boundary_segments)
+    assert exact(arrayed) == exact(one) and one.n_regions > 20
+    assert list(arrayed.classes) == list(one.classes)

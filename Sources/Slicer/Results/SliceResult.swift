@@ -126,8 +126,18 @@ public struct LayerStats: Sendable, Codable, Equatable {
     /// w·positions + p is set when window w's winner is its kernel position p, row-major). Nil for
     /// activation layers (one bit per unit: its input is positive).
     public var windowPositions: Int? = nil
+    /// Bit j set when unit j (for a max pool: window slot j) is positive (wins) somewhere in the domain,
+    /// and when it is negative somewhere: what `neuronsCut` counts, kept so strips can be joined.
+    public var positiveSomewhere: [UInt64]? = nil
+    public var negativeSomewhere: [UInt64]? = nil
     public init(index: Int, neurons: Int, neuronsCut: Int, regions: Int) {
         self.index = index; self.neurons = neurons; self.neuronsCut = neuronsCut; self.regions = regions
+    }
+
+    /// The statistics, not how a run marked its units (which differs between arithmetics).
+    public static func == (a: LayerStats, b: LayerStats) -> Bool {
+        a.index == b.index && a.neurons == b.neurons && a.neuronsCut == b.neuronsCut && a.regions == b.regions
+            && a.windowPositions == b.windowPositions
     }
 }
 
@@ -151,6 +161,11 @@ public struct SliceResult: Sendable {
     public var seconds: Double
     /// How the sign decisions were taken (certified by a float bound, symbolic, exact).
     public var decisions = DecisionCounts()
+    /// A strip's slice (`SliceOptions.strip`): the exact (s, t) of its corners and of every vertex on its seams.
+    /// Indices are `vertices`' for the partition; the decision boundary's own vertices follow them.
+    public var stripVertices: [Int: ExactPoint] = [:]
+    /// A strip's slice: `boundarySegments` as vertex indices (in `stripVertices`' numbering).
+    public var stripSegmentVertices: [(Int, Int)] = []
     /// True when the model's batch-norm scales γ/√(σ²+ε) were taken as their float64 roundings.
     public var batchNormScale = false
 

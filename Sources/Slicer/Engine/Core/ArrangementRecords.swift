@@ -17,6 +17,10 @@ struct ArrangementRecords {
     var faces = FaceColumns()
     var domainCorners: [(s: Double, t: Double)] = []
     var domainLines: [ExactLine] = []
+    /// The domain face's corner count (vertices 0..<n): the domain's, or its strip's.
+    var domainVertexCount = 0
+    /// Domain lines from this index on are a strip's seams (`SliceStrip`).
+    var firstSeamLine = Int.max
     /// Exact vertices computed so far (recomputed on demand from their two lines).
     var exactVertexCache: [Int32: ExactPoint] = [:]
 }
@@ -42,6 +46,14 @@ extension KernelEngine {
     var domainLines: [ExactLine] {
         _read { yield records.domainLines }
         _modify { yield &records.domainLines }
+    }
+    var domainVertexCount: Int {
+        _read { yield records.domainVertexCount }
+        _modify { yield &records.domainVertexCount }
+    }
+    var firstSeamLine: Int {
+        _read { yield records.firstSeamLine }
+        _modify { yield &records.firstSeamLine }
     }
     var exactVertexCache: [Int32: ExactPoint] {
         _read { yield records.exactVertexCache }

@@ -102,7 +102,7 @@ extension DecisionBoundaryGeometry {
     /// not already known to have a strict winner), and every boundary segment. A face without a strict
     /// winner is labelled with its largest cell's class.
     func decisionCells(_ candidates: [Int], labels: inout [Int], frame: (Int32) -> Point2)
-        -> (cells: [Int: [ClassCell]], segments: [(Point2, Point2)]) {
+        -> (cells: [Int: [ClassCell]], segments: [(Point2, Point2)], segmentVertices: [(Int32, Int32)]) {
         var cellsOf: [Int: [ClassCell]] = [:]
         var regionCells: [Int: RegionCells] = [:]
         for f in candidates {
@@ -120,7 +120,8 @@ extension DecisionBoundaryGeometry {
             }
             cellsOf[f] = classCells
         }
-        return (cellsOf, boundarySegments(cells: regionCells).map { (frame($0.0), frame($0.1)) })
+        let segments = boundarySegments(cells: regionCells)
+        return (cellsOf, segments.map { (frame($0.0), frame($0.1)) }, segments)
     }
 
     /// Every boundary segment, as a vertex pair: each chord between two cells once (from the cell of

@@ -1,6 +1,7 @@
 import Polytope
 
-/// An engine whose faces the face cutter cuts: its arrangement (the topology and the records), told of every new face so that its other per-face columns follow.
+/// An engine whose faces the face cutter cuts: its arrangement (the topology, and the records whose
+/// per-face columns follow every new face, `FaceColumns`).
 protocol FaceCutting: KernelEngine {
     var topology: PlanarTopology { get set }
     var maxRegions: Int { get }
@@ -25,6 +26,7 @@ extension FaceCutting {
         domainLines = exact
         edgeLines.append(contentsOf: certified)
         let n = corners.count
+        domainVertexCount = n
         for i in 0..<n {
             topology.edges.append(Edge(from: Int32(i), to: Int32((i + 1) % n), faceA: 0, faceB: -1, layer: 0, neuron: -1))
         }

@@ -24,7 +24,7 @@ extension FinishedArrangement {
         let frame: (Int32) -> Point2 = { self.plane.toFrame(self.vertexRecords[Int($0)].s, self.vertexRecords[Int($0)].t) }
         let known = known ?? [Int32](repeating: -1, count: faceCount)
         var labels = known.map { Int($0) }
-        let (cellsOf, segments) = decisionCells(known.indices.filter { known[$0] < 0 }, labels: &labels, frame: frame)
+        let (cellsOf, segments, segmentVertices) = decisionCells(known.indices.filter { known[$0] < 0 }, labels: &labels, frame: frame)
         let vertices = (0..<partitionVertices).map { frame(Int32($0)) }
         let faces = topology.faces
         let regions = [SliceRegion](unsafeUninitializedCapacity: faceCount) { buffer, initialized in
@@ -56,6 +56,11 @@ extension FinishedArrangement {
                                  regions: regions, edges: sliceEdges, boundarySegments: segments, layers: layerStats,
                                  outputs: outputCount, seconds: seconds)
         result.decisions = counts
+        if firstSeamLine < Int.max {
+            // A strip's seams are stitched by exact points: those of its partition and of its decision boundary.
+            result.stripVertices = stripVertices(vertexRecords.count)
+            result.stripSegmentVertices = segmentVertices.map { (Int($0.0), Int($0.1)) }
+        }
         return result
     }
 

@@ -29,7 +29,7 @@ extension GraphSubdivision {
         let varies = valueVaries(through: input, path: path)
         let n = plan.valueCounts[input], offset = plan.patternOffsets[k]
         let steady = (0..<n).filter { !varies[$0] }
-        let domain = (0..<Int32(domainCorners.count)).map { $0 }
+        let domain = (0..<Int32(domainVertexCount)).map { $0 }
         let leadingBit = path.boxShift.map { _ in max(0, largestBitLength(value: input, path: path) - 50) }
         let classes = decideExactly(units: steady, vertices: domain, level: k, leadingBit: leadingBit)
         var isVarying = varies

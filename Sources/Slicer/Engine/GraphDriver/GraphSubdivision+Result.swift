@@ -11,6 +11,7 @@ extension GraphSubdivision: FinishedArrangement {
                 ?? zip(positiveSomewhere[m], negativeSomewhere[m]).reduce(0) { $0 + ($1.0 & $1.1).nonzeroBitCount }
             var stats = LayerStats(index: m + 1, neurons: plan.valueCounts[plan.activationNodes[m] + 1], neuronsCut: cut, regions: regionsAfter[m])
             stats.windowPositions = plan.maxPool(level: m)?.taps
+            stats.positiveSomewhere = positiveSomewhere[m]; stats.negativeSomewhere = negativeSomewhere[m]
             return stats
         }
     }

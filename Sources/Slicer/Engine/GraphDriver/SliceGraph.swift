@@ -28,6 +28,7 @@ public func sliceWithGraphEngine(graph: GraphModel, plane: SlicePlane, options: 
                                       parallelism: options.parallelism)
     engine.progress = progress
     engine.setUpDomain(try options.domain.corners(plane: plane))
+    if let strip = options.strip { try engine.clipDomain(to: strip) }
     try engine.run()
     return engine.makeResult(domain: options.domain, seconds: Date().timeIntervalSince(start))
 }

@@ -77,7 +77,9 @@ extension Subdivision {
         }
         clock.lap("  splits")
         let cut = zip(positiveSomewhere, negativeSomewhere).reduce(0) { $0 + ($1.0 & $1.1).nonzeroBitCount }
-        layerStats.append(LayerStats(index: k + 1, neurons: n, neuronsCut: cut, regions: faces.count))
+        var stats = LayerStats(index: k + 1, neurons: n, neuronsCut: cut, regions: faces.count)
+        stats.positiveSomewhere = positiveSomewhere; stats.negativeSomewhere = negativeSomewhere
+        layerStats.append(stats)
         return products
     }
 
