@@ -167,9 +167,11 @@ struct LCCommand: ParsableCommand {
         let items = radius.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
         guard !items.isEmpty else { return [0.005, 0.05, 0.5] }
         return try items.map { item in
-            guard let value = Double(item), value.isFinite, value >= 0 else {
-                throw TesseraError.badInput("--radius '\(item)' is not a non-negative number")
+            // Not a number is a usage error (exit 2); a number that makes no radius is bad input (exit 1).
+            guard let value = Double(item) else {
+                throw ValidationError("the value '\(item)' is invalid for '--radius' (expected non-negative numbers, comma-separated)")
             }
+            guard value.isFinite, value >= 0 else { throw TesseraError.badInput("--radius '\(item)' is not a non-negative number") }
             return value
         }
     }

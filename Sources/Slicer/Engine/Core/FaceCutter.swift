@@ -1,6 +1,7 @@
 import Polytope
 
-/// An engine whose faces the face cutter cuts: its arrangement (the topology and the records), told of every new face so that its other per-face columns follow.
+/// An engine whose faces the face cutter cuts: its arrangement (the topology, and the records whose
+/// per-face columns follow every new face, `FaceColumns`).
 protocol FaceCutting: KernelEngine {
     var topology: PlanarTopology { get set }
     var maxRegions: Int { get }
