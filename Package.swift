@@ -31,7 +31,10 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
         .target(name: "Polytope", dependencies: [.product(name: "BigInt", package: "BigInt")],
                 swiftSettings: [nativeCPU]),
-        .target(name: "Slicer", dependencies: ["Polytope", "COpenBLAS", "CZlib",
+        // The forward pass's inner loops, one generic body and a Float and a Double entry point each. Always
+        // optimised: unoptimised generic loops made debug builds (swift test, CI) five times slower.
+        .target(name: "ForwardKernels", swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug)), nativeCPU]),
+        .target(name: "Slicer", dependencies: ["Polytope", "ForwardKernels", "COpenBLAS", "CZlib",
                                              .product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 exclude: ["Models/ONNX/Proto/onnx.proto"],
                 // The engine's hot loops touch class-held arrays; dynamic exclusivity checks cost ~15%.

@@ -5,7 +5,8 @@
 # model (exported to ONNX), points and directions, each timed as a whole process; the LC means are printed
 # side by side.
 #
-#   bash examples/lc_cnn_benchmark.sh            # PYTHON, TESSERA, SAMPLES, OUT, DTYPES override the defaults
+#   bash examples/lc_cnn_benchmark.sh            # PYTHON, TESSERA, SAMPLES, OUT, DTYPES, PRECISIONS, BASELINE override the defaults
+#   PRECISIONS="float32 float64" BASELINE=/path/to/older/tessera bash examples/lc_cnn_benchmark.sh   # A/B, same run
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
@@ -14,7 +15,9 @@ SAMPLES=${SAMPLES:-1000}
 OUT=${OUT:-$(mktemp -d)}
 mkdir -p "$OUT"
 DATA=${DATA:-/usr/share/datasets/fashion-mnist}
-DTYPES=${DTYPES:-float32}   # PyTorch's default; "float32 float64" adds the (much slower) float64 run
+DTYPES=${DTYPES:-float32}           # PyTorch's precisions; "float32 float64" adds its (much slower) float64 run
+PRECISIONS=${PRECISIONS:-float32}   # tessera's --precision values to time ("float32 float64" adds the float64 run)
+BASELINE=${BASELINE:-}              # another tessera binary (an older build, without --precision) timed alongside
 
 "$PYTHON" - "$OUT" "$SAMPLES" "$DATA" <<'PY'
 import sys, numpy as np, torch
@@ -31,8 +34,15 @@ np.save(f"{out}/frame.npy", random_frame(25, 784, 0))
 PY
 
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-/usr/bin/time -f "tessera lc: %e s wall, %U s user, %M KB" \
-    "$TESSERA" lc --model "$OUT/cnn.onnx" --points "$OUT/points.npy" --frame "$OUT/frame.npy" --radius 0.05 --json "$OUT/tessera.json"
+for precision in $PRECISIONS; do
+    /usr/bin/time -f "tessera $precision: %e s wall, %U s user, %M KB" \
+        "$TESSERA" lc --model "$OUT/cnn.onnx" --points "$OUT/points.npy" --frame "$OUT/frame.npy" --radius 0.05 \
+        --precision "$precision" --json "$OUT/tessera-$precision.json"
+done
+if [ -n "$BASELINE" ]; then
+    /usr/bin/time -f "baseline: %e s wall, %U s user, %M KB" \
+        "$BASELINE" lc --model "$OUT/cnn.onnx" --points "$OUT/points.npy" --frame "$OUT/frame.npy" --radius 0.05 --json "$OUT/baseline.json"
+fi
 for dtype in $DTYPES; do
     /usr/bin/time -f "PyTorch $dtype: %e s wall, %U s user, %M KB" \
         "$PYTHON" examples/lc_pytorch.py --model cnn:depth=5,width=32 --weights "$OUT/cnn.onnx" --points "$OUT/points.npy" \
@@ -42,11 +52,11 @@ done
 import json, sys
 out = sys.argv[1]
 import os
-for name in ["tessera", "torch-float64", "torch-float32"]:
+for name in ["tessera-float32", "tessera-float64", "baseline", "torch-float32", "torch-float64"]:
     if not os.path.exists(f"{out}/{name}.json"):
         continue
     report = json.load(open(f"{out}/{name}.json"))
     entry = report["radii"][0] if "radii" in report else report
-    print(f"{name:14s} mean LC {entry['lc']['mean']:.4f}  per layer {[round(l['mean'], 4) for l in entry['layers']]}")
+    print(f"{name:16s} mean LC {entry['lc']['mean']:.4f}  per layer {[round(l['mean'], 4) for l in entry['layers']]}")
 PY
 echo "files in $OUT"

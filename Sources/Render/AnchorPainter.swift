@@ -4,7 +4,8 @@ import Slicer
 
 /// Draws the anchors: white discs with dark outlines, each with its label and optional thumbnail
 /// placed on the side facing away from the other anchors. An anchor outside the framed area (a far
-/// anchor of a small neighbourhood) is drawn as an arrow on the frame's edge pointing towards it.
+/// anchor of a small neighbourhood) is drawn as an arrow pointing towards it from just outside the
+/// domain, its caption beside the arrow and outside the domain too.
 struct AnchorPainter {
     let result: SliceResult
     let style: PartitionStyle
@@ -18,14 +19,30 @@ struct AnchorPainter {
         let cx = points.map(\.x).reduce(0, +) / Double(points.count)
         let cy = points.map(\.y).reduce(0, +) / Double(points.count)
         let anyPinned = points.contains { pinned($0, margin: 1.2 * radius) != nil }
+        let domain = CaptionPlacer(domain: result.domainPolygon.map { layout.map($0) }, area: layout.captionArea, unit: u)
+        var taken = noteRect(c).map { [$0] } ?? []
         for (i, p) in points.enumerated() {
             let label = i < style.anchorLabels.count ? style.anchorLabels[i] : ""
             let thumb = i < style.thumbnails.count ? style.thumbnails[i] : nil
             if let (edge, d) = pinned(p, margin: 1.2 * radius) {
                 let size = 1.3 * radius
+                // By the domain's edge, outside it, with the caption beside the arrow in the ring around
+                // the neighbourhood: nothing of a far anchor is drawn over regions it is not in.
+                if let tip = domain.arrowTip(towards: p, length: 1.6 * size, within: layout.plotRect.inset(size)) {
+                    let arrow = Rect(x: tip.x - 1.6 * size, y: tip.y - 1.6 * size, width: 3.2 * size, height: 3.2 * size)
+                    paintArrow(c, tip: tip, direction: domain.direction(towards: p), size: size)
+                    let box = captionSize(c, label: label, thumbnail: thumb)
+                    if box.width > 0, let r = domain.place(box, near: tip, avoiding: taken + [arrow]) {
+                        paintLeader(c, from: tip, to: r)
+                        paintCaption(c, in: r, label: label, thumbnail: thumb)
+                        taken.append(r)
+                    }
+                    taken.append(arrow)
+                    continue
+                }
                 paintArrow(c, tip: edge, direction: d, size: size)
                 // Beside the arrow, across it, on the side towards the picture's middle: the caption
-                // stays along the frame, in the ring around a neighbourhood, next to the arrow it names.
+                // stays along the frame, next to the arrow it names.
                 let base = (x: edge.x - 1.6 * size * d.0, y: edge.y - 1.6 * size * d.1)
                 let r = layout.plotRect
                 let inward = (r.midX - base.x) * -d.1 + (r.midY - base.y) * d.0 >= 0
@@ -42,6 +59,22 @@ struct AnchorPainter {
             if anyPinned { (dx, dy) = (0, 1) } else if n < 1e-9 { (dx, dy) = (0.7, -0.7) } else { (dx, dy) = (dx / n, dy / n) }
             paintCaption(c, at: p, direction: (dx, dy), radius: radius, label: label, thumbnail: thumb)
         }
+    }
+
+    /// A thin line from an arrow's tip to its caption when the caption could not sit right at the tip.
+    func paintLeader(_ c: Canvas, from tip: (x: Double, y: Double), to box: Rect) {
+        let u = layout.unit
+        let end = (x: min(max(tip.x, box.x), box.maxX), y: min(max(tip.y, box.y), box.maxY))
+        guard hypot(end.x - tip.x, end.y - tip.y) > 2.5 * u else { return }
+        c.line(tip.x, tip.y, end.x, end.y, .ink, width: max(0.08 * u, 0.75))
+    }
+
+    /// Where the domain note (lower left of the plot) is written, so that captions keep off it.
+    func noteRect(_ c: Canvas) -> Rect? {
+        guard let note = style.domainNote else { return nil }
+        let u = layout.unit
+        c.font(size: 0.85 * u)
+        return Rect(x: layout.plotRect.x + 0.2 * u, y: layout.plotRect.maxY - 1.5 * u, width: c.textWidth(note) + 0.4 * u, height: 1.3 * u)
     }
 
     /// For a point outside the plot: where the ray from the plot's centre towards it leaves the plot
@@ -70,20 +103,26 @@ struct AnchorPainter {
         c.setColor(.ink); c.lineWidth(max(0.1 * layout.unit, 1)); c.stroke()
     }
 
-    /// Places a box holding the thumbnail above the label next to the marker.
+    /// The size of a caption: the thumbnail above the label.
+    func captionSize(_ c: Canvas, label: String, thumbnail: Thumbnail?) -> (width: Double, height: Double) {
+        let u = layout.unit
+        c.font(size: 1.0 * u, bold: true)
+        let textHeight = label.isEmpty ? 0 : 1.25 * u
+        let thumb = thumbnailSize(thumbnail)
+        return (max(label.isEmpty ? 0 : c.textWidth(label), thumb.w), thumb.h + textHeight + (thumb.h > 0 && textHeight > 0 ? 0.2 * u : 0))
+    }
+
+    func thumbnailSize(_ thumbnail: Thumbnail?) -> (w: Double, h: Double) {
+        guard let t = thumbnail, t.rows > 0, t.columns > 0, t.values.count == t.rows * t.columns else { return (0, 0) }
+        let k = 3.2 * layout.unit / Double(max(t.rows, t.columns))
+        return (Double(t.columns) * k, Double(t.rows) * k)
+    }
+
+    /// Places a caption next to the marker, on the side `d` points to, kept inside the caption area.
     func paintCaption(_ c: Canvas, at p: (x: Double, y: Double), direction d: (Double, Double),
                       radius: Double, label: String, thumbnail: Thumbnail?) {
         let u = layout.unit
-        c.font(size: 1.0 * u, bold: true)
-        let textWidth = label.isEmpty ? 0 : c.textWidth(label)
-        let textHeight = label.isEmpty ? 0 : 1.25 * u
-        var thumbSize = (w: 0.0, h: 0.0)
-        if let t = thumbnail, t.rows > 0, t.columns > 0, t.values.count == t.rows * t.columns {
-            let side = 3.2 * u
-            let k = side / Double(max(t.rows, t.columns))
-            thumbSize = (Double(t.columns) * k, Double(t.rows) * k)
-        }
-        let boxW = max(textWidth, thumbSize.w), boxH = thumbSize.h + textHeight + (thumbSize.h > 0 && textHeight > 0 ? 0.2 * u : 0)
+        let (boxW, boxH) = captionSize(c, label: label, thumbnail: thumbnail)
         guard boxW > 0 else { return }
         let reach = radius + 0.35 * u
         let ax = p.x + d.0 * reach, ay = p.y + d.1 * reach
@@ -96,12 +135,19 @@ struct AnchorPainter {
         let margin = 0.9 * u
         x = min(max(x, area.x + margin), area.maxX - boxW - margin)
         y = min(max(y, area.y + margin), area.maxY - boxH - margin)
-        if let t = thumbnail, thumbSize.w > 0 {
-            let r = Rect(x: x + (boxW - thumbSize.w) / 2, y: y, width: thumbSize.w, height: thumbSize.h)
-            paintThumbnail(c, t, in: r)
+        paintCaption(c, in: Rect(x: x, y: y, width: boxW, height: boxH), label: label, thumbnail: thumbnail)
+    }
+
+    /// Draws a caption in its box: the thumbnail at the top, centred, the label below it.
+    func paintCaption(_ c: Canvas, in box: Rect, label: String, thumbnail: Thumbnail?) {
+        let u = layout.unit
+        let thumb = thumbnailSize(thumbnail)
+        if let t = thumbnail, thumb.w > 0 {
+            paintThumbnail(c, t, in: Rect(x: box.x + (box.width - thumb.w) / 2, y: box.y, width: thumb.w, height: thumb.h))
         }
         if !label.isEmpty {
-            c.text(label, x: x + boxW / 2, y: y + boxH - 0.3 * u, align: .center, color: .ink, halo: 0.3 * u)
+            c.font(size: 1.0 * u, bold: true)
+            c.text(label, x: box.midX, y: box.maxY - 0.3 * u, align: .center, color: .ink, halo: 0.3 * u)
         }
     }
 

@@ -110,8 +110,13 @@ public struct PartitionStyle: Sendable {
 
     /// A title such as "step 1000 · 5,321 regions".
     public static func title(step: Int, regions: Int) -> String {
-        "step \(groupedDigits(step)) · \(groupedDigits(regions)) regions"
+        "step \(groupedDigits(step)) · \(regionCount(regions))"
     }
+}
+
+/// A region count with its noun: "1 region", "5,321 regions".
+func regionCount(_ n: Int) -> String {
+    "\(groupedDigits(n)) region\(n == 1 ? "" : "s")"
 }
 
 /// An integer with thousands separators ("5,321").

@@ -28,7 +28,7 @@ public struct PictureSettings: Sendable {
         var style = PartitionStyle(fill: fill, edges: edges, width: size, height: size)
         style.classNames = dataDirectory.flatMap(ClassNames.names(directory:))
         style.title = title ?? (step.map { PartitionStyle.title(step: $0, regions: result.regions.count) }
-                                ?? "\(groupedDigits(result.regions.count)) regions")
+                                ?? regionCount(result.regions.count))
         style.anchorLabels = labels ?? ["x₁", "x₂", "x₃"]
         if thumbnails, let (rows, columns) = try thumbnailShape(dimension: anchors.first?.count ?? 0) {
             style.thumbnails = anchors.map { Thumbnail(rows: rows, columns: columns, values: $0.map { min(1, max(0, $0)) }) }

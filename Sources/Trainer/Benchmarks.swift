@@ -29,7 +29,8 @@ public enum Benchmarks {
     }
 
     /// Seconds for one LC estimate of `samples` uniform points with a PyTorch-initialised MLP of `sizes`.
-    public static func lcSeconds(sizes: [Int], samples: Int, directions: Int, radii: [Double], seed: UInt64) throws -> (seconds: Double, mean: Double) {
+    public static func lcSeconds(sizes: [Int], samples: Int, directions: Int, radii: [Double], seed: UInt64,
+                                 precision: Precision) throws -> (seconds: Double, mean: Double) {
         let layout = ParameterLayout(sizes: sizes)
         let values = TrainingEngine<Double>.initialParameters(layout: layout, seed: seed, scale: 1)
         let layers = (0..<layout.layers).map { l in
@@ -40,7 +41,7 @@ public enum Benchmarks {
         let network = try Network(layers: layers, activation: .relu)
         let points = try LCSampleSet.make(splits: ["random"], limit: samples, dataDirectory: nil, run: nil, dimension: sizes[0], seed: seed)[0].points
         let frame = try LCDirections.random(count: directions, dimension: sizes[0], seed: seed)
-        let estimator = try LCEstimator(network: network, directions: frame, radii: radii)
+        let estimator = try LCEstimator(network: network, directions: frame, radii: radii, precision: precision)
         let start = DispatchTime.now().uptimeNanoseconds
         let result = try estimator.estimate(samples: points)
         return (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, result[0].mean)
@@ -74,11 +75,12 @@ public enum Benchmarks {
     }
 
     /// Seconds for one LC estimate of `samples` uniform points in [0,1]^D on `model`.
-    public static func lcSeconds(model: GraphModel, samples: Int, directions: Int, radii: [Double], seed: UInt64) throws -> (seconds: Double, mean: Double) {
+    public static func lcSeconds(model: GraphModel, samples: Int, directions: Int, radii: [Double], seed: UInt64,
+                                 precision: Precision) throws -> (seconds: Double, mean: Double) {
         let points = try LCSampleSet.make(splits: ["random"], limit: samples, dataDirectory: nil, trainIndices: nil,
                                           dimension: model.inputDimension, seed: seed)[0].points
         let frame = try LCDirections.random(count: directions, dimension: model.inputDimension, seed: seed)
-        let estimator = try LCEstimator(model: model, directions: frame, radii: radii)
+        let estimator = try LCEstimator(model: model, directions: frame, radii: radii, precision: precision)
         let start = DispatchTime.now().uptimeNanoseconds
         let result = try estimator.estimate(samples: points)
         return (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, result[0].mean)

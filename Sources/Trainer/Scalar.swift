@@ -1,4 +1,3 @@
-import COpenBLAS
 import Slicer
 #if canImport(Glibc)
 import Glibc
@@ -22,10 +21,7 @@ extension Float: TrainScalar {
     public static var dtype: DType { .f32 }
     public static func gemm(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
                             m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, beta: Float) {
-        guard m > 0, n > 0 else { return }
-        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    blasint(m), blasint(n), blasint(k), 1, a, blasint(transposeA ? m : k),
-                    b, blasint(transposeB ? k : n), beta, c, blasint(n))
+        Slicer.gemm(a, b, c, m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, beta: beta)
     }
     public static func erf(_ x: Float) -> Float { erff(x) }
     public static func exp(_ x: Float) -> Float { expf(x) }

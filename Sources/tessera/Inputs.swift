@@ -38,9 +38,13 @@ struct AnchorOptions: ParsableArguments {
 
 func parseIndices(_ text: String) throws -> [Int] {
     try text.split(separator: ",").map {
-        guard let value = Int($0.trimmingCharacters(in: .whitespaces)), value >= 0 else {
-            throw TesseraError.badInput("bad index '\($0)' in '\(text)' (expected non-negative integers)")
+        // Not an integer is a usage error (exit 2); a negative one is bad input (exit 1).
+        let item = $0.trimmingCharacters(in: .whitespaces)
+        guard let value = Int(item) else {
+            if !item.isEmpty, item.allSatisfy(\.isNumber) { throw TesseraError.badInput("index '\(item)' in '\(text)' is out of range") }
+            throw ValidationError("the value '\(text)' is invalid for '--indices' (expected non-negative integers, comma-separated)")
         }
+        guard value >= 0 else { throw TesseraError.badInput("bad index '\(item)' in '\(text)' (expected non-negative integers)") }
         return value
     }
 }

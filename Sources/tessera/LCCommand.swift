@@ -27,6 +27,8 @@ struct LCCommand: ParsableCommand {
     @Option(help: "Only these counted layers, by node name or 1-based index (e.g. 1,2 or a ReLU's name); LC is their sum, and --plot draws one panel per layer.") var layers: String?
     @Flag(help: "Also measure how the layers deform the neighbourhood: average eccentricity and diameter of the graph of x ± r·v_p at the input and after each activation (last checkpoint, first sample set; in the JSON).") var deformation = false
     @Option(help: "With --deformation: its plot, relative to the input neighbourhood, one curve per radius (PNG, SVG or PDF).") var deformationPlot: String?
+    @Option(help: "Number type of the forward passes: float32 (PyTorch's) or float64 (reproduces earlier numbers bit for bit).") var precision = "float32"
+    @Flag(help: "Count every sample in float32 and in float64 and explain each unit counted in one only (its float64 value within the float32 rounding bound of zero); an unexplained one is an error. With --model; prints one line per set and radius (and --json).") var comparePrecision = false
     @Option(help: "Seed for the directions and the random points.") var seed: UInt64 = 0
     @Option(help: "CSV output: one row per checkpoint × sample set × radius.") var csv: String?
     @Option(help: "JSON output (the last checkpoint of a run).") var json: String?
@@ -40,16 +42,18 @@ struct LCCommand: ParsableCommand {
     var benchmarkModel = "mlp"
 
     func run() throws {
+        let precision = try Precision(parsing: self.precision)
         if benchmark {
             let radii = try Array(parseRadii().prefix(radius.isEmpty ? 1 : .max))
             guard benchmarkModel == "mlp" || benchmarkModel == "cnn" else { throw TesseraError.badInput("--benchmark-model must be mlp or cnn") }
             let timing = benchmarkModel == "cnn"
-                ? try Benchmarks.lcSeconds(model: Benchmarks.paperCNN(seed: seed), samples: samples, directions: directions, radii: radii, seed: seed)
-                : try Benchmarks.lcSeconds(sizes: [784, 200, 200, 200, 10], samples: samples, directions: directions, radii: radii, seed: seed)
+                ? try Benchmarks.lcSeconds(model: Benchmarks.paperCNN(seed: seed), samples: samples, directions: directions, radii: radii, seed: seed, precision: precision)
+                : try Benchmarks.lcSeconds(sizes: [784, 200, 200, 200, 10], samples: samples, directions: directions, radii: radii, seed: seed, precision: precision)
             print(String(format: "%.3f s for %d samples, P = %d, %d radius/radii (mean LC %.2f)", timing.seconds, samples, directions, radii.count, timing.mean))
             return
         }
         let plan = try prepare()
+        if comparePrecision { try runPrecisionComparison(plan); return }
         if let shard { try runShare(try ShardSpec(parsing: shard), plan); return }
         let sweep = plan.sweep, models = plan.models, first = plan.first, radii = plan.radii
         let architecture = plan.architecture, modelActivation = plan.modelActivation
@@ -117,6 +121,7 @@ struct LCCommand: ParsableCommand {
         var sweep = LCSweep(sets: sets, directions: frameRows, radii: radii, includeOutput: includeOutput,
                             countMaxPoolWindows: maxPoolWindows)
         sweep.layerSelection = selection
+        sweep.precision = try Precision(parsing: precision)
         sweep.parallelism = try threading.parallelism()
         return Plan(models: models, first: first, sets: sets, frameRows: frameRows, radii: radii, selection: selection,
                     architecture: architecture, modelActivation: modelActivation, runDirectory: runDirectory, sweep: sweep)
@@ -133,7 +138,7 @@ struct LCCommand: ParsableCommand {
         if deformation {
             let model = models.count == 1 ? first.model : try loadModel(models[models.count - 1].path, architecture: architecture, activation: modelActivation).model
             let measured = try LCDeformationReport.measure(model: model, samples: sets[0].points, directions: frameRows, radii: radii,
-                                                            parallelism: plan.sweep.parallelism)
+                                                           precision: try Precision(parsing: precision), parallelism: plan.sweep.parallelism)
             log(measured.summary)
             lastJSON = try measured.merged(into: lastJSON, set: sets[0].name)
             if let deformationPlot { try drawPlots(deformationPlots(measured.byRadius), columns: 2, to: deformationPlot) }
@@ -167,9 +172,11 @@ struct LCCommand: ParsableCommand {
         let items = radius.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
         guard !items.isEmpty else { return [0.005, 0.05, 0.5] }
         return try items.map { item in
-            guard let value = Double(item), value.isFinite, value >= 0 else {
-                throw TesseraError.badInput("--radius '\(item)' is not a non-negative number")
+            // Not a number is a usage error (exit 2); a number that makes no radius is bad input (exit 1).
+            guard let value = Double(item) else {
+                throw ValidationError("the value '\(item)' is invalid for '--radius' (expected non-negative numbers, comma-separated)")
             }
+            guard value.isFinite, value >= 0 else { throw TesseraError.badInput("--radius '\(item)' is not a non-negative number") }
             return value
         }
     }

@@ -23,6 +23,7 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "Checkpoints: all, or N for N log-spread ones (always the first and the last).") var checkpoints = "all"
     @Option(help: "certified (fast, exact results) or exact (rational reference).") var arithmetic = "certified"
     @Option(help: "Exact neighbourhood of each sample: diamond (x ± r·v1, x ± r·v2) or disk (radius r, a 64-gon).") var domain = "diamond"
+    @Option(help: "Number type of the full estimator's forward passes: float32 or float64 (reproduces earlier numbers).") var precision = "float32"
     @Option(help: "CSV output: one row per checkpoint × sample.") var csv: String?
     @Option(help: "JSON summary: per-checkpoint means, correlations, P = 2 miss rates.") var json: String?
     @Option(help: "Figure (Fig. 14 style), PNG.") var png: String?
@@ -43,6 +44,7 @@ struct ValidateCommand: ParsableCommand {
         var request = RunValidationRequest(runPath: runPath)
         request.samples = samples; request.radius = radius; request.directions = directions; request.split = split
         request.seed = seed
+        request.precision = try Precision(parsing: precision)
         guard let mode = Arithmetic(rawValue: arithmetic) else {
             throw TesseraError.badInput("unknown arithmetic '\(arithmetic)' (expected certified or exact)")
         }

@@ -80,4 +80,29 @@ struct AnchorCaptionTests {
             #expect(hits >= 5, "no arrow towards anchor \(k)")
         }
     }
+
+    /// The far anchors' arrows, thumbnails and captions are drawn outside the disk (in the ring around it),
+    /// not over regions they have nothing to do with: inside the disk only the centre anchor's dot changes.
+    @Test(arguments: [0, 1, 2])
+    func farCaptionsStayOutsideTheDisk(centre: Int) throws {
+        let result = try Self.diskSlice(around: centre)
+        var style = Self.style(for: result, anchors: true)
+        style.anchorLabels = (0..<3).map { $0 == centre ? "" : "#\($0) · T-shirt/top" }
+        style.thumbnails = (0..<3).map { $0 == centre ? nil : Thumbnail(rows: 4, columns: 4, values: Array(repeating: 0, count: 16)) }
+        let with = try renderPartitionPixels(result, style: style)
+        let without = try renderPartitionPixels(result, style: Self.style(for: result, anchors: false))
+        let layout = try #require(with.layout)
+        let c = layout.map(result.anchors[centre])
+        let radius = 0.02 * layout.scale
+        var inside: [(Int, Int)] = [], outside = 0
+        for y in 0..<with.height {
+            for x in 0..<with.width where with.pixel(x: x, y: y) != without.pixel(x: x, y: y) {
+                let d = hypot(Double(x) + 0.5 - c.x, Double(y) + 0.5 - c.y)
+                if d > 0.45 * layout.unit + 2, d < radius - 1 { inside.append((x, y)) }
+                if d > radius + 1 { outside += 1 }
+            }
+        }
+        #expect(inside.isEmpty, "\(inside.count) pixels of far anchors inside the disk, e.g. \(inside.prefix(3))")
+        #expect(outside > 500)  // two arrows and two captions with thumbnails were drawn
+    }
 }

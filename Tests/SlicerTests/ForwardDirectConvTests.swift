@@ -54,7 +54,7 @@ import Testing
         for (inShape, conv, outShape) in cases {
             var graph = ForwardTestGraph(inputShape: inShape)
             graph.add(.conv(conv), shape: outShape)
-            guard case .conv(let step) = try ForwardStep(node: 0, of: graph.model) else { Issue.record("not a convolution"); continue }
+            guard case .conv(let step) = try ForwardStep<Double>(node: 0, of: graph.model) else { Issue.record("not a convolution"); continue }
             #expect(step.direct != nil, "\(conv.outChannels) channels on \(inShape) should take the direct kernel")
             let points = (0..<7).map { _ in random.values(inShape.reduce(1, *)) }
             let forward = try GraphForward(model: graph.model)
@@ -72,8 +72,8 @@ import Testing
         var random = TestRandom(seed: 22)
         let window = WindowGeometry(inH: 5, inW: 5, kernelH: 3, kernelW: 3, strideH: 1, strideW: 1, pads: [1, 1, 1, 1],
                                     dilationH: 1, dilationW: 1)!
-        #expect(ForwardDirectConv(conv(4, 16, (3, 3), groups: 2, &random), window: window) == nil)
-        #expect(ForwardDirectConv(conv(4, 12, (3, 3), &random), window: window) == nil)
-        #expect(ForwardDirectConv(conv(4, 32, (3, 3), &random), window: window) != nil)
+        #expect(ForwardDirectConv<Double>(conv(4, 16, (3, 3), groups: 2, &random), window: window) == nil)
+        #expect(ForwardDirectConv<Double>(conv(4, 12, (3, 3), &random), window: window) == nil)
+        #expect(ForwardDirectConv<Double>(conv(4, 32, (3, 3), &random), window: window) != nil)
     }
 }

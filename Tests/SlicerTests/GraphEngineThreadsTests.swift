@@ -51,3 +51,26 @@ import Testing
         #expect(nonTrivial >= 12, "only \(nonTrivial) of \(compared) partitions have more than one region")
     }
 }
+
+/// Max-pool graphs are shared out too (a max pool after the first level): its envelopes merge and
+/// renumber only what one copy made for one piece, and the merge of the copies gives the one-thread
+/// subdivision.
+@Suite(.serialized, .timeLimit(.minutes(20))) struct MaxPoolThreadsTests {
+    static let cases = (0..<20).map { maxPoolVerificationCase($0, seed: 17) }
+
+    @Test(arguments: [2, 3])
+    func maxPoolGraphsOnSeveralThreadsGiveTheOneThreadSubdivision(threads: Int) throws {
+        var shared = 0, twins = 0
+        for (index, testCase) in Self.cases.enumerated() {
+            let difference = try compareGraphThreads(testCase.graph, anchors: testCase.anchors, domain: testCase.domain, threads: threads)
+            #expect(difference == nil, "case \(index): \(testCase): \(difference ?? "")")
+            let engine = try runGraphEngine(testCase.graph, anchors: testCase.anchors, domain: testCase.domain,
+                                            arithmetic: .certified, threads: threads, roundRobin: true)
+            if engine.sharing.workers > 1 { shared += 1 }
+            twins += engine.sharing.seamTwins
+        }
+        // Not vacuous: the families with an activation before the pool (four in five) are shared out.
+        #expect(shared >= Self.cases.count / 2, "only \(shared) of \(Self.cases.count) cases were shared out")
+        #expect(twins > 0)
+    }
+}

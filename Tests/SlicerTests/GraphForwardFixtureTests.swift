@@ -113,7 +113,7 @@ import Testing
                 for result in results {
                     let frame = frames[result["frame"] as? String ?? "random"]!
                     let radius = result["radius"] as! Double
-                    let estimator = try LCEstimator(model: model, directions: frame, radii: [radius], countMaxPoolWindows: true)
+                    let estimator = try LCEstimator(model: model, directions: frame, radii: [radius], countMaxPoolWindows: true, precision: .float32)
                     if relu.allSatisfy({ $0 != nil }) {
                         #expect(estimator.layers.filter { $0.kind == .activation }.map(\.name) == relu.map { $0! }, "\(file)")
                     }
@@ -137,9 +137,9 @@ import Testing
         let frame = try LCDirections.random(count: 25, dimension: 784, seed: 3)
         let points = try PointsFile.load(path: Self.path("lc-points.npy"))
         let onnx = try LCEstimator(model: ModelLoader.load(path: Self.path("mlp.ts.onnx")), directions: frame,
-                                   radii: [0.005, 0.05, 0.5], includeOutput: true)
+                                   radii: [0.005, 0.05, 0.5], includeOutput: true, precision: .float32)
         let safetensors = try LCEstimator(model: ModelLoader.load(path: Self.path("mlp.safetensors")), directions: frame,
-                                          radii: [0.005, 0.05, 0.5], includeOutput: true)
+                                          radii: [0.005, 0.05, 0.5], includeOutput: true, precision: .float32)
         let a = try onnx.estimate(samples: points), b = try safetensors.estimate(samples: points)
         #expect(a == b)
         #expect(a[1].mean > 0)

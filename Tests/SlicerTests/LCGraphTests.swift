@@ -23,7 +23,7 @@ import Testing
             for includeOutput in [false, true] {
                 let radii = [0, 0.01, 0.3, 100.0]
                 var legacy = try LegacyMLPEstimator(network: network, directions: frame, radii: radii, includeOutput: includeOutput)
-                var graph = try LCEstimator(network: network, directions: frame, radii: radii, includeOutput: includeOutput)
+                var graph = try LCEstimator(network: network, directions: frame, radii: radii, includeOutput: includeOutput, precision: .float32)
                 let expected = try legacy.estimate(samples: xs)
                 #expect(try graph.estimate(samples: xs) == expected)
                 #expect(graph.countedLayers == legacy.countedLayers)
@@ -94,7 +94,7 @@ import Testing
         let frame = try LCDirections.random(count: 6, dimension: 36, seed: 3)
         let xs = samples(25, 36, &random)
         var estimator = try LCEstimator(model: model, directions: frame, radii: [0.05, 0.5], includeOutput: true,
-                                        countMaxPoolWindows: true)
+                                        countMaxPoolWindows: true, precision: .float32)
         #expect(estimator.layers.map(\.name) == ["relu1", "pool", "relu2", "fc"])
         #expect(estimator.layers.map(\.index) == [1, 2, 3, 4])
         #expect(estimator.layers.map(\.kind) == [.activation, .maxPool, .activation, .output])
@@ -114,7 +114,7 @@ import Testing
         #expect(estimator.samplesPerChunk == 1)
         #expect(try estimator.estimate(samples: xs) == results)
         // Without the options: the two activations only.
-        let plain = try LCEstimator(model: model, directions: frame, radii: [0.5]).estimate(samples: xs)[0]
+        let plain = try LCEstimator(model: model, directions: frame, radii: [0.5], precision: .float32).estimate(samples: xs)[0]
         #expect(plain.counts == results[1].counts.map { [$0[0], $0[2]] })
     }
 
@@ -127,13 +127,13 @@ import Testing
         // x: A's winner is position 0 (value 3), B's is position 6 (value 1). Directions e0 and e2.
         let x: [Double] = [3, 0, 0, 0, 0, 0, 1, 0]
         let frame: [[Double]] = [[1, 0, 0, 0, 0, 0, 0, 0], [0, 0, 1, 0, 0, 0, 0, 0]]
-        let estimator = try LCEstimator(model: g.model, directions: frame, radii: [0.5, 1, 4], countMaxPoolWindows: true)
+        let estimator = try LCEstimator(model: g.model, directions: frame, radii: [0.5, 1, 4], countMaxPoolWindows: true, precision: .float32)
         let counts = try estimator.estimate(samples: [x]).map { $0.counts[0] }
         // r = 0.5: 3 ± 0.5 still wins A, 0 ± 0.5 < 1 in B: nothing changes.
         // r = 1: x + e2 ties B's positions 2 and 6 at 1, and the tie goes to position 2: B changes.
         // r = 4: x − 4e0 makes A's winner position 1 (the first 0), and x + 4e2 wins B at 2: both change.
         #expect(counts == [[0], [1], [2]])
-        #expect(throws: TesseraError.self) { try LCEstimator(model: g.model, directions: frame, radii: [1]) }
+        #expect(throws: TesseraError.self) { try LCEstimator(model: g.model, directions: frame, radii: [1], precision: .float32) }
     }
 
     @Test func reportJSONNamesTheLayers() throws {

@@ -29,7 +29,7 @@ import Testing
                     LCSampleSet(name: "b", points: Array(repeating: Array(repeating: 0.25, count: 16), count: 5))]
         let sweep = LCSweep(sets: sets, directions: try LCDirections.random(count: 4, dimension: 16, seed: 1), radii: [0.1])
         let block = try sweep.blockSize(for: model)
-        let chunk = try LCEstimator(model: model, directions: sweep.directions, radii: [0.1]).samplesPerChunk
+        let chunk = try LCEstimator(model: model, directions: sweep.directions, radii: [0.1], precision: .float32).samplesPerChunk
         #expect(block % chunk == 0 && block >= 2 * chunk)
         let units = sweep.shareUnits(checkpoints: 2, blockSize: block)
         for c in 0..<2 {

@@ -577,6 +577,10 @@ struct CLIErrorTests {
         // A value of the wrong type is a usage error; a well-formed value that makes no sense is bad input.
         try expectRejected(s, ["slice", "--model", s.file("model.safetensors"), "--points", s.file("anchors.npy"), "--domain", "disk:abc"], "disk:abc", status: 2)
         try expectRejected(s, ["slice", "--model", s.file("model.safetensors"), "--points", s.file("anchors.npy"), "--domain", "disk:-1"], "radius", status: 1)
+        try expectRejected(s, ["slice", "--model", s.file("model.safetensors"), "--data", s.file("data"), "--indices", "0,x,2"], "--indices", status: 2)
+        try expectRejected(s, ["slice", "--model", s.file("model.safetensors"), "--data", s.file("data"), "--indices", "0,1,-2"], "index", status: 1)
+        try expectRejected(s, ["lc", "--model", s.file("model.safetensors"), "--points", s.file("anchors.npy"), "--radius", "0.05,abc"], "--radius", status: 2, withOutputs: false)
+        try expectRejected(s, ["lc", "--model", s.file("model.safetensors"), "--points", s.file("anchors.npy"), "--radius=-1"], "radius", status: 1, withOutputs: false)
     }
 
     @Test func benchRefusesAbsurdWidths() throws {

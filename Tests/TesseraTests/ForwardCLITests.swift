@@ -17,14 +17,22 @@ import Testing
     @Test func logitsAndNodeValuesOfAPyTorchExport() throws {
         let scratch = try CLIScratch()
         let out = scratch.file("logits.npy")
-        let run = try runTessera(["forward", "--model", fixture("cnn5_w32.ts.onnx"), "--points", fixture("cnn5_w32.inputs.npy"), "--out", out])
+        // float64 matches the float64 references to 1e-12; float32 (the default) to float32 rounding.
+        let run = try runTessera(["forward", "--model", fixture("cnn5_w32.ts.onnx"), "--points", fixture("cnn5_w32.inputs.npy"), "--out", out,
+                                  "--precision", "float64"])
         #expect(run.status == 0, "\(run)")
         let logits = try NPY.read(path: out)
         #expect(logits.shape == [4, 10])
         #expect(maxRelativeError(logits.values, try NPY.read(path: fixture("cnn5_w32.outputs.npy")).values) <= 1e-12)
+        let single = scratch.file("logits32.npy")
+        let run32 = try runTessera(["forward", "--model", fixture("cnn5_w32.ts.onnx"), "--points", fixture("cnn5_w32.inputs.npy"), "--out", single])
+        #expect(run32.status == 0, "\(run32)")
+        let logits32 = try NPY.read(path: single)
+        #expect(maxRelativeError(logits32.values, logits.values) <= 1e-4)
+        #expect(maxRelativeError(logits32.values, logits.values) > 0, "the default pass is float32")
         let pooled = scratch.file("pooled.npy")
         let node = try runTessera(["forward", "--model", fixture("lenet.ts.onnx"), "--points", fixture("lenet.inputs.npy"),
-                                   "--out", pooled, "--node", "/features/features.2/MaxPool"])
+                                   "--out", pooled, "--node", "/features/features.2/MaxPool", "--precision", "float64"])
         #expect(node.status == 0, "\(node)")
         let values = try NPY.read(path: pooled)
         #expect(values.shape == [4, 6, 14, 14])
@@ -34,7 +42,7 @@ import Testing
     @Test func anMLPSafetensorsForwardsAsItsNetwork() throws {
         let scratch = try CLIScratch()
         let run = try runTessera(["forward", "--model", scratch.file("model.safetensors"), "--points", scratch.file("anchors.npy"),
-                                  "--out", scratch.file("y.npy")])
+                                  "--out", scratch.file("y.npy"), "--precision", "float64"])
         #expect(run.status == 0, "\(run)")
         let y = try NPY.read(path: scratch.file("y.npy"))
         // The file holds float32 weights: compare with the network read back from it.

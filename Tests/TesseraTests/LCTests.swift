@@ -32,7 +32,7 @@ import Slicer
         let directions = try LCDirections.random(count: 4, dimension: 6, seed: 2)
         let radii = [0.01, 0.1, 0.5]
         let xs = samples(30, dimension: 6, seed: 3)
-        let results = try LCEstimator(network: net, directions: directions, radii: radii).estimate(samples: xs)
+        let results = try LCEstimator(network: net, directions: directions, radii: radii, precision: .float32).estimate(samples: xs)
         let hidden = net.layers[0]
         var total = 0
         for (r, radius) in radii.enumerated() {
@@ -55,8 +55,8 @@ import Slicer
         let net = try network([5, 12, 12, 4], seed: 4, activation: .leakyReLU(alpha: 0.1))
         let directions = try LCDirections.random(count: 3, dimension: 5, seed: 5)
         let xs = samples(20, dimension: 5, seed: 6)
-        let without = try LCEstimator(network: net, directions: directions, radii: [0.3]).estimate(samples: xs)[0]
-        let with = try LCEstimator(network: net, directions: directions, radii: [0.3], includeOutput: true).estimate(samples: xs)[0]
+        let without = try LCEstimator(network: net, directions: directions, radii: [0.3], precision: .float32).estimate(samples: xs)[0]
+        let with = try LCEstimator(network: net, directions: directions, radii: [0.3], includeOutput: true, precision: .float32).estimate(samples: xs)[0]
         for (s, x) in xs.enumerated() {
             let z = vertices(x, directions, 0.3).map { net.preActivations(at: $0) }
             let expected = (0..<3).map { l in separated(net.layers[l].outputs, Array(z.indices).map { [Double($0)] }) { u, j in z[Int(u[0])][l][j] } }
@@ -76,7 +76,7 @@ import Slicer
         net.layers[0].bias[3] = 0
         let directions = try LCDirections.random(count: 4, dimension: 4, seed: 8)
         let xs = samples(10, dimension: 4, seed: 9)
-        let results = try LCEstimator(network: net, directions: directions, radii: [0, 100]).estimate(samples: xs)
+        let results = try LCEstimator(network: net, directions: directions, radii: [0, 100], precision: .float32).estimate(samples: xs)
         #expect(results[0].counts.allSatisfy { $0 == [0] })
         #expect(results[0].mean == 0 && results[0].std == 0)
         // A huge neighbourhood cuts every live unit and still not the dead one.
@@ -87,8 +87,8 @@ import Slicer
         // z = x1 − 0.5: the sample (0.5, 0.2) lies on it; x ± r·e1 are on both sides, x ± r·e2 on it.
         let layer = DenseLayer(inputs: 2, outputs: 1, weights: [1, 0], bias: [-0.5])
         let net = try Network(layers: [layer, DenseLayer(inputs: 1, outputs: 1, weights: [1], bias: [0])], activation: .relu)
-        let along = try LCEstimator(network: net, directions: [[0, 1]], radii: [0.25]).estimate(samples: [[0.5, 0.2]])[0]
-        let across = try LCEstimator(network: net, directions: [[1, 0], [0, 1]], radii: [0.25]).estimate(samples: [[0.5, 0.2]])[0]
+        let along = try LCEstimator(network: net, directions: [[0, 1]], radii: [0.25], precision: .float32).estimate(samples: [[0.5, 0.2]])[0]
+        let across = try LCEstimator(network: net, directions: [[1, 0], [0, 1]], radii: [0.25], precision: .float32).estimate(samples: [[0.5, 0.2]])[0]
         #expect(along.counts == [[0]])
         #expect(across.counts == [[1]])
     }
@@ -130,7 +130,7 @@ import Slicer
         let net = try network([8, 30, 30, 2], seed: 13)
         let directions = try LCDirections.random(count: 5, dimension: 8, seed: 14)
         let xs = samples(57, dimension: 8, seed: 15)
-        var serial = try LCEstimator(network: net, directions: directions, radii: [0.05, 0.4])
+        var serial = try LCEstimator(network: net, directions: directions, radii: [0.05, 0.4], precision: .float32)
         serial.parallelism = Parallelism(threads: 1); serial.chunkSize = 57
         var parallel = serial
         parallel.parallelism = Parallelism(threads: 2); parallel.chunkSize = 4
@@ -144,16 +144,16 @@ import Slicer
     @Test func badInputsThrow() throws {
         let net = try network([3, 4, 2], seed: 1)
         let frame = try LCDirections.random(count: 2, dimension: 3, seed: 1)
-        #expect(throws: TesseraError.self) { try LCEstimator(network: net, directions: frame, radii: [-1]) }
-        #expect(throws: TesseraError.self) { try LCEstimator(network: net, directions: frame, radii: []) }
-        #expect(throws: TesseraError.self) { try LCEstimator(network: net, directions: [[1, 0]], radii: [1]) }
-        let estimator = try LCEstimator(network: net, directions: frame, radii: [0.1])
+        #expect(throws: TesseraError.self) { try LCEstimator(network: net, directions: frame, radii: [-1], precision: .float32) }
+        #expect(throws: TesseraError.self) { try LCEstimator(network: net, directions: frame, radii: [], precision: .float32) }
+        #expect(throws: TesseraError.self) { try LCEstimator(network: net, directions: [[1, 0]], radii: [1], precision: .float32) }
+        let estimator = try LCEstimator(network: net, directions: frame, radii: [0.1], precision: .float32)
         #expect(throws: TesseraError.self) { try estimator.estimate(samples: [[1, 2]]) }
         #expect(throws: TesseraError.self) { try estimator.estimate(samples: [[1, .nan, 2]]) }
         #expect(try estimator.estimate(samples: [])[0].samples == 0)
         let linear = try network([3, 2], seed: 1)
-        #expect(throws: TesseraError.self) { try LCEstimator(network: linear, directions: frame, radii: [0.1]) }
-        #expect(try LCEstimator(network: linear, directions: frame, radii: [0.1], includeOutput: true).countedLayers == 1)
+        #expect(throws: TesseraError.self) { try LCEstimator(network: linear, directions: frame, radii: [0.1], precision: .float32) }
+        #expect(try LCEstimator(network: linear, directions: frame, radii: [0.1], includeOutput: true, precision: .float32).countedLayers == 1)
     }
 }
 

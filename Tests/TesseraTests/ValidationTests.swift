@@ -77,7 +77,7 @@ import Trainer
         var measurer = try ValidationMeasurer(network: net, directions: frame, radius: 0.4)
         measurer.parallelism = Parallelism(threads: 2)
         let records = try measurer.measure(samples: xs)
-        let full = try LCEstimator(network: net, directions: frame, radii: [0.4]).estimate(samples: xs)[0]
+        let full = try LCEstimator(network: net, directions: frame, radii: [0.4], precision: .float32).estimate(samples: xs)[0]
         #expect(records.count == xs.count)
         for (i, x) in xs.enumerated() {
             let e = try measurer.exact(at: x)
@@ -93,7 +93,7 @@ import Trainer
         let net = try network([5, 9, 9, 3], seed: 60)
         let frame = try LCDirections.random(count: 3, dimension: 5, seed: 61)
         let xs = samples(6, dimension: 5, seed: 62)
-        let counts = try LCEstimator(network: net, directions: frame, radii: [0.3]).estimate(samples: xs)[0].counts
+        let counts = try LCEstimator(network: net, directions: frame, radii: [0.3], precision: .float32).estimate(samples: xs)[0].counts
         for (i, x) in xs.enumerated() {
             let vertices = frame.flatMap { v in [zip(x, v).map { $0 + 0.3 * $1 }, zip(x, v).map { $0 - 0.3 * $1 }] }
             #expect(signChangeCounts(network: net, vertices: vertices) == counts[i])

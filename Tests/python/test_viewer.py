@@ -126,6 +126,8 @@ def test_layer_toggle_hides_its_edges(page):
     page.execute_script("document.getElementById('edge-style').value = 'layer';"
                         "document.getElementById('edge-style').dispatchEvent(new Event('change'))")
     colors = page.execute_script("return JSON.parse(document.getElementById('tessera-data').textContent).layerColors")
+    # No hovered region (an earlier test's) drawn over the edges being counted.
+    page.execute_script("document.getElementById('overlay').dispatchEvent(new MouseEvent('mouseleave'))")
     before = screenshot_rgb(page, "view")
     page.find_element(By.ID, "layer-1").click()
     after = screenshot_rgb(page, "view")
@@ -202,7 +204,8 @@ def test_compressed_frames_decode_to_the_regions_tessera_wrote(page, outputs):
 
 def test_layout_stays_put_and_curves_are_on_screen(page):
     """At 1400×1000 the controls keep one row, the canvas does not move when the fill (and so the
-    legend) changes, and the curves panel fits in the window."""
+    legend) changes, the curves panel fits in the window, and the partition is the page's main thing:
+    at least 70 % of the window's height and more than twice the curves panel's area."""
     page.set_window_size(1400, 1000)
     time.sleep(0.5)
     try:
@@ -216,6 +219,10 @@ def test_layout_stays_put_and_curves_are_on_screen(page):
         assert reset == play
         bottom, height = page.execute_script("return [document.getElementById('curves').getBoundingClientRect().bottom, window.innerHeight]")
         assert bottom <= height
+        stage, curves = page.execute_script(
+            "return ['view', 'curves'].map(id => { const r = document.getElementById(id).getBoundingClientRect(); return [r.width, r.height, r.bottom]; })")
+        assert stage[1] >= 0.7 * height and stage[2] <= height, (stage, height)
+        assert stage[0] * stage[1] > 2 * curves[0] * curves[1], (stage, curves)
     finally:
         page.set_window_size(1200, 1400)
         time.sleep(0.3)

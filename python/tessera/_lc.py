@@ -40,7 +40,7 @@ class LocalComplexity:
 
 
 def lc(model, points, radius=0.05, directions=25, frame=None, include_output=False, *, activation=None,
-       seed=0, binary=None, exporter="dynamo", shards=1, executor=None):
+       seed=0, precision="float32", binary=None, exporter="dynamo", shards=1, executor=None):
     """The paper's approximate local complexity of ``model`` at ``points``.
 
     For each sample x, the 2P vertices x ± radius·v_p (P = ``directions`` orthonormal directions,
@@ -50,6 +50,8 @@ def lc(model, points, radius=0.05, directions=25, frame=None, include_output=Fal
     model: as for ``tessera.slice``. points: [N, D] (or [N, C, H, W]).
     radius: a number → one LocalComplexity; a sequence of numbers → a list, one per radius.
     include_output: also count the final layer's outputs (as the authors' code does).
+    precision: "float32" (PyTorch's, the default) or "float64" (reproduces earlier numbers bit for bit):
+    the number type of the forward passes.
 
     shards, executor: measure in ``shards`` shares of the samples (the same numbers), one after another
     here, or as one Slurm job array with a submitit ``executor`` (its folder must be on a file system
@@ -70,7 +72,7 @@ def lc(model, points, radius=0.05, directions=25, frame=None, include_output=Fal
         np.save(points_path, flat_rows(samples))
         arguments = ["lc", "--model", model_path, "--points", points_path,
                      "--radius", ",".join(repr(float(r)) for r in radii), "--directions", int(directions),
-                     "--seed", int(seed), "--json", report_path]
+                     "--seed", int(seed), "--precision", str(precision), "--json", report_path]
         if frame is not None:
             frame_path = directory / "frame.npy"
             np.save(frame_path, points_array(frame))

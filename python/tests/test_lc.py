@@ -43,7 +43,7 @@ def test_matches_the_cli_on_the_same_files(cli, tmp_path):
 @pytest.mark.parametrize("include_output", [False, True])
 def test_with_an_explicit_frame_is_the_estimator_computed_in_numpy(include_output):
     frame = orthonormal_frame(33, 6, 10)
-    result = tessera.lc(LAYERS, POINTS, radius=0.3, frame=frame, include_output=include_output)
+    result = tessera.lc(LAYERS, POINTS, radius=0.3, frame=frame, include_output=include_output, precision="float64")
     counts = numpy_lc(LAYERS, POINTS, 0.3, frame, include_output)
     assert result.samples == len(POINTS) and result.directions == 6
     assert len(result.layer_mean) == (4 if include_output else 3)
@@ -51,6 +51,20 @@ def test_with_an_explicit_frame_is_the_estimator_computed_in_numpy(include_outpu
     np.testing.assert_allclose(result.layer_std, counts.std(axis=0), rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(result.mean, counts.sum(axis=1).mean(), rtol=1e-12)
     assert result.mean > 0
+
+
+def test_precision_reaches_the_binary(cli, tmp_path):
+    model, points = tmp_path / "m.safetensors", tmp_path / "x.npy"
+    tessera.write_mlp(model, LAYERS)
+    np.save(points, POINTS)
+    for precision in ["float32", "float64"]:
+        cli("lc", "--model", model, "--points", points, "--radius", "0.05", "--directions", 7, "--seed", 3,
+            "--precision", precision, "--json", tmp_path / f"{precision}.json")
+        expected = read_json(tmp_path / f"{precision}.json")["radii"][0]
+        result = tessera.lc(LAYERS, POINTS, radius=0.05, directions=7, seed=3, precision=precision)
+        assert without_timing(result.summary) == without_timing(expected)
+    with pytest.raises(tessera.TesseraError, match="precision"):
+        tessera.lc(LAYERS, POINTS, radius=0.05, precision="float16")
 
 
 def test_zero_radius_counts_nothing_and_a_number_gives_one_result():

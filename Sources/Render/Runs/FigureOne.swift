@@ -84,7 +84,7 @@ public enum FigureOne {
         options.parallelism = request.parallelism
         let t0 = DispatchTime.now().uptimeNanoseconds
         let results = try sliceConcurrently(nets, anchors: anchors, options: options) { k, result in
-            log("  sliced step \(groupedDigits(stepList[unique[k]])): \(groupedDigits(result.regions.count)) regions (\(String(format: "%.1f", result.seconds)) s)")
+            log("  sliced step \(groupedDigits(stepList[unique[k]])): \(regionCount(result.regions.count)) (\(String(format: "%.1f", result.seconds)) s)")
         }
         var slices: [Int: SliceResult] = [:]
         for (k, i) in unique.enumerated() { slices[i] = results[k] }
@@ -97,7 +97,7 @@ public enum FigureOne {
         let panels = zip(letters, chosen).map { letter, i -> PartitionPanel in
             let step = stepList[i]
             let acc = accuracy(at: step).map { String(format: " · test acc %.1f%%", 100 * $0) } ?? ""
-            return PartitionPanel(result: slices[i]!, subtitle: "(\(letter)) step \(groupedDigits(step))\(acc) · \(groupedDigits(slices[i]!.regions.count)) regions")
+            return PartitionPanel(result: slices[i]!, subtitle: "(\(letter)) step \(groupedDigits(step))\(acc) · \(regionCount(slices[i]!.regions.count))")
         }
         var style = PartitionStyle(fill: .pattern, edges: .dark)
         // A neighbourhood of one anchor (disk, diamond) is what the panels show, not the anchors' triangle.
@@ -134,7 +134,7 @@ public enum FigureOne {
             }
             try OutputFile.writeJSON(object, to: json)
         }
-        return "figure: " + zip(letters, chosen).map { "(\($0)) step \(groupedDigits(stepList[$1])) \(groupedDigits(slices[$1]!.regions.count)) regions" }.joined(separator: ", ")
+        return "figure: " + zip(letters, chosen).map { "(\($0)) step \(groupedDigits(stepList[$1])) \(regionCount(slices[$1]!.regions.count))" }.joined(separator: ", ")
             + String(format: "; slices %.1f s", sliceSeconds)
     }
 
@@ -166,7 +166,7 @@ public enum FigureOne {
 /// nil for the other domains.
 public func neighbourhoodFraming(_ domain: DomainSpec, _ result: SliceResult?) -> Framing? {
     guard let result, domain.kind == "disk" || domain.kind == "diamond" else { return nil }
-    return Framing(around: result.domainPolygon, margin: 0.2)
+    return Framing(around: result.domainPolygon, margin: 0.3)
 }
 
 /// What a neighbourhood picture shows, said in the picture: "disk of radius 0.3 around #0"; nil for

@@ -39,7 +39,7 @@ extension PartitionSequence {
                     }
                     lock.withLock {
                         entries[offset] = entry
-                        progress("frame \(index + 1)/\(checkpoints.count): step \(groupedDigits(step)), \(groupedDigits(result.regions.count)) regions")
+                        progress("frame \(index + 1)/\(checkpoints.count): step \(groupedDigits(step)), \(regionCount(result.regions.count))")
                     }
                 } catch {
                     lock.withLock { failure = failure ?? error }

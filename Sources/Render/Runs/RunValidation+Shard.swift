@@ -8,6 +8,7 @@ extension RunValidation {
     static func measurer(_ request: RunValidationRequest, model: GraphModel, frame: [[Double]]) throws -> ValidationMeasurer {
         var measurer = try ValidationMeasurer(model: model, directions: frame, radius: request.radius)
         measurer.arithmetic = request.arithmetic
+        measurer.precision = request.precision
         measurer.shape = request.shape
         measurer.parallelism = request.parallelism
         return measurer

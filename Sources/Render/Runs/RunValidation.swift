@@ -17,6 +17,8 @@ public struct RunValidationRequest: Sendable {
     /// nil: every checkpoint; N: N log-spread ones (always the first and the last).
     public var checkpoints: Int?
     public var arithmetic: Arithmetic = .certified
+    /// The number type of the full estimator's forward passes.
+    public var precision: Precision = .float32
     /// The exact neighbourhood: the diamond (default) or the disk of radius r about each sample.
     public var shape: ValidationMeasurer.NeighbourhoodShape = .diamond
     public var csv: String?, json: String?, png: String?, pdf: String?

@@ -123,7 +123,9 @@ public struct RunViewer {
                                       dimension: dimension, seed: 0)
         let directions = try LCDirections.random(count: min(25, dimension), dimension: dimension, seed: 0)
         return try checkpoints[range].map { checkpoint in
-            var estimator = try LCEstimator(model: run.model(path: checkpoint.path), directions: directions, radii: [lcRadius])
+            // The viewer's LC curve in float32, lc's default precision.
+            var estimator = try LCEstimator(model: run.model(path: checkpoint.path), directions: directions, radii: [lcRadius],
+                                            precision: .float32)
             estimator.parallelism = parallelism
             return try sets.map { set in
                 let result = try estimator.estimate(samples: set.points)[0]

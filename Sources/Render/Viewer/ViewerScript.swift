@@ -243,8 +243,10 @@ function fitView() {
 function resize() {
   const rect = view.parentElement.getBoundingClientRect();
   dpr = window.devicePixelRatio || 1;
-  // The partition takes what the window leaves under the controls once the curves panel fits below it.
-  const below = CURVES_HEIGHT + 64, top = rect.top + window.scrollY;
+  // The partition takes the window's height under the controls, the curves beside it; in a narrow
+  // window (the curves stacked below) it leaves them room to fit below it.
+  const beside = $("side").getBoundingClientRect().left >= rect.right - 1;
+  const below = beside ? 12 : CURVES_HEIGHT + 64, top = rect.top + window.scrollY;
   W = Math.max(200, Math.floor(rect.width)); H = Math.max(260, Math.min(Math.floor(window.innerHeight - top - below), W));
   for (const c of [view, overlay]) { c.width = W * dpr; c.height = H * dpr; c.style.width = W + "px"; c.style.height = H + "px"; }
   view.parentElement.style.height = H + "px";
@@ -517,7 +519,7 @@ function buildLayerToggles() {
 
 // Curves: LC and accuracy against step + 1 on a log axis (so step 0 sits at 1, as in every tessera plot);
 // the current frame marked; a click jumps to the nearest frame.
-const CURVES_HEIGHT = 250;
+const CURVES_HEIGHT = 290;
 const curves = $("curves"), cctx = curves.getContext("2d");
 const plot = { left: 64, right: 64, top: 26, bottom: 40 };
 let curveX = null;
@@ -531,10 +533,26 @@ function curveGeometry() {
   return { lo, hi: hi > lo ? hi : lo + 1, leftMax: leftMax > 0 ? leftMax * 1.08 : 1 };
 }
 function drawCurves() {
-  const rect = curves.parentElement.getBoundingClientRect(), w = Math.floor(rect.width), h = CURVES_HEIGHT;
+  const rect = curves.parentElement.getBoundingClientRect(), w = Math.floor(rect.width) - 2, h = CURVES_HEIGHT;
   curves.width = w * dpr; curves.height = h * dpr; curves.style.width = w + "px"; curves.style.height = h + "px";
   const c = cctx; c.setTransform(dpr, 0, 0, dpr, 0, 0); c.clearRect(0, 0, w, h);
   if (!DATA.curves.length) { c.fillStyle = "#666"; c.font = "13px sans-serif"; c.fillText("no LC or accuracy curves for this run", 12, 24); return; }
+  // The legend above the plot, in as many rows as the panel's width needs: each name after a sample
+  // of its line (dashed for accuracy), then what the bands are.
+  c.font = "11px sans-serif";
+  const named = DATA.curves.filter((s) => s.x.some((x, i) => x >= 0 && isFinite(s.y[i])));
+  const items = named.map((s) => ({ s, w: 34 + c.measureText(s.name).width }));
+  if (DATA.curves.some((s) => s.band)) items.push({ note: DATA.bandNote, w: c.measureText(DATA.bandNote).width + 6 });
+  let lx = 10, row = 0;
+  items.forEach((item) => { if (lx > 10 && lx + item.w > w - 10) { lx = 10; row++; } item.x = lx; item.row = row; lx += item.w + 6; });
+  plot.top = 14 + 16 * (row + 1);
+  items.forEach((item) => {
+    const y = 12 + 16 * item.row;
+    if (item.note !== undefined) { c.fillStyle = "#666"; c.textAlign = "left"; c.fillText(item.note, item.x, y + 4); return; }
+    c.beginPath(); c.moveTo(item.x, y); c.lineTo(item.x + 22, y); c.setLineDash(item.s.dashed ? [5, 4] : []);
+    c.strokeStyle = item.s.color; c.lineWidth = 2; c.stroke(); c.setLineDash([]);
+    c.fillStyle = "#333"; c.textAlign = "left"; c.fillText(item.s.name, item.x + 27, y + 4);
+  });
   const g = curveGeometry(), pw = w - plot.left - plot.right, ph = h - plot.top - plot.bottom;
   const X = (s) => plot.left + (Math.log10(Math.max(s + 1, 1e-12)) - g.lo) / (g.hi - g.lo) * pw;
   curveX = X;
@@ -550,7 +568,6 @@ function drawCurves() {
   for (let k = 0; k <= 4; k++) c.fillText(`${25 * k}%`, plot.left + pw + 6, YR(k / 4) + 4);
   c.save(); c.translate(14, plot.top + ph / 2); c.rotate(-Math.PI / 2); c.textAlign = "center"; c.fillText(DATA.leftLabel, 0, 0); c.restore();
   c.save(); c.translate(w - 8, plot.top + ph / 2); c.rotate(-Math.PI / 2); c.textAlign = "center"; c.fillText("accuracy (dashed)", 0, 0); c.restore();
-  const legend = [];
   DATA.curves.forEach((s) => {
     const Y = s.axis === "left" ? YL : YR, pts = s.x.map((x, i) => [x, s.y[i], s.band ? s.band[i] : 0]).filter((p) => p[0] >= 0 && isFinite(p[1]));
     if (!pts.length) return;
@@ -561,17 +578,7 @@ function drawCurves() {
     }
     c.beginPath(); pts.forEach((p, i) => (i ? c.lineTo(X(p[0]), Y(p[1])) : c.moveTo(X(p[0]), Y(p[1]))));
     c.setLineDash(s.dashed ? [5, 4] : []); c.strokeStyle = s.color; c.lineWidth = 1.8; c.stroke(); c.setLineDash([]);
-    legend.push(s);
   });
-  c.font = "11px sans-serif"; c.textAlign = "left";
-  let lx = plot.left + 8;
-  // Above the plot, each name after a sample of its line (dashed for accuracy), then what the bands are.
-  legend.forEach((s) => {
-    c.beginPath(); c.moveTo(lx, 12); c.lineTo(lx + 22, 12); c.setLineDash(s.dashed ? [5, 4] : []);
-    c.strokeStyle = s.color; c.lineWidth = 2; c.stroke(); c.setLineDash([]);
-    c.fillStyle = "#333"; c.fillText(s.name, lx + 27, 16); lx += 40 + c.measureText(s.name).width;
-  });
-  if (DATA.curves.some((s) => s.band)) { c.fillStyle = "#666"; c.fillText(DATA.bandNote, lx + 6, 16); }
   // Rendered frames as ticks, the current one as a line.
   c.fillStyle = "rgba(0,0,0,0.35)";
   DATA.frames.forEach((f) => c.fillRect(X(f.step) - 0.5, plot.top + ph - 6, 1, 6));

@@ -33,7 +33,7 @@ extension LCSweep {
 
     func estimator(_ model: GraphModel) throws -> LCEstimator {
         var estimator = try LCEstimator(model: model, directions: directions, radii: radii, includeOutput: includeOutput,
-                                        countMaxPoolWindows: countMaxPoolWindows)
+                                        countMaxPoolWindows: countMaxPoolWindows, precision: precision)
         estimator.parallelism = parallelism
         return estimator
     }

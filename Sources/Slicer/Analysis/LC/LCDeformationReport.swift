@@ -9,9 +9,9 @@ public struct LCDeformationReport: Sendable {
 
     /// Measures `samples` at every radius (radius 0 is skipped: the neighbourhood is one point).
     public static func measure(model: GraphModel, samples: [[Double]], directions: [[Double]], radii: [Double],
-                               parallelism: Parallelism = .machine) throws -> LCDeformationReport {
+                               precision: Precision, parallelism: Parallelism = .machine) throws -> LCDeformationReport {
         let start = Date()
-        var deformation = try NeighbourhoodDeformation(model: model, directions: directions)
+        var deformation = try NeighbourhoodDeformation(model: model, directions: directions, precision: precision)
         deformation.parallelism = parallelism
         let measured = try radii.filter { $0 > 0 }.map { (radius: $0, stages: try deformation.measure(samples: samples, radius: $0)) }
         guard !measured.isEmpty else { throw TesseraError.badInput("--deformation needs a positive --radius") }

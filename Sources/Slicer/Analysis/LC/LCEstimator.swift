@@ -1,4 +1,5 @@
 import Dispatch
+import ForwardKernels
 
 /// The paper's fast LC estimator on a graph model: for each sample x, forward the 2P vertices
 /// x ± r·v_p in batched passes and count, per layer, the units whose sign class (−1, 0, +1) is not the
@@ -28,13 +29,22 @@ public struct LCEstimator: Sendable {
     /// so that a chunk's values stay in cache between layers and pages are not faulted in anew per chunk
     /// (on the ResNet18 a chunk is then one sample's 2P vertices).
     public var memoryBudget = 8 << 20
-    let forward: GraphForward
-    let factored: LCVertexScheme
-    let direct: LCVertexScheme
+    /// The number type of the forward passes: float32 by default (the counts are sign tests of values
+    /// far from zero at nearly every vertex), float64 to reproduce earlier numbers bit for bit.
+    public let precision: Precision
+    let pass: Pass
+
+    /// The forward pass and vertex schemes in the estimator's precision.
+    enum Pass: Sendable {
+        case float32(LCPass<Float>)
+        case float64(LCPass<Double>)
+    }
 
     public init(model: GraphModel, directions: [[Double]], radii: [Double], includeOutput: Bool = false,
-                countMaxPoolWindows: Bool = false) throws {
-        let forward = try GraphForward(model: model)
+                countMaxPoolWindows: Bool = false, precision: Precision) throws {
+        // The model is checked (in the chosen precision) before anything reads its shapes.
+        let float32 = precision == .float32 ? try GraphForward(model: model, scalar: Float.self) : nil
+        let float64 = precision == .float64 ? try GraphForward(model: model, scalar: Double.self) : nil
         try LCDirections.validate(directions, dimension: model.inputDimension)
         guard !radii.isEmpty else { throw TesseraError.badInput("no LC radius given") }
         for radius in radii where !(radius.isFinite && radius >= 0) {
@@ -44,21 +54,26 @@ public struct LCEstimator: Sendable {
         guard !layers.isEmpty else {
             throw TesseraError.badInput("the network has no activation to count; pass --include-output to count its outputs")
         }
+        let observed = Set(layers.map(\.value))
+        if let float32 {
+            pass = .float32(LCPass(forward: float32, directions: directions, observed: observed))
+        } else {
+            pass = .float64(LCPass(forward: float64!, directions: directions, observed: observed))
+        }
+        self.precision = precision
         self.model = model
-        self.forward = forward
         self.directions = directions
         self.radii = radii
         self.includeOutput = includeOutput
         self.countMaxPoolWindows = countMaxPoolWindows
         self.layers = layers
-        let observed = Set(layers.map(\.value))
-        factored = LCVertexScheme(forward: forward, directions: directions, observed: observed, factored: true)
-        direct = LCVertexScheme(forward: forward, directions: directions, observed: observed, factored: false)
     }
 
     /// The estimator on an MLP (the chain graph of the network).
-    public init(network: Network, directions: [[Double]], radii: [Double], includeOutput: Bool = false) throws {
-        try self.init(model: GraphModel(network: network), directions: directions, radii: radii, includeOutput: includeOutput)
+    public init(network: Network, directions: [[Double]], radii: [Double], includeOutput: Bool = false,
+                precision: Precision) throws {
+        try self.init(model: GraphModel(network: network), directions: directions, radii: radii, includeOutput: includeOutput,
+                      precision: precision)
     }
 
     /// Number of counted layers (activations, then the output when `includeOutput`).
@@ -66,13 +81,23 @@ public struct LCEstimator: Sendable {
 
     /// Samples per chunk: `chunkSize`, or fewer when a chunk's live values would exceed `memoryBudget`.
     var samplesPerChunk: Int {
-        let scheme = factorFirstLayer ? factored : direct
-        let perSample = 8 * 2 * directions.count * scheme.vertexPlan.peakPerRow
+        let (peakPerRow, scalarSize) = switch pass {
+        case .float32(let p): ((factorFirstLayer ? p.factored : p.direct).vertexPlan.peakPerRow, 4)
+        case .float64(let p): ((factorFirstLayer ? p.factored : p.direct).vertexPlan.peakPerRow, 8)
+        }
+        let perSample = scalarSize * 2 * directions.count * peakPerRow
         return max(1, min(chunkSize, memoryBudget / max(1, perSample)))
     }
 
     /// One result per radius (in `radii` order). `progress` receives the number of samples finished so far.
     public func estimate(samples: [[Double]], progress: (@Sendable (Int) -> Void)? = nil) throws -> [LCResult] {
+        switch pass {
+        case .float32(let p): return try estimate(samples: samples, using: p, progress: progress)
+        case .float64(let p): return try estimate(samples: samples, using: p, progress: progress)
+        }
+    }
+
+    func estimate<T>(samples: [[Double]], using pass: LCPass<T>, progress: (@Sendable (Int) -> Void)?) throws -> [LCResult] {
         let dimension = model.inputDimension
         for (index, sample) in samples.enumerated() {
             guard sample.count == dimension else {
@@ -94,11 +119,11 @@ public struct LCEstimator: Sendable {
         let workerCount = parallelism.workers(for: chunks)
         func work() {
             parallelism.perform(workerCount) { worker in
-                var workspace = Workspace()
-                var scratch: [Double] = []
+                var workspace = Workspace<T>()
+                var scratch: [T] = []
                 for c in stride(from: worker, to: chunks, by: workerCount) {
                     let range = c * chunk..<min(count, (c + 1) * chunk)
-                    countChunk(samples, range, into: output.value, workspace: &workspace, scratch: &scratch)
+                    countChunk(samples, range, using: pass, into: output.value, workspace: &workspace, scratch: &scratch)
                     progress?(done.add(range.count))
                 }
             }
@@ -112,12 +137,13 @@ public struct LCEstimator: Sendable {
     }
 
     /// Counts samples[range] at every radius into out[(radius · samples + sample) · layers + layer].
-    func countChunk(_ samples: [[Double]], _ range: Range<Int>, into out: UnsafeMutablePointer<Int>,
-                    workspace: inout Workspace, scratch: inout [Double]) {
-        let scheme = factorFirstLayer ? factored : direct
+    func countChunk<T>(_ samples: [[Double]], _ range: Range<Int>, using pass: LCPass<T>, into out: UnsafeMutablePointer<Int>,
+                       workspace: inout Workspace<T>, scratch: inout [T]) {
+        let forward = pass.forward
+        let scheme = factorFirstLayer ? pass.factored : pass.direct
         let vertexCount = 2 * directions.count
         let layerCount = layers.count
-        let centres = forward.evaluate(scheme.centrePlan, rows: range.count, given: [0: range.flatMap { samples[$0] }],
+        let centres = forward.evaluate(scheme.centrePlan, rows: range.count, given: [0: range.flatMap { samples[$0] }.map(T.init)],
                                        scratch: &scratch)
         for (r, radius) in radii.enumerated() {
             let seeds = scheme.vertexValues(centres: centres, samples: range.count, radius: radius, sizes: forward.size(ofValue:))
@@ -139,9 +165,22 @@ public struct LCEstimator: Sendable {
         }
     }
 
-    struct Workspace {
-        let signs = LCCounting.SignWorkspace()
+    struct Workspace<T: ForwardScalar> {
+        let signs = SignWorkspace<T>()
         var winners: [Int32] = []
         var changed: [Bool] = []
+    }
+}
+
+/// The estimator's forward pass and its two vertex schemes (factored first layer, or not) in one precision.
+struct LCPass<T: ForwardScalar>: Sendable {
+    let forward: GraphForward<T>
+    let factored: LCVertexScheme<T>
+    let direct: LCVertexScheme<T>
+
+    init(forward: GraphForward<T>, directions: [[Double]], observed: Set<Int>) {
+        self.forward = forward
+        factored = LCVertexScheme(forward: forward, directions: directions, observed: observed, factored: true)
+        direct = LCVertexScheme(forward: forward, directions: directions, observed: observed, factored: false)
     }
 }

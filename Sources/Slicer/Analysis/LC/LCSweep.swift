@@ -10,6 +10,8 @@ public struct LCSweep: Sendable {
     public var countMaxPoolWindows: Bool
     /// Keep only these counted layers (nil: all).
     public var layerSelection: LCLayerSelection?
+    /// The forward passes' number type.
+    public var precision: Precision = .float32
     /// Threads each estimate is shared out to.
     public var parallelism = Parallelism.machine
 

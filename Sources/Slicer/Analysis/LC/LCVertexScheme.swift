@@ -1,3 +1,5 @@
+import ForwardKernels
+
 /// How the estimator obtains the values at the 2P vertices x ± r·v_p of a sample.
 ///
 /// Values that are affine functions of the input (every value reached from the input through affine
@@ -5,7 +7,7 @@
 /// f(x ± r·v) = f(x) ± r·L(v), L the linear part of f. The scheme computes f(x) once per sample and
 /// L(v_p) once per estimator, and forwards the vertices only from the first non-affine operation on.
 /// For an MLP this is (W1·x + b1) ± r·(W1·v_p): one gemm row per sample in layer 1 instead of 2P.
-struct LCVertexScheme: Sendable {
+struct LCVertexScheme<T: ForwardScalar>: Sendable {
     /// Values the vertex pass starts from (the input itself when nothing is factored).
     let frontier: [Int]
     /// Input → frontier values, one row per sample.
@@ -13,12 +15,12 @@ struct LCVertexScheme: Sendable {
     /// Frontier → counted values, one row per vertex.
     let vertexPlan: ForwardPlan
     /// Per frontier value, its linear image of every direction: [P × size].
-    let images: [Int: [Double]]
+    let images: [Int: [T]]
     /// P.
     let directionCount: Int
 
     /// `factored` false forwards the vertices themselves (the frontier is the input).
-    init(forward: GraphForward, directions: [[Double]], observed: Set<Int>, factored: Bool) {
+    init(forward: GraphForward<T>, directions: [[Double]], observed: Set<Int>, factored: Bool) {
         let model = forward.model
         directionCount = directions.count
         var affine: Set<Int> = [0]
@@ -39,27 +41,24 @@ struct LCVertexScheme: Sendable {
         centrePlan = ForwardPlan(model: model, steps: forward.steps, needed: frontier, given: [0], returned: frontier)
         vertexPlan = ForwardPlan(model: model, steps: forward.steps, needed: observed, given: frontier, observed: observed)
         let linear = forward.linearPart
-        var scratch: [Double] = []
-        images = linear.evaluate(centrePlan, rows: directions.count, given: [0: directions.flatMap { $0 }], scratch: &scratch)
+        var scratch: [T] = []
+        images = linear.evaluate(centrePlan, rows: directions.count, given: [0: directions.flatMap { $0 }.map(T.init)], scratch: &scratch)
     }
 
     /// The frontier values of the 2P vertices of each sample whose centre values are given (rows of
     /// `centres`), rows x + r·v_p and x − r·v_p in direction order.
-    func vertexValues(centres: [Int: [Double]], samples: Int, radius: Double, sizes: (Int) -> Int) -> [Int: [Double]] {
+    func vertexValues(centres: [Int: [T]], samples: Int, radius: Double, sizes: (Int) -> Int) -> [Int: [T]] {
         let vertexCount = 2 * directionCount
-        var result: [Int: [Double]] = [:]
+        let radius = T(radius)
+        var result: [Int: [T]] = [:]
         for value in frontier {
             let units = sizes(value)
             let centre = centres[value]!, image = images[value]!
-            result[value] = [Double](unsafeUninitializedCapacity: samples * vertexCount * units) { z, initialized in
-                for s in 0..<samples {
-                    for p in 0..<directionCount {
-                        let plus = (s * vertexCount + 2 * p) * units, minus = plus + units
-                        for j in 0..<units {
-                            let offset = radius * image[p * units + j]
-                            z[plus + j] = centre[s * units + j] + offset
-                            z[minus + j] = centre[s * units + j] - offset
-                        }
+            result[value] = [T](unsafeUninitializedCapacity: samples * vertexCount * units) { z, initialized in
+                centre.withUnsafeBufferPointer { centre in
+                    image.withUnsafeBufferPointer { image in
+                        T.vertices(centres: centre.baseAddress!, images: image.baseAddress!, samples: samples,
+                                   directions: directionCount, units: units, radius: radius, into: z.baseAddress!)
                     }
                 }
                 initialized = samples * vertexCount * units

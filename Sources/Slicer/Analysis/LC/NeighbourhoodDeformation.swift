@@ -33,10 +33,13 @@ public struct NeighbourhoodDeformation: Sendable {
     public var chunkSize = 8
     /// Threads the work is shared out to (chunks of samples or rows, each on one thread).
     public var parallelism = Parallelism.machine
-    let forward: GraphForward
+    /// The number type of the forward passes (the distances are summed in float64 either way).
+    public let precision: Precision
+    let forward: AnyGraphForward
 
-    public init(model: GraphModel, directions: [[Double]]) throws {
-        forward = try GraphForward(model: model)
+    public init(model: GraphModel, directions: [[Double]], precision: Precision) throws {
+        forward = try AnyGraphForward(model: model, precision: precision)
+        self.precision = precision
         try LCDirections.validate(directions, dimension: model.inputDimension)
         guard directions.count >= 2 else { throw TesseraError.badInput("the deformation needs at least 2 directions") }
         self.model = model
@@ -53,6 +56,13 @@ public struct NeighbourhoodDeformation: Sendable {
         for (index, sample) in samples.enumerated() where sample.count != model.inputDimension {
             throw TesseraError.badInput("sample \(index) has dimension \(sample.count), the network takes \(model.inputDimension)")
         }
+        switch forward {
+        case .float32(let forward): return measure(samples: samples, radius: radius, forward: forward)
+        case .float64(let forward): return measure(samples: samples, radius: radius, forward: forward)
+        }
+    }
+
+    func measure<T>(samples: [[Double]], radius: Double, forward: GraphForward<T>) -> [Stage] {
         let stages = stageValues
         let count = samples.count
         // results[sample][stage] = (eccentricity, diameter)
@@ -63,7 +73,7 @@ public struct NeighbourhoodDeformation: Sendable {
         let vertexCount = 2 * directions.count
         let work = {
             parallelism.perform(workerCount) { worker in
-                var scratch: [Double] = []
+                var scratch: [T] = []
                 for c in stride(from: worker, to: chunks, by: workerCount) {
                     let range = c * chunkSize..<min(count, (c + 1) * chunkSize)
                     var rows: [Double] = []
@@ -74,7 +84,7 @@ public struct NeighbourhoodDeformation: Sendable {
                         }
                     }
                     var perSample = [[(Double, Double)]](repeating: Array(repeating: (0, 0), count: stages.count), count: range.count)
-                    _ = forward.evaluate(plan, rows: range.count * vertexCount, given: [0: rows], scratch: &scratch) { value, z in
+                    _ = forward.evaluate(plan, rows: range.count * vertexCount, given: [0: rows.map(T.init)], scratch: &scratch) { value, z in
                         let width = forward.size(ofValue: value)
                         for (stage, v) in stages.enumerated() where v == value {
                             for local in 0..<range.count {
@@ -98,14 +108,14 @@ public struct NeighbourhoodDeformation: Sendable {
 
     /// Average eccentricity and diameter of the cross-polytope graph of `vertices` points (rows of
     /// `width` values; vertex p and p + vertices/2 are antipodal) with Euclidean edge lengths.
-    static func graphMeasures(_ points: UnsafePointer<Double>, vertices n: Int, width: Int) -> (Double, Double) {
+    static func graphMeasures<T: ForwardScalar>(_ points: UnsafePointer<T>, vertices n: Int, width: Int) -> (Double, Double) {
         // Distances from the Gram matrix of the centred points: one gemm instead of n² loops over
         // `width` values; centring keeps the entries at the neighbourhood's scale, not |x|'s.
         var centred = [Double](repeating: 0, count: n * width)
         var centre = [Double](repeating: 0, count: width)
-        for i in 0..<n { for k in 0..<width { centre[k] += points[i * width + k] } }
+        for i in 0..<n { for k in 0..<width { centre[k] += Double(points[i * width + k]) } }
         for k in 0..<width { centre[k] /= Double(n) }
-        for i in 0..<n { for k in 0..<width { centred[i * width + k] = points[i * width + k] - centre[k] } }
+        for i in 0..<n { for k in 0..<width { centred[i * width + k] = Double(points[i * width + k]) - centre[k] } }
         let gram = gemm(centred, centred, m: n, n: n, k: width, transposeB: true)
         var distance = [Double](repeating: 0, count: n * n)
         for i in 0..<n {

@@ -42,6 +42,8 @@ public struct ValidationMeasurer: Sendable {
     /// estimator's P = 2 vertices), or the disk of radius r about x (a 64-gon; the P = 2 column then
     /// counts sign changes over its 64 corners).
     public var shape: NeighbourhoodShape = .diamond
+    /// The number type of the full estimator's forward passes (the exact slices are exact either way).
+    public var precision: Precision = .float32
 
     public init(model: GraphModel, directions: [[Double]], radius: Double) throws {
         for node in model.nodes {
@@ -101,7 +103,7 @@ public struct ValidationMeasurer: Sendable {
 
     /// The full-P estimator at `radius`, on this measurer's threads.
     func estimator() throws -> LCEstimator {
-        var estimator = try LCEstimator(model: model, directions: directions, radii: [radius])
+        var estimator = try LCEstimator(model: model, directions: directions, radii: [radius], precision: precision)
         estimator.parallelism = parallelism
         return estimator
     }

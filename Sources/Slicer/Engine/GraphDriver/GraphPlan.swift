@@ -162,7 +162,7 @@ struct GraphPlan: Sendable {
             guard input.count >= 2, input[0] > 0 else { throw fail("expected a [C, H, W] input, got \(input)") }
             return .affine(GlobalAveragePoolOperation(channels: input[0], unitsPerChannel: inputCount / input[0]))
         case .maxPool(let pool):
-            let (window, c) = try ForwardStep.poolWindow(pool, input, node.shape, { fail($0) })
+            let (window, c) = try ForwardStep<Double>.poolWindow(pool, input, node.shape, { fail($0) })
             guard window.kernelH * window.kernelW < 1 << 15 else { throw fail("a window of more than 32767 positions") }
             return .maxPool(MaxPoolOperation(geometry: window, channels: c))
         case .reshape:

@@ -46,7 +46,7 @@ extension GraphSubdivision {
     func splitByWindows(face f: Int32, level m: Int, map: FloatValueMap, bound: ValueBound) throws -> [Int32] {
         let pool = plan.maxPool(level: m)!
         var pieces: [Int32] = [f]
-        for w in 0..<pool.windows {
+        for w in undecidedWindows(face: f, level: m, pool: pool, map: map, bound: bound) {
             let inputs = pool.inputs(of: w)
             var next: [Int32] = []
             for g in pieces {
@@ -74,9 +74,11 @@ extension GraphSubdivision {
         }
         // Inputs equal to an earlier one on the face would take nothing; skipping them saves their
         // signs, which are all zero and so all exact.
+        let isZero = zeroInputs(inputs, level: m, face: f)
         var candidates = [0]
         for j in 1..<inputs.count where !candidates.contains(where: {
-            sameFunction(inputs[j].unit, inputs[$0].unit, map: map, bound: bound, level: m, region: f)
+            (isZero[j] && isZero[$0])
+                || sameFunction(inputs[j].unit, inputs[$0].unit, map: map, bound: bound, level: m, region: f)
         }) { candidates.append(j) }
         if candidates.count == 1 { return finish([(g, 0)]) }
         let firstFace = Int32(topology.faces.count), firstEdge = Int32(topology.edges.count), firstVertex = Int32(vertexRecords.count)
@@ -104,19 +106,43 @@ extension GraphSubdivision {
         let renamed = compactEnvelope(cells: cells.map(\.face), firstFace: firstFace, firstEdge: firstEdge,
                                       firstVertex: firstVertex, deadFaces: deadFaces, deadEdges: deadEdges)
         // The same representation whatever was cut and merged back on the way (certified mode skips
-        // the cutting when one input dominates): g's boundary edges that are whole again get their
-        // old direction, and each cell's cycle starts at g's first vertex, or else its smallest.
+        // the cutting when one input dominates) and however many threads share the work: g's
+        // boundary edges that are whole again get their old direction, and each cell's cycle starts
+        // at g's first vertex, or else at its oldest edge not on a first-level line. (Edges on
+        // first-level lines are split by the neighbouring pieces too, which a copy of the engine on
+        // another thread does not see; so are their vertices.)
         for (e, ends) in zip(original.edges, originalEnds) {
             let edge = topology.edges[Int(e)]
             if edge.from == ends.1 && edge.to == ends.0 { topology.edges[Int(e)].from = ends.0; topology.edges[Int(e)].to = ends.1 }
         }
         for h in renamed {
             let face = topology.faces[Int(h)]
-            let start = face.vertices.firstIndex(of: original.vertices[0]) ?? face.vertices.indices.min { face.vertices[$0] < face.vertices[$1] }!
+            let start = face.vertices.firstIndex(of: original.vertices[0]) ?? oldestInnerEdge(of: face)
             topology.faces[Int(h)] = Face(vertices: Array(face.vertices[start...] + face.vertices[..<start]),
                                           edges: Array(face.edges[start...] + face.edges[..<start]))
         }
         return finish(zip(renamed, cells).map { ($0, $1.winner) })
+    }
+
+    /// Per input of a window: true when it is certainly zero on face f, being the output of a ReLU
+    /// (negative slope 0) whose bit is off on f. Two such inputs are the same function, which
+    /// `sameFunction` could only find exactly (their floats are zero, but so small a difference is
+    /// within any float bound).
+    func zeroInputs(_ inputs: [(slot: Int, unit: Int)], level m: Int, face f: Int32) -> [Bool] {
+        guard let offset = zeroInputOffset(level: m) else { return [Bool](repeating: false, count: inputs.count) }
+        let pattern = facePattern[Int(f)]
+        return inputs.map { !pattern[offset + $0.unit] }
+    }
+
+    /// The position in a cell's cycle of its smallest edge not on a first-level line (a cell of an
+    /// envelope with several cells has one: an edge on a pool line), else of its smallest edge.
+    func oldestInnerEdge(of face: Face) -> Int {
+        func inner(_ e: Int32) -> Bool {
+            let ref = edgeLines[Int(e)].ref
+            return !(ref.kind == .neuron && ref.layer == 0)
+        }
+        func key(_ k: Int) -> (Int, Int32) { (inner(face.edges[k]) ? 0 : 1, face.edges[k]) }
+        return face.edges.indices.min { key($0) < key($1) }!
     }
 
     /// True when units a and b of level m's input are the same affine function on region f.

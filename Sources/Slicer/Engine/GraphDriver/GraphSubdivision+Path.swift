@@ -88,23 +88,33 @@ extension GraphSubdivision {
         propagate(from: node + 1, units: unitsThatMoved(node + 1, units: changed, old: old))
     }
 
-    /// Level m is a max pool: its output is recomputed whole from the input and g's winner bits (a
-    /// copy of each winner's rows, so the same floats on every path); only the outputs that moved
-    /// go on.
+    /// Level m is a max pool: a window's output is a copy of its winner's rows (the same floats on
+    /// every path), so only the windows whose winner differs from the one the path holds, or whose
+    /// winner's input changed since, are copied again; the outputs that moved go on.
     func enterMaxPool(level m: Int, face g: Int32) {
-        let node = plan.activationNodes[m]
+        let node = plan.activationNodes[m], pool = plan.maxPool(level: m)!
+        let input = maps[plan.graph.nodes[node].inputs[0]], k = input.count
+        let offset = plan.patternOffsets[m], taps = pool.taps, n = pool.windows
+        let pattern = facePattern[Int(g)]
+        var out = takeMap(node + 1)
+        var moved: [Int] = []
+        for w in 0..<n {
+            let base = offset + w * taps
+            let (winner, unchanged) = taps <= 64
+                ? PatternBits.winner(new: pattern.words, old: currentPattern.words, from: base, count: taps)
+                : ((0..<taps).first { pattern[base + $0] }, (0..<taps).allSatisfy { pattern[base + $0] == currentPattern[base + $0] })
+            guard let winner else { preconditionFailure("window \(w) has no winner in the pattern") }
+            let u = pool.unit(window: w, slot: winner)
+            guard !unchanged || pendingMark[m][u] else { continue }
+            let a = input.rows[u], b = input.rows[k + u], c = input.rows[2 * k + u]
+            let same = out.rows[w] == a && out.rows[n + w] == b && out.rows[2 * n + w] == c
+            out.rows[w] = a; out.rows[n + w] = b; out.rows[2 * n + w] = c
+            if !same { moved.append(w) }
+        }
+        maps[node + 1] = out
+        PatternBits.copy(from: pattern.words, into: &currentPattern.words, bits: offset..<(offset + plan.levelBits(m)))
         for u in pending[m] { pendingMark[m][u] = false }
         pending[m].removeAll(keepingCapacity: true)
-        let offset = plan.patternOffsets[m]
-        let pattern = facePattern[Int(g)]
-        for i in offset..<(offset + plan.levelBits(m)) { currentPattern[i] = pattern[i] }
-        let old = maps[node + 1]
-        let out = levelOutput(m, maps[plan.graph.nodes[node].inputs[0]], pattern: currentPattern)
-        maps[node + 1] = out
-        let n = out.count
-        let moved = (0..<n).filter { u in
-            !(out.rows[u] == old.rows[u] && out.rows[n + u] == old.rows[n + u] && out.rows[2 * n + u] == old.rows[2 * n + u])
-        }
         if !moved.isEmpty { propagate(from: node + 1, units: moved) }
     }
 

@@ -16,10 +16,11 @@ import Polytope
 /// depend on the path that led to them.
 extension GraphSubdivision {
     /// True when the work can be shared out: no exact path (its maps are not copied), two or more
-    /// activation levels and no max pool (whose envelope merges and renumbers faces).
+    /// activation levels and a first level that is not a max pool (the pieces shared out are its
+    /// cells). A later max pool's envelope merges and renumbers only faces, edges and vertices its
+    /// copy made for the piece at hand, so each piece's still form one contiguous run.
     var canShareOut: Bool {
-        pathUnits.sharesOut && plan.levels >= 2
-            && (0..<plan.levels).allSatisfy { plan.maxPool(level: $0) == nil }
+        pathUnits.sharesOut && plan.levels >= 2 && plan.maxPool(level: 0) == nil
     }
 
     /// Splits the domain (face 0) by the first level, then descends into its pieces on one copy per thread.
@@ -30,7 +31,7 @@ extension GraphSubdivision {
         regionsAfter[0] += cut.count
         let pieces = nearbyOrder(cut, level: 0, crossing: crossing)
         enter(level: 0, face: pieces[0])
-        let hint = sharedHint(level: 1, polygon: polygon, crossing: crossing)
+        let hint = plan.maxPool(level: 1) == nil ? sharedHint(level: 1, polygon: polygon, crossing: crossing) : nil
         let workers = parallelism.workers(for: pieces.count)
         guard workers > 1 else {
             entryParent[1][Int(pieces[0])] = 0

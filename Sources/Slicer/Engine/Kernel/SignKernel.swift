@@ -90,7 +90,7 @@ extension SignKernel {
     /// The one of several functions that certainly exceeds every other on a face, given each one's
     /// float range over the face widened by its bound, [low_i, high_i]; nil when none certainly
     /// does (NaN included; always, exact: the caller then builds the envelope exactly).
-    func dominant(low: [Double], high: [Double]) -> Int? {
+    func dominant<Values: RandomAccessCollection<Double>>(low: Values, high: Values) -> Int? where Values.Index == Int {
         guard filters, let best = low.indices.max(by: { low[$0] < low[$1] }) else { return nil }
         return high.indices.allSatisfy({ $0 == best || high[$0] < low[best] }) ? best : nil
     }

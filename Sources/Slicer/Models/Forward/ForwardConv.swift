@@ -1,14 +1,19 @@
 /// 2-D convolution (cross-correlation, as PyTorch and ONNX define it): by the direct kernel where it
 /// applies, else through im2col and one gemm per sample and group: the kernel matrix
 /// [Cout/g, Cin/g·kH·kW] times the column matrix [Cin/g·kH·kW, Ho·Wo].
-struct ForwardConv {
+struct ForwardConv<T: ForwardScalar>: Sendable {
+    /// The geometry (its weights and bias as the model holds them, in float64).
     let conv: Conv2D
     let window: WindowGeometry
-    /// The direct kernel, where it applies (ungrouped, output channels a multiple of 8).
-    let direct: ForwardDirectConv?
+    /// The weights and bias in the pass's scalar.
+    let weights: [T]
+    let bias: [T]
+    /// The direct kernel, where it applies (ungrouped, output channels a multiple of its channel block).
+    let direct: ForwardDirectConv<T>?
 
     init(_ conv: Conv2D, window: WindowGeometry) {
         self.conv = conv; self.window = window
+        weights = conv.weights.map(T.init); bias = conv.bias.map(T.init)
         direct = ForwardDirectConv(conv, window: window)
     }
 
@@ -21,27 +26,27 @@ struct ForwardConv {
     var isPointwise: Bool {
         conv.kernelH == 1 && conv.kernelW == 1 && conv.strideH == 1 && conv.strideW == 1 && conv.pads.allSatisfy { $0 == 0 }
     }
-    /// Doubles of scratch space `run` needs.
+    /// Scalars of scratch space `run` needs.
     var scratchSize: Int { direct?.scratchSize ?? (isPointwise ? 0 : columnRows * outputPixels) }
 
     /// `x` is [rows × Cin·H·W], `y` [rows × Cout·Ho·Wo]; `scratch` holds at least `scratchSize` doubles.
-    func run(_ x: UnsafePointer<Double>, rows: Int, into y: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>) {
+    func run(_ x: UnsafePointer<T>, rows: Int, into y: UnsafeMutablePointer<T>, scratch: UnsafeMutablePointer<T>) {
         if let direct { return direct.run(x, rows: rows, into: y, scratch: scratch) }
         let inSize = conv.inChannels * window.inH * window.inW
         let outSize = conv.outChannels * outputPixels
         let groupInput = inChannelsPerGroup * window.inH * window.inW
         let groupOutput = outChannelsPerGroup * outputPixels
         let groupWeights = outChannelsPerGroup * columnRows
-        conv.weights.withUnsafeBufferPointer { weights in
+        weights.withUnsafeBufferPointer { weights in
             for row in 0..<rows {
                 let input = x + row * inSize, output = y + row * outSize
                 for c in 0..<conv.outChannels {
-                    let bias = conv.bias[c]
+                    let bias = self.bias[c]
                     let plane = output + c * outputPixels
                     for p in 0..<outputPixels { plane[p] = bias }
                 }
                 for g in 0..<conv.groups {
-                    let columns: UnsafePointer<Double>
+                    let columns: UnsafePointer<T>
                     if isPointwise {
                         columns = input + g * groupInput
                     } else {
@@ -57,7 +62,7 @@ struct ForwardConv {
 
     /// The column matrix of one group of one sample: row (c, i, j) holds, for every output pixel, the
     /// input value kernel tap (i, j) of channel c reads there (0 in the padding).
-    func im2col(_ input: UnsafePointer<Double>, into columns: UnsafeMutablePointer<Double>) {
+    func im2col(_ input: UnsafePointer<T>, into columns: UnsafeMutablePointer<T>) {
         let w = window
         let plane = w.inH * w.inW
         var row = 0

@@ -1,47 +1,22 @@
-/// Direct 2-D convolution for groups = 1 and a multiple of 8 output channels, without im2col or gemm
-/// packing: the input is copied once into a zero-padded plane per channel, and a register tile of
-/// 6 output pixels × 8 output channels accumulates over every (input channel, kernel row, kernel
-/// column) in that order (the column order of im2col), one fused multiply-add per term, then adds the
-/// bias. On small images with few channels the copies around a gemm cost about as much as the gemm.
-struct ForwardDirectConv: Sendable {
-    static let channelBlock = 8
-    static let pixelBlock = 6
+import ForwardKernels
+
+/// Direct 2-D convolution for groups = 1 and a multiple of the kernel's channel block of output channels
+/// (8 in float64, 16 in float32), without im2col or gemm packing (`DirectConvPlan`).
+struct ForwardDirectConv<T: ForwardScalar>: Sendable {
+    static var channelBlock: Int { DirectConvPlan<T>.channelBlock }
 
     let window: WindowGeometry
-    let inChannels: Int
-    let outChannels: Int
-    let bias: [Double]
-    /// Weights reordered [Cout/8][Cin][kH][kW][8]: the 8 output channels of one term side by side.
-    let packed: [Double]
-    /// Per output pixel (row-major), the padded-plane index its kernel tap (0, 0) reads.
-    let origins: [Int]
-    let paddedW: Int
-    let paddedH: Int
-    /// Per term (input channel c, kernel row i, kernel column j), in im2col's column order, the offset
-    /// in the padded planes from a pixel's origin to the value the term reads.
-    let terms: [Int]
+    let plan: DirectConvPlan<T>
 
-    /// Nil when the convolution is grouped or its output channels are not a multiple of 8.
+    /// Nil when the convolution is grouped or its output channels are not a multiple of the channel block.
     init?(_ conv: Conv2D, window: WindowGeometry) {
-        guard conv.groups == 1, conv.outChannels % ForwardDirectConv.channelBlock == 0 else { return nil }
-        self.window = window
-        inChannels = conv.inChannels; outChannels = conv.outChannels; bias = conv.bias
-        let taps = conv.kernelH * conv.kernelW, block = ForwardDirectConv.channelBlock
-        var packed = [Double](repeating: 0, count: conv.weights.count)
-        for o in 0..<conv.outChannels {
-            for term in 0..<(conv.inChannels * taps) {
-                packed[((o / block) * conv.inChannels * taps + term) * block + o % block] =
-                    conv.weights[o * conv.inChannels * taps + term]
-            }
-        }
-        self.packed = packed
-        paddedW = window.inW + window.padLeft + window.padRight
-        paddedH = window.inH + window.padTop + window.padBottom
+        guard conv.groups == 1 else { return nil }
+        let paddedW = window.inW + window.padLeft + window.padRight
+        let paddedH = window.inH + window.padTop + window.padBottom
         var origins: [Int] = []
         for oh in 0..<window.outH {
             for ow in 0..<window.outW { origins.append(oh * window.strideH * paddedW + ow * window.strideW) }
         }
-        self.origins = origins
         var terms: [Int] = []
         for c in 0..<conv.inChannels {
             for i in 0..<conv.kernelH {
@@ -50,92 +25,19 @@ struct ForwardDirectConv: Sendable {
                 }
             }
         }
-        self.terms = terms
+        guard let plan = DirectConvPlan<T>(weights: conv.weights, bias: conv.bias, inChannels: conv.inChannels,
+                                           outChannels: conv.outChannels, taps: conv.kernelH * conv.kernelW,
+                                           inH: window.inH, inW: window.inW, padTop: window.padTop, padLeft: window.padLeft,
+                                           paddedH: paddedH, paddedW: paddedW, origins: origins, terms: terms) else { return nil }
+        self.window = window
+        self.plan = plan
     }
 
-    /// Doubles of scratch space: the padded input of one sample.
-    var scratchSize: Int { inChannels * paddedH * paddedW }
+    /// Scalars of scratch space: the padded input of one sample.
+    var scratchSize: Int { plan.scratchSize }
 
     /// `x` is [rows × Cin·H·W], `y` [rows × Cout·Ho·Wo].
-    func run(_ x: UnsafePointer<Double>, rows: Int, into y: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>) {
-        let w = window
-        let inPlane = w.inH * w.inW, paddedPlane = paddedH * paddedW
-        let pixels = w.outH * w.outW
-        // The padding stays zero: only the interior is rewritten per sample.
-        scratch.update(repeating: 0, count: scratchSize)
-        packed.withUnsafeBufferPointer { weights in
-          terms.withUnsafeBufferPointer { terms in
-            origins.withUnsafeBufferPointer { origins in
-                for row in 0..<rows {
-                    let input = x + row * inChannels * inPlane
-                    for c in 0..<inChannels {
-                        for ih in 0..<w.inH {
-                            (scratch + c * paddedPlane + (ih + w.padTop) * paddedW + w.padLeft)
-                                .update(from: input + c * inPlane + ih * w.inW, count: w.inW)
-                        }
-                    }
-                    let output = y + row * outChannels * pixels
-                    for block in 0..<(outChannels / ForwardDirectConv.channelBlock) {
-                        var p = 0
-                        while p < pixels {
-                            tile(scratch, weights.baseAddress!, terms: terms, block: block, firstPixel: p, origins: origins, into: output)
-                            p += ForwardDirectConv.pixelBlock
-                        }
-                    }
-                }
-            }
-          }
-        }
-    }
-
-    /// Output pixels p ..< p + 6 (those that exist) of output channels 8·block ..< 8·block + 8: twelve
-    /// independent accumulators keep both FMA pipes busy, and with two weight vectors and one
-    /// broadcast they fit in the sixteen vector registers.
-    @inline(__always)
-    private func tile(_ padded: UnsafePointer<Double>, _ weights: UnsafePointer<Double>, terms: UnsafeBufferPointer<Int>,
-                      block: Int, firstPixel p: Int, origins: UnsafeBufferPointer<Int>, into output: UnsafeMutablePointer<Double>) {
-        let pixels = origins.count
-        let count = min(ForwardDirectConv.pixelBlock, pixels &- p)
-        // A missing pixel repeats the last one; its sums are computed and dropped.
-        let last = count &- 1
-        let x0 = padded + origins[p], x1 = padded + origins[p &+ min(1, last)], x2 = padded + origins[p &+ min(2, last)]
-        let x3 = padded + origins[p &+ min(3, last)], x4 = padded + origins[p &+ min(4, last)], x5 = padded + origins[p &+ min(5, last)]
-        var a00 = SIMD4<Double>(), a01 = SIMD4<Double>(), a10 = SIMD4<Double>(), a11 = SIMD4<Double>()
-        var a20 = SIMD4<Double>(), a21 = SIMD4<Double>(), a30 = SIMD4<Double>(), a31 = SIMD4<Double>()
-        var a40 = SIMD4<Double>(), a41 = SIMD4<Double>(), a50 = SIMD4<Double>(), a51 = SIMD4<Double>()
-        var w = UnsafeRawPointer(weights + block &* terms.count &* ForwardDirectConv.channelBlock)
-        for t in 0..<terms.count {
-            let offset = terms[t]
-            let w0 = w.loadUnaligned(fromByteOffset: 0, as: SIMD4<Double>.self)
-            let w1 = w.loadUnaligned(fromByteOffset: 32, as: SIMD4<Double>.self)
-            w += 64
-            var x = SIMD4<Double>(repeating: x0[offset])
-            a00 = a00.addingProduct(x, w0); a01 = a01.addingProduct(x, w1)
-            x = SIMD4<Double>(repeating: x1[offset])
-            a10 = a10.addingProduct(x, w0); a11 = a11.addingProduct(x, w1)
-            x = SIMD4<Double>(repeating: x2[offset])
-            a20 = a20.addingProduct(x, w0); a21 = a21.addingProduct(x, w1)
-            x = SIMD4<Double>(repeating: x3[offset])
-            a30 = a30.addingProduct(x, w0); a31 = a31.addingProduct(x, w1)
-            x = SIMD4<Double>(repeating: x4[offset])
-            a40 = a40.addingProduct(x, w0); a41 = a41.addingProduct(x, w1)
-            x = SIMD4<Double>(repeating: x5[offset])
-            a50 = a50.addingProduct(x, w0); a51 = a51.addingProduct(x, w1)
-        }
-        let first = block &* ForwardDirectConv.channelBlock
-        bias.withUnsafeBufferPointer { bias in
-            func store(_ low: SIMD4<Double>, _ high: SIMD4<Double>, pixel: Int) {
-                for lane in 0..<4 {
-                    output[(first &+ lane) &* pixels &+ pixel] = bias[first &+ lane] + low[lane]
-                    output[(first &+ 4 &+ lane) &* pixels &+ pixel] = bias[first &+ 4 &+ lane] + high[lane]
-                }
-            }
-            store(a00, a01, pixel: p)
-            if count > 1 { store(a10, a11, pixel: p &+ 1) }
-            if count > 2 { store(a20, a21, pixel: p &+ 2) }
-            if count > 3 { store(a30, a31, pixel: p &+ 3) }
-            if count > 4 { store(a40, a41, pixel: p &+ 4) }
-            if count > 5 { store(a50, a51, pixel: p &+ 5) }
-        }
+    func run(_ x: UnsafePointer<T>, rows: Int, into y: UnsafeMutablePointer<T>, scratch: UnsafeMutablePointer<T>) {
+        plan.run(x, rows: rows, into: y, scratch: scratch)
     }
 }

@@ -1,43 +1,39 @@
-/// The elementwise operations of a graph: per-channel affine maps, constants, sums, activations.
+import ForwardKernels
+
+/// The elementwise operations of a graph: per-channel affine maps, constants, sums, activations (the
+/// piecewise-linear ones by `KernelScalar`'s optimised kernels).
 enum ForwardElementwise {
     /// y = scale[c]·x + shift[c], c the leading (channel) index of each sample's values.
-    static func channelAffine(_ x: UnsafePointer<Double>, rows: Int, scale: [Double], shift: [Double],
-                              plane: Int, into y: UnsafeMutablePointer<Double>) {
-        let channels = scale.count
-        for row in 0..<rows {
-            for c in 0..<channels {
-                let a = scale[c], b = shift[c]
-                let base = (row * channels + c) * plane
-                for p in base..<(base + plane) { y[p] = a * x[p] + b }
+    static func channelAffine<T: ForwardScalar>(_ x: UnsafePointer<T>, rows: Int, scale: [T], shift: [T],
+                              plane: Int, into y: UnsafeMutablePointer<T>) {
+        scale.withUnsafeBufferPointer { a in
+            shift.withUnsafeBufferPointer { b in
+                T.channelAffine(x, rows: rows, channels: a.count, plane: plane, scale: a.baseAddress!, shift: b.baseAddress!, into: y)
             }
         }
     }
 
     /// y = x + constant, the constant broadcast over rows.
-    static func addConstant(_ x: UnsafePointer<Double>, rows: Int, constant: [Double], into y: UnsafeMutablePointer<Double>) {
-        let size = constant.count
-        for row in 0..<rows {
-            let base = row * size
-            for i in 0..<size { y[base + i] = x[base + i] + constant[i] }
+    static func addConstant<T: ForwardScalar>(_ x: UnsafePointer<T>, rows: Int, constant: [T], into y: UnsafeMutablePointer<T>) {
+        constant.withUnsafeBufferPointer { c in
+            T.addConstant(x, rows: rows, constant: c.baseAddress!, size: c.count, into: y)
         }
     }
 
     /// y = a + b.
-    static func add(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count: Int, into y: UnsafeMutablePointer<Double>) {
-        for i in 0..<count { y[i] = a[i] + b[i] }
+    static func add<T: ForwardScalar>(_ a: UnsafePointer<T>, _ b: UnsafePointer<T>, count: Int, into y: UnsafeMutablePointer<T>) {
+        T.add(a, b, count: count, into: y)
     }
 
     /// y = activation(x), with the same expressions as `Activation.apply`, one loop per kind.
-    static func activation(_ activation: Activation, _ x: UnsafePointer<Double>, count: Int, into y: UnsafeMutablePointer<Double>) {
+    static func activation<T: ForwardScalar>(_ activation: Activation, _ x: UnsafePointer<T>, count: Int, into y: UnsafeMutablePointer<T>) {
         switch activation {
-        case .relu:
-            for i in 0..<count { let z = x[i]; y[i] = z > 0 ? z : 0 }
-        case .leakyReLU(let alpha):
-            for i in 0..<count { let z = x[i]; y[i] = z > 0 ? z : alpha * z }
-        case .abs:
-            for i in 0..<count { y[i] = Swift.abs(x[i]) }
+        case .relu: T.relu(x, count: count, into: y)
+        case .leakyReLU(let slope): T.leakyReLU(x, count: count, slope: T(slope), into: y)
+        case .abs: T.absolute(x, count: count, into: y)
         default:
-            for i in 0..<count { y[i] = activation.apply(x[i]) }
+            // Smooth activations are evaluated in float64 and rounded once.
+            for i in 0..<count { y[i] = T(activation.apply(Double(x[i]))) }
         }
     }
 }

@@ -15,13 +15,13 @@ struct ForwardPlan: Sendable {
     let releaseAtStart: [Int]
     /// True when order[p] may write its output over its first input (read by no later node).
     let inPlace: [Bool]
-    /// Largest number of doubles per row alive at once.
+    /// Largest number of scalars per row alive at once.
     let peakPerRow: Int
-    /// Doubles of scratch space the steps need (per worker, not per row).
+    /// Scalars of scratch space the steps need (per worker, not per row).
     let scratch: Int
 
     /// Runs every node that `needed` depends on without passing through a given value.
-    init(model: GraphModel, steps: [ForwardStep], needed: Set<Int>, given: Set<Int>,
+    init<T>(model: GraphModel, steps: [ForwardStep<T>], needed: Set<Int>, given: Set<Int>,
          returned: Set<Int> = [], observed: Set<Int> = []) {
         var required = Set<Int>()
         var stack = Array(needed)
@@ -47,7 +47,7 @@ struct ForwardPlan: Sendable {
             return steps[n].isElementwise && lastUse[input] == p && !returned.contains(input)
                 && model.nodes[n].inputs.dropFirst().allSatisfy { $0 != input }
         }
-        // Live doubles per row, simulated over the pass.
+        // Live scalars per row, simulated over the pass.
         func size(_ value: Int) -> Int { model.shape(ofValue: value).reduce(1, *) }
         var live = given.subtracting(releaseAtStart).reduce(0) { $0 + size($1) }
         var peak = live

@@ -1,32 +1,32 @@
 /// 2-D average pooling: each window's sum divided by its position count, which includes the padding
 /// (clipped to the padded input, as PyTorch) when `countIncludePad`, else only the input positions.
-struct ForwardAveragePool {
+struct ForwardAveragePool<T: ForwardScalar>: Sendable {
     let window: WindowGeometry
     let channels: Int
     /// The divisor of each output pixel, [Ho·Wo].
-    let divisors: [Double]
+    let divisors: [T]
 
     init(window: WindowGeometry, channels: Int, countIncludePad: Bool) {
         self.window = window
         self.channels = channels
-        var divisors: [Double] = []
+        var divisors: [T] = []
         for oh in 0..<window.outH {
             for ow in 0..<window.outW {
                 let counts = window.windowCounts(oh, ow)
-                divisors.append(Double(countIncludePad ? counts.padded : counts.inside))
+                divisors.append(T(countIncludePad ? counts.padded : counts.inside))
             }
         }
         self.divisors = divisors
     }
 
-    func run(_ x: UnsafePointer<Double>, rows: Int, into y: UnsafeMutablePointer<Double>) {
+    func run(_ x: UnsafePointer<T>, rows: Int, into y: UnsafeMutablePointer<T>) {
         let w = window
         let inPlane = w.inH * w.inW, outPlane = w.outH * w.outW
         for plane in 0..<(rows * channels) {
             let input = x + plane * inPlane, output = y + plane * outPlane
             for oh in 0..<w.outH {
                 for ow in 0..<w.outW {
-                    var sum = 0.0
+                    var sum: T = 0
                     for i in 0..<w.kernelH {
                         let ih = w.rowOrigin(oh) + i * w.dilationH
                         guard ih >= 0 && ih < w.inH else { continue }
@@ -43,11 +43,11 @@ struct ForwardAveragePool {
 }
 
 /// 2-D max pooling: each window's largest input, the padding being −∞; ties go to the lowest index.
-struct ForwardMaxPool {
+struct ForwardMaxPool: Sendable {
     let window: WindowGeometry
     let channels: Int
 
-    func run(_ x: UnsafePointer<Double>, rows: Int, into y: UnsafeMutablePointer<Double>) {
+    func run<T: ForwardScalar>(_ x: UnsafePointer<T>, rows: Int, into y: UnsafeMutablePointer<T>) {
         let outPlane = window.outH * window.outW
         for plane in 0..<(rows * channels) {
             let input = x + plane * window.inH * window.inW, output = y + plane * outPlane
@@ -61,9 +61,9 @@ struct ForwardMaxPool {
     /// Index in the input plane of window (oh, ow)'s winner: the first position (row-major within the
     /// window) holding the largest value. Every window holds an input position (checked when the graph
     /// is built).
-    @inline(__always) func winner(_ plane: UnsafePointer<Double>, _ oh: Int, _ ow: Int) -> Int {
+    @inline(__always) func winner<T: ForwardScalar>(_ plane: UnsafePointer<T>, _ oh: Int, _ ow: Int) -> Int {
         let w = window
-        var best = -Double.infinity, bestIndex = -1
+        var best = -T.infinity, bestIndex = -1
         for i in 0..<w.kernelH {
             let ih = w.rowOrigin(oh) + i * w.dilationH
             guard ih >= 0 && ih < w.inH else { continue }
@@ -78,7 +78,7 @@ struct ForwardMaxPool {
     }
 
     /// The winner of every window of one sample, [channels · Ho · Wo] input-plane indices.
-    func winners(_ x: UnsafePointer<Double>, into out: UnsafeMutablePointer<Int32>) {
+    func winners<T: ForwardScalar>(_ x: UnsafePointer<T>, into out: UnsafeMutablePointer<Int32>) {
         let outPlane = window.outH * window.outW
         for c in 0..<channels {
             let input = x + c * window.inH * window.inW
@@ -89,12 +89,12 @@ struct ForwardMaxPool {
 
 /// Global average pooling: the mean of each channel's H·W values.
 enum ForwardGlobalAveragePool {
-    static func run(_ x: UnsafePointer<Double>, rows: Int, channels: Int, plane: Int, into y: UnsafeMutablePointer<Double>) {
+    static func run<T: ForwardScalar>(_ x: UnsafePointer<T>, rows: Int, channels: Int, plane: Int, into y: UnsafeMutablePointer<T>) {
         for index in 0..<(rows * channels) {
             let input = x + index * plane
-            var sum = 0.0
+            var sum: T = 0
             for p in 0..<plane { sum += input[p] }
-            y[index] = sum / Double(plane)
+            y[index] = sum / T(plane)
         }
     }
 }

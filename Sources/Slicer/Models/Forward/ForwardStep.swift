@@ -1,18 +1,19 @@
 /// One node of a graph model prepared for the forward pass: its parameters checked against the shapes
-/// it reads and writes, and what its kernel needs precomputed (window geometry, pooling divisors).
-enum ForwardStep: Sendable {
-    case dense(DenseLayer)
-    case conv(ForwardConv)
-    case channelAffine(scale: [Double], shift: [Double], plane: Int)
-    case addConstant([Double])
-    case averagePool(ForwardAveragePool)
+/// it reads and writes, its parameters rounded to the pass's scalar, and what its kernel needs
+/// precomputed (window geometry, pooling divisors).
+enum ForwardStep<T: ForwardScalar>: Sendable {
+    case dense(ForwardDense<T>)
+    case conv(ForwardConv<T>)
+    case channelAffine(scale: [T], shift: [T], plane: Int)
+    case addConstant([T])
+    case averagePool(ForwardAveragePool<T>)
     case globalAveragePool(channels: Int, plane: Int)
     case maxPool(ForwardMaxPool)
     case reshape
     case add
     case activation(Activation)
 
-    /// Doubles of per-worker scratch space the step needs (a convolution's column matrix or padded input).
+    /// Scalars of per-worker scratch space the step needs (a convolution's column matrix or padded input).
     var scratchSize: Int {
         if case .conv(let conv) = self { return conv.scratchSize }
         return 0
@@ -39,16 +40,16 @@ enum ForwardStep: Sendable {
     var linearPart: ForwardStep {
         switch self {
         case .dense(var layer):
-            layer.bias = [Double](repeating: 0, count: layer.outputs)
+            layer.bias = [T](repeating: 0, count: layer.outputs)
             return .dense(layer)
         case .conv(let step):
             var conv = step.conv
             conv.bias = [Double](repeating: 0, count: conv.outChannels)
             return .conv(ForwardConv(conv, window: step.window))
         case .channelAffine(let scale, _, let plane):
-            return .channelAffine(scale: scale, shift: [Double](repeating: 0, count: scale.count), plane: plane)
+            return .channelAffine(scale: scale, shift: [T](repeating: 0, count: scale.count), plane: plane)
         case .addConstant(let constant):
-            return .addConstant([Double](repeating: 0, count: constant.count))
+            return .addConstant([T](repeating: 0, count: constant.count))
         default:
             return self
         }
@@ -71,6 +72,9 @@ enum ForwardStep: Sendable {
         let inSize = inShape.reduce(1, *), outSize = node.shape.reduce(1, *)
         func finite(_ values: [Double], _ what: String) throws {
             guard values.allSatisfy(\.isFinite) else { throw bad("\(what) holds a NaN or infinite value") }
+            guard values.allSatisfy({ T($0).isFinite }) else {
+                throw bad("\(what) holds a value beyond the \(T.precision.rawValue) range (use --precision float64)")
+            }
         }
         func image(_ shape: [Int]) throws -> (c: Int, h: Int, w: Int) {
             guard shape.count == 3 else { throw bad("expected a [C, H, W] input, got \(shape)") }
@@ -83,7 +87,7 @@ enum ForwardStep: Sendable {
                 throw bad("a \(layer.outputs)×\(layer.inputs) layer between sizes \(inSize) and \(outSize)")
             }
             try finite(layer.weights, "the weight"); try finite(layer.bias, "the bias")
-            self = .dense(layer)
+            self = .dense(ForwardDense(layer))
         case .conv(let conv):
             let (c, h, w) = try image(inShape)
             guard conv.groups > 0, conv.inChannels == c, conv.inChannels % conv.groups == 0, conv.outChannels % conv.groups == 0,
@@ -106,11 +110,11 @@ enum ForwardStep: Sendable {
                 throw bad("\(scale.count) scales and \(shift.count) shifts for input \(inShape) and output \(node.shape)")
             }
             try finite(scale, "the scale"); try finite(shift, "the shift")
-            self = .channelAffine(scale: scale, shift: shift, plane: inSize / inShape[0])
+            self = .channelAffine(scale: scale.map(T.init), shift: shift.map(T.init), plane: inSize / inShape[0])
         case .addConstant(let constant):
             guard constant.count == inSize, outSize == inSize else { throw bad("a constant of \(constant.count) values for size \(inSize)") }
             try finite(constant, "the constant")
-            self = .addConstant(constant)
+            self = .addConstant(constant.map(T.init))
         case .averagePool(let pool, let countIncludePad):
             let (window, c) = try ForwardStep.poolWindow(pool, inShape, node.shape, bad)
             self = .averagePool(ForwardAveragePool(window: window, channels: c, countIncludePad: countIncludePad))

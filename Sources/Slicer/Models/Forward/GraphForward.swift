@@ -1,18 +1,18 @@
 import Dispatch
 
-/// The batched float64 forward pass through a graph model: dense layers and convolutions through
-/// OpenBLAS, the batch split over the cores (single-threaded BLAS inside each worker) and cut into
-/// chunks so that memory stays bounded. Returns the logits or any node's values.
-public struct GraphForward: Sendable {
+/// The batched forward pass through a graph model in float64 or float32 (`Scalar`): dense layers and
+/// convolutions through OpenBLAS, the batch split over the cores (single-threaded BLAS inside each
+/// worker) and cut into chunks so that memory stays bounded. Returns the logits or any node's values.
+public struct GraphForward<Scalar: ForwardScalar>: Sendable {
     public let model: GraphModel
-    private(set) var steps: [ForwardStep]
+    private(set) var steps: [ForwardStep<Scalar>]
     /// Threads the work is shared out to (chunks of samples or rows, each on one thread).
     public var parallelism = Parallelism.machine
     /// Bytes of values one worker may hold at once (bounds the rows per chunk).
     public var memoryBudget = 128 << 20
 
-    /// Checks every node (parameters against shapes, finite values); a malformed node is one error.
-    public init(model: GraphModel) throws {
+    /// Checks every node (parameters against shapes, finite values in `Scalar`); a malformed node is one error.
+    public init(model: GraphModel, scalar: Scalar.Type) throws {
         guard !model.inputShape.isEmpty, model.inputShape.allSatisfy({ $0 > 0 }) else {
             throw TesseraError.badInput("the model input '\(model.inputName)' has shape \(model.inputShape)")
         }
@@ -44,8 +44,8 @@ public struct GraphForward: Sendable {
     /// Values per sample of value `v`.
     public func size(ofValue v: Int) -> Int { model.shape(ofValue: v).reduce(1, *) }
 
-    /// Values of `value` (default: the output) for `count` points given row-major [count × D]; the
-    /// result is row-major [count × size(ofValue:)].
+    /// Values of `value` (default: the output) for `count` points given row-major [count × D] (rounded
+    /// to `Scalar`); the result is row-major [count × size(ofValue:)], computed in `Scalar`.
     public func run(_ points: [Double], count: Int, value: Int? = nil) throws -> [Double] {
         let target = value ?? model.outputValue
         let dimension = model.inputDimension
@@ -55,7 +55,7 @@ public struct GraphForward: Sendable {
         guard target >= 0 && target <= model.nodes.count else { throw TesseraError.badInput("no value \(target) in the model") }
         let plan = ForwardPlan(model: model, steps: steps, needed: [target], given: [0], returned: [target])
         let width = size(ofValue: target)
-        let rowsPerChunk = max(1, min(count, memoryBudget / 8 / plan.peakPerRow))
+        let rowsPerChunk = max(1, min(count, memoryBudget / MemoryLayout<Scalar>.stride / plan.peakPerRow))
         let chunks = (count + rowsPerChunk - 1) / rowsPerChunk
         var output = [Double](repeating: 0, count: count * width)
         output.withUnsafeMutableBufferPointer { buffer in
@@ -63,13 +63,14 @@ public struct GraphForward: Sendable {
             let workerCount = parallelism.workers(for: chunks)
             let work = {
                 parallelism.perform(workerCount) { worker in
-                    var scratch: [Double] = []
+                    var scratch: [Scalar] = []
                     for c in stride(from: worker, to: chunks, by: workerCount) {
                         let rows = c * rowsPerChunk..<min(count, (c + 1) * rowsPerChunk)
-                        let input = Array(points[rows.lowerBound * dimension..<rows.upperBound * dimension])
+                        let input = points[rows.lowerBound * dimension..<rows.upperBound * dimension].map(Scalar.init)
                         let values = evaluate(plan, rows: rows.count, given: [0: input], scratch: &scratch)
                         values[target]!.withUnsafeBufferPointer { result in
-                            (out.value! + rows.lowerBound * width).update(from: result.baseAddress!, count: result.count)
+                            let start = out.value! + rows.lowerBound * width
+                            for i in result.indices { start[i] = Double(result[i]) }
                         }
                     }
                 }
@@ -81,27 +82,27 @@ public struct GraphForward: Sendable {
 
     /// One pass over `rows` rows on the calling thread: runs `plan`, shows each observed value to
     /// `observe` when it exists, and returns the plan's returned values.
-    func evaluate(_ plan: ForwardPlan, rows: Int, given: [Int: [Double]], scratch: inout [Double],
-                  observe: (Int, UnsafeBufferPointer<Double>) -> Void = { _, _ in }) -> [Int: [Double]] {
+    func evaluate(_ plan: ForwardPlan, rows: Int, given: [Int: [Scalar]], scratch: inout [Scalar],
+                  observe: (Int, UnsafeBufferPointer<Scalar>) -> Void = { _, _ in }) -> [Int: [Scalar]] {
         var values = given
         for v in given.keys.sorted() where plan.observed.contains(v) { values[v]!.withUnsafeBufferPointer { observe(v, $0) } }
         for v in plan.releaseAtStart { values[v] = nil }
-        if scratch.count < plan.scratch { scratch = [Double](repeating: 0, count: plan.scratch) }
+        if scratch.count < plan.scratch { scratch = [Scalar](repeating: 0, count: plan.scratch) }
         for (p, n) in plan.order.enumerated() {
             let node = model.nodes[n]
             let count = rows * size(ofValue: n + 1)
-            var result: [Double]
+            var result: [Scalar]
             if case .reshape = steps[n] {
                 result = values[node.inputs[0]]!   // shares the storage
             } else if plan.inPlace[p] {
                 result = values.removeValue(forKey: node.inputs[0])!
                 result.withUnsafeMutableBufferPointer { y in
-                    run(n, input: UnsafePointer(y.baseAddress!), values: values, rows: rows, into: y.baseAddress!, scratch: &scratch)
+                    run(steps[n], node: n, input: UnsafePointer(y.baseAddress!), values: values, rows: rows, into: y.baseAddress!, scratch: &scratch)
                 }
             } else {
-                result = [Double](unsafeUninitializedCapacity: count) { y, initialized in
+                result = [Scalar](unsafeUninitializedCapacity: count) { y, initialized in
                     values[node.inputs[0]]!.withUnsafeBufferPointer { x in
-                        run(n, input: x.baseAddress!, values: values, rows: rows, into: y.baseAddress!, scratch: &scratch)
+                        run(steps[n], node: n, input: x.baseAddress!, values: values, rows: rows, into: y.baseAddress!, scratch: &scratch)
                     }
                     initialized = count
                 }
@@ -113,12 +114,27 @@ public struct GraphForward: Sendable {
         return values.filter { plan.returned.contains($0.key) }
     }
 
-    /// Runs node `n`'s kernel: `input` is its first input, `values` holds the others.
-    private func run(_ n: Int, input x: UnsafePointer<Double>, values: [Int: [Double]], rows: Int,
-                     into y: UnsafeMutablePointer<Double>, scratch: inout [Double]) {
+    /// Node `n` alone on `rows` rows of its inputs (in the node's input order), by `step` (default: its own).
+    func runStep(_ n: Int, inputs: [[Scalar]], rows: Int, step: ForwardStep<Scalar>? = nil) -> [Scalar] {
+        let node = model.nodes[n]
+        var values: [Int: [Scalar]] = [:]
+        for (input, value) in zip(node.inputs, inputs) { values[input] = value }
+        var scratch = [Scalar](repeating: 0, count: max(1, (step ?? steps[n]).scratchSize))
         let count = rows * size(ofValue: n + 1)
-        switch steps[n] {
-        case .dense(let layer): ForwardDense.run(layer, x, rows: rows, into: y)
+        return [Scalar](unsafeUninitializedCapacity: count) { y, initialized in
+            inputs[0].withUnsafeBufferPointer { x in
+                run(step ?? steps[n], node: n, input: x.baseAddress!, values: values, rows: rows, into: y.baseAddress!, scratch: &scratch)
+            }
+            initialized = count
+        }
+    }
+
+    /// Runs `step`, node `n`'s kernel or a variant of it: `input` is its first input, `values` holds the others.
+    private func run(_ step: ForwardStep<Scalar>, node n: Int, input x: UnsafePointer<Scalar>, values: [Int: [Scalar]], rows: Int,
+                     into y: UnsafeMutablePointer<Scalar>, scratch: inout [Scalar]) {
+        let count = rows * size(ofValue: n + 1)
+        switch step {
+        case .dense(let layer): layer.run(x, rows: rows, into: y)
         case .conv(let conv):
             scratch.withUnsafeMutableBufferPointer { conv.run(x, rows: rows, into: y, scratch: $0.baseAddress ?? y) }
         case .channelAffine(let scale, let shift, let plane):
@@ -140,3 +156,8 @@ public struct GraphForward: Sendable {
 
 /// A raw pointer whose disjoint ranges different workers write.
 struct SharedPointer<T>: @unchecked Sendable { let value: T; init(_ value: T) { self.value = value } }
+
+extension GraphForward where Scalar == Double {
+    /// The float64 pass (reproduces earlier numbers bit for bit).
+    public init(model: GraphModel) throws { try self.init(model: model, scalar: Double.self) }
+}
