@@ -4,7 +4,7 @@ import Testing
 
 /// Embedded partition images stored with a palette: the quantiser, the PNG that SVG embeds, and the
 /// PDF's image objects rewritten in place.
-@Suite(.timeLimit(.minutes(10)))
+@Suite(.timeLimit(.minutes(20)))
 struct IndexedImageTests {
     /// A picture of few colours keeps every pixel exactly.
     @Test func fewColoursAreKeptExactly() {

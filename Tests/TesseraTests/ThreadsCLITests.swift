@@ -3,7 +3,7 @@ import Testing
 
 /// `--threads` on every command that computes: a bad count is one error line before any work, and the
 /// LC and validation outputs on one thread are the bytes two threads write (their timings aside).
-@Suite(.timeLimit(.minutes(10))) struct ThreadsCLITests {
+@Suite(.timeLimit(.minutes(20))) struct ThreadsCLITests {
     static let cnnRun = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("SlicerTests/Fixtures/onnx/run-cnn-small").path
 
