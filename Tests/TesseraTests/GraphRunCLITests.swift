@@ -145,7 +145,9 @@ import Testing
     @Test func lcLayersByNameOrIndexAndTheDeformation() throws {
         let scratch = try CLIScratch()
         let model = fixture("resnet_k4_bn.ts.onnx")
-        let common = ["lc", "--model", model, "--points", fixture("lc-points.npy"), "--frame", fixture("lc-frame.npy")]
+        // float64: the input stage's diameter is checked to 1e-12 below (float32 rounds it at ~1e-8).
+        let common = ["lc", "--model", model, "--points", fixture("lc-points.npy"), "--frame", fixture("lc-frame.npy"),
+                      "--precision", "float64"]
         let all = scratch.file("all.json"), some = scratch.file("some.json")
         #expect(try runTessera(common + ["--radius", "0.05", "--json", all]).status == 0)
         let chosen = try runTessera(common + ["--radius", "0.05", "--layers", "/stages/stages.1/stages.1.0/relu1/Relu,1",
