@@ -80,11 +80,11 @@ public struct WinogradConvPlan<T: KernelScalar>: Sendable {
             bias.withUnsafeBufferPointer { bias in
                 for row in 0..<rows {
                     let input = x + row * cin * plane
-                    for c in 0..<cin {
-                        for ih in 0..<inH {
-                            let target = padded + ((ih + padTop) * paddedW + padLeft) * cin + c
-                            let source = input + c * plane + ih * inW
-                            for iw in 0..<inW { target[iw * cin] = source[iw] }
+                    for ih in 0..<inH {
+                        for iw in 0..<inW {
+                            let target = padded + ((ih + padTop) * paddedW + padLeft + iw) * cin
+                            let source = input + ih * inW + iw
+                            for c in 0..<cin { target[c] = source[c * plane] }
                         }
                     }
                     let output = y + row * outChannels * outH * outW
@@ -110,6 +110,10 @@ public struct WinogradConvPlan<T: KernelScalar>: Sendable {
             let tile = first + t
             let origin = padded + (2 * (tile / tilesW) * paddedW + 2 * (tile % tilesW)) * cin
             let out = v + t * cin
+            if cin % T.Vector.scalarCount == 0 {
+                transformInput(origin, rowStride: rowStride, into: out, xiStride: xiStride)
+                continue
+            }
             for c in 0..<cin {
                 // Along each row, then down the columns: every stage one addition or subtraction per value.
                 func row(_ i: Int) -> (T, T, T, T) {
@@ -124,6 +128,28 @@ public struct WinogradConvPlan<T: KernelScalar>: Sendable {
                 o[8 * xiStride] = r2.0 - r1.0; o[9 * xiStride] = r2.1 - r1.1; o[10 * xiStride] = r2.2 - r1.2; o[11 * xiStride] = r2.3 - r1.3
                 o[12 * xiStride] = r1.0 - r3.0; o[13 * xiStride] = r1.1 - r3.1; o[14 * xiStride] = r1.2 - r3.2; o[15 * xiStride] = r1.3 - r3.3
             }
+        }
+    }
+
+    /// One tile's Bᵀ·d·B, a vector of channels at a time (the same additions as the scalar loop).
+    @inline(__always)
+    private func transformInput(_ origin: UnsafePointer<T>, rowStride: Int, into out: UnsafeMutablePointer<T>, xiStride: Int) {
+        let cin = inChannels, lanes = T.Vector.scalarCount, size = MemoryLayout<T>.stride
+        let source = UnsafeRawPointer(origin), target = UnsafeMutableRawPointer(out)
+        var c = 0
+        while c < cin {
+            func row(_ i: Int) -> (T.Vector, T.Vector, T.Vector, T.Vector) {
+                func load(_ j: Int) -> T.Vector { source.loadUnaligned(fromByteOffset: (i * rowStride + j * cin + c) * size, as: T.Vector.self) }
+                let d0 = load(0), d1 = load(1), d2 = load(2), d3 = load(3)
+                return (d0 - d2, d1 + d2, d2 - d1, d1 - d3)
+            }
+            let r0 = row(0), r1 = row(1), r2 = row(2), r3 = row(3)
+            func store(_ xi: Int, _ value: T.Vector) { target.storeBytes(of: value, toByteOffset: (xi * xiStride + c) * size, as: T.Vector.self) }
+            store(0, r0.0 - r2.0); store(1, r0.1 - r2.1); store(2, r0.2 - r2.2); store(3, r0.3 - r2.3)
+            store(4, r1.0 + r2.0); store(5, r1.1 + r2.1); store(6, r1.2 + r2.2); store(7, r1.3 + r2.3)
+            store(8, r2.0 - r1.0); store(9, r2.1 - r1.1); store(10, r2.2 - r1.2); store(11, r2.3 - r1.3)
+            store(12, r1.0 - r3.0); store(13, r1.1 - r3.1); store(14, r1.2 - r3.2); store(15, r1.3 - r3.3)
+            c += lanes
         }
     }
 
