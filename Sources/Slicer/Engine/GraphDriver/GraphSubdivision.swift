@@ -83,7 +83,7 @@ final class GraphSubdivision {
     static func valueBounds(plan: GraphPlan, plane: SlicePlane) -> [ValueBound] {
         let rows = plane.d1 + plane.u + plane.anchors[0]
         let d = plane.dimension
-        let input = ValueBound(count: d, error: rows.enumerated().map { $0.offset < 2 * d ? 2 * unitRoundoff * abs($0.element) + boundFloor : boundFloor },
+        let input = ValueBound(count: d, error: rows.enumerated().map { inputError(of: $0.element, rounded: $0.offset < 2 * d) },
                                magnitude: rows.map { abs($0) })
         var bounds = [input]
         for (index, step) in plan.steps.enumerated() {

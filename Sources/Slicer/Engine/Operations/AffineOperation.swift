@@ -75,7 +75,7 @@ extension AffineOperation {
     /// summation order; weights are exact), and the division by k adds u·|S̃|/k, so
     /// E_y = (Σ|w|E + γ_{t+2}(Σ|w|B + |b|)) / k and B_y = (1 + γ_{t+2})(Σ|w|B + |b|) / k.
     /// The bounds are computed in floating point from non-negative terms; `boundSafety` and
-    /// `boundFloor` cover their own rounding (see ErrorBounds.swift).
+    /// `boundFloor` cover their own rounding (see ErrorModel.swift).
     func bound(_ inputs: [ValueBound]) -> ValueBound {
         let n = outputCount
         var error = [Double](repeating: 0, count: 3 * n), magnitude = error
@@ -92,8 +92,8 @@ extension AffineOperation {
             let g = gamma(taps + 2), k = Double(divisor(of: u))
             let rows = [(e.0, m.0), (e.1, m.1), (e.2, m.2)]
             for (r, (er, mr)) in rows.enumerated() {
-                error[r * n + u] = (er + g * mr) / k * boundSafety + boundFloor
-                magnitude[r * n + u] = (1 + g) * mr / k * boundSafety + boundFloor
+                error[r * n + u] = certifiedBound(dotProductError(propagated: er, magnitude: mr, gamma: g) / k)
+                magnitude[r * n + u] = certifiedBound(dotProductMagnitude(mr, gamma: g) / k)
             }
         }
         return ValueBound(count: n, error: error, magnitude: magnitude)
