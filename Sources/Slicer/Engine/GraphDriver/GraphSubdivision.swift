@@ -19,22 +19,15 @@ import Polytope
 /// (which units cross a face; every sign is the sign kernel's, `SignKernel`),
 /// `GraphSubdivision+Exact` (the exact reference, recomputed per region on demand),
 /// `GraphSubdivision+Boundary` and `+Result` (decision boundary, output).
-final class GraphSubdivision {
+final class GraphSubdivision: ArrangementDriver {
     typealias ExactState = [Int: ExactValueMap]
 
     let plan: GraphPlan
-    let plane: SlicePlane
-    let kernel: SignKernel
-    /// The region limit and the threads the certified mode may use (see `GraphSubdivision+Threads`).
-    var settings: EngineSettings
     /// How the work is and was shared out over threads.
     var sharing = ThreadSharing()
 
-    var topology = PlanarTopology()
-    var records = ArrangementRecords()
     /// What was computed exactly so far, and the exact mode's path.
     var exact: GraphExactState
-    var counts = DecisionCounts()
     /// Per level: units positive (negative) at some vertex of some face, and the face count after it.
     var tally: LevelTally
     /// The float maps of the current path and what their incremental updates track.
@@ -43,32 +36,30 @@ final class GraphSubdivision {
     init(graph: GraphModel, plane: SlicePlane, arithmetic: Arithmetic, maxRegions: Int, parallelism: Parallelism = .serial) throws {
         let plan = try GraphPlan(graph)
         self.plan = plan
-        settings = EngineSettings(maxRegions: maxRegions, parallelism: parallelism)
         guard graph.inputDimension == plane.dimension else {
             throw TesseraError.badInput("the network takes \(graph.inputDimension) inputs but the anchors have \(plane.dimension) coordinates")
         }
-        self.plane = plane
-        kernel = SignKernel(arithmetic)
         exact = GraphExactState(layout: ExactValueLayout(plan: plan))
         let counts = plan.valueCounts
         let widths = plan.activationNodes.indices.map { plan.maxPool(level: $0) == nil ? counts[plan.activationNodes[$0] + 1] : plan.levelBits($0) }
         let words = widths.map { [UInt64](repeating: 0, count: ($0 + 63) / 64) }
         tally = LevelTally(positiveSomewhere: words, negativeSomewhere: words, regionsAfter: [Int](repeating: 0, count: widths.count))
-        // entryParent per level (fresh faces −1), then the logits (3·K a face).
-        records.faces.labels = (0...plan.levels).map { _ in FaceColumn(fresh: -1) }
-        records.faces.reals = [FaceColumn(width: 3 * counts[graph.outputValue], fresh: 0)]
         // Pending units are the level's input units (a max pool has more inputs than winner bits).
         path = PathState(bounds: GraphSubdivision.valueBounds(plan: plan, plane: plane),
                          currentPattern: ActivationPattern(count: plan.patternBits), pending: widths.map { _ in [] },
                          pendingMark: plan.activationNodes.map { [Bool](repeating: false, count: counts[graph.nodes[$0].inputs[0]]) })
+        super.init(plane: plane, kernel: SignKernel(arithmetic), settings: EngineSettings(maxRegions: maxRegions, parallelism: parallelism))
+        // entryParent per level (fresh faces −1), then the logits (3·K a face).
+        records.faces.labels = (0...plan.levels).map { _ in FaceColumn(fresh: -1) }
+        records.faces.reals = [FaceColumn(width: 3 * counts[graph.outputValue], fresh: 0)]
     }
 
     /// A copy that goes on on its own (its arrays are copied when either side writes them).
     init(copying other: GraphSubdivision) {
         precondition(other.pathUnits.sharesOut, "this path's maps are not copied")
-        plan = other.plan; plane = other.plane; kernel = other.kernel; settings = other.settings
-        topology = other.topology; records = other.records
-        exact = other.exact; counts = other.counts; tally = other.tally; path = other.path
+        plan = other.plan
+        exact = other.exact; tally = other.tally; path = other.path
+        super.init(copying: other)
     }
 
     var outputCount: Int { plan.valueCounts[plan.graph.outputValue] }
