@@ -13,12 +13,13 @@ import Polytope
 /// the path's maps, whatever the number of regions; finished regions keep their pattern, their
 /// logits map and their topology.
 ///
-/// Roles of the files: `PlanarTopology` (faces, edges, splits; no arithmetic), `Operations/`
-/// (one unit per operation: float maps and their partial updates, error bounds, exact maps),
-/// `GraphSubdivision+Path` (the path's maps and their incremental updates), `GraphSubdivision+Split`
-/// (which units cross a face; every sign is the sign kernel's, `SignKernel`),
-/// `GraphSubdivision+Exact` (the exact reference, recomputed per region on demand),
-/// `GraphSubdivision+Boundary` and `+Result` (decision boundary, output).
+/// What the driver holds beyond `ArrangementDriver`'s parts is in `+State`; the operations' float
+/// maps, bounds and exact maps are in `Operations/`, every sign is the sign kernel's (`SignKernel`).
+/// The extensions: `+Path` (the path's maps and their incremental updates), `+Split` (a face cut by
+/// an activation's units), `+MaxPool`, `+WindowScreen` and `+Compaction` (a face cut by a max pool's
+/// windows), `+Threads` (sharing out and the merge), `+Exact` and `+ExactUnits` (the exact reference
+/// for certified mode), `+ExactPath`, `+ExactFixed` and `+ExactSigns` (exact mode),
+/// `+Boundary` and `+Result` (decision boundary, output).
 final class GraphSubdivision: ArrangementDriver {
     typealias ExactState = [Int: ExactValueMap]
 

@@ -4,10 +4,10 @@ import Polytope
 /// An affine operation of a graph as the engine applies it: every output unit is
 /// (Σ weight · input + bias) / divisor over a few taps of its inputs. Dense layers, convolutions,
 /// batch-norm scale and shift, constant additions, average pools, reshapes and residual sums are all
-/// of this form; each is one small type that lists its taps (see `AffineOperationRegistry`).
+/// of this form; each is one small type that lists its taps (`GraphPlan` makes one per graph node).
 ///
-/// The float evaluation, its error bound and the exact evaluation are written once, here, for all of
-/// them, so an operation states only what it computes.
+/// The float evaluation, its error bound (`ErrorModel`'s formulas) and the exact evaluation are
+/// written once, here, for all of them, so an operation states only what it computes.
 protocol AffineOperation: Sendable {
     /// Units of the output.
     var outputCount: Int { get }
