@@ -79,14 +79,7 @@ public struct WinogradConvPlan<T: KernelScalar>: Sendable {
         packed.withUnsafeBufferPointer { weights in
             bias.withUnsafeBufferPointer { bias in
                 for row in 0..<rows {
-                    let input = x + row * cin * plane
-                    for ih in 0..<inH {
-                        for iw in 0..<inW {
-                            let target = padded + ((ih + padTop) * paddedW + padLeft + iw) * cin
-                            let source = input + ih * inW + iw
-                            for c in 0..<cin { target[c] = source[c * plane] }
-                        }
-                    }
+                    copyChannelLast(x + row * cin * plane, into: padded)
                     let output = y + row * outChannels * outH * outW
                     var first = 0
                     while first < tiles {
@@ -97,6 +90,37 @@ public struct WinogradConvPlan<T: KernelScalar>: Sendable {
                         first += count
                     }
                 }
+            }
+        }
+    }
+
+    /// One image's [Cin][H][W] values into the interior of the channel-last padded image [paddedH][paddedW][Cin].
+    @inline(__always)
+    private func copyChannelLast(_ input: UnsafePointer<T>, into padded: UnsafeMutablePointer<T>) {
+        let cin = inChannels, plane = inH * inW
+        if T.self == Float.self, cin % 8 == 0, inW >= 8 {
+            let source = UnsafeRawPointer(input).assumingMemoryBound(to: Float.self)
+            let target = UnsafeMutableRawPointer(padded).assumingMemoryBound(to: Float.self)
+            for ih in 0..<inH {
+                for c in stride(from: 0, to: cin, by: 8) {
+                    var iw = 0
+                    while true {
+                        // The last block may overlap the one before it: it writes the same values again.
+                        let start = min(iw, inW - 8)
+                        WinogradTranspose.block(source + c * plane + ih * inW + start, sourceStride: plane,
+                                                into: target + ((ih + padTop) * paddedW + padLeft + start) * cin + c, targetStride: cin)
+                        iw += 8
+                        if iw >= inW { break }
+                    }
+                }
+            }
+            return
+        }
+        for ih in 0..<inH {
+            for iw in 0..<inW {
+                let target = padded + ((ih + padTop) * paddedW + padLeft + iw) * cin
+                let source = input + ih * inW + iw
+                for c in 0..<cin { target[c] = source[c * plane] }
             }
         }
     }
@@ -271,5 +295,34 @@ extension Double {
     public static func winogradConv(_ plan: WinogradConvPlan<Double>, _ x: UnsafePointer<Double>, rows: Int,
                                     into y: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>) {
         plan.body(x, rows: rows, into: y, scratch: scratch)
+    }
+}
+
+/// An 8×8 float32 transpose in registers, for the channel-last copy.
+enum WinogradTranspose {
+    /// target[j·targetStride + k] = source[k·sourceStride + j] for j, k < 8.
+    @inline(__always)
+    static func block(_ source: UnsafePointer<Float>, sourceStride: Int, into target: UnsafeMutablePointer<Float>, targetStride: Int) {
+        let raw = UnsafeRawPointer(source), size = MemoryLayout<Float>.stride
+        func load(_ k: Int) -> SIMD8<Float> { raw.loadUnaligned(fromByteOffset: k * sourceStride * size, as: SIMD8<Float>.self) }
+        var v0 = load(0), v1 = load(1), v2 = load(2), v3 = load(3), v4 = load(4), v5 = load(5), v6 = load(6), v7 = load(7)
+        // Each step puts the even elements of the 64 (row-major) before the odd ones, rotating the index's
+        // six bits right by one; three steps swap row and column.
+        for _ in 0..<3 {
+            (v0, v1, v2, v3, v4, v5, v6, v7) = (
+                SIMD8(lowHalf: v0.evenHalf, highHalf: v1.evenHalf), SIMD8(lowHalf: v2.evenHalf, highHalf: v3.evenHalf),
+                SIMD8(lowHalf: v4.evenHalf, highHalf: v5.evenHalf), SIMD8(lowHalf: v6.evenHalf, highHalf: v7.evenHalf),
+                SIMD8(lowHalf: v0.oddHalf, highHalf: v1.oddHalf), SIMD8(lowHalf: v2.oddHalf, highHalf: v3.oddHalf),
+                SIMD8(lowHalf: v4.oddHalf, highHalf: v5.oddHalf), SIMD8(lowHalf: v6.oddHalf, highHalf: v7.oddHalf))
+        }
+        let out = UnsafeMutableRawPointer(target), step = targetStride * size
+        out.storeBytes(of: v0, toByteOffset: 0, as: SIMD8<Float>.self)
+        out.storeBytes(of: v1, toByteOffset: step, as: SIMD8<Float>.self)
+        out.storeBytes(of: v2, toByteOffset: 2 * step, as: SIMD8<Float>.self)
+        out.storeBytes(of: v3, toByteOffset: 3 * step, as: SIMD8<Float>.self)
+        out.storeBytes(of: v4, toByteOffset: 4 * step, as: SIMD8<Float>.self)
+        out.storeBytes(of: v5, toByteOffset: 5 * step, as: SIMD8<Float>.self)
+        out.storeBytes(of: v6, toByteOffset: 6 * step, as: SIMD8<Float>.self)
+        out.storeBytes(of: v7, toByteOffset: 7 * step, as: SIMD8<Float>.self)
     }
 }

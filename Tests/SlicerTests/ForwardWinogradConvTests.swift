@@ -16,10 +16,11 @@ import Testing
     /// edge pixel or mis-packed weight shows.
     @Test func onSmallIntegersItIsTheConvolutionExactly() throws {
         var random = TestRandom(seed: 31)
-        // Odd and even sizes, asymmetric pads, one block of tiles and several (28×28: 196 tiles), 6-tile remainders.
+        // Odd and even sizes, asymmetric pads, one block of tiles and several (28×28: 196 tiles), 6-tile remainders;
+        // widths of 8 and more with 8k channels take the 8×8 transposed copy (17: an overlapping last block).
         let cases: [([Int], [Int], Int)] = [
             ([1, 5, 7], [1, 1, 1, 1], 16), ([3, 6, 6], [0, 0, 0, 0], 32), ([2, 7, 4], [2, 0, 1, 2], 16),
-            ([4, 28, 28], [1, 1, 1, 1], 16), ([5, 3, 3], [0, 0, 0, 0], 16), ([16, 9, 11], [1, 2, 0, 1], 32),
+            ([4, 28, 28], [1, 1, 1, 1], 16), ([5, 3, 3], [0, 0, 0, 0], 16), ([16, 9, 11], [1, 2, 0, 1], 32), ([8, 5, 17], [1, 1, 1, 1], 16),
         ]
         for (inShape, pads, cout) in cases {
             let c = conv(inShape[0], cout, pads: pads, &random)
