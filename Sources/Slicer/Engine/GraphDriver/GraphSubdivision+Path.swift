@@ -177,11 +177,9 @@ extension GraphSubdivision {
                     }
                 }
                 let inputs = node.inputs.map { maps[$0] }
-                let old = saved(index + 1, units: outputs)
                 var out = takeMap(index + 1)
-                operation.update(&out, units: outputs, changed: node.inputs.map { changed[$0] }, inputs: inputs)
+                changed[index + 1] = operation.updateListingMoved(&out, units: outputs, changed: node.inputs.map { changed[$0] }, inputs: inputs)
                 maps[index + 1] = out
-                changed[index + 1] = unitsThatMoved(index + 1, units: outputs, old: old)
             case .piecewise, .maxPool:
                 let m = plan.activationNodes.firstIndex(of: index)!
                 for u in changed[node.inputs[0]] where !pendingMark[m][u] {

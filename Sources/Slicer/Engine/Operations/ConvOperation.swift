@@ -102,6 +102,15 @@ extension ConvOperation {
     /// certifies, so the exact path decides). Eight (then four, then one) output channels are summed
     /// side by side in registers, each in the same order.
     func update(_ out: inout FloatValueMap, units: [Int], changed: [[Int]], inputs: [FloatValueMap]) {
+        _ = recomputeListingMoved(&out, changed: changed, inputs: inputs, listing: false)
+    }
+
+    /// The units are those of the blocks that read a changed input, as `dependents` lists them.
+    func updateListingMoved(_ out: inout FloatValueMap, units: [Int], changed: [[Int]], inputs: [FloatValueMap]) -> [Int] {
+        recomputeListingMoved(&out, changed: changed, inputs: inputs, listing: true)
+    }
+
+    private func recomputeListingMoved(_ out: inout FloatValueMap, changed: [[Int]], inputs: [FloatValueMap], listing: Bool) -> [Int] {
         let plane = outputHeight * outputWidth, kk = conv.kernelH * conv.kernelW
         let groupOutputs = conv.outChannels / conv.groups
         let stride = kk * 3 * groupOutputs  // partials of one (group, position) block
@@ -117,41 +126,50 @@ extension ConvOperation {
         }
         var rows = out.rows
         out.rows = []
+        var moved: [Int] = []
+        if listing { moved.reserveCapacity(blocks.count * groupOutputs) }
         partials.withUnsafeMutableBufferPointer { partials in
             rows.withUnsafeMutableBufferPointer { rows in
                 recompute(blocks: blocks, masks: masks, partials: partials.baseAddress!, input: inputs[0])
-                sum(blocks: blocks, partials: partials.baseAddress!, into: rows.baseAddress!)
+                sum(blocks: blocks, partials: partials.baseAddress!, into: rows.baseAddress!, listing: listing, moved: &moved)
             }
         }
         out.rows = rows
         out.partials = partials
+        return moved
     }
 
     /// The (group, position) blocks reading any of the changed input units, each with the mask of
     /// its kernel positions that read one (bit ky·kW + kx; kernels of at most 64 positions).
     private func dirtyTaps(_ changed: [Int]) -> (blocks: [Int], masks: [UInt64]) {
-        let plane = outputHeight * outputWidth, groupInputs = conv.inChannels / conv.groups
+        let plane = outputHeight * outputWidth, inPlane = inputHeight * inputWidth, groupInputs = conv.inChannels / conv.groups
+        // The changed (group, input position) pairs, each once (the channels of a group share their readers).
+        var seen = [UInt64](repeating: 0, count: (conv.groups * inPlane + 63) / 64)
+        var positions: [Int] = []
+        for index in changed {
+            let key = index / inPlane / groupInputs * inPlane + index % inPlane
+            let bit: UInt64 = 1 << UInt64(key & 63)
+            if seen[key >> 6] & bit == 0 { seen[key >> 6] |= bit; positions.append(key) }
+        }
         // Blocks found so far, by an open-addressing table (key + 1, 0 free) of their slots.
         var capacity = 16
-        while capacity < 2 * changed.count * conv.kernelH * conv.kernelW { capacity <<= 1 }
+        while capacity < 2 * positions.count * conv.kernelH * conv.kernelW { capacity <<= 1 }
         var table = [Int](repeating: 0, count: capacity), slots = [Int32](repeating: 0, count: capacity)
         var blocks: [Int] = [], masks: [UInt64] = []
-        for index in changed {
-            let channel = index / (inputHeight * inputWidth)
-            let iy = (index / inputWidth) % inputHeight, ix = index % inputWidth
-            let group = channel / groupInputs
+        for key in positions {
+            let group = key / inPlane, iy = (key % inPlane) / inputWidth, ix = key % inputWidth
             for ky in 0..<conv.kernelH {
                 let y = iy + conv.pads[0] - ky * conv.dilationH
                 guard y >= 0, y % conv.strideH == 0, y / conv.strideH < outputHeight else { continue }
                 for kx in 0..<conv.kernelW {
                     let x = ix + conv.pads[1] - kx * conv.dilationW
                     guard x >= 0, x % conv.strideW == 0, x / conv.strideW < outputWidth else { continue }
-                    let key = group * plane + (y / conv.strideH) * outputWidth + x / conv.strideW
-                    var h = (key &* 0x9E37_79B9) & (capacity - 1)
-                    while table[h] != 0 && table[h] != key + 1 { h = (h + 1) & (capacity - 1) }
+                    let block = group * plane + (y / conv.strideH) * outputWidth + x / conv.strideW
+                    var h = (block &* 0x9E37_79B9) & (capacity - 1)
+                    while table[h] != 0 && table[h] != block + 1 { h = (h + 1) & (capacity - 1) }
                     if table[h] == 0 {
-                        table[h] = key + 1; slots[h] = Int32(blocks.count)
-                        blocks.append(key); masks.append(0)
+                        table[h] = block + 1; slots[h] = Int32(blocks.count)
+                        blocks.append(block); masks.append(0)
                     }
                     masks[Int(slots[h])] |= 1 << UInt64(ky * conv.kernelW + kx)
                 }
@@ -212,8 +230,10 @@ extension ConvOperation {
         }
     }
 
-    /// Each output of the blocks: its kernel positions' partials in order, then the bias.
-    private func sum(blocks: [Int], partials: UnsafeMutablePointer<Double>, into rows: UnsafeMutablePointer<Double>) {
+    /// Each output of the blocks: its kernel positions' partials in order, then the bias; when
+    /// `listing`, appends to `moved` the outputs whose rows came out different.
+    private func sum(blocks: [Int], partials: UnsafeMutablePointer<Double>, into rows: UnsafeMutablePointer<Double>,
+                     listing: Bool, moved: inout [Int]) {
         let n = outputCount, plane = outputHeight * outputWidth, kk = conv.kernelH * conv.kernelW
         let groupOutputs = conv.outChannels / conv.groups, width = 3 * groupOutputs
         withUnsafeTemporaryAllocation(of: Double.self, capacity: width) { total in
@@ -225,9 +245,12 @@ extension ConvOperation {
                     let p = base + tap * width
                     for j in 0..<width { total[j] += p[j] }
                 }
-                for j in 0..<width {
-                    let row = j / groupOutputs, o = group * groupOutputs + j % groupOutputs
-                    rows[row * n + o * plane + position] = row == 2 ? total[j] + conv.bias[o] : total[j]
+                for o in 0..<groupOutputs {
+                    let channel = group * groupOutputs + o, u = channel * plane + position
+                    let a = total[o], b = total[groupOutputs + o], c = total[2 * groupOutputs + o] + conv.bias[channel]
+                    // NaN never equals itself, so a NaN output counts as moved.
+                    if listing, !(rows[u] == a && rows[n + u] == b && rows[2 * n + u] == c) { moved.append(u) }
+                    rows[u] = a; rows[n + u] = b; rows[2 * n + u] = c
                 }
             }
         }
