@@ -9,6 +9,20 @@ import Polytope
 struct MaxPoolOperation: Sendable {
     let geometry: WindowGeometry
     let channels: Int
+    /// The input unit at window · taps + slot, −1 for a position off the input; computed once (the
+    /// engine reads them per window on every face).
+    let inputUnits: [Int32]
+
+    init(geometry: WindowGeometry, channels: Int) {
+        self.geometry = geometry
+        self.channels = channels
+        let taps = geometry.kernelH * geometry.kernelW
+        var units = [Int32](repeating: -1, count: channels * geometry.outH * geometry.outW * taps)
+        for w in 0..<(units.count / taps) {
+            Self.forEachInput(geometry, of: w) { slot, u in units[w * taps + slot] = Int32(u) }
+        }
+        inputUnits = units
+    }
 
     /// Output units: one per window.
     var windows: Int { channels * geometry.outH * geometry.outW }
@@ -19,27 +33,26 @@ struct MaxPoolOperation: Sendable {
     /// The window's inputs that lie inside the input (padding never wins), in increasing index
     /// order: (kernel position, input unit).
     func inputs(of window: Int) -> [(slot: Int, unit: Int)] {
-        let g = geometry, plane = g.outH * g.outW
+        (0..<taps).compactMap { slot in inputUnits[window * taps + slot] < 0 ? nil : (slot, Int(inputUnits[window * taps + slot])) }
+    }
+
+    /// The input unit at kernel position `slot` of a window (a position on the input).
+    func unit(window: Int, slot: Int) -> Int { Int(inputUnits[window * taps + slot]) }
+
+    /// Calls `body` with (kernel position, input unit) for each of the window's inputs inside the
+    /// input, in the order of `inputs(of:)`.
+    static func forEachInput(_ g: WindowGeometry, of window: Int, _ body: (Int, Int) -> Void) {
+        let plane = g.outH * g.outW
         let c = window / plane, oh = (window % plane) / g.outW, ow = window % g.outW
-        var result: [(slot: Int, unit: Int)] = []
         for i in 0..<g.kernelH {
             let ih = g.rowOrigin(oh) + i * g.dilationH
             guard ih >= 0 && ih < g.inH else { continue }
             for j in 0..<g.kernelW {
                 let iw = g.columnOrigin(ow) + j * g.dilationW
                 guard iw >= 0 && iw < g.inW else { continue }
-                result.append((i * g.kernelW + j, (c * g.inH + ih) * g.inW + iw))
+                body(i * g.kernelW + j, (c * g.inH + ih) * g.inW + iw)
             }
         }
-        return result
-    }
-
-    /// The input unit at kernel position `slot` of a window.
-    func unit(window: Int, slot: Int) -> Int {
-        let g = geometry, plane = g.outH * g.outW
-        let c = window / plane, oh = (window % plane) / g.outW, ow = window % g.outW
-        let ih = g.rowOrigin(oh) + (slot / g.kernelW) * g.dilationH, iw = g.columnOrigin(ow) + (slot % g.kernelW) * g.dilationW
-        return (c * g.inH + ih) * g.inW + iw
     }
 
     /// The winning kernel position of a window in a pattern.
