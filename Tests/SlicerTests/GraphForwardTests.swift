@@ -1,5 +1,6 @@
 import Testing
 @testable import Slicer
+import TestSupport
 
 /// The batched forward pass against the straightforward per-sample loops of `GraphReference`.
 @Suite(.oneAtATime, .timeLimit(.minutes(20))) struct GraphForwardTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Slicer
+import TestSupport
 
 /// The LC estimator on graph models: the MLP case against the pre-graph estimator, a CNN against
 /// per-vertex reference forward passes, max-pool windows counted by hand.

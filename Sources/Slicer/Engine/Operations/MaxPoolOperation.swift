@@ -33,27 +33,27 @@ struct MaxPoolOperation: Sendable {
     /// The window's inputs that lie inside the input (padding never wins), in increasing index
     /// order: (kernel position, input unit).
     func inputs(of window: Int) -> [(slot: Int, unit: Int)] {
-        (0..<taps).compactMap { slot in inputUnits[window * taps + slot] < 0 ? nil : (slot, Int(inputUnits[window * taps + slot])) }
+        var result: [(slot: Int, unit: Int)] = []
+        forEachInput(of: window) { result.append(($0, $1)) }
+        return result
+    }
+
+    /// Calls `body` with (kernel position, input unit) for each of the window's inputs, in the order
+    /// of `inputs(of:)`, without building the array.
+    @inline(__always)
+    func forEachInput(of window: Int, _ body: (_ slot: Int, _ unit: Int) -> Void) {
+        Self.forEachInput(geometry, of: window, body)
+    }
+
+    @inline(__always)
+    static func forEachInput(_ g: WindowGeometry, of window: Int, _ body: (_ slot: Int, _ unit: Int) -> Void) {
+        let plane = g.outH * g.outW
+        let c = window / plane, oh = (window % plane) / g.outW, ow = window % g.outW
+        g.forEachPosition(oh, ow) { slot, ih, iw in body(slot, (c * g.inH + ih) * g.inW + iw) }
     }
 
     /// The input unit at kernel position `slot` of a window (a position on the input).
     func unit(window: Int, slot: Int) -> Int { Int(inputUnits[window * taps + slot]) }
-
-    /// Calls `body` with (kernel position, input unit) for each of the window's inputs inside the
-    /// input, in the order of `inputs(of:)`.
-    static func forEachInput(_ g: WindowGeometry, of window: Int, _ body: (Int, Int) -> Void) {
-        let plane = g.outH * g.outW
-        let c = window / plane, oh = (window % plane) / g.outW, ow = window % g.outW
-        for i in 0..<g.kernelH {
-            let ih = g.rowOrigin(oh) + i * g.dilationH
-            guard ih >= 0 && ih < g.inH else { continue }
-            for j in 0..<g.kernelW {
-                let iw = g.columnOrigin(ow) + j * g.dilationW
-                guard iw >= 0 && iw < g.inW else { continue }
-                body(i * g.kernelW + j, (c * g.inH + ih) * g.inW + iw)
-            }
-        }
-    }
 
     /// The winning kernel position of a window in a pattern.
     func winner(of window: Int, pattern: ActivationPattern, offset: Int) -> Int {
