@@ -40,19 +40,24 @@ let package = Package(
                 // The engine's hot loops touch class-held arrays; dynamic exclusivity checks cost ~15%.
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)), nativeCPU]),
         .target(name: "Trainer", dependencies: ["Slicer", "COpenBLAS"], swiftSettings: [nativeCPU]),
-        // Pictures of slices and plots, and the picture pipelines over a training run's checkpoints.
-        .target(name: "Render", dependencies: ["Slicer", "Trainer", "CCairo", "CZlib"], swiftSettings: [nativeCPU]),
+        // Pictures of slices and plots: draws what it is given, knows nothing of training runs.
+        .target(name: "Render", dependencies: ["Slicer", "CCairo", "CZlib"], exclude: ["Runs"],
+                swiftSettings: [nativeCPU]),
+        // The picture pipelines over a training run's checkpoints: partition sequences, LC and migration plots,
+        // Figure 1, the run viewer, validation over a run, the demo.
+        .target(name: "Pipelines", dependencies: ["Slicer", "Render", "Trainer"], path: "Sources/Render/Runs",
+                swiftSettings: [nativeCPU]),
         .executableTarget(name: "tessera", dependencies: [
-            "Slicer", "Render", "Trainer",
+            "Slicer", "Render", "Trainer", "Pipelines",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Seeded mutation fuzzing of the file parsers (also libFuzzer-compatible, see its Fuzz.swift).
         .executableTarget(name: "tessera-fuzz", dependencies: ["Slicer", "CZlib"]),
         .testTarget(name: "PolytopeTests", dependencies: ["Polytope"]),
         .testTarget(name: "SlicerTests", dependencies: ["Slicer"], exclude: ["Fixtures", "FuzzCorpus"]),
-        .testTarget(name: "RenderTests", dependencies: ["Render", "Slicer", "Polytope", "Trainer"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "Pipelines", "Slicer", "Polytope", "Trainer"]),
         // Depends on the executable so that `swift test` always builds the binary the CLI tests run.
-        .testTarget(name: "TesseraTests", dependencies: ["Slicer", "Render", "Trainer", "tessera"]),
+        .testTarget(name: "TesseraTests", dependencies: ["Slicer", "Render", "Pipelines", "Trainer", "tessera"]),
     ],
     swiftLanguageModes: [.v5]
 )
