@@ -9,6 +9,19 @@ import Foundation
 let targetCPU = ProcessInfo.processInfo.environment["TESSERA_TARGET_CPU"] ?? "native"
 let nativeCPU: SwiftSetting = .unsafeFlags(["-target-cpu", targetCPU], .when(platforms: [.linux]))
 
+/// Every entry of Sources/Slicer, each owned by exactly one of the targets built there.
+let slicerEntries = ["Models", "Support", "Version.swift", "Plane", "Engine", "Results", "Shard", "Workloads",
+                     "Slice.swift", "Analysis", "Slicer.swift"]
+
+/// A target built from some folders and files of Sources/Slicer (the rest excluded), so that the folders stay where
+/// they are while SwiftPM checks which target may use which.
+func slicerPart(_ name: String, owns: [String], dependencies: [Target.Dependency], exclude: [String] = [],
+                swiftSettings: [SwiftSetting] = []) -> Target {
+    .target(name: name, dependencies: dependencies, path: "Sources/Slicer",
+            exclude: slicerEntries.filter { !owns.contains($0) } + exclude, sources: owns,
+            swiftSettings: swiftSettings)
+}
+
 let package = Package(
     name: "tessera",
     products: [
@@ -34,11 +47,27 @@ let package = Package(
         // The forward pass's inner loops, one generic body and a Float and a Double entry point each. Always
         // optimised: unoptimised generic loops made debug builds (swift test, CI) five times slower.
         .target(name: "ForwardKernels", swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug)), nativeCPU]),
-        .target(name: "Slicer", dependencies: ["Polytope", "ForwardKernels", "COpenBLAS", "CZlib",
-                                             .product(name: "SwiftProtobuf", package: "swift-protobuf")],
-                exclude: ["Models/ONNX/Proto/onnx.proto"],
-                // The engine's hot loops touch class-held arrays; dynamic exclusivity checks cost ~15%.
-                swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)), nativeCPU]),
+        // Sources/Slicer holds four targets side by side, each owning some of its folders (see `slicerPart`).
+        // Models: file formats, ONNX, the graph model and its forward pass, threads and BLAS.
+        slicerPart("Models", owns: ["Models", "Support", "Version.swift"],
+                   dependencies: ["Polytope", "ForwardKernels", "COpenBLAS", "CZlib",
+                                  .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+                   exclude: ["Models/ONNX/Proto/onnx.proto"],
+                   swiftSettings: [nativeCPU]),
+        // Engine: the plane and its domains, the arrangement engine and both drivers, slice results, the strip
+        // stitcher, the benchmark workloads, and `slice`, the one entry point.
+        slicerPart("Engine", owns: ["Plane", "Engine", "Results", "Shard", "Workloads", "Slice.swift"],
+                   dependencies: ["Models", "Polytope"],
+                   // The engine's hot loops touch class-held arrays; dynamic exclusivity checks cost ~15%.
+                   swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+                                   nativeCPU]),
+        // Analysis: the local-complexity estimator, validation against exact counts, region migration, and their
+        // shares of a sharded run.
+        slicerPart("Analysis", owns: ["Analysis"],
+                   dependencies: ["Models", "Engine", "Polytope"],
+                   swiftSettings: [nativeCPU]),
+        // Slicer: the library's public face, re-exporting the three above (`import Slicer` sees them all).
+        slicerPart("Slicer", owns: ["Slicer.swift"], dependencies: ["Models", "Engine", "Analysis"]),
         .target(name: "Trainer", dependencies: ["Slicer", "COpenBLAS"], swiftSettings: [nativeCPU]),
         // Pictures of slices and plots: draws what it is given, knows nothing of training runs.
         .target(name: "Render", dependencies: ["Slicer", "CCairo", "CZlib"], exclude: ["Runs"],
@@ -54,7 +83,7 @@ let package = Package(
         // Seeded mutation fuzzing of the file parsers (also libFuzzer-compatible, see its Fuzz.swift).
         .executableTarget(name: "tessera-fuzz", dependencies: ["Slicer", "CZlib"]),
         .testTarget(name: "PolytopeTests", dependencies: ["Polytope"]),
-        .testTarget(name: "SlicerTests", dependencies: ["Slicer"], exclude: ["Fixtures", "FuzzCorpus"]),
+        .testTarget(name: "SlicerTests", dependencies: ["Slicer", "Models", "Engine", "Analysis"], exclude: ["Fixtures", "FuzzCorpus"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Pipelines", "Slicer", "Polytope", "Trainer"]),
         // Depends on the executable so that `swift test` always builds the binary the CLI tests run.
         .testTarget(name: "TesseraTests", dependencies: ["Slicer", "Render", "Pipelines", "Trainer", "tessera"]),

@@ -1,5 +1,6 @@
+import Slicer
 import Testing
-@testable import Slicer
+@testable import Models
 
 /// The batched forward pass against the straightforward per-sample loops of `GraphReference`.
 @Suite(.oneAtATime, .timeLimit(.minutes(20))) struct GraphForwardTests {

@@ -1,4 +1,5 @@
 import Foundation
+import Models
 
 /// One share's part of an output file P, stored at `P.shard-I-of-N`: which command and inputs made it
 /// (the fingerprint, and the arguments `merge` replays), and the share's results (the payload).

@@ -1,4 +1,5 @@
 import Foundation
+import Models
 
 /// The N parts of one output P, found beside it and checked: all present once, all of the same N and
 /// the same fingerprint. Any other state is one error that names the part.

@@ -1,5 +1,6 @@
 import BigInt
 import Foundation
+import Models
 import Polytope
 
 /// One share of a sharded slice: the slice of one strip of the domain (`SliceStrip`), with where its

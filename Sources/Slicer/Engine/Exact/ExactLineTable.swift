@@ -1,4 +1,5 @@
 import Foundation
+import Models
 import Polytope
 
 /// Exact pre-activation lines of hidden units on the regions of a finished slice, in the anchor

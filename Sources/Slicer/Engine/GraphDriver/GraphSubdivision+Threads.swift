@@ -1,4 +1,5 @@
 import Foundation
+import Models
 import Polytope
 
 /// Several threads: the pieces the first activation cuts from the domain are shared out between

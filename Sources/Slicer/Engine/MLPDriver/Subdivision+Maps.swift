@@ -1,4 +1,5 @@
 import Foundation
+import Models
 import Polytope
 
 /// The float maps of each layer: the first from the plane, the others one matrix product per region

@@ -1,5 +1,7 @@
 /// A 2-D convolution (cross-correlation) with strides, zero padding, dilations and groups on a
 /// [C, H, W] input; output [C', H', W'].
+import Models
+
 struct ConvOperation: AffineOperation {
     let conv: Conv2D
     let inputHeight: Int, inputWidth: Int

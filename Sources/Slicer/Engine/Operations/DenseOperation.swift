@@ -4,6 +4,8 @@
 /// input order (zero weights included: w·x̃ = 0 adds nothing and rounds nothing), then the block sums
 /// in block order, then the bias. It keeps the block sums in the output's `partials`, so a change of
 /// a few inputs recomputes only their blocks; every output is still the one fixed formula.
+import Models
+
 struct DenseOperation: AffineOperation {
     let layer: DenseLayer
     /// The weights input-major ([input][output]), so a block's sums run over the outputs side by side.
