@@ -205,6 +205,7 @@ struct PieceRecord {
 
 /// The pieces in order, handed out to the copies in runs of consecutive pieces (so each copy takes
 /// its pieces in increasing order); the first error stops them all.
+// @unchecked: every mutable field is read and written only under `lock`.
 final class PieceQueue: @unchecked Sendable {
     private let lock = NSLock()
     private var nextRun = 0
