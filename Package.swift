@@ -82,11 +82,13 @@ let package = Package(
         ]),
         // Seeded mutation fuzzing of the file parsers (also libFuzzer-compatible, see its Fuzz.swift).
         .executableTarget(name: "tessera-fuzz", dependencies: ["Slicer", "CZlib"]),
+        // What several test targets share (the `.oneAtATime` trait).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "PolytopeTests", dependencies: ["Polytope"]),
-        .testTarget(name: "SlicerTests", dependencies: ["Slicer", "Models", "Engine", "Analysis"], exclude: ["Fixtures", "FuzzCorpus"]),
+        .testTarget(name: "SlicerTests", dependencies: ["Slicer", "Models", "Engine", "Analysis", "TestSupport"], exclude: ["Fixtures", "FuzzCorpus"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Pipelines", "Slicer", "Polytope", "Trainer"]),
         // Depends on the executable so that `swift test` always builds the binary the CLI tests run.
-        .testTarget(name: "TesseraTests", dependencies: ["Slicer", "Render", "Pipelines", "Trainer", "tessera"]),
+        .testTarget(name: "TesseraTests", dependencies: ["Slicer", "Render", "Pipelines", "Trainer", "tessera", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

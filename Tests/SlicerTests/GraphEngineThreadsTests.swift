@@ -1,6 +1,7 @@
 import Slicer
 import Testing
 @testable import Engine
+import TestSupport
 
 /// The graph engine on several threads gives the one-thread subdivision: the same faces in the same
 /// order, the same vertices (one per point where two copies met on a seam), patterns, edges, vertex

@@ -1,6 +1,7 @@
 import Slicer
 import Testing
 @testable import Models
+import TestSupport
 
 /// The batched forward pass against the straightforward per-sample loops of `GraphReference`.
 @Suite(.oneAtATime, .timeLimit(.minutes(20))) struct GraphForwardTests {

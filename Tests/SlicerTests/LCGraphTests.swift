@@ -3,6 +3,7 @@ import Slicer
 import Testing
 @testable import Analysis
 @testable import Models
+import TestSupport
 
 /// The LC estimator on graph models: the MLP case against the pre-graph estimator, a CNN against
 /// per-vertex reference forward passes, max-pool windows counted by hand.

@@ -1,5 +1,6 @@
 import Testing
 import Slicer
+import TestSupport
 
 @Suite(.oneAtATime, .timeLimit(.minutes(20))) struct LCTests {
     /// A seeded random network with the given layer sizes.

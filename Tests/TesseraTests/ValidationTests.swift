@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Slicer
 import Trainer
+import TestSupport
 
 @Suite(.oneAtATime, .timeLimit(.minutes(20))) struct ValidationTests {
     /// A seeded random network with generic Gaussian weights.

@@ -10,11 +10,7 @@ extension FaceCutting {
         for line in strip.seamLines(corners: domainCorners) {
             let index = domainLines.count
             domainLines.append(line)
-            let a = line.a.doubleValue, b = line.b.doubleValue, c = line.c.doubleValue
-            // Dyadic → Double conversion is within two ulps (as for the domain's own edges).
-            let e = 4 * unitRoundoff
-            let seam = CertifiedLine(a: a, b: b, c: c, ea: e * abs(a) + boundFloor, eb: e * abs(b) + boundFloor,
-                                     ec: e * abs(c) + boundFloor, ref: .domain(index))
+            let seam = CertifiedLine(converting: line, ref: .domain(index))
             var signs: [Int] = []
             let (positive, negative) = self.signs(of: seam, onFace: 0, into: &signs)
             guard positive else { throw TesseraError.badInput("strip \(strip.index)/\(strip.count) of the domain is empty") }

@@ -22,7 +22,7 @@
 /// - max pool: the window's output lies between the largest L and the largest U of its inputs, a
 ///   constant form.
 /// Every computed bound is multiplied by `boundSafety` and raised by `boundFloor`, which covers its
-/// own rounding (see ErrorBounds.swift). NaN or infinite values settle nothing: every comparison
+/// own rounding (see ErrorModel.swift). NaN or infinite values settle nothing: every comparison
 /// with them fails, so such units stay unsettled.
 struct DomainScreen {
     /// Per level: the activation's input units that may take both signs on the domain, increasing.
@@ -46,12 +46,11 @@ struct DomainScreen {
     /// Screens every activation level of `plan` over the convex domain with these corners.
     init(plan: GraphPlan, plane: SlicePlane, corners: [(s: Double, t: Double)]) {
         let sMax = corners.map { abs($0.s) }.max() ?? 0, tMax = corners.map { abs($0.t) }.max() ?? 0
-        let u = unitRoundoff
         let d = plane.dimension
         var input = Forms(count: d)
         for i in 0..<d {
             input.a[i] = plane.d1[i]; input.b[i] = plane.u[i]; input.c[i] = plane.anchors[0][i]
-            input.e[i] = 2 * u * (abs(input.a[i]) * sMax + abs(input.b[i]) * tMax) * boundSafety + boundFloor
+            input.e[i] = certifiedBound(roundingError(units: 2, of: abs(input.a[i]) * sMax + abs(input.b[i]) * tMax))
         }
         var forms = [input]
         var unsettled = [[Int]](repeating: [], count: plan.levels), positive = unsettled
@@ -65,7 +64,7 @@ struct DomainScreen {
                 zMin = min(zMin, z); zMax = max(zMax, z)
             }
             if zMin.isNaN || zMax.isNaN { return (.nan, .nan) }
-            let margin = (gamma3 * (abs(x.a[i]) * sMax + abs(x.b[i]) * tMax + abs(x.c[i])) + x.e[i]) * boundSafety + boundFloor
+            let margin = certifiedBound(gamma3 * (abs(x.a[i]) * sMax + abs(x.b[i]) * tMax + abs(x.c[i])) + x.e[i])
             return ((zMin - margin).nextDown, (zMax + margin).nextUp)
         }
 
@@ -86,7 +85,7 @@ struct DomainScreen {
                         y.a[i] = x.a[i]; y.b[i] = x.b[i]; y.c[i] = x.c[i]; y.e[i] = x.e[i]
                     } else if high < 0 {
                         y.a[i] = alpha * x.a[i]; y.b[i] = alpha * x.b[i]; y.c[i] = alpha * x.c[i]
-                        y.e[i] = (abs(alpha) * x.e[i] + 2 * u * (abs(y.a[i]) * sMax + abs(y.b[i]) * tMax + abs(y.c[i]))) * boundSafety + boundFloor
+                        y.e[i] = certifiedBound(abs(alpha) * x.e[i] + roundingError(units: 2, of: abs(y.a[i]) * sMax + abs(y.b[i]) * tMax + abs(y.c[i])))
                     } else {
                         unsettled[m].append(i)
                         flags[i] = true
@@ -94,15 +93,15 @@ struct DomainScreen {
                         let width = high - low
                         let lambda = width > 0 ? (sigma(high) - sigma(low)) / width : 1
                         let dLow = sigma(low) - lambda * low, dHigh = sigma(high) - lambda * high
-                        let dError = 4 * u * (abs(sigma(low)) + abs(lambda * low) + abs(sigma(high)) + abs(lambda * high)) * boundSafety + boundFloor
+                        let dError = certifiedBound(roundingError(units: 4, of: abs(sigma(low)) + abs(lambda * low) + abs(sigma(high)) + abs(lambda * high)))
                         let dMin = min(0, dLow, dHigh) - dError, dMax = max(0, dLow, dHigh) + dError
                         let mid = (dMin + dMax) / 2
-                        let half = ((dMax - dMin) / 2 + 2 * u * abs(mid)) * boundSafety + boundFloor
+                        let half = certifiedBound((dMax - dMin) / 2 + roundingError(units: 2, of: abs(mid)))
                         y.a[i] = lambda * x.a[i]; y.b[i] = lambda * x.b[i]
                         let lc = lambda * x.c[i]
                         y.c[i] = lc + mid
-                        y.e[i] = (abs(lambda) * x.e[i] + half
-                                  + 2 * u * (abs(y.a[i]) * sMax + abs(y.b[i]) * tMax + abs(lc) + abs(y.c[i]))) * boundSafety + boundFloor
+                        y.e[i] = certifiedBound(abs(lambda) * x.e[i] + half
+                                            + roundingError(units: 2, of: abs(y.a[i]) * sMax + abs(y.b[i]) * tMax + abs(lc) + abs(y.c[i])))
                         // NaN anywhere (from a NaN or infinite range) keeps NaN in e, which settles nothing downstream.
                         if !(y.e[i].isFinite && y.c[i].isFinite) { y.e[i] = .nan }
                     }
@@ -121,7 +120,7 @@ struct DomainScreen {
                     }
                     let mid = (low + high) / 2
                     y.c[w] = mid
-                    y.e[w] = ((high - low) / 2 + 2 * u * abs(mid)) * boundSafety + boundFloor
+                    y.e[w] = certifiedBound((high - low) / 2 + roundingError(units: 2, of: abs(mid)))
                     if !y.e[w].isFinite { y.e[w] = .nan }
                 }
                 forms.append(y)
@@ -153,7 +152,7 @@ struct DomainScreen {
             let k = operation.divisor(of: o)
             if k != 1 { let dk = Double(k); a /= dk; b /= dk; c /= dk }
             y.a[o] = a; y.b[o] = b; y.c[o] = c
-            y.e[o] = (e + gamma(taps + 2) * magnitude) / Double(k) * boundSafety + boundFloor
+            y.e[o] = certifiedBound(dotProductError(propagated: e, magnitude: magnitude, gamma: gamma(taps + 2)) / Double(k))
         }
         return y
     }

@@ -30,14 +30,14 @@ extension GraphSubdivision {
     }
 
     /// z_a − z_b for units a and b of `map` (level m's input on region f), each coefficient's bound
-    /// a `differenceBound`.
+    /// a floored `differenceBound`.
     func poolLine(_ a: Int, minus b: Int, map: FloatValueMap, bound: ValueBound, level m: Int, region f: Int32) -> CertifiedLine {
         let n = map.count, e = bound.error
         let da = map.rows[a] - map.rows[b], db = map.rows[n + a] - map.rows[n + b], dc = map.rows[2 * n + a] - map.rows[2 * n + b]
         return CertifiedLine(a: da, b: db, c: dc,
-                             ea: differenceBound(e[a], e[b], difference: da) + boundFloor,
-                             eb: differenceBound(e[n + a], e[n + b], difference: db) + boundFloor,
-                             ec: differenceBound(e[2 * n + a], e[2 * n + b], difference: dc) + boundFloor,
+                             ea: floored(differenceBound(e[a], e[b], difference: da)),
+                             eb: floored(differenceBound(e[n + a], e[n + b], difference: db)),
+                             ec: floored(differenceBound(e[2 * n + a], e[2 * n + b], difference: dc)),
                              ref: .pool(layer: m, a, minus: b, region: Int(f)))
     }
 

@@ -71,8 +71,6 @@ extension GraphSubdivision {
         _modify { yield &records.faces.reals[0].values }
     }
 
-    var maxRegions: Int { settings.maxRegions }
-    var parallelism: Parallelism { settings.parallelism }
     var roundRobin: Bool {
         get { sharing.roundRobin }
         set { sharing.roundRobin = newValue }

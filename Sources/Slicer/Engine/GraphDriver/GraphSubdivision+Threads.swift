@@ -331,8 +331,8 @@ struct SeamMerge {
             // direction's sign is right: the ends are at least as far apart along that coordinate as
             // along the other one, far beyond their bounds for a seam edge of positive length.
             let difference = useS ? rx.s - ry.s : rx.t - ry.t
-            let bound = (rx.delta + ry.delta + 2 * unitRoundoff * abs(difference)) * boundSafety + boundFloor
-            let endBound = (start.delta + end.delta) * boundSafety + boundFloor
+            let bound = certifiedBound(rx.delta + ry.delta + roundingError(units: 2, of: abs(difference)))
+            let endBound = certifiedBound(start.delta + end.delta)
             if abs(useS ? ds : dt) > 2 * endBound, abs(difference) > bound {
                 return difference * direction < 0 ? -1 : 1
             }

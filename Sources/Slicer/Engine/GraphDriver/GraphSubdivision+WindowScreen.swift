@@ -66,22 +66,3 @@ extension GraphSubdivision {
         return plan.patternOffsets[level]
     }
 }
-
-extension MaxPoolOperation {
-    /// Calls `body` with (kernel position, input unit) for each of the window's inputs inside the
-    /// input, in the order of `inputs(of:)`.
-    @inline(__always)
-    func forEachInput(of window: Int, _ body: (Int, Int) -> Void) {
-        let g = geometry, plane = g.outH * g.outW
-        let c = window / plane, oh = (window % plane) / g.outW, ow = window % g.outW
-        for i in 0..<g.kernelH {
-            let ih = g.rowOrigin(oh) + i * g.dilationH
-            guard ih >= 0 && ih < g.inH else { continue }
-            for j in 0..<g.kernelW {
-                let iw = g.columnOrigin(ow) + j * g.dilationW
-                guard iw >= 0 && iw < g.inW else { continue }
-                body(i * g.kernelW + j, (c * g.inH + ih) * g.inW + iw)
-            }
-        }
-    }
-}

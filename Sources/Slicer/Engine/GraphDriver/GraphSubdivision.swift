@@ -14,28 +14,22 @@ import Polytope
 /// the path's maps, whatever the number of regions; finished regions keep their pattern, their
 /// logits map and their topology.
 ///
-/// Roles of the files: `PlanarTopology` (faces, edges, splits; no arithmetic), `Operations/`
-/// (one unit per operation: float maps and their partial updates, error bounds, exact maps),
-/// `GraphSubdivision+Path` (the path's maps and their incremental updates), `GraphSubdivision+Split`
-/// (which units cross a face; every sign is the sign kernel's, `SignKernel`),
-/// `GraphSubdivision+Exact` (the exact reference, recomputed per region on demand),
-/// `GraphSubdivision+Boundary` and `+Result` (decision boundary, output).
-final class GraphSubdivision {
+/// What the driver holds beyond `ArrangementDriver`'s parts is in `+State`; the operations' float
+/// maps, bounds and exact maps are in `Operations/`, every sign is the sign kernel's (`SignKernel`).
+/// The extensions: `+Path` (the path's maps and their incremental updates), `+Split` (a face cut by
+/// an activation's units), `+MaxPool`, `+WindowScreen` and `+Compaction` (a face cut by a max pool's
+/// windows), `+Threads` (sharing out and the merge), `+Exact` and `+ExactUnits` (the exact reference
+/// for certified mode), `+ExactPath`, `+ExactFixed` and `+ExactSigns` (exact mode),
+/// `+Boundary` and `+Result` (decision boundary, output).
+final class GraphSubdivision: ArrangementDriver {
     typealias ExactState = [Int: ExactValueMap]
 
     let plan: GraphPlan
-    let plane: SlicePlane
-    let kernel: SignKernel
-    /// The region limit and the threads the certified mode may use (see `GraphSubdivision+Threads`).
-    var settings: EngineSettings
     /// How the work is and was shared out over threads.
     var sharing = ThreadSharing()
 
-    var topology = PlanarTopology()
-    var records = ArrangementRecords()
     /// What was computed exactly so far, and the exact mode's path.
     var exact: GraphExactState
-    var counts = DecisionCounts()
     /// Per level: units positive (negative) at some vertex of some face, and the face count after it.
     var tally: LevelTally
     /// The float maps of the current path and what their incremental updates track.
@@ -44,32 +38,30 @@ final class GraphSubdivision {
     init(graph: GraphModel, plane: SlicePlane, arithmetic: Arithmetic, maxRegions: Int, parallelism: Parallelism = .serial) throws {
         let plan = try GraphPlan(graph)
         self.plan = plan
-        settings = EngineSettings(maxRegions: maxRegions, parallelism: parallelism)
         guard graph.inputDimension == plane.dimension else {
             throw TesseraError.badInput("the network takes \(graph.inputDimension) inputs but the anchors have \(plane.dimension) coordinates")
         }
-        self.plane = plane
-        kernel = SignKernel(arithmetic)
         exact = GraphExactState(layout: ExactValueLayout(plan: plan))
         let counts = plan.valueCounts
         let widths = plan.activationNodes.indices.map { plan.maxPool(level: $0) == nil ? counts[plan.activationNodes[$0] + 1] : plan.levelBits($0) }
         let words = widths.map { [UInt64](repeating: 0, count: ($0 + 63) / 64) }
         tally = LevelTally(positiveSomewhere: words, negativeSomewhere: words, regionsAfter: [Int](repeating: 0, count: widths.count))
-        // entryParent per level (fresh faces −1), then the logits (3·K a face).
-        records.faces.labels = (0...plan.levels).map { _ in FaceColumn(fresh: -1) }
-        records.faces.reals = [FaceColumn(width: 3 * counts[graph.outputValue], fresh: 0)]
         // Pending units are the level's input units (a max pool has more inputs than winner bits).
         path = PathState(bounds: GraphSubdivision.valueBounds(plan: plan, plane: plane),
                          currentPattern: ActivationPattern(count: plan.patternBits), pending: widths.map { _ in [] },
                          pendingMark: plan.activationNodes.map { [Bool](repeating: false, count: counts[graph.nodes[$0].inputs[0]]) })
+        super.init(plane: plane, kernel: SignKernel(arithmetic), settings: EngineSettings(maxRegions: maxRegions, parallelism: parallelism))
+        // entryParent per level (fresh faces −1), then the logits (3·K a face).
+        records.faces.labels = (0...plan.levels).map { _ in FaceColumn(fresh: -1) }
+        records.faces.reals = [FaceColumn(width: 3 * counts[graph.outputValue], fresh: 0)]
     }
 
     /// A copy that goes on on its own (its arrays are copied when either side writes them).
     init(copying other: GraphSubdivision) {
         precondition(other.pathUnits.sharesOut, "this path's maps are not copied")
-        plan = other.plan; plane = other.plane; kernel = other.kernel; settings = other.settings
-        topology = other.topology; records = other.records
-        exact = other.exact; counts = other.counts; tally = other.tally; path = other.path
+        plan = other.plan
+        exact = other.exact; tally = other.tally; path = other.path
+        super.init(copying: other)
     }
 
     var outputCount: Int { plan.valueCounts[plan.graph.outputValue] }
@@ -84,7 +76,7 @@ final class GraphSubdivision {
     static func valueBounds(plan: GraphPlan, plane: SlicePlane) -> [ValueBound] {
         let rows = plane.d1 + plane.u + plane.anchors[0]
         let d = plane.dimension
-        let input = ValueBound(count: d, error: rows.enumerated().map { $0.offset < 2 * d ? 2 * unitRoundoff * abs($0.element) + boundFloor : boundFloor },
+        let input = ValueBound(count: d, error: rows.enumerated().map { inputError(of: $0.element, rounded: $0.offset < 2 * d) },
                                magnitude: rows.map { abs($0) })
         var bounds = [input]
         for (index, step) in plan.steps.enumerated() {

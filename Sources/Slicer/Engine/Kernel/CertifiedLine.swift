@@ -9,6 +9,14 @@ struct CertifiedLine {
 }
 
 extension CertifiedLine {
+    /// An exact line's coefficients as Doubles, each within `conversionError` (the conversion is
+    /// within two ulps), floored.
+    init(converting line: ExactLine, ref: LineRef) {
+        let a = line.a.doubleValue, b = line.b.doubleValue, c = line.c.doubleValue
+        self.init(a: a, b: b, c: c, ea: floored(conversionError(of: abs(a))), eb: floored(conversionError(of: abs(b))),
+                  ec: floored(conversionError(of: abs(c))), ref: ref)
+    }
+
     /// The value of the line at a vertex and a bound on its error (`affineFormBound`).
     @inline(__always)
     func evaluate(at record: VertexRecord) -> (value: Double, bound: Double) {
@@ -23,21 +31,18 @@ extension CertifiedLine {
     /// 2×2 determinant adds two such errors and 2u of rounding per term. With N and W known to
     /// within eN and eW and |W̃| > eW: |Ñ/W̃ − N/W| ≤ (eN + |Ñ/W̃|·eW)/(|W̃| − eW), plus u for the division.
     static func intersect(_ l: CertifiedLine, _ m: CertifiedLine) -> (s: Double, t: Double, delta: Double)? {
-        func product(_ x: Double, _ ex: Double, _ y: Double, _ ey: Double) -> Double {
-            ex * abs(y) + abs(x) * ey + ex * ey + 2 * unitRoundoff * abs(x * y)
-        }
         let w = l.a * m.b - m.a * l.b
-        let ew = (product(l.a, l.ea, m.b, m.eb) + product(m.a, m.ea, l.b, l.eb)) * boundSafety
+        let ew = determinantError(l.a, l.ea, m.b, m.eb, minus: m.a, m.ea, l.b, l.eb)
         guard abs(w) > ew, w.isFinite else { return nil }
         let ns = l.b * m.c - m.b * l.c
-        let ens = (product(l.b, l.eb, m.c, m.ec) + product(m.b, m.eb, l.c, l.ec)) * boundSafety
+        let ens = determinantError(l.b, l.eb, m.c, m.ec, minus: m.b, m.eb, l.c, l.ec)
         let nt = l.c * m.a - m.c * l.a
-        let ent = (product(l.c, l.ec, m.a, m.ea) + product(m.c, m.ec, l.a, l.ea)) * boundSafety
+        let ent = determinantError(l.c, l.ec, m.a, m.ea, minus: m.c, m.ec, l.a, l.ea)
         let s = ns / w, t = nt / w
         let margin = abs(w) - ew
-        let deltaS = (ens + abs(s) * ew) / margin + unitRoundoff * abs(s)
-        let deltaT = (ent + abs(t) * ew) / margin + unitRoundoff * abs(t)
-        let delta = max(deltaS, deltaT) * boundSafety + boundFloor
+        let deltaS = quotientError(numeratorError: ens, denominatorError: ew, quotient: s, margin: margin)
+        let deltaT = quotientError(numeratorError: ent, denominatorError: ew, quotient: t, margin: margin)
+        let delta = certifiedBound(max(deltaS, deltaT))
         guard s.isFinite, t.isFinite, delta.isFinite else { return nil }
         return (s, t, delta)
     }

@@ -34,13 +34,7 @@ extension KernelEngine {
         let exact = corners.map { ExactPoint(x: Dyadic($0.s), y: Dyadic($0.t)) }
         let n = corners.count
         let lines = (0..<n).map { ExactLine(through: exact[$0], exact[($0 + 1) % n]) }
-        // Dyadic → Double conversion is within two ulps.
-        let certified = lines.enumerated().map { i, line in
-            let a = line.a.doubleValue, b = line.b.doubleValue, c = line.c.doubleValue
-            let e = 4 * unitRoundoff
-            return CertifiedLine(a: a, b: b, c: c, ea: e * abs(a) + boundFloor, eb: e * abs(b) + boundFloor,
-                                 ec: e * abs(c) + boundFloor, ref: .domain(i))
-        }
+        let certified = lines.enumerated().map { CertifiedLine(converting: $1, ref: .domain($0)) }
         for i in 0..<n {
             let v = addVertex(s: corners[i].s, t: corners[i].t, delta: 0, lineA: .domain((i + n - 1) % n), lineB: .domain(i))
             exactVertexCache[v] = exact[i]

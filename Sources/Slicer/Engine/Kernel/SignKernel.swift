@@ -119,7 +119,7 @@ extension SignKernel {
         engine.vertexRecords[Int(v)].s = point.x
         engine.vertexRecords[Int(v)].t = point.y
         // approximate() is within about two ulps of the exact value.
-        engine.vertexRecords[Int(v)].delta = 4 * unitRoundoff * max(abs(point.x), abs(point.y)) * boundSafety + boundFloor
+        engine.vertexRecords[Int(v)].delta = certifiedBound(conversionError(of: max(abs(point.x), abs(point.y))))
         if !point.x.isFinite || !point.y.isFinite { engine.vertexRecords[Int(v)].delta = .infinity }
         return v
     }

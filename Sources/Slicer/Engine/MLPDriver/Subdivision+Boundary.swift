@@ -96,7 +96,7 @@ extension Subdivision: DecisionBoundaryGeometry {
             }
             guard winner == nil || winner == best else { return nil }
             for i in 0..<n where i != best {
-                if !(values[best] - values[i] > (errors[best] + errors[i]) * boundSafety) { return nil }
+                if !(values[best] - values[i] > sumError(errors[best], errors[i])) { return nil }
             }
             winner = best
         }

@@ -21,7 +21,7 @@ extension Subdivision {
         var bound = [Double](repeating: 0, count: 3 * n)
         for index in 0..<(3 * n) {
             let biasTerm = index >= 2 * n ? abs(layer.bias[index - 2 * n]) : 0
-            bound[index] = g * (magnitude[index] + biasTerm) * boundSafety + boundFloor
+            bound[index] = certifiedBound(dotProductError(propagated: 0, magnitude: magnitude[index] + biasTerm, gamma: g))
         }
         let first = LayerMaps(width: n, regionCount: 1, baseCount: 1)
         _ = first.base.initialize(from: map)
@@ -197,14 +197,13 @@ extension Subdivision {
         let propagated = gemm(previous.bound.map { $0 * sMax }, absWeights, m: 3, n: nNext, k: n, transposeB: true)
         let magnitude = gemm(previous.magnitude.map { $0 * sMax }, absWeights, m: 3, n: nNext, k: n, transposeB: true)
         let g = gamma(n + 2)
-        let updateRounding = Double(6 + 2 * maxUpdates) * unitRoundoff
         var bound = [Double](repeating: 0, count: 3 * nNext)
         var newMagnitude = [Double](repeating: 0, count: 3 * nNext)
         for index in 0..<(3 * nNext) {
             let biasTerm = index >= 2 * nNext ? abs(next.bias[index - 2 * nNext]) : 0
-            newMagnitude[index] = (1 + g) * (magnitude[index] + biasTerm) * boundSafety + boundFloor
-            bound[index] = (propagated[index] + g * (magnitude[index] + biasTerm)
-                            + updateRounding * newMagnitude[index]) * boundSafety + boundFloor
+            newMagnitude[index] = certifiedBound(dotProductMagnitude(magnitude[index] + biasTerm, gamma: g))
+            bound[index] = certifiedBound(dotProductError(propagated: propagated[index], magnitude: magnitude[index] + biasTerm, gamma: g)
+                                     + roundingError(units: 6 + 2 * maxUpdates, of: newMagnitude[index]))
         }
         result.bound = bound
         result.magnitude = newMagnitude

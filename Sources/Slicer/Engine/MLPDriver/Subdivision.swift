@@ -13,18 +13,11 @@ public enum Arithmetic: String, Sendable, CaseIterable {
 ///
 /// The combinatorial structure (faces, edges, vertices) is the same whatever the arithmetic; the
 /// signs are the sign kernel's (`SignKernel`).
-final class Subdivision {
+final class Subdivision: ArrangementDriver {
     let network: Network
-    let plane: SlicePlane
-    let kernel: SignKernel
-    var settings: EngineSettings
     /// Where each hidden layer's neurons stand in the concatenated activation pattern.
     let patternLayout: PatternLayout
 
-    var records = ArrangementRecords()
-
-    /// Faces and edges, and how a face is split (no arithmetic there).
-    var topology = PlanarTopology()
     var faces: [Face] {
         _read { yield topology.faces }
         _modify { yield &topology.faces }
@@ -46,7 +39,6 @@ final class Subdivision {
     /// The exact lines, maps and weights computed so far.
     var exact = ExactCaches()
 
-    var counts = DecisionCounts()
     var layerStats: [LayerStats] = []
 
     init(network: Network, plane: SlicePlane, arithmetic: Arithmetic, maxRegions: Int, parallelism: Parallelism = .machine) throws {
@@ -57,15 +49,11 @@ final class Subdivision {
             throw TesseraError.badInput("the network takes \(network.inputDimension) inputs but the anchors have \(plane.dimension) coordinates")
         }
         self.network = network
-        self.plane = plane
-        kernel = SignKernel(arithmetic)
-        settings = EngineSettings(maxRegions: maxRegions, parallelism: parallelism)
         patternLayout = PatternLayout(widths: network.layers.dropLast().map(\.outputs))
+        super.init(plane: plane, kernel: SignKernel(arithmetic), settings: EngineSettings(maxRegions: maxRegions, parallelism: parallelism))
         records.faces.labels = [FaceColumn()]  // faceRegion, inherited by a cut
     }
 
-    var maxRegions: Int { settings.maxRegions }
-    var parallelism: Parallelism { settings.parallelism }
     var hiddenCount: Int { patternLayout.offsets.count }
     var patternOffsets: [Int] { patternLayout.offsets }
     var totalHidden: Int { patternLayout.total }

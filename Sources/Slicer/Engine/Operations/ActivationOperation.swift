@@ -28,8 +28,8 @@ struct ActivationOperation: Sendable {
     func bound(_ input: ValueBound) -> ValueBound {
         let s = maxSlope
         return ValueBound(count: count,
-                          error: zip(input.error, input.magnitude).map { (s * $0 + unitRoundoff * s * $1) * boundSafety + boundFloor },
-                          magnitude: input.magnitude.map { (1 + unitRoundoff) * s * $0 * boundSafety + boundFloor })
+                          error: zip(input.error, input.magnitude).map { scaledError($0, magnitude: $1, scale: s) },
+                          magnitude: input.magnitude.map { scaledMagnitude($0, scale: s) })
     }
 
     /// The exact output: the same denominator, each line times its slope.

@@ -4,10 +4,10 @@ import Polytope
 /// An affine operation of a graph as the engine applies it: every output unit is
 /// (Σ weight · input + bias) / divisor over a few taps of its inputs. Dense layers, convolutions,
 /// batch-norm scale and shift, constant additions, average pools, reshapes and residual sums are all
-/// of this form; each is one small type that lists its taps (see `AffineOperationRegistry`).
+/// of this form; each is one small type that lists its taps (`GraphPlan` makes one per graph node).
 ///
-/// The float evaluation, its error bound and the exact evaluation are written once, here, for all of
-/// them, so an operation states only what it computes.
+/// The float evaluation, its error bound (`ErrorModel`'s formulas) and the exact evaluation are
+/// written once, here, for all of them, so an operation states only what it computes.
 protocol AffineOperation: Sendable {
     /// Units of the output.
     var outputCount: Int { get }
@@ -75,7 +75,7 @@ extension AffineOperation {
     /// summation order; weights are exact), and the division by k adds u·|S̃|/k, so
     /// E_y = (Σ|w|E + γ_{t+2}(Σ|w|B + |b|)) / k and B_y = (1 + γ_{t+2})(Σ|w|B + |b|) / k.
     /// The bounds are computed in floating point from non-negative terms; `boundSafety` and
-    /// `boundFloor` cover their own rounding (see ErrorBounds.swift).
+    /// `boundFloor` cover their own rounding (see ErrorModel.swift).
     func bound(_ inputs: [ValueBound]) -> ValueBound {
         let n = outputCount
         var error = [Double](repeating: 0, count: 3 * n), magnitude = error
@@ -92,8 +92,8 @@ extension AffineOperation {
             let g = gamma(taps + 2), k = Double(divisor(of: u))
             let rows = [(e.0, m.0), (e.1, m.1), (e.2, m.2)]
             for (r, (er, mr)) in rows.enumerated() {
-                error[r * n + u] = (er + g * mr) / k * boundSafety + boundFloor
-                magnitude[r * n + u] = (1 + g) * mr / k * boundSafety + boundFloor
+                error[r * n + u] = certifiedBound(dotProductError(propagated: er, magnitude: mr, gamma: g) / k)
+                magnitude[r * n + u] = certifiedBound(dotProductMagnitude(mr, gamma: g) / k)
             }
         }
         return ValueBound(count: n, error: error, magnitude: magnitude)

@@ -20,19 +20,18 @@ struct MaxPoolOperation: Sendable {
     /// The window's inputs that lie inside the input (padding never wins), in increasing index
     /// order: (kernel position, input unit).
     func inputs(of window: Int) -> [(slot: Int, unit: Int)] {
+        var result: [(slot: Int, unit: Int)] = []
+        forEachInput(of: window) { result.append(($0, $1)) }
+        return result
+    }
+
+    /// Calls `body` with (kernel position, input unit) for each of the window's inputs, in the order
+    /// of `inputs(of:)`, without building the array.
+    @inline(__always)
+    func forEachInput(of window: Int, _ body: (_ slot: Int, _ unit: Int) -> Void) {
         let g = geometry, plane = g.outH * g.outW
         let c = window / plane, oh = (window % plane) / g.outW, ow = window % g.outW
-        var result: [(slot: Int, unit: Int)] = []
-        for i in 0..<g.kernelH {
-            let ih = g.rowOrigin(oh) + i * g.dilationH
-            guard ih >= 0 && ih < g.inH else { continue }
-            for j in 0..<g.kernelW {
-                let iw = g.columnOrigin(ow) + j * g.dilationW
-                guard iw >= 0 && iw < g.inW else { continue }
-                result.append((i * g.kernelW + j, (c * g.inH + ih) * g.inW + iw))
-            }
-        }
-        return result
+        g.forEachPosition(oh, ow) { slot, ih, iw in body(slot, (c * g.inH + ih) * g.inW + iw) }
     }
 
     /// The input unit at kernel position `slot` of a window.

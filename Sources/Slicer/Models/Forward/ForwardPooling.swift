@@ -64,15 +64,9 @@ package struct ForwardMaxPool: Sendable {
     @inline(__always) func winner<T: ForwardScalar>(_ plane: UnsafePointer<T>, _ oh: Int, _ ow: Int) -> Int {
         let w = window
         var best = -T.infinity, bestIndex = -1
-        for i in 0..<w.kernelH {
-            let ih = w.rowOrigin(oh) + i * w.dilationH
-            guard ih >= 0 && ih < w.inH else { continue }
-            for j in 0..<w.kernelW {
-                let iw = w.columnOrigin(ow) + j * w.dilationW
-                guard iw >= 0 && iw < w.inW else { continue }
-                let index = ih * w.inW + iw
-                if bestIndex < 0 || plane[index] > best { best = plane[index]; bestIndex = index }
-            }
+        w.forEachPosition(oh, ow) { _, ih, iw in
+            let index = ih * w.inW + iw
+            if bestIndex < 0 || plane[index] > best { best = plane[index]; bestIndex = index }
         }
         return bestIndex
     }

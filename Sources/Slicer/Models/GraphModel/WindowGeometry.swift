@@ -39,6 +39,21 @@ package struct WindowGeometry: Sendable, Equatable {
     @inline(__always) package func rowOrigin(_ oh: Int) -> Int { oh * strideH - padTop }
     @inline(__always) package func columnOrigin(_ ow: Int) -> Int { ow * strideW - padLeft }
 
+    /// Calls `body` with (kernel position, input row, input column) for each position of window
+    /// (oh, ow) that lies inside the input (padding is passed over), kernel positions increasing.
+    @inline(__always)
+    func forEachPosition(_ oh: Int, _ ow: Int, _ body: (_ slot: Int, _ ih: Int, _ iw: Int) -> Void) {
+        for i in 0..<kernelH {
+            let ih = rowOrigin(oh) + i * dilationH
+            guard ih >= 0 && ih < inH else { continue }
+            for j in 0..<kernelW {
+                let iw = columnOrigin(ow) + j * dilationW
+                guard iw >= 0 && iw < inW else { continue }
+                body(i * kernelW + j, ih, iw)
+            }
+        }
+    }
+
     /// The output columns whose kernel column `j` reads a real input column: iw = ow·sW − pL + j·dW ∈ [0, W).
     func validColumns(kernelColumn j: Int) -> Range<Int> {
         let offset = j * dilationW - padLeft

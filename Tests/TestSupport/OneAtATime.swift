@@ -2,10 +2,13 @@ import Testing
 
 /// A suite trait for tests that run on several threads: such tests run one at a time, so that they do
 /// not compete with each other for the cores (`.serialized` orders only the tests of one suite).
-struct OneAtATime: SuiteTrait, TestTrait, TestScoping {
-    var isRecursive: Bool { true }
+/// One definition for every test target, so that one gate holds across them all.
+public struct OneAtATime: SuiteTrait, TestTrait, TestScoping {
+    public var isRecursive: Bool { true }
 
-    func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
+    public init() {}
+
+    public func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
         // Each test case holds the gate once; suites and whole parameterized tests pass through.
         guard testCase != nil else { return try await function() }
         await MultiThreadedGate.shared.enter()
@@ -16,7 +19,7 @@ struct OneAtATime: SuiteTrait, TestTrait, TestScoping {
 
 extension Trait where Self == OneAtATime {
     /// Runs the suite's tests one at a time with every other suite marked `.oneAtATime`.
-    static var oneAtATime: OneAtATime { OneAtATime() }
+    public static var oneAtATime: OneAtATime { OneAtATime() }
 }
 
 /// The gate of `OneAtATime`: one holder at a time, the others wait in order.
