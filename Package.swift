@@ -8,6 +8,9 @@ import Foundation
 // Swift never fuses a·b + c without being told, so results do not depend on the target.
 let targetCPU = ProcessInfo.processInfo.environment["TESSERA_TARGET_CPU"] ?? "native"
 let nativeCPU: SwiftSetting = .unsafeFlags(["-target-cpu", targetCPU], .when(platforms: [.linux]))
+// Models and Engine are used by the targets above them in hot loops (the forward pass, window walks, BLAS calls):
+// their bodies go into their modules so that callers elsewhere in the package can still inline and specialise them.
+let crossModule: SwiftSetting = .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))
 
 /// Every entry of Sources/Slicer, each owned by exactly one of the targets built there.
 let slicerEntries = ["Models", "Support", "Version.swift", "Plane", "Engine", "Results", "Shard", "Workloads",
@@ -53,14 +56,14 @@ let package = Package(
                    dependencies: ["Polytope", "ForwardKernels", "COpenBLAS", "CZlib",
                                   .product(name: "SwiftProtobuf", package: "swift-protobuf")],
                    exclude: ["Models/ONNX/Proto/onnx.proto"],
-                   swiftSettings: [nativeCPU]),
+                   swiftSettings: [nativeCPU, crossModule]),
         // Engine: the plane and its domains, the arrangement engine and both drivers, slice results, the strip
         // stitcher, the benchmark workloads, and `slice`, the one entry point.
         slicerPart("Engine", owns: ["Plane", "Engine", "Results", "Shard", "Workloads", "Slice.swift"],
                    dependencies: ["Models", "Polytope"],
                    // The engine's hot loops touch class-held arrays; dynamic exclusivity checks cost ~15%.
                    swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
-                                   nativeCPU]),
+                                   nativeCPU, crossModule]),
         // Analysis: the local-complexity estimator, validation against exact counts, region migration, and their
         // shares of a sharded run.
         slicerPart("Analysis", owns: ["Analysis"],

@@ -42,7 +42,7 @@ package struct WindowGeometry: Sendable, Equatable {
     /// Calls `body` with (kernel position, input row, input column) for each position of window
     /// (oh, ow) that lies inside the input (padding is passed over), kernel positions increasing.
     @inline(__always)
-    func forEachPosition(_ oh: Int, _ ow: Int, _ body: (_ slot: Int, _ ih: Int, _ iw: Int) -> Void) {
+    package func forEachPosition(_ oh: Int, _ ow: Int, _ body: (_ slot: Int, _ ih: Int, _ iw: Int) -> Void) {
         for i in 0..<kernelH {
             let ih = rowOrigin(oh) + i * dilationH
             guard ih >= 0 && ih < inH else { continue }
