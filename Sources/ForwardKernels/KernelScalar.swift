@@ -9,6 +9,9 @@ public protocol KernelScalar: BinaryFloatingPoint, SIMDScalar, Sendable {
     /// `DirectConvPlan.run`.
     static func directConv(_ plan: DirectConvPlan<Self>, _ x: UnsafePointer<Self>, rows: Int,
                            into y: UnsafeMutablePointer<Self>, scratch: UnsafeMutablePointer<Self>)
+    /// `WinogradConvPlan.run`.
+    static func winogradConv(_ plan: WinogradConvPlan<Self>, _ x: UnsafePointer<Self>, rows: Int,
+                             into y: UnsafeMutablePointer<Self>, scratch: UnsafeMutablePointer<Self>)
     /// y = max(x, 0).
     static func relu(_ x: UnsafePointer<Self>, count: Int, into y: UnsafeMutablePointer<Self>)
     /// y = x for x > 0, else slope·x.

@@ -22,13 +22,20 @@ struct MergeCommand: ParsableCommand {
         guard !outputs.isEmpty else { throw ValidationError("give the output paths to merge") }
         // Every output's parts are checked before anything is written.
         let all = try outputs.map { try ShardParts(output: $0) }
+        // A slice's outputs share their strips: those of one command line are stitched once.
+        var sliceGroups: [String: [ShardParts]] = [:]
+        for parts in all where parts.command == "slice" { sliceGroups[parts.parts[0].fingerprint, default: []].append(parts) }
         for parts in all {
             switch parts.command {
             case "lc": try LCCommand.parse(parts.arguments).merge(parts)
             case "validate": try ValidateCommand.parse(parts.arguments).merge(parts)
             case "render": try RenderCommand.parse(parts.arguments).merge(parts)
             case "figure": try FigureCommand.parse(parts.arguments).merge(parts)
-            case "slice": try SliceCommand.parse(parts.arguments).merge(parts)
+            case "slice":
+                guard let group = sliceGroups.removeValue(forKey: parts.parts[0].fingerprint) else { continue }
+                try SliceCommand.parse(parts.arguments).merge(group)
+                for each in group { print("\(each.output): merged \(each.parts.count) parts") }
+                continue
             default: throw TesseraError.badInput("\(parts.output): parts of '\(parts.command)' cannot be merged by this tessera")
             }
             print("\(parts.output): merged \(parts.parts.count) parts")

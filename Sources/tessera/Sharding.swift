@@ -34,12 +34,13 @@ func checkInputsUnchanged(command: String, parts: ShardParts, files: [String]) t
 }
 
 /// Writes one part per output path, every part carrying the share's whole payload.
-func writeParts(command: String, shard: ShardSpec, outputs: [String], files: [String], payload: [String: Any]) throws {
+func writeParts(command: String, shard: ShardSpec, outputs: [String], files: [String], payload: [String: Any],
+                blob: Data = Data()) throws {
     guard !outputs.isEmpty else { throw TesseraError.badInput("--shard needs an output file: its parts are written beside it") }
     let arguments = argumentsWithoutShard(command)
     let fingerprint = try shardFingerprint(command: command, arguments: arguments, files: files)
     for output in outputs {
         try ShardPart(command: command, shard: shard, fingerprint: fingerprint, arguments: arguments, output: output,
-                      payload: payload).write()
+                      payload: payload, blob: blob).write()
     }
 }

@@ -7,19 +7,23 @@ extension SliceCommand {
         [model, architecture, anchors.points].compactMap { $0 }
     }
 
-    /// Stitches the strips in the parts into the output `parts.output` (one of --json, --png, --svg,
-    /// --pdf, --regions), written as one process writes it.
-    func merge(_ parts: ShardParts) throws {
+    /// Stitches the strips in the parts into the outputs `group` names (each one of --json, --png,
+    /// --svg, --pdf, --regions of the same sharded command), written as one process writes them. The
+    /// strips are read from the first output's parts (every output's parts carry them) and stitched once.
+    func merge(_ group: [ShardParts]) throws {
         var command = self
         command.shard = nil
-        let only = { (path: String?) in path == parts.output ? path : nil }
+        let merged = Set(group.map(\.output))
+        let only = { (path: String?) in path.flatMap { merged.contains($0) ? $0 : nil } }
         command.json = only(json); command.png = only(png); command.svg = only(svg); command.pdf = only(pdf); command.regions = only(regions)
-        guard [command.json, command.png, command.svg, command.pdf, command.regions].contains(where: { $0 != nil }) else {
-            throw TesseraError.badInput("\(parts.output) is not an output of the command its parts record")
+        let outputs = [command.json, command.png, command.svg, command.pdf, command.regions].compactMap { $0 }
+        guard let parts = group.first, outputs.count == merged.count else {
+            let stray = group.first { !outputs.contains($0.output) }?.output ?? "?"
+            throw TesseraError.badInput("\(stray) is not an output of the command its parts record")
         }
         try checkInputsUnchanged(command: "slice", parts: parts, files: inputFiles())
-        let strips = try zip(parts.parts, parts.payloads).map { part, payload in
-            try StripSlice(payload: payload, source: ShardPart.path(of: parts.output, shard: part.shard))
+        let strips = try parts.parts.map { part in
+            try StripSlice(encoded: part.blob, source: ShardPart.path(of: parts.output, shard: part.shard))
         }
         let graph = try ModelLoader.load(checkpoint: model, architecture: try checkpointArchitecture(model: model, explicit: architecture),
                                          activation: try activation.map(Activation.init(parsing:)))

@@ -73,7 +73,7 @@ struct SliceCommand: ParsableCommand {
         if let shardSpec, let strip = options.strip {
             let corners = try domainSpec.corners(plane: try SlicePlane(anchors: input.anchors))
             let part = StripSlice(result, strip: strip, corners: corners)
-            try writeParts(command: "slice", shard: shardSpec, outputs: outputs, files: inputFiles(), payload: part.payload)
+            try writeParts(command: "slice", shard: shardSpec, outputs: outputs, files: inputFiles(), payload: [:], blob: try part.encoded())
             print("strip \(strip.index)/\(strip.count): \(result.regions.count) regions (\(String(format: "%.3f", result.seconds)) s)")
             fflush(stdout)
             _exit(0)

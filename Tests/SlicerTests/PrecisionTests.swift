@@ -68,8 +68,9 @@ import Testing
     }
 
     /// The bound holds and is not vacuous: on the CNN fixture the float32 values are within it
-    /// everywhere, and fewer than 1 % of the non-zero values lie within their bound of zero (only those could
-    /// explain a count that differs).
+    /// everywhere, and fewer than 2 % of the non-zero values lie within their bound of zero (only those could
+    /// explain a count that differs). Its convolutions run by Winograd in float32, whose bound counts every
+    /// input through up to 16 transform paths: 1.2 % here, against 1 % under the direct kernel's.
     @Test func theErrorBoundHoldsAndIsTight() throws {
         let model = try ModelLoader.load(path: GraphForwardFixtureTests.path("cnn5_w32.ts.onnx"))
         let points = try PointsFile.load(path: GraphForwardFixtureTests.path("lc-points.npy"))
@@ -91,7 +92,7 @@ import Testing
             checked += z64.count
         }
         #expect(checked > 100_000)
-        #expect(nearZero * 100 < checked, "\(nearZero) of \(checked) non-zero values within their bound of zero")
+        #expect(nearZero * 50 < checked, "\(nearZero) of \(checked) non-zero values within their bound of zero")
     }
 
     @Test func anUnknownPrecisionIsOneError() {

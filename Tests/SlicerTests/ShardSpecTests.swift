@@ -1,3 +1,4 @@
+import Foundation
 import Slicer
 import Testing
 @testable import Analysis
@@ -14,6 +15,27 @@ import Testing
                 let sizes = ranges.map(\.count)
                 #expect(sizes.max()! - sizes.min()! <= 1)
             }
+        }
+    }
+
+    /// A part is its header and its blob again when read back; anything else (an earlier format, a
+    /// header cut short) is refused by name.
+    @Test func partsRoundTripAndDamagedOnesAreRefused() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tessera-part-\(UInt64.random(in: 0...UInt64.max))").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let output = directory + "/p.json", shard = try ShardSpec(index: 2, count: 3)
+        let blob = Data((0..<1000).map { UInt8($0 % 251) })
+        try ShardPart(command: "slice", shard: shard, fingerprint: "f", arguments: ["--a", "b"], output: output,
+                      payload: ["k": 7], blob: blob).write()
+        let path = ShardPart.path(of: output, shard: shard)
+        let back = try ShardPart.read(path: path)
+        #expect(back.command == "slice" && back.shard == shard && back.fingerprint == "f" && back.arguments == ["--a", "b"]
+                && back.output == output && back.payload["k"] as? Int == 7 && back.blob == blob)
+        let whole = try #require(FileManager.default.contents(atPath: path))
+        for damaged in [whole.prefix(30), Data("{\"format\": \"tessera shard part 1\"}".utf8), Data()] {
+            try damaged.write(to: URL(fileURLWithPath: path))
+            #expect(throws: TesseraError.badInput("\(path) is not a tessera shard part (or is damaged)")) { try ShardPart.read(path: path) }
         }
     }
 

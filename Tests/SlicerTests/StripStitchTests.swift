@@ -71,7 +71,11 @@ import Testing
             var stripOptions = options
             stripOptions.strip = SliceStrip(index: index, count: count)
             let result = try run(stripOptions)
-            strips.append(StripSlice(result, strip: SliceStrip(index: index, count: count), corners: try domain.corners(plane: plane)))
+            let strip = StripSlice(result, strip: SliceStrip(index: index, count: count), corners: try domain.corners(plane: plane))
+            // Through the binary part format, as merge reads it.
+            let bytes = try strip.encoded()
+            strips.append(try StripSlice(encoded: bytes, source: "strip \(index)"))
+            #expect(throws: TesseraError.self) { try StripSlice(encoded: bytes.dropLast(), source: "cut") }
         }
         let stitched = try StripStitcher.stitch(strips)
         let a = structure(one), b = structure(stitched)

@@ -83,6 +83,13 @@ import Testing
         result = try runTessera(["merge", scratch.file("p.json")])
         #expect(result.status != 0 && result.stderr.contains("disagree on N") && !FileManager.default.fileExists(atPath: scratch.file("p.json")), "\(result)")
         try FileManager.default.removeItem(atPath: part(1, 2))
+        // A part cut short (a copy that failed midway) is refused by name; the whole one merges.
+        let whole = try #require(contents(part(3, 3)))
+        try whole.prefix(whole.count - 9).write(to: URL(fileURLWithPath: part(3, 3)))
+        result = try runTessera(["merge", scratch.file("p.json")])
+        #expect(result.status != 0 && result.stderr.contains("p.json.shard-3-of-3 holds a damaged slice strip")
+                && !FileManager.default.fileExists(atPath: scratch.file("p.json")), "\(result)")
+        try whole.write(to: URL(fileURLWithPath: part(3, 3)))
         result = try runTessera(["merge", scratch.file("p.json")])
         #expect(result.status == 0, "\(result)")
         result = try runTessera(slice("square") + ["--shard", "1/2", "--regions", scratch.file("r.geojson"), "--exact-vertices"])

@@ -15,10 +15,11 @@ from ._binary import find_binary
 from ._errors import TesseraError
 from ._lc import LocalComplexity, lc
 from ._partition import Partition
+from ._pictures import figure, render
 from ._run import Run
 from ._safetensors import write_mlp, write_safetensors
 from ._slice import slice
 
-__all__ = ["slice", "lc", "Run", "Partition", "LocalComplexity", "TesseraError", "find_binary",
+__all__ = ["slice", "lc", "render", "figure", "Run", "Partition", "LocalComplexity", "TesseraError", "find_binary",
            "write_mlp", "write_safetensors"]
 __version__ = "0.1.0"

@@ -114,6 +114,16 @@ class Run:
         run_sharded(arguments, [csv], shards=shards, executor=executor, binary=binary)
         return read_table(csv)
 
+    def render(self, indices, out=None, **options):
+        """``tessera.render`` on this run (shards=, executor= included); returns the output directory."""
+        from ._pictures import render
+        return render(self, indices, out, **options)
+
+    def figure(self, indices, png=None, **options):
+        """``tessera.figure`` on this run (shards=, executor= included); returns the figure's JSON."""
+        from ._pictures import figure
+        return figure(self, indices, png, **options)
+
     def _first(self, kind):
         for name in sorted(self.tables):
             if self.tables[name][0] == kind:

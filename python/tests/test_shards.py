@@ -54,3 +54,28 @@ def test_slice_in_strips_is_the_one_process_partition():
         assert [list(p) for p in stitched.patterns] == [list(p) for p in one.patterns]
         assert list(stitched.classes) == list(one.classes)
         assert np.allclose(stitched.areas, one.areas, rtol=1e-9, atol=0)
+
+
+def _files(directory):
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.is_file()}
+
+
+def test_render_and_figure_in_shares_write_the_one_process_files(tmp_path):
+    run_path = tmp_path / "run"
+    shutil.copytree(FIXTURES / "onnx" / "run-cnn-small", run_path)
+    run = tessera.Run(run_path)
+    common = dict(domain="disk:0.5", size=120, lc_samples=4, regions=True)
+    one = run.render([0, 1, 2], tmp_path / "one", **common)
+    two = tessera.render(run_path, [0, 1, 2], tmp_path / "two", shards=2, **common)
+    assert one == str(tmp_path / "one") and two == str(tmp_path / "two")
+    files = _files(tmp_path / "one")
+    assert "partition.csv" in files and any(name.endswith(".geojson") for name in files)
+    assert _files(tmp_path / "two") == files   # the parts are gone, the bytes the same
+
+    figure = dict(domain="disk:0.5", samples=8, directions=4, panel_size=120)
+    a = run.figure([0, 1, 2], tmp_path / "a.png", **figure)
+    b = tessera.figure(run, [0, 1, 2], tmp_path / "b.png", shards=2, **figure)
+    assert (tmp_path / "a.png").read_bytes() == (tmp_path / "b.png").read_bytes()
+    untimed = lambda report: {k: v for k, v in without_timing(report).items() if k != "slice_seconds"}
+    assert untimed(a) == untimed(b) and len(a["chosen"]) == 4
+    assert not list(tmp_path.glob("*.shard-*"))

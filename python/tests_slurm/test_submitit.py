@@ -52,3 +52,18 @@ def test_slice_with_a_submitit_executor_is_the_one_process_partition(tmp_path):
     exact = lambda p: (p.n_regions, p.n_vertices, p.n_edges, p.layers, p.boundary_segments)
     assert exact(arrayed) == exact(one) and one.n_regions > 20
     assert list(arrayed.classes) == list(one.classes)
+
+
+def test_render_and_figure_with_a_submitit_executor(tmp_path):
+    run_path = tmp_path / "run"
+    shutil.copytree(REPOSITORY / "Tests" / "SlicerTests" / "Fixtures" / "onnx" / "run-cnn-small", run_path)
+    run = tessera.Run(run_path)
+    common = dict(domain="disk:0.5", size=120, lc_samples=4)
+    run.render([0, 1, 2], tmp_path / "one", **common)
+    tessera.render(run, [0, 1, 2], tmp_path / "two", shards=2, executor=executor(tmp_path / "jobs"), **common)
+    files = lambda d: {p.name: p.read_bytes() for p in sorted(d.iterdir()) if p.is_file()}
+    assert "partition.csv" in files(tmp_path / "one") and files(tmp_path / "two") == files(tmp_path / "one")
+    figure = dict(domain="disk:0.5", samples=8, directions=4, panel_size=120)
+    run.figure([0, 1, 2], tmp_path / "a.png", **figure)
+    run.figure([0, 1, 2], tmp_path / "b.png", shards=2, executor=executor(tmp_path / "jobs2"), **figure)
+    assert (tmp_path / "a.png").read_bytes() == (tmp_path / "b.png").read_bytes()

@@ -86,19 +86,23 @@ public enum PartitionGeoJSON {
     public static func layerHex(_ pattern: ActivationPattern, widths: [Int]) -> [String] {
         var offset = 0
         var parts: [String] = []
+        parts.reserveCapacity(widths.count)
         for width in widths {
-            var digits: [Character] = []
-            var bit = 0
-            while bit < width {
-                let nibble = pattern.word(at: offset + bit, width: min(4, width - bit))
-                digits.append(Character(String(nibble, radix: 16)))
-                bit += 4
-            }
-            parts.append(String(digits.reversed()))
+            let count = (width + 3) / 4
+            // Digits written from the last (the lowest nibble) back: a graph's patterns run to thousands of bits.
+            parts.append(String(unsafeUninitializedCapacity: count) { digits in
+                for k in 0..<count {
+                    let bit = 4 * k
+                    digits[count - 1 - k] = hexDigits[Int(pattern.word(at: offset + bit, width: min(4, width - bit)))]
+                }
+                return count
+            })
             offset += width
         }
         return parts
     }
+
+    static let hexDigits = Array("0123456789abcdef".utf8)
 
     static func polygon(_ ring: [Point2]) -> String {
         "{\"type\":\"Polygon\",\"coordinates\":[[\(ring.map(position).joined(separator: ","))]]}"

@@ -1,5 +1,5 @@
-/// 2-D convolution (cross-correlation, as PyTorch and ONNX define it): by the direct kernel where it
-/// applies, else through im2col and one gemm per sample and group: the kernel matrix
+/// 2-D convolution (cross-correlation, as PyTorch and ONNX define it): in float32 by Winograd's
+/// F(2×2, 3×3) where it applies, else by the direct kernel where it applies, else through im2col and one gemm per sample and group: the kernel matrix
 /// [Cout/g, Cin/g·kH·kW] times the column matrix [Cin/g·kH·kW, Ho·Wo].
 package struct ForwardConv<T: ForwardScalar>: Sendable {
     /// The geometry (its weights and bias as the model holds them, in float64).
@@ -10,11 +10,14 @@ package struct ForwardConv<T: ForwardScalar>: Sendable {
     let bias: [T]
     /// The direct kernel, where it applies (ungrouped, output channels a multiple of its channel block).
     let direct: ForwardDirectConv<T>?
+    /// The Winograd kernel, where it applies (float32 only).
+    let winograd: ForwardWinogradConv<T>?
 
     init(_ conv: Conv2D, window: WindowGeometry) {
         self.conv = conv; self.window = window
         weights = conv.weights.map(T.init); bias = conv.bias.map(T.init)
-        direct = ForwardDirectConv(conv, window: window)
+        winograd = ForwardWinogradConv(conv, window: window)
+        direct = winograd == nil ? ForwardDirectConv(conv, window: window) : nil
     }
 
     var inChannelsPerGroup: Int { conv.inChannels / conv.groups }
@@ -27,10 +30,11 @@ package struct ForwardConv<T: ForwardScalar>: Sendable {
         conv.kernelH == 1 && conv.kernelW == 1 && conv.strideH == 1 && conv.strideW == 1 && conv.pads.allSatisfy { $0 == 0 }
     }
     /// Scalars of scratch space `run` needs.
-    var scratchSize: Int { direct?.scratchSize ?? (isPointwise ? 0 : columnRows * outputPixels) }
+    var scratchSize: Int { winograd?.scratchSize ?? direct?.scratchSize ?? (isPointwise ? 0 : columnRows * outputPixels) }
 
     /// `x` is [rows × Cin·H·W], `y` [rows × Cout·Ho·Wo]; `scratch` holds at least `scratchSize` doubles.
     func run(_ x: UnsafePointer<T>, rows: Int, into y: UnsafeMutablePointer<T>, scratch: UnsafeMutablePointer<T>) {
+        if let winograd { return winograd.run(x, rows: rows, into: y, scratch: scratch) }
         if let direct { return direct.run(x, rows: rows, into: y, scratch: scratch) }
         let inSize = conv.inChannels * window.inH * window.inW
         let outSize = conv.outChannels * outputPixels

@@ -5,8 +5,9 @@
 /// an affine node y = W·x + b of k terms per output, summed in any order (sgemm, the direct kernel)
 /// with W and b rounded to float32, is off by at most c·(|W|·Z + |b|) + |W|·e, c = γ_{k+2}(1 + u) + u;
 /// a sum adds its inputs' errors and one rounding; pooling averages (or takes the largest of) the
-/// errors; ReLU, |·| and reshapes pass them on. The float64 values stand for the exact ones (their own
-/// rounding is 2⁻²⁹ times smaller). Smooth activations get no bound (infinite).
+/// errors; ReLU, |·| and reshapes pass them on; a convolution the float32 pass runs by Winograd's
+/// transform has its own rounding term (ForwardErrorBound+Winograd.swift). The float64 values stand
+/// for the exact ones (their own rounding is 2⁻²⁹ times smaller). Smooth activations get no bound (infinite).
 package enum ForwardErrorBound {
     package static let u = 0x1p-24
     package static func gamma(_ k: Int) -> Double { Double(k) * u / (1 - Double(k) * u) }
@@ -25,7 +26,11 @@ package enum ForwardErrorBound {
             let carried = forward.runStep(n, inputs: inputs.map(\.errors), rows: rows, step: absolute.linearPart)
             let rounding = coefficient(step, forward: forward, node: n)
             let errors: [Double]
-            if rounding == 0 {
+            if case .conv(let conv) = step, ForwardWinogradConv<Float>.applies(conv.conv) {
+                let scale = winogradMagnitudes(conv, magnitudes[0], rows: rows)
+                let c = winogradCoefficient(inChannels: conv.conv.inChannels)
+                errors = zip(carried, scale).map { $0 + c * $1 }
+            } else if rounding == 0 {
                 errors = carried
             } else if rounding.isInfinite {
                 errors = [Double](repeating: .infinity, count: values.count)

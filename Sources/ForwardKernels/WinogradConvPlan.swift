@@ -1,0 +1,275 @@
+/// A 3×3, stride-1, ungrouped convolution by Winograd's F(2×2, 3×3): each 2×2 block of output pixels
+/// (a tile) is Aᵀ·[Σ_c U_c ⊙ (Bᵀ·d_c·B)]·A + bias, with d_c the 4×4 input patch of channel c and
+/// U_c = G·g_c·Gᵀ the transformed 3×3 kernel: 16 multiplications per tile and channel pair instead of 36.
+/// The 16 sums over input channels are small matrix products [Cout × Cin]·[Cin × tiles], run by a
+/// register tile of 6 tiles × `channelBlock` output channels (the direct kernel's shape).
+/// Rounding differs from the direct sum; `ForwardErrorBound` bounds it.
+public struct WinogradConvPlan<T: KernelScalar>: Sendable {
+    /// Output channels of a register tile: two vectors' lanes (16 in float32).
+    public static var channelBlock: Int { 2 * T.Vector.scalarCount }
+    static var tileGroup: Int { 6 }
+    /// Tiles transformed and multiplied together: their transformed inputs and products stay in cache.
+    static var blockTiles: Int { 48 }
+
+    public let inChannels: Int, outChannels: Int
+    public let inH: Int, inW: Int, padTop: Int, padLeft: Int, outH: Int, outW: Int
+    /// Tiles per image, down and across (an odd output size computes one extra row or column, dropped).
+    public let tilesH: Int, tilesW: Int
+    /// The channel-last padded copy of one image covers every tile's 4×4 patch.
+    var paddedH: Int { 2 * tilesH + 2 }
+    var paddedW: Int { 2 * tilesW + 2 }
+    public let bias: [T]
+    /// U = G·g·Gᵀ, computed in float64 and rounded once, laid out [16][Cout/block][Cin][block].
+    public let packed: [T]
+
+    /// `weights` [Cout][Cin][3][3] and `bias` as the model holds them; `outH`, `outW` the convolution's
+    /// output size. Nil unless the output channels are a multiple of the channel block.
+    public init?(weights: [Double], bias: [Double], inChannels: Int, outChannels: Int,
+                 inH: Int, inW: Int, padTop: Int, padLeft: Int, outH: Int, outW: Int) {
+        let block = WinogradConvPlan.channelBlock
+        guard outChannels % block == 0, weights.count == outChannels * inChannels * 9, outH > 0, outW > 0 else { return nil }
+        var packed = [T](repeating: 0, count: 16 * outChannels * inChannels)
+        for o in 0..<outChannels {
+            for c in 0..<inChannels {
+                let u = WinogradConvPlan.transformedKernel(Array(weights[((o * inChannels + c) * 9)..<((o * inChannels + c) * 9 + 9)]))
+                for xi in 0..<16 {
+                    packed[((xi * (outChannels / block) + o / block) * inChannels + c) * block + o % block] = T(u[xi])
+                }
+            }
+        }
+        self.packed = packed
+        self.bias = bias.map(T.init)
+        self.inChannels = inChannels; self.outChannels = outChannels
+        self.inH = inH; self.inW = inW; self.padTop = padTop; self.padLeft = padLeft
+        self.outH = outH; self.outW = outW
+        tilesH = (outH + 1) / 2; tilesW = (outW + 1) / 2
+    }
+
+    /// G·g·Gᵀ of a 3×3 kernel g (row-major), G = [[1, 0, 0], [½, ½, ½], [½, −½, ½], [0, 0, 1]]: 4×4, row-major.
+    public static func transformedKernel(_ g: [Double]) -> [Double] {
+        func rows(_ a: Double, _ b: Double, _ c: Double) -> [Double] { [a, (a + b + c) / 2, (a - b + c) / 2, c] }
+        let columns = (0..<3).map { j in rows(g[j], g[3 + j], g[6 + j]) }   // G·g: [4][3], by column
+        var u = [Double](repeating: 0, count: 16)
+        for k in 0..<4 {
+            let row = rows(columns[0][k], columns[1][k], columns[2][k])
+            for l in 0..<4 { u[k * 4 + l] = row[l] }
+        }
+        return u
+    }
+
+    /// Scalars of scratch space: one padded image, and one block's transformed inputs and products.
+    public var scratchSize: Int {
+        paddedH * paddedW * inChannels + 16 * WinogradConvPlan.blockTiles * (inChannels + outChannels)
+    }
+
+    /// `x` is [rows × Cin·H·W], `y` [rows × Cout·Ho·Wo]; `scratch` holds `scratchSize` scalars.
+    public func run(_ x: UnsafePointer<T>, rows: Int, into y: UnsafeMutablePointer<T>, scratch: UnsafeMutablePointer<T>) {
+        T.winogradConv(self, x, rows: rows, into: y, scratch: scratch)
+    }
+
+    @inline(__always)
+    func body(_ x: UnsafePointer<T>, rows: Int, into y: UnsafeMutablePointer<T>, scratch: UnsafeMutablePointer<T>) {
+        let cin = inChannels, plane = inH * inW
+        let padded = scratch
+        let transformed = padded + paddedH * paddedW * cin
+        let products = transformed + 16 * WinogradConvPlan.blockTiles * cin
+        // The padding stays zero: only the interior is rewritten per image.
+        padded.update(repeating: 0, count: paddedH * paddedW * cin)
+        let tiles = tilesH * tilesW
+        packed.withUnsafeBufferPointer { weights in
+            bias.withUnsafeBufferPointer { bias in
+                for row in 0..<rows {
+                    let input = x + row * cin * plane
+                    for ih in 0..<inH {
+                        for iw in 0..<inW {
+                            let target = padded + ((ih + padTop) * paddedW + padLeft + iw) * cin
+                            let source = input + ih * inW + iw
+                            for c in 0..<cin { target[c] = source[c * plane] }
+                        }
+                    }
+                    let output = y + row * outChannels * outH * outW
+                    var first = 0
+                    while first < tiles {
+                        let count = min(WinogradConvPlan.blockTiles, tiles - first)
+                        transformInputs(padded, first: first, count: count, into: transformed)
+                        multiply(transformed, weights.baseAddress!, count: count, into: products)
+                        transformOutputs(products, bias.baseAddress!, first: first, count: count, into: output)
+                        first += count
+                    }
+                }
+            }
+        }
+    }
+
+    /// V[ξ][t][c] = (Bᵀ·d·B)[ξ] for tiles first ..< first + count, Bᵀ = [[1, 0, −1, 0], [0, 1, 1, 0], [0, −1, 1, 0], [0, 1, 0, −1]].
+    @inline(__always)
+    private func transformInputs(_ padded: UnsafePointer<T>, first: Int, count: Int, into v: UnsafeMutablePointer<T>) {
+        let cin = inChannels, rowStride = paddedW * cin
+        let xiStride = WinogradConvPlan.blockTiles * cin
+        for t in 0..<count {
+            let tile = first + t
+            let origin = padded + (2 * (tile / tilesW) * paddedW + 2 * (tile % tilesW)) * cin
+            let out = v + t * cin
+            if cin % T.Vector.scalarCount == 0 {
+                transformInput(origin, rowStride: rowStride, into: out, xiStride: xiStride)
+                continue
+            }
+            for c in 0..<cin {
+                // Along each row, then down the columns: every stage one addition or subtraction per value.
+                func row(_ i: Int) -> (T, T, T, T) {
+                    let d = origin + i * rowStride + c
+                    let d0 = d[0], d1 = d[cin], d2 = d[2 * cin], d3 = d[3 * cin]
+                    return (d0 - d2, d1 + d2, d2 - d1, d1 - d3)
+                }
+                let r0 = row(0), r1 = row(1), r2 = row(2), r3 = row(3)
+                let o = out + c
+                o[0] = r0.0 - r2.0; o[xiStride] = r0.1 - r2.1; o[2 * xiStride] = r0.2 - r2.2; o[3 * xiStride] = r0.3 - r2.3
+                o[4 * xiStride] = r1.0 + r2.0; o[5 * xiStride] = r1.1 + r2.1; o[6 * xiStride] = r1.2 + r2.2; o[7 * xiStride] = r1.3 + r2.3
+                o[8 * xiStride] = r2.0 - r1.0; o[9 * xiStride] = r2.1 - r1.1; o[10 * xiStride] = r2.2 - r1.2; o[11 * xiStride] = r2.3 - r1.3
+                o[12 * xiStride] = r1.0 - r3.0; o[13 * xiStride] = r1.1 - r3.1; o[14 * xiStride] = r1.2 - r3.2; o[15 * xiStride] = r1.3 - r3.3
+            }
+        }
+    }
+
+    /// One tile's Bᵀ·d·B, a vector of channels at a time (the same additions as the scalar loop).
+    @inline(__always)
+    private func transformInput(_ origin: UnsafePointer<T>, rowStride: Int, into out: UnsafeMutablePointer<T>, xiStride: Int) {
+        let cin = inChannels, lanes = T.Vector.scalarCount, size = MemoryLayout<T>.stride
+        let source = UnsafeRawPointer(origin), target = UnsafeMutableRawPointer(out)
+        var c = 0
+        while c < cin {
+            func row(_ i: Int) -> (T.Vector, T.Vector, T.Vector, T.Vector) {
+                func load(_ j: Int) -> T.Vector { source.loadUnaligned(fromByteOffset: (i * rowStride + j * cin + c) * size, as: T.Vector.self) }
+                let d0 = load(0), d1 = load(1), d2 = load(2), d3 = load(3)
+                return (d0 - d2, d1 + d2, d2 - d1, d1 - d3)
+            }
+            let r0 = row(0), r1 = row(1), r2 = row(2), r3 = row(3)
+            func store(_ xi: Int, _ value: T.Vector) { target.storeBytes(of: value, toByteOffset: (xi * xiStride + c) * size, as: T.Vector.self) }
+            store(0, r0.0 - r2.0); store(1, r0.1 - r2.1); store(2, r0.2 - r2.2); store(3, r0.3 - r2.3)
+            store(4, r1.0 + r2.0); store(5, r1.1 + r2.1); store(6, r1.2 + r2.2); store(7, r1.3 + r2.3)
+            store(8, r2.0 - r1.0); store(9, r2.1 - r1.1); store(10, r2.2 - r1.2); store(11, r2.3 - r1.3)
+            store(12, r1.0 - r3.0); store(13, r1.1 - r3.1); store(14, r1.2 - r3.2); store(15, r1.3 - r3.3)
+            c += lanes
+        }
+    }
+
+    /// M[t][ξ][o] = Σ_c U[ξ][o][c]·V[ξ][t][c] for the block's `count` tiles.
+    @inline(__always)
+    private func multiply(_ v: UnsafePointer<T>, _ weights: UnsafePointer<T>, count: Int, into m: UnsafeMutablePointer<T>) {
+        let blocks = outChannels / WinogradConvPlan.channelBlock
+        for xi in 0..<16 {
+            for block in 0..<blocks {
+                var t = 0
+                while t < count {
+                    tile(v + xi * WinogradConvPlan.blockTiles * inChannels, weights + (xi * blocks + block) * inChannels * WinogradConvPlan.channelBlock,
+                         firstTile: t, count: count, xi: xi, block: block, into: m)
+                    t += WinogradConvPlan.tileGroup
+                }
+            }
+        }
+    }
+
+    /// Tiles t ..< t + 6 (those that exist) of one ξ and one block of output channels: twelve
+    /// independent accumulators, as in the direct kernel.
+    @inline(__always)
+    private func tile(_ v: UnsafePointer<T>, _ weights: UnsafePointer<T>, firstTile t: Int, count: Int, xi: Int, block: Int,
+                      into m: UnsafeMutablePointer<T>) {
+        let cin = inChannels
+        let n = min(WinogradConvPlan.tileGroup, count &- t)
+        // A missing tile repeats the last one; its sums are computed and dropped.
+        let last = n &- 1
+        let x0 = v + t &* cin, x1 = v + (t &+ min(1, last)) &* cin, x2 = v + (t &+ min(2, last)) &* cin
+        let x3 = v + (t &+ min(3, last)) &* cin, x4 = v + (t &+ min(4, last)) &* cin, x5 = v + (t &+ min(5, last)) &* cin
+        var a00 = T.Vector(), a01 = T.Vector(), a10 = T.Vector(), a11 = T.Vector()
+        var a20 = T.Vector(), a21 = T.Vector(), a30 = T.Vector(), a31 = T.Vector()
+        var a40 = T.Vector(), a41 = T.Vector(), a50 = T.Vector(), a51 = T.Vector()
+        var w = UnsafeRawPointer(weights)
+        let half = T.Vector.scalarCount &* MemoryLayout<T>.stride
+        for c in 0..<cin {
+            let w0 = w.loadUnaligned(fromByteOffset: 0, as: T.Vector.self)
+            let w1 = w.loadUnaligned(fromByteOffset: half, as: T.Vector.self)
+            w += 2 &* half
+            var x = T.Vector(repeating: x0[c])
+            a00 = a00.addingProduct(x, w0); a01 = a01.addingProduct(x, w1)
+            x = T.Vector(repeating: x1[c])
+            a10 = a10.addingProduct(x, w0); a11 = a11.addingProduct(x, w1)
+            x = T.Vector(repeating: x2[c])
+            a20 = a20.addingProduct(x, w0); a21 = a21.addingProduct(x, w1)
+            x = T.Vector(repeating: x3[c])
+            a30 = a30.addingProduct(x, w0); a31 = a31.addingProduct(x, w1)
+            x = T.Vector(repeating: x4[c])
+            a40 = a40.addingProduct(x, w0); a41 = a41.addingProduct(x, w1)
+            x = T.Vector(repeating: x5[c])
+            a50 = a50.addingProduct(x, w0); a51 = a51.addingProduct(x, w1)
+        }
+        let tileStride = 16 &* outChannels
+        let base = UnsafeMutableRawPointer(m + (xi &* outChannels &+ block &* WinogradConvPlan.channelBlock))
+        let step = tileStride &* MemoryLayout<T>.stride
+        func store(_ low: T.Vector, _ high: T.Vector, _ k: Int) {
+            base.storeBytes(of: low, toByteOffset: (t &+ k) &* step, as: T.Vector.self)
+            base.storeBytes(of: high, toByteOffset: (t &+ k) &* step &+ half, as: T.Vector.self)
+        }
+        store(a00, a01, 0)
+        if n > 1 { store(a10, a11, 1) }
+        if n > 2 { store(a20, a21, 2) }
+        if n > 3 { store(a30, a31, 3) }
+        if n > 4 { store(a40, a41, 4) }
+        if n > 5 { store(a50, a51, 5) }
+    }
+
+    /// Y = Aᵀ·M·A + bias per tile, Aᵀ = [[1, 1, 1, 0], [0, 1, −1, −1]], a vector of output channels at a
+    /// time; the pixels inside the output are written.
+    @inline(__always)
+    private func transformOutputs(_ m: UnsafePointer<T>, _ bias: UnsafePointer<T>, first: Int, count: Int,
+                                  into output: UnsafeMutablePointer<T>) {
+        let lanes = T.Vector.scalarCount
+        let pixels = outH * outW
+        let raw = UnsafeRawPointer(m)
+        let size = MemoryLayout<T>.stride
+        for t in 0..<count {
+            let tile = first + t
+            let oh = 2 * (tile / tilesW), ow = 2 * (tile % tilesW)
+            let down = oh + 1 < outH, across = ow + 1 < outW
+            var o = 0
+            while o < outChannels {
+                func at(_ xi: Int) -> T.Vector {
+                    raw.loadUnaligned(fromByteOffset: ((t * 16 + xi) * outChannels + o) * size, as: T.Vector.self)
+                }
+                // Along each row of M, then down the columns.
+                func rowTransform(_ k: Int) -> (T.Vector, T.Vector) {
+                    let m0 = at(4 * k), m1 = at(4 * k + 1), m2 = at(4 * k + 2), m3 = at(4 * k + 3)
+                    return (m0 + m1 + m2, m1 - m2 - m3)
+                }
+                let r0 = rowTransform(0), r1 = rowTransform(1), r2 = rowTransform(2), r3 = rowTransform(3)
+                let b = UnsafeRawPointer(bias).loadUnaligned(fromByteOffset: o * size, as: T.Vector.self)
+                let y00 = r0.0 + r1.0 + r2.0 + b, y01 = r0.1 + r1.1 + r2.1 + b
+                let y10 = r1.0 - r2.0 - r3.0 + b, y11 = r1.1 - r2.1 - r3.1 + b
+                let p = oh * outW + ow
+                for lane in 0..<lanes {
+                    let plane = output + (o + lane) * pixels + p
+                    plane[0] = y00[lane]
+                    if across { plane[1] = y01[lane] }
+                    if down {
+                        plane[outW] = y10[lane]
+                        if across { plane[outW + 1] = y11[lane] }
+                    }
+                }
+                o += lanes
+            }
+        }
+    }
+}
+
+extension Float {
+    public static func winogradConv(_ plan: WinogradConvPlan<Float>, _ x: UnsafePointer<Float>, rows: Int,
+                                    into y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+        plan.body(x, rows: rows, into: y, scratch: scratch)
+    }
+}
+
+extension Double {
+    public static func winogradConv(_ plan: WinogradConvPlan<Double>, _ x: UnsafePointer<Double>, rows: Int,
+                                    into y: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>) {
+        plan.body(x, rows: rows, into: y, scratch: scratch)
+    }
+}
