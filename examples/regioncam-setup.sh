@@ -9,7 +9,7 @@ build_static_tessera() {
     local scratch=(--scratch-path "${TESSERA_SCRATCH_PATH:-$root/.build-static}" --static-swift-stdlib)
     if [ "$build" = 1 ]; then
         echo "== building tessera (swift build -c release ${scratch[*]})" >&2
-        (cd "$root" && swift build -c release "${scratch[@]}" >&2)
+        (cd "$root" && swift build -c release "${scratch[@]}" --product tessera >&2)
     fi
     tessera="$(cd "$root" && swift build -c release "${scratch[@]}" --show-bin-path)/tessera"
     [ -x "$tessera" ] || { echo "$name: no tessera binary at $tessera (drop --no-build)" >&2; exit 1; }

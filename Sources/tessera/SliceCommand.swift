@@ -80,7 +80,9 @@ struct SliceCommand: ParsableCommand {
         }
         // The order a stitched sharded slice is written in, so that both write the same files
         // (--exact-vertices, not sharded, reads the engine's own vertex numbering).
-        if !exactVertices { result = result.canonicalized() }
+        // The engine's own order stays alive until exit: freeing its many small arrays is wasted work.
+        let computed = result
+        if !exactVertices { result = computed.canonicalized(parallelism: options.parallelism) }
         try writeOutputs(result, network: network, input: input, domain: domainSpec, parallelism: options.parallelism)
         clock.lap("outputs")
         print("\(result.regions.count) regions, \(result.vertices.count) vertices, \(result.edges.count) edges, "
@@ -88,7 +90,7 @@ struct SliceCommand: ParsableCommand {
         // Everything is written and closed: skip tearing down a partition of possibly millions of
         // objects, and the libraries' exit handlers (OpenBLAS joins its idle threads).
         fflush(stdout)
-        _exit(0)
+        withExtendedLifetime(computed) { _exit(0) }
     }
 
     /// Writes the JSON, GeoJSON and pictures asked for.

@@ -78,4 +78,46 @@ import Testing
             #expect(dependents == window, "input \(index)")
         }
     }
+
+    /// A convolution with stride 2, padding, dilation 2 and two groups, on a 4×7×5 input.
+    func oddConvolution() -> ConvOperation {
+        let conv = Conv2D(inChannels: 4, outChannels: 6, kernelH: 3, kernelW: 2, strideH: 2, strideW: 1, pads: [1, 0, 2, 1],
+                          dilationH: 2, dilationW: 1, groups: 2, weights: (0..<(6 * 2 * 3 * 2)).map { Double($0 % 5) - 1.5 },
+                          bias: [Double](repeating: 0.25, count: 6))
+        return ConvOperation(conv: conv, inputHeight: 7, inputWidth: 5, outputHeight: 3, outputWidth: 5)
+    }
+
+    @Test func theConvolutionsListedDependentsAreEachReaderOnce() throws {
+        let operation = oddConvolution()
+        var random = SeededGenerator(seed: 5)
+        for trial in 0..<200 {
+            let units = (0..<(1 + trial % 9)).map { _ in Int(random.next() % 140) }
+            var readers = Set<Int>()
+            for u in units { operation.forEachDependent(ofInput: 0, unit: u) { readers.insert($0) } }
+            let listed = try #require(operation.dependents(ofInput: 0, units: units))
+            #expect(listed.count == Set(listed).count, "units \(units) listed twice")
+            #expect(Set(listed) == readers, "units \(units)")
+        }
+    }
+
+    /// Partial updates keep partial sums between calls: after any run of them, every output is
+    /// bit for bit the fresh evaluation of the current input.
+    @Test(arguments: ["conv", "dense"])
+    func partialUpdatesEqualAFreshEvaluation(kind: String) throws {
+        let operation: any AffineOperation = kind == "conv" ? oddConvolution()
+            : DenseOperation(layer: DenseLayer(inputs: 3000, outputs: 5, weights: (0..<15000).map { Double(($0 * 7) % 11) - 5.25 },
+                                               bias: [0.5, -1, 2, 0, 3]))
+        let inputCount = kind == "conv" ? 140 : 3000
+        var random = SeededGenerator(seed: 9)
+        func value() -> Double { Double(Float(random.workloadNormal())) }
+        var input = FloatValueMap(count: inputCount, rows: (0..<(3 * inputCount)).map { _ in value() })
+        var out = operation.apply([input])
+        for trial in 0..<100 {
+            let changed = Array(Set((0..<(1 + trial % 7)).map { _ in Int(random.next() % UInt64(inputCount)) }))
+            for u in changed { for r in 0..<3 { input.rows[r * inputCount + u] = value() } }
+            let units = operation.dependents(ofInput: 0, units: changed) ?? Array(0..<operation.outputCount)
+            operation.update(&out, units: units, changed: [changed], inputs: [input])
+            #expect(out.rows == operation.apply([input]).rows, "trial \(trial), changed \(changed)")
+        }
+    }
 }

@@ -1,3 +1,5 @@
+// Built with the tests; a plain release build of the package (no Testing module there) compiles it empty.
+#if canImport(Testing)
 import Testing
 
 /// A suite trait for tests that run on several threads: such tests run one at a time, so that they do
@@ -37,3 +39,4 @@ actor MultiThreadedGate {
         if waiting.isEmpty { held = false } else { waiting.removeFirst().resume() }
     }
 }
+#endif

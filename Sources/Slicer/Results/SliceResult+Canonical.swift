@@ -1,3 +1,4 @@
+import Models
 import Polytope
 
 extension SliceResult {
@@ -6,44 +7,100 @@ extension SliceResult {
     /// around the ring, come first (then its lowest-leftmost vertex: float coordinates of one vertex
     /// can differ in their last bits between the two), class cells from their lowest-leftmost vertex,
     /// vertices in order of first use, edges and boundary segments sorted. Areas are taken on the
-    /// canonical rings, so the same regions give the same bytes.
-    public func canonicalized() -> SliceResult {
+    /// canonical rings, so the same regions give the same bytes, whatever `parallelism`.
+    public func canonicalized(parallelism: Parallelism = .serial) -> SliceResult {
         var result = self
-        let order = regions.indices.sorted { Self.precedes(regions[$0].pattern, regions[$1].pattern) }
+        let order = patternOrder()
+        let labels = EdgeLabels(edges, vertexCount: vertices.count)
+        // Each region's ring and area are its own: they are found on all cores, then numbered in order.
+        var regionsOut = [SliceRegion](repeating: SliceRegion(vertexIndices: [], pattern: ActivationPattern(count: 0), predictedClass: 0,
+                                                              classCells: [], slope: 0, area: 0), count: regions.count)
+        regionsOut.withUnsafeMutableBufferPointer { out in
+            parallelism.chunks(order.count, minimumChunk: 4096) { range in
+                var sequence: [Int64] = []
+                for position in range {
+                    var region = regions[order[position]]
+                    let cycle = region.vertexIndices
+                    sequence.removeAll(keepingCapacity: true)
+                    for k in cycle.indices { sequence.append(labels.label(cycle[k], cycle[k + 1 == cycle.count ? 0 : k + 1])) }
+                    let ring = Self.rotated(cycle, labels: sequence) { vertices[$0] }
+                    region.vertexIndices = ring
+                    region.area = abs(Self.ringArea(ring, vertices))
+                    if !region.classCells.isEmpty {
+                        region.classCells = region.classCells.sorted { $0.label < $1.label }.map {
+                            ClassCell(polygon: Self.rotated($0.polygon) { $0 }, label: $0.label)
+                        }
+                    }
+                    out[position] = region
+                }
+            }
+        }
         var number = [Int](repeating: -1, count: vertices.count)
         var newVertices: [Point2] = []
         newVertices.reserveCapacity(vertices.count)
-        func renumber(_ v: Int) -> Int {
-            if number[v] < 0 { number[v] = newVertices.count; newVertices.append(vertices[v]) }
-            return number[v]
-        }
-        var labels: [UInt64: Int64] = [:]
-        labels.reserveCapacity(edges.count)
-        for edge in edges { labels[Self.key(edge.from, edge.to)] = Int64(edge.layer) << 32 | Int64(UInt32(bitPattern: Int32(truncatingIfNeeded: edge.neuron))) }
-        result.regions = order.map { index in
-            var region = regions[index]
-            let cycle = region.vertexIndices
-            let sequence = cycle.indices.map { labels[Self.key(cycle[$0], cycle[($0 + 1) % cycle.count])] ?? -1 }
-            let ring = Self.rotated(cycle, labels: sequence) { vertices[$0] }
-            region.vertexIndices = ring.map(renumber)
-            region.area = abs(signedArea(ring.map { vertices[$0] }))
-            region.classCells = region.classCells.sorted { $0.label < $1.label }.map {
-                ClassCell(polygon: Self.rotated($0.polygon) { $0 }, label: $0.label)
+        for r in regionsOut.indices {
+            regionsOut[r].vertexIndices = regionsOut[r].vertexIndices.map { v in
+                if number[v] < 0 { number[v] = newVertices.count; newVertices.append(vertices[v]) }
+                return number[v]
             }
-            return region
         }
-        for v in vertices.indices where number[v] < 0 { _ = renumber(v) }
+        for v in vertices.indices where number[v] < 0 { number[v] = newVertices.count; newVertices.append(vertices[v]) }
+        result.regions = regionsOut
         result.vertices = newVertices
-        result.edges = edges.map { edge in
+        result.edges = Self.sortedEdges(edges.map { edge in
             let a = number[edge.from], b = number[edge.to]
             return SliceEdge(from: min(a, b), to: max(a, b), layer: edge.layer, neuron: edge.neuron)
-        }.sorted { ($0.from, $0.to, $0.layer, $0.neuron) < ($1.from, $1.to, $1.layer, $1.neuron) }
+        }, vertexCount: vertices.count)
         result.boundarySegments = boundarySegments.map { Self.lower($0.0, $0.1) ? ($0.0, $0.1) : ($0.1, $0.0) }
             .sorted { Self.lower($0.0, $1.0) || ($0.0 == $1.0 && Self.lower($0.1, $1.1)) }
         return result
     }
 
-    static func key(_ a: Int, _ b: Int) -> UInt64 { UInt64(min(a, b)) << 32 | UInt64(max(a, b)) }
+    /// `signedArea` of the polygon with these vertex indices, the same sums in the same order, without building it.
+    static func ringArea(_ ring: [Int], _ vertices: [Point2]) -> Double {
+        guard ring.count >= 3 else { return 0 }
+        var twice = 0.0
+        for i in ring.indices {
+            let a = vertices[ring[i]], b = vertices[ring[i + 1 == ring.count ? 0 : i + 1]]
+            twice += a.x * b.y - a.y * b.x
+        }
+        return twice / 2
+    }
+
+    /// Region indices by pattern (equal patterns by index), compared as one flat table of words
+    /// when that table is small (long patterns, as max pools make, are compared where they are).
+    func patternOrder() -> [Int] {
+        let width = regions.first?.pattern.words.count ?? 0
+        guard regions.count * width <= 1 << 21, regions.allSatisfy({ $0.pattern.words.count == width }) else {
+            return regions.indices.sorted { Self.precedes(regions[$0].pattern, regions[$1].pattern) }
+        }
+        var table = [UInt64](repeating: 0, count: regions.count * width)
+        for (r, region) in regions.enumerated() { for w in 0..<width { table[r * width + w] = region.pattern.words[w] } }
+        return table.withUnsafeBufferPointer { words in
+            regions.indices.sorted { a, b in
+                let x = words.baseAddress! + a * width, y = words.baseAddress! + b * width
+                for w in 0..<width where x[w] != y[w] { return x[w] < y[w] }
+                return a < b
+            }
+        }
+    }
+
+    /// Edges sorted by (from, to, layer, neuron): by `from` through counting, each vertex's few by the rest.
+    static func sortedEdges(_ edges: [SliceEdge], vertexCount: Int) -> [SliceEdge] {
+        guard edges.allSatisfy({ $0.from >= 0 && $0.from < vertexCount }) else {
+            return edges.sorted { ($0.from, $0.to, $0.layer, $0.neuron) < ($1.from, $1.to, $1.layer, $1.neuron) }
+        }
+        var start = [Int](repeating: 0, count: vertexCount + 1)
+        for edge in edges { start[edge.from + 1] += 1 }
+        for v in 0..<vertexCount { start[v + 1] += start[v] }
+        var next = start
+        var sorted = edges
+        for edge in edges { sorted[next[edge.from]] = edge; next[edge.from] += 1 }
+        for v in 0..<vertexCount where start[v + 1] - start[v] > 1 {
+            sorted[start[v]..<start[v + 1]].sort { ($0.to, $0.layer, $0.neuron) < ($1.to, $1.layer, $1.neuron) }
+        }
+        return sorted
+    }
 
     /// The cycle started where its label sequence is least; among equal rotations, at the lowest-leftmost point.
     static func rotated(_ ring: [Int], labels: [Int64], point: (Int) -> Point2) -> [Int] {
@@ -58,7 +115,7 @@ extension SliceResult {
             let order = compare(r, best)
             if order < 0 || (order == 0 && lower(point(ring[r]), point(ring[best]))) { best = r }
         }
-        return Array(ring[best...] + ring[..<best])
+        return best == 0 ? ring : Array(ring[best...] + ring[..<best])
     }
 
     static func precedes(_ a: ActivationPattern, _ b: ActivationPattern) -> Bool {
@@ -74,5 +131,33 @@ extension SliceResult {
         guard var best = ring.indices.first else { return ring }
         for i in ring.indices.dropFirst() where lower(point(ring[i]), point(ring[best])) { best = i }
         return Array(ring[best...] + ring[..<best])
+    }
+}
+
+/// Each edge's (layer, unit) label packed in one number, looked up by its two ends (the last edge
+/// between two vertices wins; -1 for none): every vertex's edges in one flat table.
+struct EdgeLabels {
+    private var start: [Int]
+    private var other: [Int]
+    private var label: [Int64]
+
+    init(_ edges: [SliceEdge], vertexCount: Int) {
+        start = [Int](repeating: 0, count: vertexCount + 1)
+        for edge in edges { start[edge.from + 1] += 1; start[edge.to + 1] += 1 }
+        for v in 0..<vertexCount { start[v + 1] += start[v] }
+        var next = start
+        other = [Int](repeating: 0, count: 2 * edges.count)
+        label = [Int64](repeating: 0, count: 2 * edges.count)
+        for edge in edges {
+            let value = Int64(edge.layer) << 32 | Int64(UInt32(bitPattern: Int32(truncatingIfNeeded: edge.neuron)))
+            other[next[edge.from]] = edge.to; label[next[edge.from]] = value; next[edge.from] += 1
+            other[next[edge.to]] = edge.from; label[next[edge.to]] = value; next[edge.to] += 1
+        }
+    }
+
+    func label(_ a: Int, _ b: Int) -> Int64 {
+        var found: Int64 = -1
+        for k in start[a]..<start[a + 1] where other[k] == b { found = label[k] }
+        return found
     }
 }

@@ -1,6 +1,6 @@
-/// "Share I of N" of a command's work: `--shard I/N`, 1 ≤ I ≤ N.
 import Models
 
+/// "Share I of N" of a command's work: `--shard I/N`, 1 ≤ I ≤ N.
 public struct ShardSpec: Sendable, Equatable {
     /// 1-based.
     public var index: Int

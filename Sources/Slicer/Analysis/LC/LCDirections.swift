@@ -1,6 +1,6 @@
-/// The P orthonormal directions of the LC neighbourhood: rows v1..vP of a [P, D] frame.
 import Models
 
+/// The P orthonormal directions of the LC neighbourhood: rows v1..vP of a [P, D] frame.
 public enum LCDirections {
     /// Largest |V·Vᵀ − I| entry accepted for a user-supplied frame (float32 files round near 1e-7).
     public static let orthonormalityTolerance = 1e-5

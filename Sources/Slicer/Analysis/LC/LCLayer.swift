@@ -1,8 +1,8 @@
+import Models
+
 /// One counted "layer" of the LC estimator on a graph model: an activation node (its units are the
 /// node's input values), a max-pool node (its units are its windows, when window counts are asked
 /// for), or the output node (its values, with `includeOutput`).
-import Models
-
 public struct LCLayer: Sendable, Equatable {
     public enum Kind: String, Sendable {
         /// An activation: units whose input's sign class (−1, 0, +1) differs among the vertices.

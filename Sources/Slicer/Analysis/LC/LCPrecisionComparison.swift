@@ -1,10 +1,10 @@
+import Engine
+import Models
+
 /// The float32 estimator against the float64 one on the same samples, with every unit whose count
 /// differs explained: at some vertex its float32 and float64 values fall in different sign classes,
 /// and the float64 value there lies within the a priori float32 error bound of zero
 /// (`ForwardErrorBound`), so rounding alone can flip it.
-import Engine
-import Models
-
 public struct LCPrecisionComparison: Sendable {
     /// One unit of one sample counted in one precision and not in the other.
     public struct Difference: Sendable, CustomStringConvertible {

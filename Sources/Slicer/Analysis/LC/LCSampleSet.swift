@@ -1,6 +1,6 @@
-/// A named set of points at which LC is estimated (`train`, `test`, `random` or `points`).
 import Models
 
+/// A named set of points at which LC is estimated (`train`, `test`, `random` or `points`).
 public struct LCSampleSet: Sendable {
     public var name: String
     public var points: [[Double]]

@@ -120,19 +120,30 @@ extension GraphSubdivision {
 
     /// The three rows of value v at `units`.
     func saved(_ v: Int, units: [Int]) -> [Double] {
-        let map = maps[v], n = map.count
-        var old = [Double](repeating: 0, count: 3 * units.count)
-        for (i, u) in units.enumerated() { old[3 * i] = map.rows[u]; old[3 * i + 1] = map.rows[n + u]; old[3 * i + 2] = map.rows[2 * n + u] }
-        return old
+        let n = maps[v].count
+        return maps[v].rows.withUnsafeBufferPointer { rows in
+            [Double](unsafeUninitializedCapacity: 3 * units.count) { old, count in
+                for (i, u) in units.enumerated() { old[3 * i] = rows[u]; old[3 * i + 1] = rows[n + u]; old[3 * i + 2] = rows[2 * n + u] }
+                count = 3 * units.count
+            }
+        }
     }
 
     /// The units whose value differs from `old` (an output that came out as it was, such as a ReLU
     /// unit that stays off, changes nothing downstream).
     func unitsThatMoved(_ v: Int, units: [Int], old: [Double]) -> [Int] {
-        let map = maps[v], n = map.count
-        return units.enumerated().filter { i, u in
-            !(map.rows[u] == old[3 * i] && map.rows[n + u] == old[3 * i + 1] && map.rows[2 * n + u] == old[3 * i + 2])
-        }.map(\.element)
+        let n = maps[v].count
+        var moved: [Int] = []
+        moved.reserveCapacity(units.count)
+        maps[v].rows.withUnsafeBufferPointer { rows in
+            old.withUnsafeBufferPointer { old in
+                for (i, u) in units.enumerated()
+                where !(rows[u] == old[3 * i] && rows[n + u] == old[3 * i + 1] && rows[2 * n + u] == old[3 * i + 2]) {
+                    moved.append(u)
+                }
+            }
+        }
+        return moved
     }
 
     /// Recomputes the affine outputs that read, directly or through other affine nodes, the units
@@ -166,11 +177,9 @@ extension GraphSubdivision {
                     }
                 }
                 let inputs = node.inputs.map { maps[$0] }
-                let old = saved(index + 1, units: outputs)
                 var out = takeMap(index + 1)
-                operation.update(&out, units: outputs, changed: node.inputs.map { changed[$0] }, inputs: inputs)
+                changed[index + 1] = operation.updateListingMoved(&out, units: outputs, changed: node.inputs.map { changed[$0] }, inputs: inputs)
                 maps[index + 1] = out
-                changed[index + 1] = unitsThatMoved(index + 1, units: outputs, old: old)
             case .piecewise, .maxPool:
                 let m = plan.activationNodes.firstIndex(of: index)!
                 for u in changed[node.inputs[0]] where !pendingMark[m][u] {

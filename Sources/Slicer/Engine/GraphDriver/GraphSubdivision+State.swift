@@ -48,9 +48,12 @@ struct PathState {
     var stamp: UInt32 = 0
     /// Certified mode: the units that may change sign on the domain (the rest keep one sign on every face).
     var screen: DomainScreen?
+    /// Per max-pool level: its windows on the polygon the current face was cut from (`ParentWindows`).
+    var parentWindows: [ParentWindows?]
 
     init(bounds: [ValueBound], currentPattern: ActivationPattern, pending: [[Int]], pendingMark: [[Bool]]) {
         self.bounds = bounds; self.currentPattern = currentPattern; self.pending = pending; self.pendingMark = pendingMark
+        parentWindows = pending.map { _ in nil }
     }
 }
 

@@ -31,6 +31,7 @@ extension GraphSubdivision {
         let (cut, crossing) = try split(face: 0, level: 0, map: maps[inputValue], bound: bounds[inputValue])
         regionsAfter[0] += cut.count
         let pieces = nearbyOrder(cut, level: 0, crossing: crossing)
+        prepareParentWindows(level: 1, polygon: polygon)
         enter(level: 0, face: pieces[0])
         let hint = plan.maxPool(level: 1) == nil ? sharedHint(level: 1, polygon: polygon, crossing: crossing) : nil
         let workers = parallelism.workers(for: pieces.count)

@@ -136,6 +136,7 @@ final class GraphSubdivision: ArrangementDriver {
         let (cut, crossing) = try split(face: f, level: m, map: maps[inputValue], bound: bounds[inputValue], hint: hint)
         regionsAfter[m] += cut.count
         let pieces = nearbyOrder(cut, level: m, crossing: crossing)
+        prepareParentWindows(level: m + 1, polygon: polygon)
         var next: LevelHint? = nil
         for (i, g) in pieces.enumerated() {
             enter(level: m, face: g)

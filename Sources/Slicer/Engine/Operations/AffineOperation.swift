@@ -31,6 +31,9 @@ protocol AffineOperation: Sendable {
     /// that led to them. An operation may replace the tap-by-tap default with a faster loop that
     /// sums the same terms (in any fixed order: the bound below holds for every order).
     func update(_ out: inout FloatValueMap, units: [Int], changed: [[Int]], inputs: [FloatValueMap])
+    /// `update`, returning the asked units whose rows came out different from what `out` held
+    /// (each once; NaN counts as different).
+    func updateListingMoved(_ out: inout FloatValueMap, units: [Int], changed: [[Int]], inputs: [FloatValueMap]) -> [Int]
 }
 
 extension AffineOperation {
@@ -42,6 +45,15 @@ extension AffineOperation {
     }
 
     func dependents(ofInput slot: Int, units: [Int]) -> [Int]? { nil }
+
+    func updateListingMoved(_ out: inout FloatValueMap, units: [Int], changed: [[Int]], inputs: [FloatValueMap]) -> [Int] {
+        let n = out.count
+        let old = units.map { (out.rows[$0], out.rows[n + $0], out.rows[2 * n + $0]) }
+        update(&out, units: units, changed: changed, inputs: inputs)
+        return zip(units, old).filter { u, old in
+            !(out.rows[u] == old.0 && out.rows[n + u] == old.1 && out.rows[2 * n + u] == old.2)
+        }.map(\.0)
+    }
 
     /// ỹ = fl(fl(Σ w·x̃ + b) / k) for each asked unit and row, taps in `forEachTap` order (the bias
     /// only in the constant row; no division when k = 1).

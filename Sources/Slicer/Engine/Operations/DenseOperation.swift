@@ -1,17 +1,19 @@
+import Models
+
 /// y = W·x + b on the flattened input (Gemm / MatMul + bias).
 ///
 /// The float evaluation sums in blocks of `DenseOperation.block` inputs: each block's terms in
-/// input order (zero weights included: w·x̃ = 0 adds nothing and rounds nothing), then the block sums
-/// in block order, then the bias. It keeps the block sums in the output's `partials`, so a change of
-/// a few inputs recomputes only their blocks; every output is still the one fixed formula.
-import Models
-
+/// input order (zero weights included: w·x̃ = 0 adds nothing and rounds nothing), then each run of
+/// `DenseOperation.superBlock` block sums in block order, then those run sums in order, then the
+/// bias. It keeps the block and run sums in the output's `partials`, so a change of a few inputs
+/// recomputes only their blocks and runs; every output is still the one fixed formula.
 struct DenseOperation: AffineOperation {
     let layer: DenseLayer
     /// The weights input-major ([input][output]), so a block's sums run over the outputs side by side.
     let inputMajorWeights: [Double]
     var outputCount: Int { layer.outputs }
     static let block = 32
+    static let superBlock = 32
 
     init(layer: DenseLayer) {
         self.layer = layer
@@ -34,25 +36,28 @@ struct DenseOperation: AffineOperation {
     func dependents(ofInput slot: Int, units: [Int]) -> [Int]? { units.isEmpty ? [] : Array(0..<outputCount) }
 
     var blockCount: Int { (layer.inputs + DenseOperation.block - 1) / DenseOperation.block }
+    var superBlockCount: Int { (blockCount + DenseOperation.superBlock - 1) / DenseOperation.superBlock }
 
-    /// Recomputes the blocks holding a changed input (all when `out.partials` is not yet set up),
-    /// then every output from its block sums (`units` is every output: all read every input).
+    /// Recomputes the blocks holding a changed input and their runs (all when `out.partials` is not
+    /// yet set up), then every output from its run sums (`units` is every output: all read every input).
     func update(_ out: inout FloatValueMap, units: [Int], changed: [[Int]], inputs: [FloatValueMap]) {
         let n = outputCount, inCount = layer.inputs, blocks = blockCount, size = DenseOperation.block
+        let supers = superBlockCount, run = DenseOperation.superBlock
         let input = inputs[0]
         var dirty: [Int]
         var partialSums = out.partials
         out.partials = []
-        if partialSums.count != 3 * n * blocks {
-            partialSums = [Double](repeating: 0, count: 3 * n * blocks)
+        if partialSums.count != 3 * n * (blocks + supers) {
+            partialSums = [Double](repeating: 0, count: 3 * n * (blocks + supers))
             dirty = Array(0..<blocks)
         } else {
-            dirty = changed[0].map { $0 / size }
-            dirty.sort()
-            dirty = dirty.enumerated().filter { $0.offset == 0 || dirty[$0.offset - 1] != $0.element }.map(\.element)
+            var marked = [Bool](repeating: false, count: blocks)
+            for i in changed[0] { marked[i / size] = true }
+            dirty = (0..<blocks).filter { marked[$0] }
         }
-        // partials[k·3n + r·n + u]: block k's sum of row r of output u (block-major, so the final
-        // sums run over all 3n outputs side by side, each still adding its blocks in order).
+        // partials[k·3n + r·n + u]: block k's sum of row r of output u, then run K's at
+        // partials[(blocks + K)·3n + r·n + u] (block-major, so the sums run over all 3n outputs
+        // side by side, each still adding its terms in order).
         var rows = out.rows
         out.rows = []
         let width = 3 * n
@@ -71,11 +76,21 @@ struct DenseOperation: AffineOperation {
                     }
                 }
             }
+            var last = -1
+            for k in dirty where k / run != last {
+                last = k / run
+                let total = partials.baseAddress! + (blocks + last) * width
+                for j in 0..<width { total[j] = 0 }
+                for b in (last * run)..<min(last * run + run, blocks) {
+                    let block = partials.baseAddress! + b * width
+                    for j in 0..<width { total[j] += block[j] }
+                }
+            }
             rows.withUnsafeMutableBufferPointer { rows in
                 for j in 0..<width { rows[j] = 0 }
-                for k in 0..<blocks {
-                    let block = partials.baseAddress! + k * width
-                    for j in 0..<width { rows[j] += block[j] }
+                for k in 0..<supers {
+                    let total = partials.baseAddress! + (blocks + k) * width
+                    for j in 0..<width { rows[j] += total[j] }
                 }
                 for u in 0..<n { rows[2 * n + u] += layer.bias[u] }
             }

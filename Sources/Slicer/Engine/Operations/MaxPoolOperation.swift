@@ -10,6 +10,20 @@ import Polytope
 struct MaxPoolOperation: Sendable {
     let geometry: WindowGeometry
     let channels: Int
+    /// The input unit at window · taps + slot, −1 for a position off the input; computed once (the
+    /// engine reads them per window on every face).
+    let inputUnits: [Int32]
+
+    init(geometry: WindowGeometry, channels: Int) {
+        self.geometry = geometry
+        self.channels = channels
+        let taps = geometry.kernelH * geometry.kernelW
+        var units = [Int32](repeating: -1, count: channels * geometry.outH * geometry.outW * taps)
+        for w in 0..<(units.count / taps) {
+            Self.forEachInput(geometry, of: w) { slot, u in units[w * taps + slot] = Int32(u) }
+        }
+        inputUnits = units
+    }
 
     /// Output units: one per window.
     var windows: Int { channels * geometry.outH * geometry.outW }
@@ -29,18 +43,18 @@ struct MaxPoolOperation: Sendable {
     /// of `inputs(of:)`, without building the array.
     @inline(__always)
     func forEachInput(of window: Int, _ body: (_ slot: Int, _ unit: Int) -> Void) {
-        let g = geometry, plane = g.outH * g.outW
+        Self.forEachInput(geometry, of: window, body)
+    }
+
+    @inline(__always)
+    static func forEachInput(_ g: WindowGeometry, of window: Int, _ body: (_ slot: Int, _ unit: Int) -> Void) {
+        let plane = g.outH * g.outW
         let c = window / plane, oh = (window % plane) / g.outW, ow = window % g.outW
         g.forEachPosition(oh, ow) { slot, ih, iw in body(slot, (c * g.inH + ih) * g.inW + iw) }
     }
 
-    /// The input unit at kernel position `slot` of a window.
-    func unit(window: Int, slot: Int) -> Int {
-        let g = geometry, plane = g.outH * g.outW
-        let c = window / plane, oh = (window % plane) / g.outW, ow = window % g.outW
-        let ih = g.rowOrigin(oh) + (slot / g.kernelW) * g.dilationH, iw = g.columnOrigin(ow) + (slot % g.kernelW) * g.dilationW
-        return (c * g.inH + ih) * g.inW + iw
-    }
+    /// The input unit at kernel position `slot` of a window (a position on the input).
+    func unit(window: Int, slot: Int) -> Int { Int(inputUnits[window * taps + slot]) }
 
     /// The winning kernel position of a window in a pattern.
     func winner(of window: Int, pattern: ActivationPattern, offset: Int) -> Int {

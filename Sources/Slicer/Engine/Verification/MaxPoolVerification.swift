@@ -1,9 +1,9 @@
+import Models
+
 /// The max-pool families of graph cases, in the order `maxPoolVerificationCase` cycles through them:
 /// pooling after an activation and directly after a convolution, with and without overlapping
 /// windows (strides below the kernel, padding, dilation, ceil mode), and degenerate windows (all
 /// inputs equal, two equal inputs, small-integer weights whose ties meet at shared points).
-import Models
-
 public let maxPoolVerificationFamilies = ["maxpool-relu", "maxpool-conv", "maxpool-overlap", "maxpool-equal", "maxpool-integer"]
 
 /// The i-th max-pool verification case of a seed.
