@@ -115,12 +115,12 @@ public struct PartitionStyle: Sendable {
 }
 
 /// A region count with its noun: "1 region", "5,321 regions".
-func regionCount(_ n: Int) -> String {
+package func regionCount(_ n: Int) -> String {
     "\(groupedDigits(n)) region\(n == 1 ? "" : "s")"
 }
 
 /// An integer with thousands separators ("5,321").
-func groupedDigits(_ n: Int) -> String {
+package func groupedDigits(_ n: Int) -> String {
     let digits = String(n.magnitude)
     var out = ""
     for (i, ch) in digits.enumerated() {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Pipelines
 import Render
 
 /// Everything on the embedded default (Fashion-MNIST from Debian): train, render, lc, validate, figure.

@@ -1,9 +1,10 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import Pipelines
+import Render
 import Slicer
 import Trainer
-import Render
 
 struct LCCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

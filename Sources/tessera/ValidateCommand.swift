@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Pipelines
 import Render
 import Slicer
 

@@ -1,6 +1,7 @@
-import Testing
-@testable import Slicer
 import Polytope
+import Slicer
+import Testing
+@testable import Engine
 
 /// The arrangement's validity check (`arrangementProblems`): both engines' subdivisions pass it in
 /// both arithmetics, and each kind of damage makes it fail.

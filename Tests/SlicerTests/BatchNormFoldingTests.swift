@@ -1,6 +1,8 @@
-import Testing
-@testable import Slicer
 import Polytope
+import Slicer
+import Testing
+@testable import Engine
+@testable import Models
 
 /// Batch norm's scale γ/√(σ²+ε) is the correctly rounded float64 (round to nearest, ties to even).
 @Suite(.timeLimit(.minutes(20))) struct BatchNormFoldingTests {

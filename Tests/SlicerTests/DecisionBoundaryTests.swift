@@ -1,6 +1,8 @@
-import Testing
-@testable import Slicer
 import Polytope
+import Slicer
+import Testing
+@testable import Engine
+@testable import Models
 
 /// Decision boundaries of degenerate networks, counted by hand. Anchors (0,0), (1,0), (0,1) with
 /// `square:2`: the domain is [−0.5, 1.5]² and frame coordinates are (x, y). The graph engine, given

@@ -1,8 +1,11 @@
-import Foundation
-import Testing
-@testable import Slicer
-import Polytope
 import BigInt
+import Foundation
+import Polytope
+import Slicer
+import Testing
+@testable import Analysis
+@testable import Engine
+@testable import Models
 
 /// The domain screen: every unit it settles has that sign at every point of the domain (checked by
 /// an exact rational forward pass at corners and interior points), and it settles most units of a

@@ -1,6 +1,8 @@
-import Testing
-@testable import Slicer
 import Polytope
+import Slicer
+import Testing
+@testable import Engine
+@testable import Models
 
 /// The exact vertices recomputed from a finished slice alone (for `slice --exact-vertices`) are the
 /// engine's own exact vertices, on random and degenerate networks (zero biases through the origin,

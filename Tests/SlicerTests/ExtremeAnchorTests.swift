@@ -1,6 +1,7 @@
-import Testing
-@testable import Slicer
 import Polytope
+import Slicer
+import Testing
+@testable import Engine
 
 /// Anchors near the ends of float64's range and nearly collinear anchors: the plane is rational, so
 /// only an exactly collinear or repeated triple is refused, and both arithmetics agree.

@@ -1,5 +1,6 @@
+import Slicer
 import Testing
-@testable import Slicer
+@testable import Engine
 
 /// Per-face columns stay aligned with the faces through every operation that changes faces: a cut
 /// adds a face, compaction moves and drops faces, a copy takes all, the thread merge gathers all.

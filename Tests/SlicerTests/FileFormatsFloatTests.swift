@@ -1,7 +1,8 @@
 // Exact Double <-> F32/F16/BF16 conversions: known values, ties, subnormals, exhaustive round trips.
 
+import Slicer
 import Testing
-@testable import Slicer
+@testable import Models
 
 @Suite(.timeLimit(.minutes(20))) struct FileFormatsFloat {
     @Test func float16KnownValues() {

@@ -1,5 +1,6 @@
+import Slicer
 import Testing
-@testable import Slicer
+@testable import Models
 
 /// The direct convolution kernel (ungrouped, output channels a multiple of 8): which convolutions take
 /// it, and that every output is the bias plus the fused multiply-add chain over (input channel, kernel

@@ -1,5 +1,6 @@
+import Slicer
 import Testing
-@testable import Slicer
+@testable import Models
 
 /// Winograd F(2×2, 3×3) in the float32 pass: which convolutions take it, that it is the convolution
 /// (exactly, where every intermediate is representable), and that `ForwardErrorBound` covers its

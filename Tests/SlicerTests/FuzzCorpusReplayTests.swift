@@ -1,6 +1,7 @@
 import Foundation
+import Slicer
 import Testing
-@testable import Slicer
+@testable import Models
 
 /// Replays the fuzzing corpus kept in FuzzCorpus/<target>/ (written by `tessera-fuzz --save-corpus`:
 /// the seeds and inputs that reached distinct errors) through the parsers the fuzzer drives, as it

@@ -1,8 +1,10 @@
 import BigInt
 import Foundation
 import Polytope
+import Slicer
 import Testing
-@testable import Slicer
+@testable import Engine
+@testable import Models
 
 /// Exact mode's path (`ExactPath`): fixed-width integer arithmetic against BigInt, the path's exact
 /// maps against a fresh exact evaluation of every region, and exact ≡ certified on a small CNN.

@@ -1,5 +1,7 @@
+import Slicer
 import Testing
-@testable import Slicer
+@testable import Engine
+@testable import Models
 
 /// The graph engine updates its float maps in place along the depth-first path; these tests check
 /// that what it computes that way is bit for bit what a fresh evaluation of each region gives.

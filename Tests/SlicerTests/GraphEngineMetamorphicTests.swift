@@ -1,6 +1,8 @@
-import Testing
-@testable import Slicer
 import Polytope
+import Slicer
+import Testing
+@testable import Engine
+@testable import Models
 
 /// Transformations of a graph that leave its partition unchanged.
 @Suite(.timeLimit(.minutes(20))) struct GraphEngineMetamorphicTests {

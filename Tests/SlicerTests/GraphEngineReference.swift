@@ -1,6 +1,8 @@
-@testable import Slicer
-import Polytope
 import BigInt
+import Polytope
+import Slicer
+@testable import Engine
+@testable import Models
 
 /// Exact values over one positive common denominator: value i is numerators[i] / denominator.
 /// (A rational per value reduces by a gcd at every operation, which made this reference most of the

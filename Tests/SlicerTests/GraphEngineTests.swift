@@ -1,7 +1,9 @@
-import Testing
-@testable import Slicer
-import Polytope
 import BigInt
+import Polytope
+import Slicer
+import Testing
+@testable import Engine
+@testable import Models
 
 /// The graph engine: certified ≡ exact on seeded families of every operation, and invariants.
 @Suite(.timeLimit(.minutes(20))) struct GraphEngineTests {

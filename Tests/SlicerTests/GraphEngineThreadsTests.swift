@@ -1,5 +1,6 @@
+import Slicer
 import Testing
-@testable import Slicer
+@testable import Engine
 import TestSupport
 
 /// The graph engine on several threads gives the one-thread subdivision: the same faces in the same

@@ -1,6 +1,8 @@
-import Testing
-@testable import Slicer
 import Polytope
+import Slicer
+import Testing
+@testable import Engine
+@testable import Models
 
 /// The graph engine's invariants on every region and every edge, one small seeded network per
 /// operation family: each region's pattern is an exact rational forward pass's at an interior point,

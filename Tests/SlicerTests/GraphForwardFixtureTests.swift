@@ -1,6 +1,8 @@
 import Foundation
+import Slicer
 import Testing
-@testable import Slicer
+@testable import Analysis
+@testable import Models
 
 /// The forward pass and the LC estimator on models exported by real PyTorch (both exporters) and on
 /// ONNX operator corner cases, against the float64 references stored with them (Fixtures/onnx, made by

@@ -1,5 +1,6 @@
 import Foundation
-@testable import Slicer
+import Slicer
+@testable import Models
 
 /// Straightforward per-sample loops for every graph operation: the reference the batched forward pass
 /// is checked against. Output sizes are taken from the nodes' declared shapes (written by hand in the

@@ -1,5 +1,6 @@
+import Slicer
 import Testing
-@testable import Slicer
+@testable import Models
 import TestSupport
 
 /// The batched forward pass against the straightforward per-sample loops of `GraphReference`.

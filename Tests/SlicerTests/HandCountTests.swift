@@ -1,7 +1,9 @@
-import Testing
 import Foundation
-@testable import Slicer
 import Polytope
+import Slicer
+import Testing
+@testable import Engine
+@testable import Models
 
 /// Small cases whose counts are worked out by hand. With anchors (0,0), (1,0), (0,1) and
 /// `square:2` the domain is [−0.5, 1.5]².

@@ -1,7 +1,8 @@
-import Testing
-@testable import Slicer
-import Polytope
 import BigInt
+import Polytope
+import Slicer
+import Testing
+@testable import Engine
 
 /// Invariants of the exact partition on seeded random networks, checked with exact arithmetic.
 @Suite(.timeLimit(.minutes(20))) struct InvariantTests {

@@ -1,6 +1,8 @@
 import Foundation
+import Slicer
 import Testing
-@testable import Slicer
+@testable import Analysis
+@testable import Models
 
 /// `lc --deformation` and `lc --layers` in the library: the neighbourhood graph's measures by hand,
 /// under a layer that scales the neighbourhood, and graph-model sign counts on explicit vertices.

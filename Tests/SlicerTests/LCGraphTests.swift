@@ -1,6 +1,8 @@
 import Foundation
+import Slicer
 import Testing
-@testable import Slicer
+@testable import Analysis
+@testable import Models
 import TestSupport
 
 /// The LC estimator on graph models: the MLP case against the pre-graph estimator, a CNN against

@@ -2,7 +2,9 @@
 // at main c29cb5f), kept verbatim as the reference the graph estimator must match count for count.
 
 import Dispatch
-@testable import Slicer
+import Slicer
+@testable import Analysis
+@testable import Models
 
 /// The paper's fast LC estimator: for each sample x, forward the 2P vertices x ± r·v_p in one batched
 /// BLAS pass and count, per layer, the units whose pre-activation sign (−1, 0, +1) differs among them.

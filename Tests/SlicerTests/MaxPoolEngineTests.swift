@@ -1,7 +1,9 @@
-import Testing
-@testable import Slicer
-import Polytope
 import Foundation
+import Polytope
+import Slicer
+import Testing
+@testable import Engine
+@testable import Models
 
 /// Max pooling in the graph engine: certified ≡ exact, cells of upper envelopes counted by hand, and
 /// every region's winners against an exact forward pass.

@@ -1,6 +1,7 @@
-import Testing
 import Foundation
-@testable import Slicer
+import Slicer
+import Testing
+@testable import Models
 
 /// Hostile and malformed ONNX files: each is one error line that names the file and, where there
 /// is one, the node and operator.

@@ -1,6 +1,8 @@
-import Testing
 import Foundation
-@testable import Slicer
+import Slicer
+import Testing
+@testable import Engine
+@testable import Models
 
 /// Graph models as a whole: the MLP as a chain, round trips through the ONNX writer, runs whose
 /// checkpoints replace the initializers, and the inspect table.

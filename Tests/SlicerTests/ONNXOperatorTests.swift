@@ -1,6 +1,8 @@
-import Testing
 import Foundation
-@testable import Slicer
+import Slicer
+import Testing
+@testable import Engine
+@testable import Models
 
 /// Each operator's converter on hand-built ONNX files: attributes, parameters, shapes.
 @Suite(.timeLimit(.minutes(20))) struct ONNXOperatorTests {

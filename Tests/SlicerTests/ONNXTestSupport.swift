@@ -1,7 +1,8 @@
 // Helpers of the ONNX reader tests: the committed cases made by Fixtures/onnx-cases/make_cases.py.
 
 import Foundation
-@testable import Slicer
+import Slicer
+@testable import Models
 
 /// A file under Fixtures/onnx-cases.
 func onnxCase(_ name: String) -> String {

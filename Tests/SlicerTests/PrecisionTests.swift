@@ -1,6 +1,8 @@
 import Foundation
+import Slicer
 import Testing
-@testable import Slicer
+@testable import Analysis
+@testable import Models
 
 /// `--precision`: float64 is the earlier forward pass to the last bit; float32 counts agree with it
 /// up to units whose float64 value lies within the float32 rounding bound of zero.

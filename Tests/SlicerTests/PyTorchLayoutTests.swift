@@ -1,6 +1,8 @@
-import Testing
 import Foundation
-@testable import Slicer
+import Slicer
+import Testing
+@testable import Engine
+@testable import Models
 
 /// A state_dict written by the reference safetensors implementation (make_safetensors_fixture.py)
 /// loads as the same network: its logits at the anchors match numpy's, and it slices.

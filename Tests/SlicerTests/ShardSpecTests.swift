@@ -1,6 +1,9 @@
 import Foundation
+import Slicer
 import Testing
-@testable import Slicer
+@testable import Analysis
+@testable import Engine
+@testable import Models
 
 /// How `--shard I/N` divides work units: every unit in exactly one share, in order, shares within one unit of each other.
 @Suite struct ShardSpecTests {

@@ -1,6 +1,7 @@
-import Testing
-@testable import Slicer
 import Polytope
+import Slicer
+import Testing
+@testable import Engine
 
 /// The sign kernel: its error model bounds the true error, its predicates agree with exact
 /// arithmetic, and the exact kernel never lets a float filter decide.

@@ -1,6 +1,9 @@
 import Polytope
+import Slicer
 import Testing
-@testable import Slicer
+@testable import Analysis
+@testable import Engine
+@testable import Models
 
 /// A sharded slice: the domain's strips, sliced one by one and stitched, are the one subdivision a
 /// single process computes: the same regions (patterns, classes, corners, class cells), edges and

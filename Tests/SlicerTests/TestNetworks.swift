@@ -1,5 +1,7 @@
-@testable import Slicer
 import Polytope
+import Slicer
+@testable import Engine
+@testable import Models
 
 /// A network from explicit rows: each layer a list of (weights, bias).
 func makeNetwork(_ layers: [[([Double], Double)]], activation: Activation = .relu) -> Network {

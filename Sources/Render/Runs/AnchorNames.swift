@@ -1,3 +1,4 @@
+import Render
 import Slicer
 
 /// The names of a run's three anchors, one scheme everywhere: dataset split and sample index, as

@@ -1,3 +1,4 @@
+import Render
 import Slicer
 
 /// What the paper's Figure 1 for a run is drawn from: the run, the anchors, the LC settings and the outputs.

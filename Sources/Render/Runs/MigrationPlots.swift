@@ -1,3 +1,4 @@
+import Render
 import Slicer
 
 /// migration.png: the share of neuron-edge length within δ of the anchors and of the decision

@@ -1,3 +1,4 @@
+import Render
 import Slicer
 
 /// The numbers of one frame of a partition sequence: one row of partition.csv.

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Render
 import Slicer
 
 extension PartitionSequence {
@@ -130,9 +131,8 @@ extension ViewerFrame {
         guard let step = v["step"] as? Int, let title = v["title"] as? String, let regions = v["regions"] as? Int,
               let slope = (v["maxSlope"] as? String).flatMap(exactDouble), let classes = v["classes"] as? Int, let fields = v["fields"].map(Self.inexact) as? [String: Any],
               let blob = (v["blob"] as? String).flatMap({ Data(base64Encoded: $0) }) else { return nil }
-        self.step = step; self.title = title; regionCount = regions
-        maxSlope = slope; classCount = classes
-        self.fields = fields; self.blob = blob
+        self.init(step: step, title: title, regionCount: regions, maxSlope: slope, classCount: classes,
+                  fields: fields, blob: blob)
     }
 
     /// `value` with every Double as {"bits": `exactText`}.

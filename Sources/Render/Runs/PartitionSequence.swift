@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Polytope
+import Render
 import Slicer
 import Trainer
 

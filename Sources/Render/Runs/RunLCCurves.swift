@@ -1,4 +1,5 @@
 import Dispatch
+import Render
 import Slicer
 import Trainer
 

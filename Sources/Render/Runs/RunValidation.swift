@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Render
 import Slicer
 import Trainer
 

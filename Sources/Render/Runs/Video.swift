@@ -1,4 +1,5 @@
 import Foundation
+import Render
 import Slicer
 
 /// Assembling frames into a video with ffmpeg.

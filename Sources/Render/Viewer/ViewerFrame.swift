@@ -30,9 +30,17 @@ public struct ViewerFrame: @unchecked Sendable {
     /// Number of classes the network predicts (a single logit: two).
     public var classCount: Int
     /// Small JSON values: counts, grid, anchors, domain, layer statistics.
-    var fields: [String: Any]
+    package var fields: [String: Any]
     /// The compressed stream.
-    var blob: Data
+    package var blob: Data
+
+    /// A frame from its parts as stored (a shard's frame read back).
+    package init(step: Int, title: String, regionCount: Int, maxSlope: Double, classCount: Int,
+                 fields: [String: Any], blob: Data) {
+        self.step = step; self.title = title; self.regionCount = regionCount
+        self.maxSlope = maxSlope; self.classCount = classCount
+        self.fields = fields; self.blob = blob
+    }
 
     public init(_ result: SliceResult, step: Int, title: String) {
         self.step = step

@@ -1,3 +1,4 @@
+import Engine
 import Polytope
 
 /// Where the neurons' edges lie: the paper's migration of regions towards the decision boundary,

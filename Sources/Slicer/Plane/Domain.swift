@@ -1,4 +1,5 @@
 import Foundation
+import Models
 import Polytope
 
 /// The convex polygon of the plane that is partitioned.

@@ -1,3 +1,4 @@
+import Models
 import Polytope
 
 /// The plane through three anchors, x(s, t) = x1 + s·(x2 − x1) + t·(x3 − x1).

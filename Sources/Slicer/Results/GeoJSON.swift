@@ -1,4 +1,5 @@
 import Foundation
+import Models
 import Polytope
 
 /// The partition of one slice as a GeoJSON FeatureCollection, for GIS and dataframe tools.

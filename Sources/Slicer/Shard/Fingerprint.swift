@@ -1,4 +1,5 @@
 import Foundation
+import Models
 
 /// A 64-bit fingerprint of a sharded command: its arguments and the contents of its input files, so
 /// that parts of different commands or of changed inputs are not merged together. Not cryptographic.

@@ -1,4 +1,5 @@
 import Foundation
+import Models
 
 /// Little-endian fixed-width fields for binary shard parts: integers, doubles by bit pattern
 /// (exact), and length-prefixed UTF-8 text.

@@ -1,7 +1,9 @@
 import Foundation
+import Models
 
 /// One share's part of an output file P, stored at `P.shard-I-of-N`: which command and inputs made it
 /// (the fingerprint, and the arguments `merge` replays), and the share's results (the payload).
+// @unchecked: a value; `payload` holds only JSON values (strings, numbers, arrays, dictionaries), never shared objects.
 public struct ShardPart: @unchecked Sendable {
     /// The subcommand (lc, validate, ...).
     public var command: String

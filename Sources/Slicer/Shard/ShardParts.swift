@@ -1,7 +1,9 @@
 import Foundation
+import Models
 
 /// The N parts of one output P, found beside it and checked: all present once, all of the same N and
 /// the same fingerprint. Any other state is one error that names the part.
+// @unchecked: a value made of `ShardPart`s (see there).
 public struct ShardParts: @unchecked Sendable {
     public var output: String
     /// In share order, 1...N.

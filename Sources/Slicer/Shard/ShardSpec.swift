@@ -1,3 +1,5 @@
+import Models
+
 /// "Share I of N" of a command's work: `--shard I/N`, 1 ≤ I ≤ N.
 public struct ShardSpec: Sendable, Equatable {
     /// 1-based.

@@ -1,4 +1,5 @@
 import Foundation
+import Models
 import Polytope
 
 /// A strip's part in binary (`ShardPart.blob`): doubles by bit pattern, indices as 32-bit integers,

@@ -1,8 +1,11 @@
 import BigInt
+import Foundation
+import Models
 import Polytope
 
 /// One share of a sharded slice: the slice of one strip of the domain (`SliceStrip`), with where its
 /// vertices on the seams lie exactly, as `merge` needs it to stitch the strips together.
+// @unchecked: a value with no shared mutable state (its exact numbers are values), handed between threads whole.
 public struct StripSlice: @unchecked Sendable {
     public var result: SliceResult
     /// Vertex index (partition vertices, then the decision boundary's) → (seam k, 1-based; its exact t).

@@ -1,3 +1,4 @@
+import Models
 import Polytope
 
 /// Stitches the strips of a sharded slice (`StripSlice`, in strip order) into the one subdivision a

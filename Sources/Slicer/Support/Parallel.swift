@@ -1,8 +1,9 @@
 import Foundation
 
 /// A thread-safe running total, for progress reports from concurrent workers.
-final class ProgressCounter: @unchecked Sendable {
+package final class ProgressCounter: @unchecked Sendable {
     private var value = 0
     private let lock = NSLock()
-    func add(_ amount: Int) -> Int { lock.withLock { value += amount; return value } }
+    package init() {}
+    package func add(_ amount: Int) -> Int { lock.withLock { value += amount; return value } }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Models
 
 /// The CNN workload: input 1×H×W; `convolutions` × [Conv2d 3×3, `channels` channels, stride 1,
 /// padding 1 → ReLU]; Flatten; Linear(channels·H·W → 10). He-initialised (std √(2/fan-in)), biases

@@ -1,4 +1,5 @@
 import Foundation
+import Models
 
 extension SeededGenerator {
     /// Standard normal by Box–Muller with u1 clamped away from 0 (the workload's own stream).

@@ -1,4 +1,5 @@
 import ForwardKernels
+import Models
 
 /// The estimator's two counts over the 2P vertices of each sample.
 enum LCCounting {

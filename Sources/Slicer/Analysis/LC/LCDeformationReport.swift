@@ -1,4 +1,5 @@
 import Foundation
+import Models
 
 /// `lc --deformation`: the neighbourhood graph's average eccentricity and diameter per stage, at every
 /// radius, for the JSON (key `deformation`) and the plot.

@@ -1,3 +1,5 @@
+import Models
+
 /// The P orthonormal directions of the LC neighbourhood: rows v1..vP of a [P, D] frame.
 public enum LCDirections {
     /// Largest |V·Vᵀ − I| entry accepted for a user-supplied frame (float32 files round near 1e-7).

@@ -1,5 +1,6 @@
 import Dispatch
 import ForwardKernels
+import Models
 
 /// The paper's fast LC estimator on a graph model: for each sample x, forward the 2P vertices
 /// x ± r·v_p in batched passes and count, per layer, the units whose sign class (−1, 0, +1) is not the

@@ -1,3 +1,5 @@
+import Models
+
 /// One counted "layer" of the LC estimator on a graph model: an activation node (its units are the
 /// node's input values), a max-pool node (its units are its windows, when window counts are asked
 /// for), or the output node (its values, with `includeOutput`).

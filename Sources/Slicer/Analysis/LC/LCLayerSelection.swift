@@ -1,3 +1,5 @@
+import Models
+
 /// Which counted layers `lc --layers` keeps: 1-based layer indices (topological order, as the JSON
 /// numbers them) or node names, comma-separated. LC is then the sum over the kept layers.
 public struct LCLayerSelection: Sendable, Equatable {

@@ -1,3 +1,6 @@
+import Engine
+import Models
+
 /// The float32 estimator against the float64 one on the same samples, with every unit whose count
 /// differs explained: at some vertex its float32 and float64 values fall in different sign classes,
 /// and the float64 value there lies within the a priori float32 error bound of zero

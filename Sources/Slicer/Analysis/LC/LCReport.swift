@@ -1,4 +1,5 @@
 import Foundation
+import Models
 
 /// LC results of one model (a checkpoint) over several sample sets, formatted as CSV rows and JSON.
 public struct LCReport: Sendable {

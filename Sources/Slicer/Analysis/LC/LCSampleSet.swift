@@ -1,3 +1,5 @@
+import Models
+
 /// A named set of points at which LC is estimated (`train`, `test`, `random` or `points`).
 public struct LCSampleSet: Sendable {
     public var name: String

@@ -1,4 +1,5 @@
 import Dispatch
+import Models
 
 /// LC of one model or of a run's checkpoints, all over the same sample sets, directions and radii.
 public struct LCSweep: Sendable {

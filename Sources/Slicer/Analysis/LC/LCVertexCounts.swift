@@ -1,4 +1,5 @@
 import ForwardKernels
+import Models
 
 /// Per activation layer of `model` (topological order), the units whose input's sign class (+, −, 0)
 /// is not the same at every vertex: the paper's estimator on an explicit vertex set (the corners of an

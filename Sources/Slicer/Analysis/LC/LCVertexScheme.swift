@@ -1,4 +1,5 @@
 import ForwardKernels
+import Models
 
 /// How the estimator obtains the values at the 2P vertices x ± r·v_p of a sample.
 ///

@@ -1,4 +1,5 @@
 import Dispatch
+import Models
 
 /// How much the layers deform the estimator's neighbourhood (the paper's appendix C, Figs. 18–19).
 /// The 2P vertices x ± r·v_p span a cross-polytope: every two vertices share an edge except the

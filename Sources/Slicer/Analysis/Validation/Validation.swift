@@ -1,5 +1,7 @@
 import Dispatch
+import Engine
 import Foundation
+import Models
 
 /// Exact versus approximate local complexity at one sample: the exact counterparts of the estimator's counts.
 public struct ValidationRecord: Sendable, Equatable {

@@ -1,3 +1,4 @@
+import Models
 import Polytope
 
 /// What every driver of the arrangement holds: the plane, the sign kernel, its settings, the

@@ -1,3 +1,5 @@
+import Models
+
 /// What a slice may do, for either driver: how many regions before it stops, and on how many threads.
 struct EngineSettings {
     var maxRegions: Int

@@ -1,3 +1,4 @@
+import Models
 import Polytope
 
 /// An engine whose faces the face cutter cuts: its arrangement (the topology, and the records whose

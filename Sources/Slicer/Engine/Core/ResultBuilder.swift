@@ -1,3 +1,4 @@
+import Models
 import Polytope
 
 /// A finished engine as the result builder sees it: its arrangement, its decision boundary, and per

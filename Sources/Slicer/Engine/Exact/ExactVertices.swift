@@ -1,4 +1,5 @@
 import Foundation
+import Models
 import Polytope
 
 /// A point of the slice plane in exact rational coordinates: x = x1 + s·d1 + t·d2, with

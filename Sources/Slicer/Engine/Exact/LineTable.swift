@@ -1,8 +1,10 @@
 import Foundation
+import Models
 import Polytope
 
 /// Exact pre-activation lines of hidden units on the regions of a finished slice, in the anchor
 /// triangle's coordinates (s', t'): built layer by layer, once per distinct activation prefix.
+// @unchecked: built on one thread, then only read by the workers that compute exact vertices.
 final class LineTable: @unchecked Sendable {
     /// A domain side (region −1, layer 0, unit = side) or hidden unit `unit` of `layer` seen from `region`.
     struct Ref: Hashable {

@@ -1,3 +1,5 @@
+import Models
+
 /// Builds graph models node by node, computing each node's shape (for seeded test families and
 /// workloads). Every method returns the value index of the node it adds.
 struct GraphBuilder {

@@ -1,3 +1,5 @@
+import Models
+
 /// A graph model checked and compiled for the engine: each node's operation unit, the activation
 /// nodes that split faces (the "layers" of the slice, in topological order), and when each value is
 /// last read (so a face keeps only the values still needed).

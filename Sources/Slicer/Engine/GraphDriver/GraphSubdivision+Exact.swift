@@ -1,4 +1,5 @@
 import BigInt
+import Models
 import Polytope
 
 /// The exact reference: each region's values as exact lines, recomputed on demand from the region's

@@ -1,3 +1,4 @@
+import Models
 import Polytope
 
 /// The graph driver's state, grouped by what it holds; each part's fields by name for the driver's code.

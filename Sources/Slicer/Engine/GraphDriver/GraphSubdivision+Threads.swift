@@ -1,4 +1,5 @@
 import Foundation
+import Models
 import Polytope
 
 /// Several threads: the pieces the first activation cuts from the domain are shared out between
@@ -205,6 +206,7 @@ struct PieceRecord {
 
 /// The pieces in order, handed out to the copies in runs of consecutive pieces (so each copy takes
 /// its pieces in increasing order); the first error stops them all.
+// @unchecked: every mutable field is read and written only under `lock`.
 final class PieceQueue: @unchecked Sendable {
     private let lock = NSLock()
     private var nextRun = 0

@@ -1,3 +1,4 @@
+import Models
 import Polytope
 
 /// The exact subdivision of a convex domain of a slice plane by a graph model (every operation of

@@ -1,4 +1,5 @@
 import Foundation
+import Models
 
 /// Computes the exact partition of the slice through three anchors for a graph model: a chain of
 /// dense layers goes to the MLP engine, every other graph (convolutions, pools, batch norm,

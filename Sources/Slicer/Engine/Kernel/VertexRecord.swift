@@ -9,6 +9,7 @@ struct VertexRecord {
 }
 
 /// Vertex records for reading in hot loops.
+// @unchecked: a read-only view; its owner keeps the records alive and unchanged while views are read.
 struct VertexView: @unchecked Sendable {
     let records: UnsafePointer<VertexRecord>
     subscript(_ v: Int32) -> VertexRecord { records[Int(v)] }

@@ -5,6 +5,7 @@
 /// per neuron whose slope differs from that pattern: region r's map is base[b(r)] + Σ m ⊗ W[:, j] over its corrections (j, m), added in
 /// order. Only bases and corrections are stored, which is a fraction of every region's full map.
 /// A map is rebuilt in the same order wherever it is read, so every reader sees the same values.
+// @unchecked: filled (bound and magnitude too) before any worker sees it; workers only read it.
 final class LayerMaps: @unchecked Sendable {
     /// Neurons of this layer.
     let width: Int

@@ -1,4 +1,5 @@
 import Foundation
+import Models
 import Polytope
 
 /// The float maps of each layer: the first from the plane, the others one matrix product per region
@@ -212,6 +213,7 @@ extension Subdivision {
 /// The next layer's base maps, one matrix product per region of the current layer with a slope
 /// pattern fixed by the filter, computed by a background thread (and the caller, once it is free)
 /// while the current layer's faces are split. It reads only the current maps and the weights.
+// @unchecked: its mutable state (chunk cursor, cancel flag, output hand-off) changes only under `lock`.
 final class RegionProducts: @unchecked Sendable {
     let previous: LayerMaps
     let weights: [Double]

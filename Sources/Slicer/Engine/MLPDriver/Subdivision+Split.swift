@@ -1,3 +1,4 @@
+import Models
 import Polytope
 
 /// The MLP engine's side of the face cutter (`FaceCutting`): its per-face region column and its limit.

@@ -1,3 +1,4 @@
+import Models
 import Polytope
 
 /// Which arithmetic decides the signs of the subdivision.

@@ -1,3 +1,4 @@
+import Models
 import Polytope
 
 /// A piecewise-affine activation (ReLU, leaky ReLU, Abs): unit u's output is its input times the

@@ -1,3 +1,5 @@
+import Models
+
 /// 2-D average pooling of a [C, H, W] input, as PyTorch's `avg_pool2d` computes it: each window's
 /// sum over the unpadded inputs divided by the window size clipped to the padded input
 /// (`countIncludePad`) or by the number of real inputs. The divisor is an exact integer.

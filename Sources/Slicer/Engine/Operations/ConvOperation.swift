@@ -1,3 +1,5 @@
+import Models
+
 /// A 2-D convolution (cross-correlation) with strides, zero padding, dilations and groups on a
 /// [C, H, W] input; output [C', H', W'].
 struct ConvOperation: AffineOperation {

@@ -1,3 +1,5 @@
+import Models
+
 /// y = W·x + b on the flattened input (Gemm / MatMul + bias).
 ///
 /// The float evaluation sums in blocks of `DenseOperation.block` inputs: each block's terms in

@@ -1,3 +1,4 @@
+import Models
 import Polytope
 
 /// 2-D max pooling of a [C, H, W] input as PyTorch's `max_pool2d` computes it (padding is −∞,

@@ -1,3 +1,5 @@
+import Models
+
 /// The max-pool families of graph cases, in the order `maxPoolVerificationCase` cycles through them:
 /// pooling after an activation and directly after a convolution, with and without overlapping
 /// windows (strides below the kernel, padding, dilation, ceil mode), and degenerate windows (all

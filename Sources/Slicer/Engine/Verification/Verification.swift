@@ -1,3 +1,4 @@
+import Models
 import Polytope
 
 /// The combinatorial output of a subdivision, for comparing arithmetics: every face's vertex cycle

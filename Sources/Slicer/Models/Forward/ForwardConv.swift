@@ -1,7 +1,7 @@
 /// 2-D convolution (cross-correlation, as PyTorch and ONNX define it): in float32 by Winograd's
 /// F(2×2, 3×3) where it applies, else by the direct kernel where it applies, else through im2col and one gemm per sample and group: the kernel matrix
 /// [Cout/g, Cin/g·kH·kW] times the column matrix [Cin/g·kH·kW, Ho·Wo].
-struct ForwardConv<T: ForwardScalar>: Sendable {
+package struct ForwardConv<T: ForwardScalar>: Sendable {
     /// The geometry (its weights and bias as the model holds them, in float64).
     let conv: Conv2D
     let window: WindowGeometry

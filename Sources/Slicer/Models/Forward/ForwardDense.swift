@@ -1,5 +1,5 @@
 /// Dense layer over a batch, y = x · Wᵀ + b (one gemm for every row), its parameters in the pass's scalar.
-struct ForwardDense<T: ForwardScalar>: Sendable {
+package struct ForwardDense<T: ForwardScalar>: Sendable {
     let inputs: Int
     let outputs: Int
     /// [outputs × inputs], row-major.

@@ -8,12 +8,12 @@
 /// errors; ReLU, |·| and reshapes pass them on; a convolution the float32 pass runs by Winograd's
 /// transform has its own rounding term (ForwardErrorBound+Winograd.swift). The float64 values stand
 /// for the exact ones (their own rounding is 2⁻²⁹ times smaller). Smooth activations get no bound (infinite).
-enum ForwardErrorBound {
-    static let u = 0x1p-24
-    static func gamma(_ k: Int) -> Double { Double(k) * u / (1 - Double(k) * u) }
+package enum ForwardErrorBound {
+    package static let u = 0x1p-24
+    package static func gamma(_ k: Int) -> Double { Double(k) * u / (1 - Double(k) * u) }
 
     /// Values and error bounds of the nodes `plan` runs, from `given` values and their error bounds.
-    static func propagate(_ forward: GraphForward<Double>, _ plan: ForwardPlan, rows: Int,
+    package static func propagate(_ forward: GraphForward<Double>, _ plan: ForwardPlan, rows: Int,
                           given: [Int: (values: [Double], errors: [Double])]) -> [Int: (values: [Double], errors: [Double])] {
         var known = given
         for n in plan.order {

@@ -1,6 +1,6 @@
 /// Which nodes one forward pass runs and when each value can be released, so that a pass holds only
 /// the values still to be read (bounded memory on deep graphs).
-struct ForwardPlan: Sendable {
+package struct ForwardPlan: Sendable {
     /// Node indices to run, in topological order.
     let order: [Int]
     /// Values supplied by the caller (value 0 is the graph input).
@@ -16,12 +16,12 @@ struct ForwardPlan: Sendable {
     /// True when order[p] may write its output over its first input (read by no later node).
     let inPlace: [Bool]
     /// Largest number of scalars per row alive at once.
-    let peakPerRow: Int
+    package let peakPerRow: Int
     /// Scalars of scratch space the steps need (per worker, not per row).
     let scratch: Int
 
     /// Runs every node that `needed` depends on without passing through a given value.
-    init<T>(model: GraphModel, steps: [ForwardStep<T>], needed: Set<Int>, given: Set<Int>,
+    package init<T>(model: GraphModel, steps: [ForwardStep<T>], needed: Set<Int>, given: Set<Int>,
          returned: Set<Int> = [], observed: Set<Int> = []) {
         var required = Set<Int>()
         var stack = Array(needed)

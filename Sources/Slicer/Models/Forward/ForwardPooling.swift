@@ -1,6 +1,6 @@
 /// 2-D average pooling: each window's sum divided by its position count, which includes the padding
 /// (clipped to the padded input, as PyTorch) when `countIncludePad`, else only the input positions.
-struct ForwardAveragePool<T: ForwardScalar>: Sendable {
+package struct ForwardAveragePool<T: ForwardScalar>: Sendable {
     let window: WindowGeometry
     let channels: Int
     /// The divisor of each output pixel, [Ho·Wo].
@@ -43,9 +43,9 @@ struct ForwardAveragePool<T: ForwardScalar>: Sendable {
 }
 
 /// 2-D max pooling: each window's largest input, the padding being −∞; ties go to the lowest index.
-struct ForwardMaxPool: Sendable {
-    let window: WindowGeometry
-    let channels: Int
+package struct ForwardMaxPool: Sendable {
+    package let window: WindowGeometry
+    package let channels: Int
 
     func run<T: ForwardScalar>(_ x: UnsafePointer<T>, rows: Int, into y: UnsafeMutablePointer<T>) {
         let outPlane = window.outH * window.outW
@@ -56,7 +56,7 @@ struct ForwardMaxPool: Sendable {
     }
 
     /// Windows per sample (the units an LC max-pool count ranges over).
-    var windows: Int { channels * window.outH * window.outW }
+    package var windows: Int { channels * window.outH * window.outW }
 
     /// Index in the input plane of window (oh, ow)'s winner: the first position (row-major within the
     /// window) holding the largest value. Every window holds an input position (checked when the graph
@@ -72,7 +72,7 @@ struct ForwardMaxPool: Sendable {
     }
 
     /// The winner of every window of one sample, [channels · Ho · Wo] input-plane indices.
-    func winners<T: ForwardScalar>(_ x: UnsafePointer<T>, into out: UnsafeMutablePointer<Int32>) {
+    package func winners<T: ForwardScalar>(_ x: UnsafePointer<T>, into out: UnsafeMutablePointer<Int32>) {
         let outPlane = window.outH * window.outW
         for c in 0..<channels {
             let input = x + c * window.inH * window.inW

@@ -1,7 +1,7 @@
 /// One node of a graph model prepared for the forward pass: its parameters checked against the shapes
 /// it reads and writes, its parameters rounded to the pass's scalar, and what its kernel needs
 /// precomputed (window geometry, pooling divisors).
-enum ForwardStep<T: ForwardScalar>: Sendable {
+package enum ForwardStep<T: ForwardScalar>: Sendable {
     case dense(ForwardDense<T>)
     case conv(ForwardConv<T>)
     case channelAffine(scale: [T], shift: [T], plane: Int)
@@ -28,7 +28,7 @@ enum ForwardStep<T: ForwardScalar>: Sendable {
     }
 
     /// True for operations that are affine in their inputs (everything but activations and max-pooling).
-    var isAffine: Bool {
+    package var isAffine: Bool {
         switch self {
         case .activation, .maxPool: return false
         default: return true
@@ -141,7 +141,7 @@ enum ForwardStep<T: ForwardScalar>: Sendable {
 
     /// The window of a pooling node on a [C, H, W] input, checked against the node's output shape and
     /// such that every window holds at least one input position.
-    static func poolWindow(_ pool: Pool2D, _ inShape: [Int], _ outShape: [Int],
+    package static func poolWindow(_ pool: Pool2D, _ inShape: [Int], _ outShape: [Int],
                            _ bad: (String) -> TesseraError) throws -> (WindowGeometry, Int) {
         guard inShape.count == 3 else { throw bad("expected a [C, H, W] input, got \(inShape)") }
         guard let window = WindowGeometry(inH: inShape[1], inW: inShape[2], kernelH: pool.kernelH, kernelW: pool.kernelW,

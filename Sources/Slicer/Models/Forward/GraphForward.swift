@@ -5,7 +5,7 @@ import Dispatch
 /// worker) and cut into chunks so that memory stays bounded. Returns the logits or any node's values.
 public struct GraphForward<Scalar: ForwardScalar>: Sendable {
     public let model: GraphModel
-    private(set) var steps: [ForwardStep<Scalar>]
+    package private(set) var steps: [ForwardStep<Scalar>]
     /// Threads the work is shared out to (chunks of samples or rows, each on one thread).
     public var parallelism = Parallelism.machine
     /// Bytes of values one worker may hold at once (bounds the rows per chunk).
@@ -25,7 +25,7 @@ public struct GraphForward<Scalar: ForwardScalar>: Sendable {
 
     /// The forward pass of the linear part of the model: every bias, shift and added constant removed.
     /// On the affine nodes it maps a direction v to the change of their values along v.
-    var linearPart: GraphForward {
+    package var linearPart: GraphForward {
         var copy = self
         copy.steps = steps.map(\.linearPart)
         return copy
@@ -82,7 +82,7 @@ public struct GraphForward<Scalar: ForwardScalar>: Sendable {
 
     /// One pass over `rows` rows on the calling thread: runs `plan`, shows each observed value to
     /// `observe` when it exists, and returns the plan's returned values.
-    func evaluate(_ plan: ForwardPlan, rows: Int, given: [Int: [Scalar]], scratch: inout [Scalar],
+    package func evaluate(_ plan: ForwardPlan, rows: Int, given: [Int: [Scalar]], scratch: inout [Scalar],
                   observe: (Int, UnsafeBufferPointer<Scalar>) -> Void = { _, _ in }) -> [Int: [Scalar]] {
         var values = given
         for v in given.keys.sorted() where plan.observed.contains(v) { values[v]!.withUnsafeBufferPointer { observe(v, $0) } }
@@ -155,7 +155,7 @@ public struct GraphForward<Scalar: ForwardScalar>: Sendable {
 }
 
 /// A raw pointer whose disjoint ranges different workers write.
-struct SharedPointer<T>: @unchecked Sendable { let value: T; init(_ value: T) { self.value = value } }
+package struct SharedPointer<T>: @unchecked Sendable { package let value: T; package init(_ value: T) { self.value = value } }
 
 extension GraphForward where Scalar == Double {
     /// The float64 pass (reproduces earlier numbers bit for bit).

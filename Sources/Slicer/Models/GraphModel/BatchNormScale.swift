@@ -4,14 +4,14 @@ import Polytope
 /// float64 rounded once: scale the correctly rounded value of γ/√(σ² + ε) (round to nearest, ties
 /// to even; it is irrational in general), shift the correctly rounded β − scale·μ (one fused
 /// multiply-add). The network sliced exactly is the one with these float64 numbers.
-enum BatchNormFolding {
+package enum BatchNormFolding {
     /// γ/√(σ² + ε) rounded once to the nearest float64, or nil when σ² + ε is not positive or the
     /// result is not a finite normal number.
     ///
     /// Decided exactly: with D = σ² + ε (an exact binary fraction) and g = |γ|, a non-negative y lies
     /// below g/√D exactly when y²·D < g². A float estimate is within a few ulps; it is moved up or
     /// down until g/√D lies between the midpoints to its neighbours.
-    static func scale(gamma: Double, variance: Double, epsilon: Double) -> Double? {
+    package static func scale(gamma: Double, variance: Double, epsilon: Double) -> Double? {
         guard gamma.isFinite, variance.isFinite, epsilon.isFinite else { return nil }
         let d = Dyadic(variance) + Dyadic(epsilon)
         guard d.signum > 0 else { return nil }
@@ -32,7 +32,7 @@ enum BatchNormFolding {
     }
 
     /// β − scale·μ rounded once.
-    static func shift(beta: Double, scale: Double, mean: Double) -> Double {
+    package static func shift(beta: Double, scale: Double, mean: Double) -> Double {
         beta.addingProduct(-scale, mean)
     }
 }

@@ -1,17 +1,17 @@
 /// Where a 2-D window (a convolution kernel or a pooling window) lands on an H×W input: output size,
 /// and which input rows/columns each window position reads. Shared by convolution and pooling.
-struct WindowGeometry: Sendable, Equatable {
-    var inH: Int, inW: Int
-    var kernelH: Int, kernelW: Int
+package struct WindowGeometry: Sendable, Equatable {
+    package var inH: Int, inW: Int
+    package var kernelH: Int, kernelW: Int
     var strideH: Int, strideW: Int
     var padTop: Int, padLeft: Int, padBottom: Int, padRight: Int
-    var dilationH: Int, dilationW: Int
-    var outH: Int, outW: Int
+    package var dilationH: Int, dilationW: Int
+    package var outH: Int, outW: Int
 
     /// Geometry of a window sliding over [inH, inW]; `ceilMode` rounds the output size up as PyTorch does
     /// (a last window that would start inside the bottom/right padding is dropped). Nil when the
     /// parameters are not positive or no window fits.
-    init?(inH: Int, inW: Int, kernelH: Int, kernelW: Int, strideH: Int, strideW: Int, pads: [Int],
+    package init?(inH: Int, inW: Int, kernelH: Int, kernelW: Int, strideH: Int, strideW: Int, pads: [Int],
           dilationH: Int, dilationW: Int, ceilMode: Bool = false) {
         guard inH > 0, inW > 0, kernelH > 0, kernelW > 0, strideH > 0, strideW > 0, dilationH > 0, dilationW > 0,
               pads.count == 4, pads.allSatisfy({ $0 >= 0 }) else { return nil }
@@ -36,13 +36,13 @@ struct WindowGeometry: Sendable, Equatable {
     }
 
     /// First input row read by output row `oh` at kernel row 0 (may be negative: padding).
-    @inline(__always) func rowOrigin(_ oh: Int) -> Int { oh * strideH - padTop }
-    @inline(__always) func columnOrigin(_ ow: Int) -> Int { ow * strideW - padLeft }
+    @inline(__always) package func rowOrigin(_ oh: Int) -> Int { oh * strideH - padTop }
+    @inline(__always) package func columnOrigin(_ ow: Int) -> Int { ow * strideW - padLeft }
 
     /// Calls `body` with (kernel position, input row, input column) for each position of window
     /// (oh, ow) that lies inside the input (padding is passed over), kernel positions increasing.
     @inline(__always)
-    func forEachPosition(_ oh: Int, _ ow: Int, _ body: (_ slot: Int, _ ih: Int, _ iw: Int) -> Void) {
+    package func forEachPosition(_ oh: Int, _ ow: Int, _ body: (_ slot: Int, _ ih: Int, _ iw: Int) -> Void) {
         for i in 0..<kernelH {
             let ih = rowOrigin(oh) + i * dilationH
             guard ih >= 0 && ih < inH else { continue }

@@ -1,4 +1,5 @@
 import Dispatch
+import Models
 
 extension ValidationMeasurer {
     /// Samples per unit of sharded validation: a whole number of the estimator's chunks, so that the full-P

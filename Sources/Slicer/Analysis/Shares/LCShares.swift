@@ -1,4 +1,5 @@
 import Dispatch
+import Models
 
 /// One unit of sharded LC work: a block of one sample set's samples on one checkpoint.
 public struct LCShareUnit: Sendable, Equatable {
