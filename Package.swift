@@ -46,12 +46,14 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
         .target(name: "Polytope", dependencies: [.product(name: "BigInt", package: "BigInt")],
-                swiftSettings: [nativeCPU]),
+                swiftSettings: [nativeCPU, .swiftLanguageMode(.v6)]),
         // The forward pass's inner loops, one generic body and a Float and a Double entry point each. Always
         // optimised: unoptimised generic loops made debug builds (swift test, CI) five times slower.
         .target(name: "ForwardKernels", swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug)), nativeCPU]),
         // Sources/Slicer holds four targets side by side, each owning some of its folders (see `slicerPart`).
-        // Models: file formats, ONNX, the graph model and its forward pass, threads and BLAS.
+        // Models: file formats, ONNX, the graph model and its forward pass, threads and BLAS. Swift 5 mode (the
+        // only library target left in it): `Parallelism` hands its workers closures that write disjoint ranges of
+        // shared buffers, which Swift 6 cannot see as Sendable; Polytope, Engine and Analysis build in Swift 6 mode.
         slicerPart("Models", owns: ["Models", "Support", "Version.swift"],
                    dependencies: ["Polytope", "ForwardKernels", "COpenBLAS", "CZlib",
                                   .product(name: "SwiftProtobuf", package: "swift-protobuf")],
@@ -63,12 +65,12 @@ let package = Package(
                    dependencies: ["Models", "Polytope"],
                    // The engine's hot loops touch class-held arrays; dynamic exclusivity checks cost ~15%.
                    swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
-                                   nativeCPU, crossModule]),
+                                   nativeCPU, crossModule, .swiftLanguageMode(.v6)]),
         // Analysis: the local-complexity estimator, validation against exact counts, region migration, and their
         // shares of a sharded run.
         slicerPart("Analysis", owns: ["Analysis"],
                    dependencies: ["Models", "Engine", "Polytope"],
-                   swiftSettings: [nativeCPU]),
+                   swiftSettings: [nativeCPU, .swiftLanguageMode(.v6)]),
         // Slicer: the library's public face, re-exporting the three above (`import Slicer` sees them all).
         slicerPart("Slicer", owns: ["Slicer.swift"], dependencies: ["Models", "Engine", "Analysis"]),
         .target(name: "Trainer", dependencies: ["Slicer", "COpenBLAS"], swiftSettings: [nativeCPU]),
