@@ -81,9 +81,8 @@ public struct DirectConvPlan<T: KernelScalar>: Sendable {
         }
     }
 
-    /// Output pixels p ..< p + 6 (those that exist) of one block of output channels: twelve
-    /// independent accumulators keep both FMA pipes busy, and with two weight vectors and one
-    /// broadcast they fit in the sixteen vector registers.
+    /// Output pixels p ..< p + 6 (those that exist) of one block of output channels, by the shared
+    /// `RegisterTile` over the terms, plus the bias.
     @inline(__always)
     private func tile(_ padded: UnsafePointer<T>, _ weights: UnsafePointer<T>, terms: UnsafeBufferPointer<Int>,
                       block: Int, firstPixel p: Int, origins: UnsafeBufferPointer<Int>, into output: UnsafeMutablePointer<T>) {
@@ -91,46 +90,20 @@ public struct DirectConvPlan<T: KernelScalar>: Sendable {
         let count = min(DirectConvPlan.pixelBlock, pixels &- p)
         // A missing pixel repeats the last one; its sums are computed and dropped.
         let last = count &- 1
-        let x0 = padded + origins[p], x1 = padded + origins[p &+ min(1, last)], x2 = padded + origins[p &+ min(2, last)]
-        let x3 = padded + origins[p &+ min(3, last)], x4 = padded + origins[p &+ min(4, last)], x5 = padded + origins[p &+ min(5, last)]
-        var a00 = T.Vector(), a01 = T.Vector(), a10 = T.Vector(), a11 = T.Vector()
-        var a20 = T.Vector(), a21 = T.Vector(), a30 = T.Vector(), a31 = T.Vector()
-        var a40 = T.Vector(), a41 = T.Vector(), a50 = T.Vector(), a51 = T.Vector()
-        var w = UnsafeRawPointer(weights + block &* terms.count &* DirectConvPlan.channelBlock)
-        let half = T.Vector.scalarCount &* MemoryLayout<T>.stride
-        for t in 0..<terms.count {
-            let offset = terms[t]
-            let w0 = w.loadUnaligned(fromByteOffset: 0, as: T.Vector.self)
-            let w1 = w.loadUnaligned(fromByteOffset: half, as: T.Vector.self)
-            w += 2 &* half
-            var x = T.Vector(repeating: x0[offset])
-            a00 = a00.addingProduct(x, w0); a01 = a01.addingProduct(x, w1)
-            x = T.Vector(repeating: x1[offset])
-            a10 = a10.addingProduct(x, w0); a11 = a11.addingProduct(x, w1)
-            x = T.Vector(repeating: x2[offset])
-            a20 = a20.addingProduct(x, w0); a21 = a21.addingProduct(x, w1)
-            x = T.Vector(repeating: x3[offset])
-            a30 = a30.addingProduct(x, w0); a31 = a31.addingProduct(x, w1)
-            x = T.Vector(repeating: x4[offset])
-            a40 = a40.addingProduct(x, w0); a41 = a41.addingProduct(x, w1)
-            x = T.Vector(repeating: x5[offset])
-            a50 = a50.addingProduct(x, w0); a51 = a51.addingProduct(x, w1)
-        }
+        let sums = RegisterTile(padded + origins[p], padded + origins[p &+ min(1, last)], padded + origins[p &+ min(2, last)],
+                                padded + origins[p &+ min(3, last)], padded + origins[p &+ min(4, last)],
+                                padded + origins[p &+ min(5, last)],
+                                weights: weights + block &* terms.count &* DirectConvPlan.channelBlock, terms: terms.count,
+                                offset: { terms[$0] })
         let first = block &* DirectConvPlan.channelBlock
         bias.withUnsafeBufferPointer { bias in
             let lanes = T.Vector.scalarCount
-            func store(_ low: T.Vector, _ high: T.Vector, pixel: Int) {
+            sums.rows(count) { k, low, high in
                 for lane in 0..<lanes {
-                    output[(first &+ lane) &* pixels &+ pixel] = bias[first &+ lane] + low[lane]
-                    output[(first &+ lanes &+ lane) &* pixels &+ pixel] = bias[first &+ lanes &+ lane] + high[lane]
+                    output[(first &+ lane) &* pixels &+ p &+ k] = bias[first &+ lane] + low[lane]
+                    output[(first &+ lanes &+ lane) &* pixels &+ p &+ k] = bias[first &+ lanes &+ lane] + high[lane]
                 }
             }
-            store(a00, a01, pixel: p)
-            if count > 1 { store(a10, a11, pixel: p &+ 1) }
-            if count > 2 { store(a20, a21, pixel: p &+ 2) }
-            if count > 3 { store(a30, a31, pixel: p &+ 3) }
-            if count > 4 { store(a40, a41, pixel: p &+ 4) }
-            if count > 5 { store(a50, a51, pixel: p &+ 5) }
         }
     }
 }

@@ -193,8 +193,8 @@ public struct WinogradConvPlan<T: KernelScalar>: Sendable {
         }
     }
 
-    /// Tiles t ..< t + 6 (those that exist) of one ξ and one block of output channels: twelve
-    /// independent accumulators, as in the direct kernel.
+    /// Tiles t ..< t + 6 (those that exist) of one ξ and one block of output channels, by the shared
+    /// `RegisterTile` over the input channels.
     @inline(__always)
     private func tile(_ v: UnsafePointer<T>, _ weights: UnsafePointer<T>, firstTile t: Int, count: Int, xi: Int, block: Int,
                       into m: UnsafeMutablePointer<T>) {
@@ -202,43 +202,16 @@ public struct WinogradConvPlan<T: KernelScalar>: Sendable {
         let n = min(WinogradConvPlan.tileGroup, count &- t)
         // A missing tile repeats the last one; its sums are computed and dropped.
         let last = n &- 1
-        let x0 = v + t &* cin, x1 = v + (t &+ min(1, last)) &* cin, x2 = v + (t &+ min(2, last)) &* cin
-        let x3 = v + (t &+ min(3, last)) &* cin, x4 = v + (t &+ min(4, last)) &* cin, x5 = v + (t &+ min(5, last)) &* cin
-        var a00 = T.Vector(), a01 = T.Vector(), a10 = T.Vector(), a11 = T.Vector()
-        var a20 = T.Vector(), a21 = T.Vector(), a30 = T.Vector(), a31 = T.Vector()
-        var a40 = T.Vector(), a41 = T.Vector(), a50 = T.Vector(), a51 = T.Vector()
-        var w = UnsafeRawPointer(weights)
+        let sums = RegisterTile(v + t &* cin, v + (t &+ min(1, last)) &* cin, v + (t &+ min(2, last)) &* cin,
+                                v + (t &+ min(3, last)) &* cin, v + (t &+ min(4, last)) &* cin, v + (t &+ min(5, last)) &* cin,
+                                weights: weights, terms: cin, offset: { $0 })
         let half = T.Vector.scalarCount &* MemoryLayout<T>.stride
-        for c in 0..<cin {
-            let w0 = w.loadUnaligned(fromByteOffset: 0, as: T.Vector.self)
-            let w1 = w.loadUnaligned(fromByteOffset: half, as: T.Vector.self)
-            w += 2 &* half
-            var x = T.Vector(repeating: x0[c])
-            a00 = a00.addingProduct(x, w0); a01 = a01.addingProduct(x, w1)
-            x = T.Vector(repeating: x1[c])
-            a10 = a10.addingProduct(x, w0); a11 = a11.addingProduct(x, w1)
-            x = T.Vector(repeating: x2[c])
-            a20 = a20.addingProduct(x, w0); a21 = a21.addingProduct(x, w1)
-            x = T.Vector(repeating: x3[c])
-            a30 = a30.addingProduct(x, w0); a31 = a31.addingProduct(x, w1)
-            x = T.Vector(repeating: x4[c])
-            a40 = a40.addingProduct(x, w0); a41 = a41.addingProduct(x, w1)
-            x = T.Vector(repeating: x5[c])
-            a50 = a50.addingProduct(x, w0); a51 = a51.addingProduct(x, w1)
-        }
-        let tileStride = 16 &* outChannels
         let base = UnsafeMutableRawPointer(m + (xi &* outChannels &+ block &* WinogradConvPlan.channelBlock))
-        let step = tileStride &* MemoryLayout<T>.stride
-        func store(_ low: T.Vector, _ high: T.Vector, _ k: Int) {
+        let step = 16 &* outChannels &* MemoryLayout<T>.stride
+        sums.rows(n) { k, low, high in
             base.storeBytes(of: low, toByteOffset: (t &+ k) &* step, as: T.Vector.self)
             base.storeBytes(of: high, toByteOffset: (t &+ k) &* step &+ half, as: T.Vector.self)
         }
-        store(a00, a01, 0)
-        if n > 1 { store(a10, a11, 1) }
-        if n > 2 { store(a20, a21, 2) }
-        if n > 3 { store(a30, a31, 3) }
-        if n > 4 { store(a40, a41, 4) }
-        if n > 5 { store(a50, a51, 5) }
     }
 
     /// Y = Aᵀ·M·A + bias per tile, Aᵀ = [[1, 1, 1, 0], [0, 1, −1, −1]], a vector of output channels at a
