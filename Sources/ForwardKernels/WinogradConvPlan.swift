@@ -57,10 +57,14 @@ public struct WinogradConvPlan<T: KernelScalar>: Sendable {
         return u
     }
 
-    /// Scalars of scratch space: one padded image, and one block's transformed inputs and products.
+    /// Scalars of scratch space: one padded image, one block's transformed inputs and products, and
+    /// the channel-last output image of every tile's pixels.
     public var scratchSize: Int {
-        paddedH * paddedW * inChannels + 16 * WinogradConvPlan.blockTiles * (inChannels + outChannels)
+        paddedH * paddedW * inChannels + 16 * WinogradConvPlan.blockTiles * (inChannels + outChannels) + stagedSize
     }
+
+    /// Scalars of the channel-last output image [2·tilesH][2·tilesW][Cout].
+    var stagedSize: Int { 4 * tilesH * tilesW * outChannels }
 
     /// `x` is [rows × Cin·H·W], `y` [rows × Cout·Ho·Wo]; `scratch` holds `scratchSize` scalars.
     public func run(_ x: UnsafePointer<T>, rows: Int, into y: UnsafeMutablePointer<T>, scratch: UnsafeMutablePointer<T>) {
@@ -73,6 +77,7 @@ public struct WinogradConvPlan<T: KernelScalar>: Sendable {
         let padded = scratch
         let transformed = padded + paddedH * paddedW * cin
         let products = transformed + 16 * WinogradConvPlan.blockTiles * cin
+        let staged = products + 16 * WinogradConvPlan.blockTiles * outChannels
         // The padding stays zero: only the interior is rewritten per image.
         padded.update(repeating: 0, count: paddedH * paddedW * cin)
         let tiles = tilesH * tilesW
@@ -86,9 +91,10 @@ public struct WinogradConvPlan<T: KernelScalar>: Sendable {
                         let count = min(WinogradConvPlan.blockTiles, tiles - first)
                         transformInputs(padded, first: first, count: count, into: transformed)
                         multiply(transformed, weights.baseAddress!, count: count, into: products)
-                        transformOutputs(products, bias.baseAddress!, first: first, count: count, into: output)
+                        transformOutputs(products, bias.baseAddress!, first: first, count: count, into: staged)
                         first += count
                     }
+                    copyChannelFirst(staged, into: output)
                 }
             }
         }
@@ -163,12 +169,12 @@ public struct WinogradConvPlan<T: KernelScalar>: Sendable {
         var c = 0
         while c < cin {
             func row(_ i: Int) -> (T.Vector, T.Vector, T.Vector, T.Vector) {
-                func load(_ j: Int) -> T.Vector { source.loadUnaligned(fromByteOffset: (i * rowStride + j * cin + c) * size, as: T.Vector.self) }
+                func load(_ j: Int) -> T.Vector { source.loadUnaligned(fromByteOffset: (i &* rowStride &+ j &* cin &+ c) &* size, as: T.Vector.self) }
                 let d0 = load(0), d1 = load(1), d2 = load(2), d3 = load(3)
                 return (d0 - d2, d1 + d2, d2 - d1, d1 - d3)
             }
             let r0 = row(0), r1 = row(1), r2 = row(2), r3 = row(3)
-            func store(_ xi: Int, _ value: T.Vector) { target.storeBytes(of: value, toByteOffset: (xi * xiStride + c) * size, as: T.Vector.self) }
+            func store(_ xi: Int, _ value: T.Vector) { target.storeBytes(of: value, toByteOffset: (xi &* xiStride &+ c) &* size, as: T.Vector.self) }
             store(0, r0.0 - r2.0); store(1, r0.1 - r2.1); store(2, r0.2 - r2.2); store(3, r0.3 - r2.3)
             store(4, r1.0 + r2.0); store(5, r1.1 + r2.1); store(6, r1.2 + r2.2); store(7, r1.3 + r2.3)
             store(8, r2.0 - r1.0); store(9, r2.1 - r1.1); store(10, r2.2 - r1.2); store(11, r2.3 - r1.3)
@@ -215,43 +221,63 @@ public struct WinogradConvPlan<T: KernelScalar>: Sendable {
     }
 
     /// Y = Aᵀ·M·A + bias per tile, Aᵀ = [[1, 1, 1, 0], [0, 1, −1, −1]], a vector of output channels at a
-    /// time; the pixels inside the output are written.
+    /// time, into the channel-last output image (whole vectors stored, none scattered).
     @inline(__always)
     private func transformOutputs(_ m: UnsafePointer<T>, _ bias: UnsafePointer<T>, first: Int, count: Int,
-                                  into output: UnsafeMutablePointer<T>) {
-        let lanes = T.Vector.scalarCount
-        let pixels = outH * outW
-        let raw = UnsafeRawPointer(m)
-        let size = MemoryLayout<T>.stride
+                                  into staged: UnsafeMutablePointer<T>) {
+        let lanes = T.Vector.scalarCount, size = MemoryLayout<T>.stride
+        let cout = outChannels, rowStride = 2 &* tilesW &* cout
+        let raw = UnsafeRawPointer(m), target = UnsafeMutableRawPointer(staged)
         for t in 0..<count {
-            let tile = first + t
-            let oh = 2 * (tile / tilesW), ow = 2 * (tile % tilesW)
-            let down = oh + 1 < outH, across = ow + 1 < outW
+            let tile = first &+ t
+            let corner = (2 &* (tile / tilesW)) &* rowStride &+ (2 &* (tile % tilesW)) &* cout
             var o = 0
-            while o < outChannels {
+            while o < cout {
                 func at(_ xi: Int) -> T.Vector {
-                    raw.loadUnaligned(fromByteOffset: ((t * 16 + xi) * outChannels + o) * size, as: T.Vector.self)
+                    raw.loadUnaligned(fromByteOffset: ((t &* 16 &+ xi) &* cout &+ o) &* size, as: T.Vector.self)
                 }
                 // Along each row of M, then down the columns.
                 func rowTransform(_ k: Int) -> (T.Vector, T.Vector) {
-                    let m0 = at(4 * k), m1 = at(4 * k + 1), m2 = at(4 * k + 2), m3 = at(4 * k + 3)
+                    let m0 = at(4 &* k), m1 = at(4 &* k &+ 1), m2 = at(4 &* k &+ 2), m3 = at(4 &* k &+ 3)
                     return (m0 + m1 + m2, m1 - m2 - m3)
                 }
                 let r0 = rowTransform(0), r1 = rowTransform(1), r2 = rowTransform(2), r3 = rowTransform(3)
-                let b = UnsafeRawPointer(bias).loadUnaligned(fromByteOffset: o * size, as: T.Vector.self)
-                let y00 = r0.0 + r1.0 + r2.0 + b, y01 = r0.1 + r1.1 + r2.1 + b
-                let y10 = r1.0 - r2.0 - r3.0 + b, y11 = r1.1 - r2.1 - r3.1 + b
-                let p = oh * outW + ow
-                for lane in 0..<lanes {
-                    let plane = output + (o + lane) * pixels + p
-                    plane[0] = y00[lane]
-                    if across { plane[1] = y01[lane] }
-                    if down {
-                        plane[outW] = y10[lane]
-                        if across { plane[outW + 1] = y11[lane] }
+                let b = UnsafeRawPointer(bias).loadUnaligned(fromByteOffset: o &* size, as: T.Vector.self)
+                func store(_ offset: Int, _ value: T.Vector) {
+                    target.storeBytes(of: value, toByteOffset: (corner &+ offset &+ o) &* size, as: T.Vector.self)
+                }
+                store(0, r0.0 + r1.0 + r2.0 + b); store(cout, r0.1 + r1.1 + r2.1 + b)
+                store(rowStride, r1.0 - r2.0 - r3.0 + b); store(rowStride &+ cout, r1.1 - r2.1 - r3.1 + b)
+                o &+= lanes
+            }
+        }
+    }
+
+    /// The channel-last output image's pixels inside the output into `output` [Cout][outH][outW].
+    @inline(__always)
+    private func copyChannelFirst(_ staged: UnsafePointer<T>, into output: UnsafeMutablePointer<T>) {
+        let cout = outChannels, pixels = outH * outW, stagedW = 2 * tilesW
+        if T.self == Float.self, cout % 8 == 0, outW >= 8 {
+            let source = UnsafeRawPointer(staged).assumingMemoryBound(to: Float.self)
+            let target = UnsafeMutableRawPointer(output).assumingMemoryBound(to: Float.self)
+            for oh in 0..<outH {
+                for c in stride(from: 0, to: cout, by: 8) {
+                    var ow = 0
+                    while true {
+                        // The last block may overlap the one before it: it writes the same values again.
+                        let start = min(ow, outW - 8)
+                        WinogradTranspose.block(source + (oh * stagedW + start) * cout + c, sourceStride: cout,
+                                                into: target + c * pixels + oh * outW + start, targetStride: pixels)
+                        ow += 8
+                        if ow >= outW { break }
                     }
                 }
-                o += lanes
+            }
+            return
+        }
+        for c in 0..<cout {
+            for oh in 0..<outH {
+                for ow in 0..<outW { output[c * pixels + oh * outW + ow] = staged[(oh * stagedW + ow) * cout + c] }
             }
         }
     }
@@ -271,7 +297,7 @@ extension Double {
     }
 }
 
-/// An 8×8 float32 transpose in registers, for the channel-last copy.
+/// An 8×8 float32 transpose in registers, for the channel-last copies in and out.
 enum WinogradTranspose {
     /// target[j·targetStride + k] = source[k·sourceStride + j] for j, k < 8.
     @inline(__always)
