@@ -10,7 +10,7 @@ public protocol KernelScalar: BinaryFloatingPoint, SIMDScalar, Sendable {
     static func directConv(_ plan: DirectConvPlan<Self>, _ x: UnsafePointer<Self>, rows: Int,
                            into y: UnsafeMutablePointer<Self>, scratch: UnsafeMutablePointer<Self>)
     /// `WinogradConvPlan.run`.
-    static func winogradConv(_ plan: WinogradConvPlan<Self>, _ x: UnsafePointer<Self>, rows: Int,
+    static func winogradConv(_ plan: WinogradConvPlan<Self>, _ x: UnsafePointer<Self>, rows: Int, rectify: Bool,
                              into y: UnsafeMutablePointer<Self>, scratch: UnsafeMutablePointer<Self>)
     /// y = max(x, 0).
     static func relu(_ x: UnsafePointer<Self>, count: Int, into y: UnsafeMutablePointer<Self>)

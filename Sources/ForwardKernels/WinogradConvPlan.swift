@@ -66,13 +66,15 @@ public struct WinogradConvPlan<T: KernelScalar>: Sendable {
     /// Scalars of the channel-last output image [2·tilesH][2·tilesW][Cout].
     var stagedSize: Int { 4 * tilesH * tilesW * outChannels }
 
-    /// `x` is [rows × Cin·H·W], `y` [rows × Cout·Ho·Wo]; `scratch` holds `scratchSize` scalars.
-    public func run(_ x: UnsafePointer<T>, rows: Int, into y: UnsafeMutablePointer<T>, scratch: UnsafeMutablePointer<T>) {
-        T.winogradConv(self, x, rows: rows, into: y, scratch: scratch)
+    /// `x` is [rows × Cin·H·W], `y` [rows × Cout·Ho·Wo]; `scratch` holds `scratchSize` scalars. With
+    /// `rectify` the convolution reads max(x, 0) (x > 0 ? x : 0, as the ReLU kernel computes it) instead of x.
+    public func run(_ x: UnsafePointer<T>, rows: Int, rectify: Bool = false, into y: UnsafeMutablePointer<T>,
+                    scratch: UnsafeMutablePointer<T>) {
+        T.winogradConv(self, x, rows: rows, rectify: rectify, into: y, scratch: scratch)
     }
 
     @inline(__always)
-    func body(_ x: UnsafePointer<T>, rows: Int, into y: UnsafeMutablePointer<T>, scratch: UnsafeMutablePointer<T>) {
+    func body(_ x: UnsafePointer<T>, rows: Int, rectify: Bool, into y: UnsafeMutablePointer<T>, scratch: UnsafeMutablePointer<T>) {
         let cin = inChannels, plane = inH * inW
         let padded = scratch
         let transformed = padded + paddedH * paddedW * cin
@@ -84,7 +86,7 @@ public struct WinogradConvPlan<T: KernelScalar>: Sendable {
         packed.withUnsafeBufferPointer { weights in
             bias.withUnsafeBufferPointer { bias in
                 for row in 0..<rows {
-                    copyChannelLast(x + row * cin * plane, into: padded)
+                    copyChannelLast(x + row * cin * plane, rectify: rectify, into: padded)
                     let output = y + row * outChannels * outH * outW
                     var first = 0
                     while first < tiles {
@@ -100,9 +102,10 @@ public struct WinogradConvPlan<T: KernelScalar>: Sendable {
         }
     }
 
-    /// One image's [Cin][H][W] values into the interior of the channel-last padded image [paddedH][paddedW][Cin].
+    /// One image's [Cin][H][W] values (rectified with `rectify`) into the interior of the channel-last
+    /// padded image [paddedH][paddedW][Cin].
     @inline(__always)
-    private func copyChannelLast(_ input: UnsafePointer<T>, into padded: UnsafeMutablePointer<T>) {
+    private func copyChannelLast(_ input: UnsafePointer<T>, rectify: Bool, into padded: UnsafeMutablePointer<T>) {
         let cin = inChannels, plane = inH * inW
         if T.self == Float.self, cin % 8 == 0, inW >= 8 {
             let source = UnsafeRawPointer(input).assumingMemoryBound(to: Float.self)
@@ -114,7 +117,8 @@ public struct WinogradConvPlan<T: KernelScalar>: Sendable {
                         // The last block may overlap the one before it: it writes the same values again.
                         let start = min(iw, inW - 8)
                         WinogradTranspose.block(source + c * plane + ih * inW + start, sourceStride: plane,
-                                                into: target + ((ih + padTop) * paddedW + padLeft + start) * cin + c, targetStride: cin)
+                                                into: target + ((ih + padTop) * paddedW + padLeft + start) * cin + c, targetStride: cin,
+                                                rectify: rectify)
                         iw += 8
                         if iw >= inW { break }
                     }
@@ -126,7 +130,10 @@ public struct WinogradConvPlan<T: KernelScalar>: Sendable {
             for iw in 0..<inW {
                 let target = padded + ((ih + padTop) * paddedW + padLeft + iw) * cin
                 let source = input + ih * inW + iw
-                for c in 0..<cin { target[c] = source[c * plane] }
+                for c in 0..<cin {
+                    let z = source[c * plane]
+                    target[c] = !rectify || z > 0 ? z : 0
+                }
             }
         }
     }
@@ -284,26 +291,30 @@ public struct WinogradConvPlan<T: KernelScalar>: Sendable {
 }
 
 extension Float {
-    public static func winogradConv(_ plan: WinogradConvPlan<Float>, _ x: UnsafePointer<Float>, rows: Int,
+    public static func winogradConv(_ plan: WinogradConvPlan<Float>, _ x: UnsafePointer<Float>, rows: Int, rectify: Bool,
                                     into y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
-        plan.body(x, rows: rows, into: y, scratch: scratch)
+        plan.body(x, rows: rows, rectify: rectify, into: y, scratch: scratch)
     }
 }
 
 extension Double {
-    public static func winogradConv(_ plan: WinogradConvPlan<Double>, _ x: UnsafePointer<Double>, rows: Int,
+    public static func winogradConv(_ plan: WinogradConvPlan<Double>, _ x: UnsafePointer<Double>, rows: Int, rectify: Bool,
                                     into y: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>) {
-        plan.body(x, rows: rows, into: y, scratch: scratch)
+        plan.body(x, rows: rows, rectify: rectify, into: y, scratch: scratch)
     }
 }
 
 /// An 8×8 float32 transpose in registers, for the channel-last copies in and out.
 enum WinogradTranspose {
-    /// target[j·targetStride + k] = source[k·sourceStride + j] for j, k < 8.
+    /// target[j·targetStride + k] = source[k·sourceStride + j] for j, k < 8 (with `rectify`, max(source, 0)).
     @inline(__always)
-    static func block(_ source: UnsafePointer<Float>, sourceStride: Int, into target: UnsafeMutablePointer<Float>, targetStride: Int) {
+    static func block(_ source: UnsafePointer<Float>, sourceStride: Int, into target: UnsafeMutablePointer<Float>, targetStride: Int,
+                      rectify: Bool = false) {
         let raw = UnsafeRawPointer(source), size = MemoryLayout<Float>.stride
-        func load(_ k: Int) -> SIMD8<Float> { raw.loadUnaligned(fromByteOffset: k * sourceStride * size, as: SIMD8<Float>.self) }
+        func load(_ k: Int) -> SIMD8<Float> {
+            let v = raw.loadUnaligned(fromByteOffset: k * sourceStride * size, as: SIMD8<Float>.self)
+            return rectify ? v.replacing(with: 0, where: .!(v .> 0)) : v
+        }
         var v0 = load(0), v1 = load(1), v2 = load(2), v3 = load(3), v4 = load(4), v5 = load(5), v6 = load(6), v7 = load(7)
         // Each step puts the even elements of the 64 (row-major) before the odd ones, rotating the index's
         // six bits right by one; three steps swap row and column.

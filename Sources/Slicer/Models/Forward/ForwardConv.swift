@@ -33,8 +33,10 @@ package struct ForwardConv<T: ForwardScalar>: Sendable {
     var scratchSize: Int { winograd?.scratchSize ?? direct?.scratchSize ?? (isPointwise ? 0 : columnRows * outputPixels) }
 
     /// `x` is [rows × Cin·H·W], `y` [rows × Cout·Ho·Wo]; `scratch` holds at least `scratchSize` doubles.
-    func run(_ x: UnsafePointer<T>, rows: Int, into y: UnsafeMutablePointer<T>, scratch: UnsafeMutablePointer<T>) {
-        if let winograd { return winograd.run(x, rows: rows, into: y, scratch: scratch) }
+    /// `rectify` (the convolution of max(x, 0)) only where `winograd` is set.
+    func run(_ x: UnsafePointer<T>, rows: Int, rectify: Bool = false, into y: UnsafeMutablePointer<T>, scratch: UnsafeMutablePointer<T>) {
+        if let winograd { return winograd.run(x, rows: rows, rectify: rectify, into: y, scratch: scratch) }
+        precondition(!rectify, "only a Winograd convolution rectifies its input")
         if let direct { return direct.run(x, rows: rows, into: y, scratch: scratch) }
         let inSize = conv.inChannels * window.inH * window.inW
         let outSize = conv.outChannels * outputPixels

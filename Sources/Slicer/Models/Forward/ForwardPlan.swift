@@ -15,6 +15,11 @@ package struct ForwardPlan: Sendable {
     let releaseAtStart: [Int]
     /// True when order[p] may write its output over its first input (read by no later node).
     let inPlace: [Bool]
+    /// True when order[p] is a ReLU that its readers apply as they read its input (Winograd convolutions
+    /// rectify while copying their input): its value then shares its input's storage, unrectified.
+    let rectifiedByReaders: [Bool]
+    /// True when order[p] reads its first input through a ReLU of `rectifiedByReaders`.
+    let rectifiesInput: [Bool]
     /// Largest number of scalars per row alive at once.
     package let peakPerRow: Int
     /// Scalars of scratch space the steps need (per worker, not per row).
@@ -46,6 +51,21 @@ package struct ForwardPlan: Sendable {
             let input = model.nodes[n].inputs[0]
             return steps[n].isElementwise && lastUse[input] == p && !returned.contains(input)
                 && model.nodes[n].inputs.dropFirst().allSatisfy { $0 != input }
+        }
+        let order = self.order
+        var readers: [Int: [Int]] = [:]
+        for (p, n) in order.enumerated() { for input in Set(model.nodes[n].inputs) { readers[input, default: []].append(p) } }
+        let fused = order.map { n -> Bool in
+            guard case .activation(.relu) = steps[n], !returned.contains(n + 1), !observed.contains(n + 1),
+                  let uses = readers[n + 1] else { return false }
+            return uses.allSatisfy { q in
+                model.nodes[order[q]].inputs == [n + 1] && steps[order[q]].rectifiesOnRead
+            }
+        }
+        rectifiedByReaders = fused
+        rectifiesInput = order.map { n in
+            guard let input = model.nodes[n].inputs.first, input > 0, let p = order.firstIndex(of: input - 1) else { return false }
+            return fused[p]
         }
         // Live scalars per row, simulated over the pass.
         func size(_ value: Int) -> Int { model.shape(ofValue: value).reduce(1, *) }

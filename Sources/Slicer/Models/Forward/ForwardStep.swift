@@ -19,6 +19,12 @@ package enum ForwardStep<T: ForwardScalar>: Sendable {
         return 0
     }
 
+    /// True for steps that can apply a ReLU to their input as they read it (Winograd convolutions).
+    var rectifiesOnRead: Bool {
+        if case .conv(let conv) = self { return conv.winograd != nil }
+        return false
+    }
+
     /// True for the elementwise steps whose output may overwrite their (first) input.
     var isElementwise: Bool {
         switch self {

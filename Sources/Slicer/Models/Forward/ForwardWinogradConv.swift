@@ -24,8 +24,8 @@ struct ForwardWinogradConv<T: ForwardScalar>: Sendable {
 
     var scratchSize: Int { plan.scratchSize }
 
-    /// `x` is [rows × Cin·H·W], `y` [rows × Cout·Ho·Wo].
-    func run(_ x: UnsafePointer<T>, rows: Int, into y: UnsafeMutablePointer<T>, scratch: UnsafeMutablePointer<T>) {
-        plan.run(x, rows: rows, into: y, scratch: scratch)
+    /// `x` is [rows × Cin·H·W], `y` [rows × Cout·Ho·Wo]; with `rectify` the convolution of max(x, 0).
+    func run(_ x: UnsafePointer<T>, rows: Int, rectify: Bool = false, into y: UnsafeMutablePointer<T>, scratch: UnsafeMutablePointer<T>) {
+        plan.run(x, rows: rows, rectify: rectify, into: y, scratch: scratch)
     }
 }

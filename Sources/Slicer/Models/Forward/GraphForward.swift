@@ -94,6 +94,8 @@ public struct GraphForward<Scalar: ForwardScalar>: Sendable {
             var result: [Scalar]
             if case .reshape = steps[n] {
                 result = values[node.inputs[0]]!   // shares the storage
+            } else if plan.rectifiedByReaders[p] {
+                result = values[node.inputs[0]]!   // shares the storage, unrectified: its readers rectify it
             } else if plan.inPlace[p] {
                 result = values.removeValue(forKey: node.inputs[0])!
                 result.withUnsafeMutableBufferPointer { y in
@@ -102,7 +104,8 @@ public struct GraphForward<Scalar: ForwardScalar>: Sendable {
             } else {
                 result = [Scalar](unsafeUninitializedCapacity: count) { y, initialized in
                     values[node.inputs[0]]!.withUnsafeBufferPointer { x in
-                        run(steps[n], node: n, input: x.baseAddress!, values: values, rows: rows, into: y.baseAddress!, scratch: &scratch)
+                        run(steps[n], node: n, input: x.baseAddress!, values: values, rows: rows, rectify: plan.rectifiesInput[p],
+                            into: y.baseAddress!, scratch: &scratch)
                     }
                     initialized = count
                 }
@@ -129,14 +132,15 @@ public struct GraphForward<Scalar: ForwardScalar>: Sendable {
         }
     }
 
-    /// Runs `step`, node `n`'s kernel or a variant of it: `input` is its first input, `values` holds the others.
+    /// Runs `step`, node `n`'s kernel or a variant of it: `input` is its first input (read through a ReLU
+    /// with `rectify`), `values` holds the others.
     private func run(_ step: ForwardStep<Scalar>, node n: Int, input x: UnsafePointer<Scalar>, values: [Int: [Scalar]], rows: Int,
-                     into y: UnsafeMutablePointer<Scalar>, scratch: inout [Scalar]) {
+                     rectify: Bool = false, into y: UnsafeMutablePointer<Scalar>, scratch: inout [Scalar]) {
         let count = rows * size(ofValue: n + 1)
         switch step {
         case .dense(let layer): layer.run(x, rows: rows, into: y)
         case .conv(let conv):
-            scratch.withUnsafeMutableBufferPointer { conv.run(x, rows: rows, into: y, scratch: $0.baseAddress ?? y) }
+            scratch.withUnsafeMutableBufferPointer { conv.run(x, rows: rows, rectify: rectify, into: y, scratch: $0.baseAddress ?? y) }
         case .channelAffine(let scale, let shift, let plane):
             ForwardElementwise.channelAffine(x, rows: rows, scale: scale, shift: shift, plane: plane, into: y)
         case .addConstant(let constant): ForwardElementwise.addConstant(x, rows: rows, constant: constant, into: y)
