@@ -41,6 +41,33 @@ import Testing
         }
     }
 
+    /// A ReLU read only by Winograd convolutions is applied by them as they read (its node then shares its
+    /// input's storage): on small integers the float32 pass stays the float64 one to the last bit, at every
+    /// value, with the ReLUs fused where their values are not asked for and computed where they are.
+    @Test func aReLUReadOnlyByWinogradConvolutionsIsAppliedAsTheyRead() throws {
+        var random = TestRandom(seed: 33)
+        // Weights in −1…1 keep three layers' sums (and Winograd's quarters) exact in float32.
+        func unit(_ count: Int) -> [Double] { (0..<count).map { _ in Double(Int(random.next() % 3)) - 1 } }
+        var graph = ForwardTestGraph(inputShape: [1, 6, 9])
+        for (cin, last) in [(1, false), (16, false), (16, true)] {
+            let conv = Conv2D(inChannels: cin, outChannels: 16, kernelH: 3, kernelW: 3, pads: [1, 1, 1, 1],
+                              weights: unit(16 * cin * 9), bias: (0..<16).map { _ in Double(Int(random.next() % 9)) - 4 })
+            graph.add(.conv(conv), shape: [16, 6, 9])
+            if !last { graph.add(.activation(.relu), shape: [16, 6, 9]) }
+        }
+        let forward32 = try GraphForward(model: graph.model, scalar: Float.self), forward64 = try GraphForward(model: graph.model)
+        let fusing = ForwardPlan(model: graph.model, steps: forward32.steps, needed: [5], given: [0], returned: [5])
+        #expect(fusing.rectifiedByReaders == [false, true, false, true, false] && fusing.rectifiesInput == [false, false, true, false, true])
+        let observing = ForwardPlan(model: graph.model, steps: forward32.steps, needed: [5], given: [0], returned: [5], observed: [2, 4])
+        #expect(!observing.rectifiedByReaders.contains(true))
+        let points = (0..<3).flatMap { _ in (0..<54).map { _ in Double(Int(random.next() % 9)) - 4 } }
+        for value in 1...5 {
+            let z32 = try forward32.run(points, count: 3, value: value), z64 = try forward64.run(points, count: 3, value: value)
+            #expect(z32 == z64, "value \(value): relative error \(relativeError(z32, z64))")
+            #expect(z64.contains { $0 < 0 } == (value % 2 == 1), "value \(value): negative values only before a ReLU")
+        }
+    }
+
     @Test func onlyUnitStrideUndilatedUngrouped3x3ConvolutionsInFloat32TakeIt() throws {
         var random = TestRandom(seed: 32)
         let window = WindowGeometry(inH: 6, inW: 6, kernelH: 3, kernelW: 3, strideH: 1, strideW: 1, pads: [1, 1, 1, 1],
