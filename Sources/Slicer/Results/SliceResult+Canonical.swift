@@ -20,10 +20,7 @@ extension SliceResult {
                 var sequence: [Int64] = []
                 for position in range {
                     var region = regions[order[position]]
-                    let cycle = region.vertexIndices
-                    sequence.removeAll(keepingCapacity: true)
-                    for k in cycle.indices { sequence.append(labels.label(cycle[k], cycle[k + 1 == cycle.count ? 0 : k + 1])) }
-                    let ring = Self.rotated(cycle, labels: sequence) { vertices[$0] }
+                    let ring = canonicalRing(region.vertexIndices, labels: labels, sequence: &sequence)
                     region.vertexIndices = ring
                     region.area = abs(Self.ringArea(ring, vertices))
                     if !region.classCells.isEmpty {
@@ -51,9 +48,40 @@ extension SliceResult {
             let a = number[edge.from], b = number[edge.to]
             return SliceEdge(from: min(a, b), to: max(a, b), layer: edge.layer, neuron: edge.neuron)
         }, vertexCount: vertices.count)
-        result.boundarySegments = boundarySegments.map { Self.lower($0.0, $0.1) ? ($0.0, $0.1) : ($0.1, $0.0) }
-            .sorted { Self.lower($0.0, $1.0) || ($0.0 == $1.0 && Self.lower($0.1, $1.1)) }
+        result.boundarySegments = canonicalBoundary()
         return result
+    }
+
+    /// What the JSON summary reads of `canonicalized()`, the same values at a fraction of the work:
+    /// each region's area taken on its canonical ring and the boundary segments in canonical order.
+    /// Regions, their rings, vertices and edges stay in the engine's order.
+    public func canonicalSummary(parallelism: Parallelism = .serial) -> SliceResult {
+        var result = self
+        let labels = EdgeLabels(edges, vertexCount: vertices.count)
+        result.regions.withUnsafeMutableBufferPointer { out in
+            parallelism.chunks(out.count, minimumChunk: 4096) { range in
+                var sequence: [Int64] = []
+                for r in range {
+                    let ring = canonicalRing(regions[r].vertexIndices, labels: labels, sequence: &sequence)
+                    out[r].area = abs(Self.ringArea(ring, vertices))
+                }
+            }
+        }
+        result.boundarySegments = canonicalBoundary()
+        return result
+    }
+
+    /// A region's vertex cycle started where `rotated` says (`sequence` is the caller's scratch).
+    func canonicalRing(_ cycle: [Int], labels: EdgeLabels, sequence: inout [Int64]) -> [Int] {
+        sequence.removeAll(keepingCapacity: true)
+        for k in cycle.indices { sequence.append(labels.label(cycle[k], cycle[k + 1 == cycle.count ? 0 : k + 1])) }
+        return Self.rotated(cycle, labels: sequence) { vertices[$0] }
+    }
+
+    /// Boundary segments from their lower end, sorted.
+    func canonicalBoundary() -> [(Point2, Point2)] {
+        boundarySegments.map { Self.lower($0.0, $0.1) ? ($0.0, $0.1) : ($0.1, $0.0) }
+            .sorted { Self.lower($0.0, $1.0) || ($0.0 == $1.0 && Self.lower($0.1, $1.1)) }
     }
 
     /// `signedArea` of the polygon with these vertex indices, the same sums in the same order, without building it.

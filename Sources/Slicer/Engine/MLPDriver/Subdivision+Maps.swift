@@ -244,7 +244,7 @@ final class RegionProducts: @unchecked Sendable {
         regionCount = previous.regionCount
         width = previous.width
         nextWidth = next.outputs
-        output = .allocate(capacity: regionCount * 3 * nextWidth)
+        output = LargeBuffer.allocate(Double.self, capacity: regionCount * 3 * nextWidth).baseAddress!
     }
 
     deinit { if !outputTaken { output.deallocate() } }
