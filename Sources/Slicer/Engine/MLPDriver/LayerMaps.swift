@@ -1,5 +1,3 @@
-import Models
-
 /// The float affine maps of one network layer's pre-activations on every region, with their bounds.
 ///
 /// Regions cut from one parent region share a base map (one matrix product per parent, with a slope
@@ -32,7 +30,7 @@ final class LayerMaps: @unchecked Sendable {
     /// Maps with room for `baseCount` bases (filled by the caller) and the given corrections.
     convenience init(width: Int, regionCount: Int, baseCount: Int, regionBase: [Int32] = [],
                      correctionStart: [Int32] = [], columns: [Double] = []) {
-        self.init(width: width, regionCount: regionCount, adopting: LargeBuffer.allocate(Double.self, capacity: baseCount * 3 * width),
+        self.init(width: width, regionCount: regionCount, adopting: .allocate(capacity: baseCount * 3 * width),
                   regionBase: regionBase, correctionStart: correctionStart, columns: columns)
     }
 
@@ -48,7 +46,7 @@ final class LayerMaps: @unchecked Sendable {
         self.correctionStart = .allocate(capacity: correctionStart.count)
         _ = self.correctionStart.initialize(from: correctionStart)
         correctionNeuron = .allocate(capacity: corrections)
-        correctionCoefficients = LargeBuffer.allocate(Double.self, capacity: 3 * corrections)
+        correctionCoefficients = .allocate(capacity: 3 * corrections)
     }
 
     deinit {

@@ -244,7 +244,7 @@ final class RegionProducts: @unchecked Sendable {
         regionCount = previous.regionCount
         width = previous.width
         nextWidth = next.outputs
-        output = LargeBuffer.allocate(Double.self, capacity: regionCount * 3 * nextWidth).baseAddress!
+        output = .allocate(capacity: regionCount * 3 * nextWidth)
     }
 
     deinit { if !outputTaken { output.deallocate() } }
