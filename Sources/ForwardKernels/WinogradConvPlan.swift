@@ -110,19 +110,8 @@ public struct WinogradConvPlan<T: KernelScalar>: Sendable {
         if T.self == Float.self, cin % 8 == 0, inW >= 8 {
             let source = UnsafeRawPointer(input).assumingMemoryBound(to: Float.self)
             let target = UnsafeMutableRawPointer(padded).assumingMemoryBound(to: Float.self)
-            for ih in 0..<inH {
-                for c in stride(from: 0, to: cin, by: 8) {
-                    var iw = 0
-                    while true {
-                        // The last block may overlap the one before it: it writes the same values again.
-                        let start = min(iw, inW - 8)
-                        WinogradTranspose.block(source + c * plane + ih * inW + start, sourceStride: plane,
-                                                into: target + ((ih + padTop) * paddedW + padLeft + start) * cin + c, targetStride: cin,
-                                                rectify: rectify)
-                        iw += 8
-                        if iw >= inW { break }
-                    }
-                }
+            WinogradTranspose.image(rows: inH, channels: cin, width: inW, sourceStride: plane, targetStride: cin, rectify: rectify) { ih, c, iw in
+                (source + c * plane + ih * inW + iw, target + ((ih + padTop) * paddedW + padLeft + iw) * cin + c)
             }
             return
         }
@@ -267,18 +256,8 @@ public struct WinogradConvPlan<T: KernelScalar>: Sendable {
         if T.self == Float.self, cout % 8 == 0, outW >= 8 {
             let source = UnsafeRawPointer(staged).assumingMemoryBound(to: Float.self)
             let target = UnsafeMutableRawPointer(output).assumingMemoryBound(to: Float.self)
-            for oh in 0..<outH {
-                for c in stride(from: 0, to: cout, by: 8) {
-                    var ow = 0
-                    while true {
-                        // The last block may overlap the one before it: it writes the same values again.
-                        let start = min(ow, outW - 8)
-                        WinogradTranspose.block(source + (oh * stagedW + start) * cout + c, sourceStride: cout,
-                                                into: target + c * pixels + oh * outW + start, targetStride: pixels)
-                        ow += 8
-                        if ow >= outW { break }
-                    }
-                }
+            WinogradTranspose.image(rows: outH, channels: cout, width: outW, sourceStride: cout, targetStride: pixels) { oh, c, ow in
+                (source + (oh * stagedW + ow) * cout + c, target + c * pixels + oh * outW + ow)
             }
             return
         }
@@ -306,6 +285,25 @@ extension Double {
 
 /// An 8×8 float32 transpose in registers, for the channel-last copies in and out.
 enum WinogradTranspose {
+    /// Transposes, per row < `rows`, every 8 channels × 8 columns (channels and width at least 8; the last
+    /// run of columns may overlap the one before it, writing the same values again) from and to where
+    /// `place(row, channel, column)` says.
+    @inline(__always)
+    static func image(rows: Int, channels: Int, width: Int, sourceStride: Int, targetStride: Int, rectify: Bool = false,
+                      _ place: (Int, Int, Int) -> (UnsafePointer<Float>, UnsafeMutablePointer<Float>)) {
+        for row in 0..<rows {
+            for c in stride(from: 0, to: channels, by: 8) {
+                var column = 0
+                while true {
+                    let (source, target) = place(row, c, min(column, width - 8))
+                    block(source, sourceStride: sourceStride, into: target, targetStride: targetStride, rectify: rectify)
+                    column += 8
+                    if column >= width { break }
+                }
+            }
+        }
+    }
+
     /// target[j·targetStride + k] = source[k·sourceStride + j] for j, k < 8 (with `rectify`, max(source, 0)).
     @inline(__always)
     static func block(_ source: UnsafePointer<Float>, sourceStride: Int, into target: UnsafeMutablePointer<Float>, targetStride: Int,
