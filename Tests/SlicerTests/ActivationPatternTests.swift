@@ -36,7 +36,10 @@ import Testing
         #expect(compact.stableHash == whole.stableHash)
         #expect(compact.differences(from: keyframe) == [0, 5, 63, 64, 127, 130, 200, 299])
         #expect(keyframe.differences(from: compact, in: 60..<140) == [63, 64, 127, 130])
-        #expect(compact.ownBytes < whole.ownBytes)
+        // A long pattern that differs in a few bits holds a small fraction of its words' bytes.
+        let long = Self.pattern(count: 64 * 100, seed: 9)
+        let near = try #require(Self.flipping(long, [7, 3000, 6399]).storedAsDifferences(from: long, limit: 3))
+        #expect(near.ownBytes * 10 < long.ownBytes)
         #expect(Set([compact, whole, keyframe]).count == 2)
     }
 
