@@ -8,6 +8,16 @@ protocol FaceCutting: KernelEngine {
     var maxRegions: Int { get }
     /// The error for a slice past `maxRegions` at (1-based) layer `layer`.
     func tooManyRegions(layer: Int) -> TesseraError
+    /// Whether the engine picks the lines its crossings are computed with (`crossingLine`).
+    var choosesCrossingLines: Bool { get }
+    /// The line whose intersection with edge e's line is the vertex where `line` crosses e: `line`,
+    /// or one through the same exact point that does not depend on which of e's faces is cut first.
+    func crossingLine(_ line: CertifiedLine, edge e: Int32) -> CertifiedLine
+}
+
+extension FaceCutting {
+    var choosesCrossingLines: Bool { false }
+    func crossingLine(_ line: CertifiedLine, edge e: Int32) -> CertifiedLine { line }
 }
 
 /// Buffers one cutter reuses from face to face.
@@ -52,8 +62,16 @@ extension FaceCutting {
     /// Splits face f by a line whose `signs` at f's vertices are strictly mixed: f keeps the positive
     /// part, the negative part becomes the returned new face; the chord is labelled (layer, neuron).
     func split(face f: Int32, by line: CertifiedLine, signs: [Int], layer: Int32, neuron: Int32) throws -> Int32 {
+        // Chosen before the split, which changes the topology they are chosen from.
+        var crossings: [(edge: Int32, line: CertifiedLine)] = []
+        if choosesCrossingLines {
+            let face = topology.faces[Int(f)], m = face.vertices.count
+            for i in 0..<m where signs[i] * signs[(i + 1) % m] < 0 {
+                crossings.append((face.edges[i], crossingLine(line, edge: face.edges[i])))
+            }
+        }
         let g = topology.split(face: f, signs: signs, layer: layer, neuron: neuron, crossing: { p, q, e in
-            self.makeVertex(from: p, to: q, edgeLine: self.edgeLines[Int(e)], line: line)
+            self.makeVertex(from: p, to: q, edgeLine: self.edgeLines[Int(e)], line: crossings.first { $0.edge == e }?.line ?? line)
         }, edgeAdded: { e in self.edgeLines.append(e >= 0 ? self.edgeLines[Int(e)] : line) })
         records.faces.addFace(from: Int(f))
         if topology.faces.count > maxRegions { throw tooManyRegions(layer: Int(layer)) }

@@ -13,3 +13,33 @@ extension Subdivision {
                              ref: .neuron(layer: k, neuron: j, region: r))
     }
 }
+
+extension Subdivision {
+    /// A neuron's zero set crosses an edge between two regions of its layer at one exact point, which
+    /// ever region's line is cut first; its float coordinates come from the line of the region on the
+    /// positive side of the first neuron that tells the two apart, so they do not depend on the order
+    /// the faces are cut in (which differs between one process and the strips of a sharded slice).
+    var choosesCrossingLines: Bool { true }
+
+    func crossingLine(_ line: CertifiedLine, edge e: Int32) -> CertifiedLine {
+        guard line.ref.kind == .neuron else { return line }
+        let edge = topology.edges[Int(e)]
+        guard edge.faceA >= 0, edge.faceB >= 0 else { return line }
+        let regionA = Int(faceRegion[Int(edge.faceA)]), regionB = Int(faceRegion[Int(edge.faceB)])
+        guard regionA != regionB else { return line }
+        let k = Int(line.ref.layer)
+        let prefix = patternOffsets[k]
+        let patternA = facePattern[Int(edge.faceA)], patternB = facePattern[Int(edge.faceB)]
+        var start = 0
+        while start < prefix {
+            let width = min(64, prefix - start)
+            let a = patternA.word(at: start, width: width), differing = a ^ patternB.word(at: start, width: width)
+            if differing != 0 {
+                let chosen = a & (differing & (~differing &+ 1)) != 0 ? regionA : regionB
+                return chosen == Int(line.ref.region) ? line : certifiedLine(layer: k, neuron: Int(line.ref.index), region: chosen)
+            }
+            start += width
+        }
+        return line
+    }
+}
