@@ -62,16 +62,22 @@ extension FaceCutting {
     /// Splits face f by a line whose `signs` at f's vertices are strictly mixed: f keeps the positive
     /// part, the negative part becomes the returned new face; the chord is labelled (layer, neuron).
     func split(face f: Int32, by line: CertifiedLine, signs: [Int], layer: Int32, neuron: Int32) throws -> Int32 {
-        // Chosen before the split, which changes the topology they are chosen from.
-        var crossings: [(edge: Int32, line: CertifiedLine)] = []
+        // Chosen before the split, which changes the topology they are chosen from (a convex face
+        // has two crossed edges).
+        var crossings: (Int32, CertifiedLine, Int32, CertifiedLine) = (-1, line, -1, line)
         if choosesCrossingLines {
-            let face = topology.faces[Int(f)], m = face.vertices.count
-            for i in 0..<m where signs[i] * signs[(i + 1) % m] < 0 {
-                crossings.append((face.edges[i], crossingLine(line, edge: face.edges[i])))
+            topology.faces.withUnsafeBufferPointer { faces in
+                let face = faces[Int(f)], m = face.vertices.count
+                for i in 0..<m where signs[i] * signs[(i + 1) % m] < 0 {
+                    let e = face.edges[i]
+                    if crossings.0 < 0 { crossings.0 = e; crossings.1 = crossingLine(line, edge: e) }
+                    else { crossings.2 = e; crossings.3 = crossingLine(line, edge: e) }
+                }
             }
         }
         let g = topology.split(face: f, signs: signs, layer: layer, neuron: neuron, crossing: { p, q, e in
-            self.makeVertex(from: p, to: q, edgeLine: self.edgeLines[Int(e)], line: crossings.first { $0.edge == e }?.line ?? line)
+            self.makeVertex(from: p, to: q, edgeLine: self.edgeLines[Int(e)],
+                            line: e == crossings.0 ? crossings.1 : e == crossings.2 ? crossings.3 : line)
         }, edgeAdded: { e in self.edgeLines.append(e >= 0 ? self.edgeLines[Int(e)] : line) })
         records.faces.addFace(from: Int(f))
         if topology.faces.count > maxRegions { throw tooManyRegions(layer: Int(layer)) }

@@ -25,16 +25,15 @@ enum LayerSeeds {
         a * s + b * t + c
     }
 
-    /// Moves (s, t) to the side of the line (a, b, c) that `positive` names, by reflecting it across
-    /// the line (when it lies on the line, a step off it). A line with no slope leaves it where it is.
+    /// Moves (s, t) to the positive side of the line (a, b, c) by reflecting it across the line (when
+    /// it lies on the line, a step off it). A line with no slope leaves it where it is.
     @inline(__always)
-    static func reflect(_ s: inout Double, _ t: inout Double, a: Double, b: Double, c: Double, positive: Bool) {
+    static func reflect(_ s: inout Double, _ t: inout Double, a: Double, b: Double, c: Double) {
         let norm = a * a + b * b
         guard norm > 0, norm.isFinite else { return }
         let v = value(a, b, c, s: s, t: t)
         // The reflection's value is −v; on the line, a step of about 2⁻²⁰ of the coefficients' size.
-        let step = 0x1p-20 * (abs(a) + abs(b) + abs(c))
-        let goal = positive ? max(-v, step) : min(-v, -step)
+        let goal = max(-v, 0x1p-20 * (abs(a) + abs(b) + abs(c)))
         let move = (goal - v) / norm
         s += move * a
         t += move * b

@@ -165,6 +165,7 @@ extension Subdivision {
             var positive: UInt64 = 0, negative: UInt64 = 0, crossing: UInt64 = 0, seeded: UInt64 = 0
             let first = w * 64, last = min(n, first + 64)
             // The kernel leaves NaN values or bounds undecided. Eight neurons at a time.
+            let lanes = SIMD8<UInt64>(1, 2, 4, 8, 16, 32, 64, 128), none = SIMD8<UInt64>(repeating: 0)
             var j = first
             while j + 8 <= last {
                 let lo = UnsafeRawPointer(low + j).loadUnaligned(as: SIMD8<Double>.self)
@@ -175,6 +176,11 @@ extension Subdivision {
                 positive |= classes.positive << shift
                 negative |= classes.negative << shift
                 crossing |= classes.crossing << shift
+                // LayerSeeds.value, lane by lane (the same operations in the same order).
+                let seedValue = UnsafeRawPointer(a + j).loadUnaligned(as: SIMD8<Double>.self) * seedS
+                    + UnsafeRawPointer(b + j).loadUnaligned(as: SIMD8<Double>.self) * seedT
+                    + UnsafeRawPointer(c + j).loadUnaligned(as: SIMD8<Double>.self)
+                seeded |= none.replacing(with: lanes, where: seedValue .> 0).wrappedSum() << shift
                 j += 8
             }
             while j < last {
@@ -185,9 +191,9 @@ extension Subdivision {
                 case .crossing: crossing |= bit
                 case .undecided: break
                 }
+                if LayerSeeds.value(a[j], b[j], c[j], s: seedS, t: seedT) > 0 { seeded |= bit }
                 j += 1
             }
-            for j in first..<last where LayerSeeds.value(a[j], b[j], c[j], s: seedS, t: seedT) > 0 { seeded |= 1 << UInt64(j - first) }
             scratch.seedPositive[w] = seeded
             scratch.positive[w] = positive
             scratch.negative[w] = negative

@@ -64,6 +64,7 @@ extension Subdivision {
         let cap = Subdivision.maxCorrections
         let positive = network.activation.positiveSlope, negative = network.activation.negativeSlope
         let previous = maps[k]
+        let full = k + 1 == outputLayer
         // Corrections of each face: the neurons where its slopes differ from its region's base; a
         // face with more than `cap` of them has none (its own product). Its seed moves to its side
         // of those neurons' lines.
@@ -79,6 +80,8 @@ extension Subdivision {
                         products.baseSlopes.withUnsafeBufferPointer { base in
                             facePattern.withUnsafeBufferPointer { patterns in
                                 parallelism.chunks(faceCount, minimumChunk: 2048) { range in
+                                    let rows = UnsafeMutablePointer<Double>.allocate(capacity: 3 * n)
+                                    defer { rows.deallocate() }
                                     for f in range {
                                         let r = Int(faceRegion[f])
                                         var total = 0
@@ -87,12 +90,15 @@ extension Subdivision {
                                             differing[f * words + w] = bits
                                             total += bits.nonzeroBitCount
                                         }
-                                        var s = oldSeeds[2 * r], t = oldSeeds[2 * r + 1]
-                                        if total > 0 {
-                                            moveSeed(&s, &t, face: f, region: r, differing: differing.baseAddress! + f * words,
-                                                     words: words, pattern: patterns[f], offset: offset, previous: previous)
+                                        // The output layer's regions need no seeds.
+                                        if !full {
+                                            var s = oldSeeds[2 * r], t = oldSeeds[2 * r + 1]
+                                            if total > 0 {
+                                                moveSeed(&s, &t, region: r, differing: differing.baseAddress! + f * words, words: words,
+                                                         pattern: patterns[f], offset: offset, previous: previous, rows: rows)
+                                            }
+                                            newSeeds[2 * f] = s; newSeeds[2 * f + 1] = t
                                         }
-                                        newSeeds[2 * f] = s; newSeeds[2 * f + 1] = t
                                         own[f] = total > cap
                                         counts[f + 1] = own[f] ? 0 : Int32(total)
                                     }
@@ -105,7 +111,6 @@ extension Subdivision {
         }
         for f in 0..<faceCount { correctionStart[f + 1] += correctionStart[f] }
         let ownFaces = ownProduct.indices.filter { ownProduct[$0] }
-        let full = k + 1 == outputLayer
         // Column j of W is row j of its transpose.
         var transposed = [Double](repeating: 0, count: n * nNext)
         for i in 0..<nNext { for j in 0..<n { transposed[j * nNext + i] = next.weights[i * n + j] } }
@@ -116,18 +121,11 @@ extension Subdivision {
             // Bases: the regions' products, then the own products of faces with too many corrections.
             var regionBase = faceRegion
             for (index, f) in ownFaces.enumerated() { regionBase[f] = Int32(regionCount + index) }
-            let base: UnsafeMutableBufferPointer<Double>
-            if ownFaces.isEmpty {
-                base = products.takeOutput()
-            } else {
-                base = .allocate(capacity: (regionCount + ownFaces.count) * 3 * nNext)
-                base.baseAddress!.initialize(from: products.output, count: regionCount * 3 * nNext)
-            }
-            result = LayerMaps(width: nNext, regionCount: faceCount, adopting: base, regionBase: regionBase,
-                               correctionStart: correctionStart, columns: transposed)
+            result = LayerMaps(width: nNext, regionCount: faceCount, adopting: products.takeOutput(), ownCount: ownFaces.count,
+                               regionBase: regionBase, correctionStart: correctionStart, columns: transposed)
         }
         faceProducts(ownFaces, after: k, previous: previous) { index, f in
-            result.base.baseAddress! + (full ? f : regionCount + index) * 3 * nNext
+            full ? result.base.baseAddress! + f * 3 * nNext : result.ownBase.baseAddress! + index * 3 * nNext
         }
         clock.lap("  own products (\(ownFaces.count) of \(faceCount) faces)")
         differing.withUnsafeBufferPointer { differing in
@@ -176,24 +174,31 @@ extension Subdivision {
     /// is cheaper than rebuilding the corrections at every read of its map.
     static let maxCorrections = 16
 
-    /// Moves face f's seed (starting at its region's) to the face's side of the lines of the neurons
-    /// in `differing` (`LayerSeeds`).
+    /// Moves a face's seed (starting at its region r's) to the face's side of the lines of the neurons
+    /// in `differing` (`LayerSeeds`); `rows` has room for 3 values per neuron.
     @inline(__always)
-    func moveSeed(_ s: inout Double, _ t: inout Double, face f: Int, region r: Int, differing: UnsafePointer<UInt64>,
-                  words: Int, pattern: ActivationPattern, offset: Int, previous: LayerMaps) {
+    func moveSeed(_ s: inout Double, _ t: inout Double, region r: Int, differing: UnsafePointer<UInt64>, words: Int,
+                  pattern: ActivationPattern, offset: Int, previous: LayerMaps, rows: UnsafeMutablePointer<Double>) {
+        var count = 0
+        for w in 0..<words {
+            var bits = differing[w]
+            while bits != 0 {
+                let j = 64 * w + bits.trailingZeroBitCount
+                bits &= bits - 1
+                let row = previous.line(neuron: j, region: r)
+                // The wanted side in the sign of the row: a negative side is the negated line's positive one.
+                let sign = pattern[offset + j] ? 1.0 : -1.0
+                rows[3 * count] = sign * row.a; rows[3 * count + 1] = sign * row.b; rows[3 * count + 2] = sign * row.c
+                count += 1
+            }
+        }
         for _ in 0..<LayerSeeds.sweeps {
             var moved = false
-            for w in 0..<words {
-                var bits = differing[w]
-                while bits != 0 {
-                    let j = 64 * w + bits.trailingZeroBitCount
-                    bits &= bits - 1
-                    let row = previous.line(neuron: j, region: r)
-                    let wanted = pattern[offset + j]
-                    if (LayerSeeds.value(row.a, row.b, row.c, s: s, t: t) > 0) != wanted {
-                        LayerSeeds.reflect(&s, &t, a: row.a, b: row.b, c: row.c, positive: wanted)
-                        moved = true
-                    }
+            for i in 0..<count {
+                let a = rows[3 * i], b = rows[3 * i + 1], c = rows[3 * i + 2]
+                if !(LayerSeeds.value(a, b, c, s: s, t: t) > 0) {
+                    LayerSeeds.reflect(&s, &t, a: a, b: b, c: c)
+                    moved = true
                 }
             }
             if !moved { return }
