@@ -25,6 +25,23 @@ enum LayerSeeds {
         a * s + b * t + c
     }
 
+    /// Moves (s, t) to the positive side of each of `count` lines (a, b, c), 3 values each in `rows`:
+    /// reflected across each line it is not on the positive side of, in order, for a few sweeps.
+    @inline(__always)
+    static func move(_ s: inout Double, _ t: inout Double, toPositiveSidesOf rows: UnsafePointer<Double>, count: Int) {
+        for _ in 0..<sweeps {
+            var moved = false
+            for i in 0..<count {
+                let a = rows[3 * i], b = rows[3 * i + 1], c = rows[3 * i + 2]
+                if !(value(a, b, c, s: s, t: t) > 0) {
+                    reflect(&s, &t, a: a, b: b, c: c)
+                    moved = true
+                }
+            }
+            if !moved { return }
+        }
+    }
+
     /// Moves (s, t) to the positive side of the line (a, b, c) by reflecting it across the line (when
     /// it lies on the line, a step off it). A line with no slope leaves it where it is.
     @inline(__always)

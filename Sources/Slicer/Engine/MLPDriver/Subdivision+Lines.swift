@@ -17,8 +17,9 @@ extension Subdivision {
 extension Subdivision {
     /// A neuron's zero set crosses an edge between two regions of its layer at one exact point, which
     /// ever region's line is cut first; its float coordinates come from the line of the region on the
-    /// positive side of the first neuron that tells the two apart, so they do not depend on the order
-    /// the faces are cut in (which differs between one process and the strips of a sharded slice).
+    /// positive side of the edge's unit (or of the first unit that tells the two apart), so they do not
+    /// depend on the order the faces are cut in (which differs between one process and the strips of
+    /// a sharded slice).
     var choosesCrossingLines: Bool { true }
 
     func crossingLine(_ line: CertifiedLine, edge e: Int32) -> CertifiedLine {
@@ -30,14 +31,20 @@ extension Subdivision {
         let k = Int(line.ref.layer)
         let prefix = patternOffsets[k]
         let patternA = facePattern[Int(edge.faceA)], patternB = facePattern[Int(edge.faceB)]
+        func pick(_ aIsPositive: Bool) -> CertifiedLine {
+            let chosen = aIsPositive ? regionA : regionB
+            return chosen == Int(line.ref.region) ? line : certifiedLine(layer: k, neuron: Int(line.ref.index), region: chosen)
+        }
+        // Mostly the two differ in the edge's own unit (a unit of an earlier layer).
+        if edge.layer >= 1, Int(edge.layer) - 1 < k {
+            let bit = patternOffsets[Int(edge.layer) - 1] + Int(edge.neuron)
+            if patternA[bit] != patternB[bit] { return pick(patternA[bit]) }
+        }
         var start = 0
         while start < prefix {
             let width = min(64, prefix - start)
             let a = patternA.word(at: start, width: width), differing = a ^ patternB.word(at: start, width: width)
-            if differing != 0 {
-                let chosen = a & (differing & (~differing &+ 1)) != 0 ? regionA : regionB
-                return chosen == Int(line.ref.region) ? line : certifiedLine(layer: k, neuron: Int(line.ref.index), region: chosen)
-            }
+            if differing != 0 { return pick(a & (differing & (~differing &+ 1)) != 0) }
             start += width
         }
         return line

@@ -66,42 +66,26 @@ extension Subdivision {
         let previous = maps[k]
         let full = k + 1 == outputLayer
         // Corrections of each face: the neurons where its slopes differ from its region's base; a
-        // face with more than `cap` of them has none (its own product). Its seed moves to its side
-        // of those neurons' lines.
+        // face with more than `cap` of them has none (its own product).
         var differing = [UInt64](repeating: 0, count: faceCount * words)
         var correctionStart = [Int32](repeating: 0, count: faceCount + 1)
         var ownProduct = [Bool](repeating: false, count: faceCount)
-        var newSeeds = [Double](repeating: 0, count: 2 * faceCount)
-        let oldSeeds = seeds
         differing.withUnsafeMutableBufferPointer { differing in
             correctionStart.withUnsafeMutableBufferPointer { counts in
                 ownProduct.withUnsafeMutableBufferPointer { own in
-                    newSeeds.withUnsafeMutableBufferPointer { newSeeds in
-                        products.baseSlopes.withUnsafeBufferPointer { base in
-                            facePattern.withUnsafeBufferPointer { patterns in
-                                parallelism.chunks(faceCount, minimumChunk: 2048) { range in
-                                    let rows = UnsafeMutablePointer<Double>.allocate(capacity: 3 * n)
-                                    defer { rows.deallocate() }
-                                    for f in range {
-                                        let r = Int(faceRegion[f])
-                                        var total = 0
-                                        for w in 0..<words {
-                                            let bits = patterns[f].word(at: offset + 64 * w, width: min(64, n - 64 * w)) ^ base[r * words + w]
-                                            differing[f * words + w] = bits
-                                            total += bits.nonzeroBitCount
-                                        }
-                                        // The output layer's regions need no seeds.
-                                        if !full {
-                                            var s = oldSeeds[2 * r], t = oldSeeds[2 * r + 1]
-                                            if total > 0 {
-                                                moveSeed(&s, &t, region: r, differing: differing.baseAddress! + f * words, words: words,
-                                                         pattern: patterns[f], offset: offset, previous: previous, rows: rows)
-                                            }
-                                            newSeeds[2 * f] = s; newSeeds[2 * f + 1] = t
-                                        }
-                                        own[f] = total > cap
-                                        counts[f + 1] = own[f] ? 0 : Int32(total)
+                    products.baseSlopes.withUnsafeBufferPointer { base in
+                        facePattern.withUnsafeBufferPointer { patterns in
+                            parallelism.chunks(faceCount, minimumChunk: 2048) { range in
+                                for f in range {
+                                    let r = Int(faceRegion[f])
+                                    var total = 0
+                                    for w in 0..<words {
+                                        let bits = patterns[f].word(at: offset + 64 * w, width: min(64, n - 64 * w)) ^ base[r * words + w]
+                                        differing[f * words + w] = bits
+                                        total += bits.nonzeroBitCount
                                     }
+                                    own[f] = total > cap
+                                    counts[f + 1] = own[f] ? 0 : Int32(total)
                                 }
                             }
                         }
@@ -128,36 +112,59 @@ extension Subdivision {
             full ? result.base.baseAddress! + f * 3 * nNext : result.ownBase.baseAddress! + index * 3 * nNext
         }
         clock.lap("  own products (\(ownFaces.count) of \(faceCount) faces)")
+        // Each face's corrections, and its seed moved to its side of their neurons' lines (the
+        // output layer's regions need no seeds).
+        var newSeeds = [Double](repeating: 0, count: full ? 0 : 2 * faceCount)
+        let oldSeeds = seeds
         differing.withUnsafeBufferPointer { differing in
             transposed.withUnsafeBufferPointer { columns in
                 facePattern.withUnsafeBufferPointer { patterns in
-                    parallelism.chunks(faceCount, minimumChunk: 2048) { range in
-                        for f in range where !ownProduct[f] {
-                            let r = Int(faceRegion[f])
-                            var position = Int(correctionStart[f])
-                            let target = result.base.baseAddress! + f * 3 * nNext
-                            if full { target.update(from: products.output + r * 3 * nNext, count: 3 * nNext) }
-                            for w in 0..<words {
-                                var bits = differing[f * words + w]
-                                while bits != 0 {
-                                    let j = 64 * w + bits.trailingZeroBitCount
-                                    bits &= bits - 1
-                                    let delta = patterns[f][offset + j] ? positive - negative : negative - positive
-                                    let row = previous.line(neuron: j, region: r)
-                                    var m = (delta * row.a, delta * row.b, delta * row.c)
-                                    if full {
-                                        withUnsafePointer(to: &m) { pointer in
-                                            pointer.withMemoryRebound(to: Double.self, capacity: 3) { coefficients in
-                                                LayerMaps.addCorrection(to: target, width: nNext, column: columns.baseAddress! + j * nNext,
-                                                                        coefficients: coefficients)
-                                            }
+                    newSeeds.withUnsafeMutableBufferPointer { newSeeds in
+                        parallelism.chunks(faceCount, minimumChunk: 2048) { range in
+                            // The rows of a face's differing neurons, each on the face's side positive.
+                            let rows = UnsafeMutablePointer<Double>.allocate(capacity: 3 * n)
+                            defer { rows.deallocate() }
+                            for f in range {
+                                let r = Int(faceRegion[f])
+                                let own = ownProduct[f]
+                                var position = Int(correctionStart[f])
+                                let target = result.base.baseAddress! + f * 3 * nNext
+                                if full && !own { target.update(from: products.output + r * 3 * nNext, count: 3 * nNext) }
+                                var count = 0
+                                for w in 0..<words {
+                                    var bits = differing[f * words + w]
+                                    while bits != 0 {
+                                        let j = 64 * w + bits.trailingZeroBitCount
+                                        bits &= bits - 1
+                                        let row = previous.line(neuron: j, region: r)
+                                        let side = patterns[f][offset + j]
+                                        if !full {
+                                            let sign = side ? 1.0 : -1.0
+                                            rows[3 * count] = sign * row.a; rows[3 * count + 1] = sign * row.b; rows[3 * count + 2] = sign * row.c
+                                            count += 1
                                         }
-                                    } else {
-                                        result.correctionNeuron[position] = Int32(j)
-                                        let stored = result.correctionCoefficients.baseAddress! + 3 * position
-                                        stored[0] = m.0; stored[1] = m.1; stored[2] = m.2
-                                        position += 1
+                                        if own { continue }
+                                        let delta = side ? positive - negative : negative - positive
+                                        var m = (delta * row.a, delta * row.b, delta * row.c)
+                                        if full {
+                                            withUnsafePointer(to: &m) { pointer in
+                                                pointer.withMemoryRebound(to: Double.self, capacity: 3) { coefficients in
+                                                    LayerMaps.addCorrection(to: target, width: nNext, column: columns.baseAddress! + j * nNext,
+                                                                            coefficients: coefficients)
+                                                }
+                                            }
+                                        } else {
+                                            result.correctionNeuron[position] = Int32(j)
+                                            let stored = result.correctionCoefficients.baseAddress! + 3 * position
+                                            stored[0] = m.0; stored[1] = m.1; stored[2] = m.2
+                                            position += 1
+                                        }
                                     }
+                                }
+                                if !full {
+                                    var s = oldSeeds[2 * r], t = oldSeeds[2 * r + 1]
+                                    LayerSeeds.move(&s, &t, toPositiveSidesOf: rows, count: count)
+                                    newSeeds[2 * f] = s; newSeeds[2 * f + 1] = t
                                 }
                             }
                         }
@@ -173,37 +180,6 @@ extension Subdivision {
     /// Corrections a face may take before it gets a product of its own: past this many, one product
     /// is cheaper than rebuilding the corrections at every read of its map.
     static let maxCorrections = 16
-
-    /// Moves a face's seed (starting at its region r's) to the face's side of the lines of the neurons
-    /// in `differing` (`LayerSeeds`); `rows` has room for 3 values per neuron.
-    @inline(__always)
-    func moveSeed(_ s: inout Double, _ t: inout Double, region r: Int, differing: UnsafePointer<UInt64>, words: Int,
-                  pattern: ActivationPattern, offset: Int, previous: LayerMaps, rows: UnsafeMutablePointer<Double>) {
-        var count = 0
-        for w in 0..<words {
-            var bits = differing[w]
-            while bits != 0 {
-                let j = 64 * w + bits.trailingZeroBitCount
-                bits &= bits - 1
-                let row = previous.line(neuron: j, region: r)
-                // The wanted side in the sign of the row: a negative side is the negated line's positive one.
-                let sign = pattern[offset + j] ? 1.0 : -1.0
-                rows[3 * count] = sign * row.a; rows[3 * count + 1] = sign * row.b; rows[3 * count + 2] = sign * row.c
-                count += 1
-            }
-        }
-        for _ in 0..<LayerSeeds.sweeps {
-            var moved = false
-            for i in 0..<count {
-                let a = rows[3 * i], b = rows[3 * i + 1], c = rows[3 * i + 2]
-                if !(LayerSeeds.value(a, b, c, s: s, t: t) > 0) {
-                    LayerSeeds.reflect(&s, &t, a: a, b: b, c: c)
-                    moved = true
-                }
-            }
-            if !moved { return }
-        }
-    }
 
     /// Makes `result` layer k + 1's maps, with its bounds; every face becomes a region of layer k + 1.
     func install(_ result: LayerMaps, after k: Int, corrections maxUpdates: Int) {
