@@ -4,7 +4,7 @@
 ///
 /// The domain's seed is the centroid of the whole domain's corners (a strip keeps the whole domain's
 /// corners). A face cut from a region keeps the region's seed when the seed lies on the face's side
-/// of every neuron that cut the region; else the seed is reflected across each such neuron's line it
+/// of every neuron that cut the region; else the seed is moved just across each such neuron's line it
 /// lies on the wrong side of, in neuron order, for a few sweeps. The seed is thus in or near its
 /// region, and the signs there (the next layer's base slopes) differ from a face's in few neurons.
 /// Seeds only choose which products are corrected: any seed gives maps within the same bounds.
@@ -26,7 +26,7 @@ enum LayerSeeds {
     }
 
     /// Moves (s, t) to the positive side of each of `count` lines (a, b, c), 3 values each in `rows`:
-    /// reflected across each line it is not on the positive side of, in order, for a few sweeps.
+    /// moved across each line it is not on the positive side of, in order, for a few sweeps.
     @inline(__always)
     static func move(_ s: inout Double, _ t: inout Double, toPositiveSidesOf rows: UnsafePointer<Double>, count: Int) {
         for _ in 0..<sweeps {
@@ -42,15 +42,17 @@ enum LayerSeeds {
         }
     }
 
-    /// Moves (s, t) to the positive side of the line (a, b, c) by reflecting it across the line (when
-    /// it lies on the line, a step off it). A line with no slope leaves it where it is.
+    /// Moves (s, t) to the positive side of the line (a, b, c), a quarter of its distance beyond the
+    /// line (when it lies on the line, a step off it): the least move, so that it stays on the right
+    /// side of the lines it was already on (a reflection, moving twice as far, left seeds outside
+    /// their regions and doubled the corrections). A line with no slope leaves it where it is.
     @inline(__always)
     static func reflect(_ s: inout Double, _ t: inout Double, a: Double, b: Double, c: Double) {
         let norm = a * a + b * b
         guard norm > 0, norm.isFinite else { return }
         let v = value(a, b, c, s: s, t: t)
-        // The reflection's value is −v; on the line, a step of about 2⁻²⁰ of the coefficients' size.
-        let goal = max(-v, 0x1p-20 * (abs(a) + abs(b) + abs(c)))
+        // The new value is −v/4; on the line, a step of about 2⁻²⁰ of the coefficients' size.
+        let goal = max(-v / 4, 0x1p-20 * (abs(a) + abs(b) + abs(c)))
         let move = (goal - v) / norm
         s += move * a
         t += move * b

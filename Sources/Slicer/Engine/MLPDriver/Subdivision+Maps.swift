@@ -172,7 +172,7 @@ extension Subdivision {
                 }
             }
         }
-        clock.lap("  corrections")
+        clock.lap("  corrections (\(correctionStart[faceCount]) in \(faceCount - ownFaces.count) faces)")
         install(result, after: k, corrections: cap)
         seeds = newSeeds
     }
