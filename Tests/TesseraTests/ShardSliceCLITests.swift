@@ -79,7 +79,7 @@ import Testing
         // Not vacuous: hundreds of regions, so the seams cut many.
         let json = String(decoding: contents(scratch.file("one.json")) ?? Data(), as: UTF8.self)
         let regions = json.split(separator: "\n").filter { $0.contains("\"regions\" : ") }.compactMap { Int($0.filter(\.isNumber)) }.max() ?? 0
-        #expect(regions > 300, "\(regions) regions")
+        #expect(regions > 150, "\(regions) regions")
     }
 
     @Test func mergeRefusesMissingForeignAndMixedStrips() throws {
