@@ -123,7 +123,8 @@ extension Subdivision {
                         parallelism.chunks(faceCount, minimumChunk: 2048) { range in
                             // The rows of a face's differing neurons, each on the face's side positive.
                             let rows = UnsafeMutablePointer<Double>.allocate(capacity: 3 * n)
-                            defer { rows.deallocate() }
+                            let mapScratch = UnsafeMutablePointer<Double>.allocate(capacity: 3 * n)
+                            defer { rows.deallocate(); mapScratch.deallocate() }
                             for f in range {
                                 let r = Int(faceRegion[f])
                                 let own = ownProduct[f]
@@ -133,11 +134,12 @@ extension Subdivision {
                                 var count = 0
                                 for w in 0..<words {
                                     var bits = differing[f * words + w]
+                                    let sides = bits == 0 ? 0 : patterns[f].word(at: offset + 64 * w, width: min(64, n - 64 * w))
                                     while bits != 0 {
-                                        let j = 64 * w + bits.trailingZeroBitCount
+                                        let lane = bits.trailingZeroBitCount, j = 64 * w + lane
                                         bits &= bits - 1
                                         let row = previous.line(neuron: j, region: r)
-                                        let side = patterns[f][offset + j]
+                                        let side = sides >> UInt64(lane) & 1 != 0
                                         if !full {
                                             let sign = side ? 1.0 : -1.0
                                             rows[3 * count] = sign * row.a; rows[3 * count + 1] = sign * row.b; rows[3 * count + 2] = sign * row.c
@@ -163,7 +165,26 @@ extension Subdivision {
                                 }
                                 if !full {
                                     var s = oldSeeds[2 * r], t = oldSeeds[2 * r + 1]
-                                    LayerSeeds.move(&s, &t, toPositiveSidesOf: rows, count: count)
+                                    if count > 0 {
+                                        LayerSeeds.move(&s, &t, toPositiveSidesOf: rows, count: count)
+                                        // A moved seed may have crossed other lines of the layer: it moves back across
+                                        // those (a third more corrections at the next layers without).
+                                        let map = previous.map(region: r, scratch: mapScratch)
+                                        var extra = 0
+                                        for w in 0..<words {
+                                            let sides = patterns[f].word(at: offset + 64 * w, width: min(64, n - 64 * w))
+                                            for j in (64 * w)..<min(n, 64 * w + 64) {
+                                                let v = LayerSeeds.value(map[j], map[n + j], map[2 * n + j], s: s, t: t)
+                                                let side = sides >> UInt64(j - 64 * w) & 1 != 0
+                                                if (v > 0) != side {
+                                                    let sign = side ? 1.0 : -1.0
+                                                    rows[3 * extra] = sign * map[j]; rows[3 * extra + 1] = sign * map[n + j]; rows[3 * extra + 2] = sign * map[2 * n + j]
+                                                    extra += 1
+                                                }
+                                            }
+                                        }
+                                        if extra > 0 { LayerSeeds.move(&s, &t, toPositiveSidesOf: rows, count: extra) }
+                                    }
                                     newSeeds[2 * f] = s; newSeeds[2 * f + 1] = t
                                 }
                             }
