@@ -5,7 +5,8 @@
 /// The domain's seed is the centroid of the whole domain's corners (a strip keeps the whole domain's
 /// corners). A face cut from a region keeps the region's seed when the seed lies on the face's side
 /// of every neuron that cut the region; else the seed is moved just across each such neuron's line it
-/// lies on the wrong side of, in neuron order, for a few sweeps. The seed is thus in or near its
+/// lies on the wrong side of, in neuron order, for a few sweeps, then back across any other line of
+/// the layer those moves took it across. The seed is thus in or near its
 /// region, and the signs there (the next layer's base slopes) differ from a face's in few neurons.
 /// Seeds only choose which products are corrected: any seed gives maps within the same bounds.
 enum LayerSeeds {

@@ -25,10 +25,11 @@ extension Subdivision {
     func crossingLine(_ line: CertifiedLine, edge e: Int32) -> CertifiedLine {
         guard line.ref.kind == .neuron else { return line }
         let edge = topology.edges[Int(e)]
-        guard edge.faceA >= 0, edge.faceB >= 0 else { return line }
+        let k = Int(line.ref.layer)
+        // Domain and seam edges have one side; an edge of this layer lies within one region.
+        guard edge.layer >= 1, Int(edge.layer) - 1 < k, edge.faceA >= 0, edge.faceB >= 0 else { return line }
         let regionA = Int(faceRegion[Int(edge.faceA)]), regionB = Int(faceRegion[Int(edge.faceB)])
         guard regionA != regionB else { return line }
-        let k = Int(line.ref.layer)
         let prefix = patternOffsets[k]
         let patternA = facePattern[Int(edge.faceA)], patternB = facePattern[Int(edge.faceB)]
         func pick(_ aIsPositive: Bool) -> CertifiedLine {
@@ -36,10 +37,9 @@ extension Subdivision {
             return chosen == Int(line.ref.region) ? line : certifiedLine(layer: k, neuron: Int(line.ref.index), region: chosen)
         }
         // Mostly the two differ in the edge's own unit (a unit of an earlier layer).
-        if edge.layer >= 1, Int(edge.layer) - 1 < k {
-            let bit = patternOffsets[Int(edge.layer) - 1] + Int(edge.neuron)
-            if patternA[bit] != patternB[bit] { return pick(patternA[bit]) }
-        }
+        let bit = patternOffsets[Int(edge.layer) - 1] + Int(edge.neuron)
+        let a = patternA.word(at: bit, width: 1), b = patternB.word(at: bit, width: 1)
+        if a != b { return pick(a != 0) }
         var start = 0
         while start < prefix {
             let width = min(64, prefix - start)

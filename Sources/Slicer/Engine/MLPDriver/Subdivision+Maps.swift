@@ -125,6 +125,8 @@ extension Subdivision {
                             let rows = UnsafeMutablePointer<Double>.allocate(capacity: 3 * n)
                             let mapScratch = UnsafeMutablePointer<Double>.allocate(capacity: 3 * n)
                             defer { rows.deallocate(); mapScratch.deallocate() }
+                            // The pieces of one region follow one another: its map is built once for them.
+                            var mappedRegion = -1, map = UnsafePointer(mapScratch)
                             for f in range {
                                 let r = Int(faceRegion[f])
                                 let own = ownProduct[f]
@@ -169,7 +171,7 @@ extension Subdivision {
                                         LayerSeeds.move(&s, &t, toPositiveSidesOf: rows, count: count)
                                         // A moved seed may have crossed other lines of the layer: it moves back across
                                         // those (a third more corrections at the next layers without).
-                                        let map = previous.map(region: r, scratch: mapScratch)
+                                        if r != mappedRegion { map = previous.map(region: r, scratch: mapScratch); mappedRegion = r }
                                         var extra = 0
                                         for w in 0..<words {
                                             let sides = patterns[f].word(at: offset + 64 * w, width: min(64, n - 64 * w))
