@@ -56,7 +56,7 @@ def slice_disk(tessera, run, step, anchors, radius, stem, size):
     command = [tessera, "slice", "--model", os.path.join(run, "checkpoints", f"step-{step:09d}.safetensors"),
                "--architecture", os.path.join(run, "model.onnx"), "--points", stem + ".npy",
                "--domain", f"disk:{radius}@1", "--json", stem + ".json", "--png", stem + ".png", "--size", str(size),
-               "--fill", "class", "--no-thumbnails", "--title", " "]
+               "--fill", "class", "--class-names", ",".join(CLASSES), "--no-thumbnails", "--title", " "]
     subprocess.run(command, check=True, capture_output=True)
     return json.load(open(stem + ".json"))
 

@@ -11,6 +11,7 @@ tests=(
     GraphForwardFixtureTests/lcMatchesThePyTorchEstimatorCountForCount
     GraphRunCLITests/lcPerLayerEqualsThePyTorchEstimatorOnCNNsAndResNets
     InvariantTests
+    PrecisionTests/float32CountsAreFloat64sUpToRoundingNearZero
     RegionsCLITests/geoJSONAgreesWithTheSummaryAndExactVerticesWithTheFloats
 )
 filters=()

@@ -25,6 +25,7 @@ struct SliceCommand: ParsableCommand {
     @Option(help: "Write the partition as GeoJSON here (regions, edges, decision boundary, anchors).") var regions: String?
     @Flag(help: "With --regions: add every vertex's exact coordinates as rational strings (slower).") var exactVertices = false
     @OptionGroup var picture: PictureOptions
+    @Option(help: "Class names for the picture's legend, comma-separated in label order, e.g. T-shirt/top,Trouser,... (default with --data: the dataset's; else class k).") var classNames: String?
     @Flag(help: "Print per-layer progress on stderr.") var progress = false
     @Option(help: "Slice only strip I of N (the domain cut by N − 1 exact lines of constant s into strips of equal width) and write each output P as P.shard-I-of-N; 'tessera merge P' stitches them.") var shard: String?
 
@@ -37,6 +38,7 @@ struct SliceCommand: ParsableCommand {
         guard maxMemory.isFinite, maxMemory > 0, maxMemory < 1_048_576 else { throw TesseraError.badInput("--max-memory must be a positive number of GiB") }
         let domainSpec = try parseDomain(domain)
         let override = try activation.map(Activation.init(parsing:))
+        _ = try parsedClassNames()
         guard regions != nil || !exactVertices else { throw TesseraError.badInput("--exact-vertices needs --regions") }
         let outputs = [json, png, svg, pdf, regions].compactMap { $0 }
         if shardSpec != nil {
@@ -81,8 +83,14 @@ struct SliceCommand: ParsableCommand {
         // The order a stitched sharded slice is written in, so that both write the same files
         // (--exact-vertices, not sharded, reads the engine's own vertex numbering).
         // The engine's own order stays alive until exit: freeing its many small arrays is wasted work.
-        let computed = result
-        if !exactVertices { result = computed.canonicalized(parallelism: options.parallelism) }
+        var computed: SliceResult? = nil
+        if [regions, png, svg, pdf].allSatisfy({ $0 == nil }) {
+            // The JSON summary alone reads only areas and counts: the same values, in place, without the reordering.
+            result.canonicaliseSummary(parallelism: options.parallelism)
+        } else if !exactVertices {
+            computed = result
+            result = result.canonicalized(parallelism: options.parallelism)
+        }
         try writeOutputs(result, network: network, input: input, domain: domainSpec, parallelism: options.parallelism)
         clock.lap("outputs")
         print("\(result.regions.count) regions, \(result.vertices.count) vertices, \(result.edges.count) edges, "
@@ -93,10 +101,21 @@ struct SliceCommand: ParsableCommand {
         withExtendedLifetime(computed) { _exit(0) }
     }
 
+    /// `--class-names` as a list; an empty name is bad input.
+    func parsedClassNames() throws -> [String]? {
+        guard let classNames else { return nil }
+        let names = classNames.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !names.contains(where: \.isEmpty) else {
+            throw TesseraError.badInput("--class-names '\(classNames)' has an empty name (expected names separated by commas)")
+        }
+        return names
+    }
+
     /// Writes the JSON, GeoJSON and pictures asked for.
     func writeOutputs(_ result: SliceResult, network: Network?, input: (anchors: [[Double]], labels: [String]?, imageShape: (Int, Int)?),
                       domain domainSpec: DomainSpec, parallelism: Parallelism) throws {
         var style = try picture.settings().style(for: result, labels: input.labels, anchors: input.anchors, dataDirectory: anchors.data)
+        if let names = try parsedClassNames() { style.classNames = names }
         // A disk or diamond around one anchor is what the picture shows, not the anchors' triangle.
         if let neighbourhood = neighbourhoodFraming(domainSpec, result) { style.framing = neighbourhood }
         style.domainNote = neighbourhoodNote(domainSpec, anchorLabels: style.anchorLabels)

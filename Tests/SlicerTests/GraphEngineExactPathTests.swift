@@ -3,6 +3,7 @@ import Foundation
 import Polytope
 import Slicer
 import Testing
+import TestSupport
 @testable import Engine
 @testable import Models
 
@@ -97,6 +98,7 @@ import Testing
             return Double(Float(0.5 + wave * lit))
         }
         let (graph, anchors) = cnnWorkload(image: image, height: 10, width: 10, radius: 1.5, seed: 4, channels: 4, convolutions: 2)
+        noteFullTestsOnly("exactEqualsCertifiedOnASmallCNN", "the whole square (here its central quarter)")
         let engines = try [Arithmetic.certified, .exact].map {
             try runGraphEngine(graph, anchors: anchors, domain: .square(scale: fullTests ? 1.5 : 0.75), arithmetic: $0)
         }

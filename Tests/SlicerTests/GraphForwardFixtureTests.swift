@@ -1,6 +1,7 @@
 import Foundation
 import Slicer
 import Testing
+import TestSupport
 @testable import Analysis
 @testable import Models
 
@@ -106,6 +107,7 @@ import Testing
         }
         let points = try PointsFile.load(path: Self.path("lc-points.npy"))
         var compared = 0, windows = 0
+        noteFullTestsOnly("lcMatchesThePyTorchEstimatorCountForCount", "the 32-wide CNNs through every export at every radius (here one export at r = 0.05)")
         for entry in reference["models"] as! [[String: Any]] {
             let wide = (entry["model"] as! String).hasPrefix("cnn5_w32") && !fullTests
             let results = (entry["results"] as! [[String: Any]]).filter { !wide || $0["radius"] as? Double == 0.05 }

@@ -6,6 +6,7 @@ import Foundation
 import Polytope
 import Slicer
 import Testing
+import TestSupport
 
 @Suite("slice --regions and view", .timeLimit(.minutes(20)))
 struct RegionsCLITests {
@@ -17,7 +18,7 @@ struct RegionsCLITests {
     static func kind(_ feature: [String: Any]) -> String { (feature["properties"] as? [String: Any])?["kind"] as? String ?? "" }
 
     /// Every vertex's floats are checked against its rationals; the rationals' exact incidence (rational
-    /// arithmetic, slow in a debug build) on the first 60 distinct vertices (of about 200), on all with `fullTests`.
+    /// arithmetic, slow in a debug build) on the first 24 distinct vertices (of about 200), on all with `fullTests`.
     @Test func geoJSONAgreesWithTheSummaryAndExactVerticesWithTheFloats() throws {
         let s = try CLIScratch()
         let run = try runTessera(sliceArguments(model: s.file("model.safetensors"), points: s.file("anchors.npy"),
@@ -34,6 +35,7 @@ struct RegionsCLITests {
         let length1 = anchors[1][0], length2 = anchors[2][1]
         let lines = ExactLines(network: s.network, anchors: s.anchors, domain: try DomainSpec(parsing: "square:1.5"))
         var checked = 0, seen = Set<[String]>()
+        noteFullTestsOnly("geoJSONAgreesWithTheSummaryAndExactVerticesWithTheFloats", "the exact incidence of every vertex (here the first 24)")
         for region in regions {
             let ring = try #require(((region["geometry"] as? [String: Any])?["coordinates"] as? [[[Double]]])?.first)
             let exact = try #require((region["properties"] as? [String: Any])?["exact_vertices"] as? [[String]])
@@ -45,7 +47,7 @@ struct RegionsCLITests {
                 #expect(abs(t.doubleValue * length2 - point[1]) <= 1e-12 * (1 + abs(point[1])), "\(pair) vs \(point)")
                 // Exactly: a vertex is where two of the slice's lines meet (units whose input is zero
                 // there, or sides of the domain), in exact arithmetic.
-                if seen.count < (fullTests ? .max : 60), seen.insert(pair).inserted {
+                if seen.count < (fullTests ? .max : 24), seen.insert(pair).inserted {
                     let meeting = try lines.count(at: s, t)
                     #expect(meeting >= 2, "vertex \(pair) lies on \(meeting) line(s)")
                 }
