@@ -83,9 +83,35 @@ extension GraphSubdivision {
             }
         }
         guard !changed.isEmpty else { return }
-        let old = saved(node + 1, units: changed)
-        applyActivation(activation, level: m, units: changed)
-        propagate(from: node + 1, units: unitsThatMoved(node + 1, units: changed, old: old))
+        propagate(from: node + 1, units: applyActivationListingMoved(activation, level: m, units: changed))
+    }
+
+    /// `applyActivation` on `units`, returning those whose rows came out different from what the
+    /// map held (an output that stays as it was, such as a ReLU unit that stays off, changes
+    /// nothing downstream; NaN never equals itself, so it counts as moved).
+    func applyActivationListingMoved(_ activation: ActivationOperation, level m: Int, units: [Int]) -> [Int] {
+        let node = plan.activationNodes[m]
+        let input = maps[plan.graph.nodes[node].inputs[0]]
+        let n = activation.count, offset = plan.patternOffsets[m], alpha = activation.negativeSlope
+        let bits = currentPattern.words
+        var out = takeMap(node + 1)
+        var moved: [Int] = []
+        moved.reserveCapacity(units.count)
+        out.rows.withUnsafeMutableBufferPointer { rows in
+            input.rows.withUnsafeBufferPointer { x in
+                bits.withUnsafeBufferPointer { bits in
+                    for u in units {
+                        var a = x[u], b = x[n + u], c = x[2 * n + u]
+                        let j = offset + u
+                        if bits[j >> 6] & (1 << UInt64(j & 63)) == 0 { a *= alpha; b *= alpha; c *= alpha }
+                        if !(rows[u] == a && rows[n + u] == b && rows[2 * n + u] == c) { moved.append(u) }
+                        rows[u] = a; rows[n + u] = b; rows[2 * n + u] = c
+                    }
+                }
+            }
+        }
+        maps[node + 1] = out
+        return moved
     }
 
     /// Level m is a max pool: a window's output is a copy of its winner's rows (the same floats on
@@ -118,34 +144,6 @@ extension GraphSubdivision {
         if !moved.isEmpty { propagate(from: node + 1, units: moved) }
     }
 
-    /// The three rows of value v at `units`.
-    func saved(_ v: Int, units: [Int]) -> [Double] {
-        let n = maps[v].count
-        return maps[v].rows.withUnsafeBufferPointer { rows in
-            [Double](unsafeUninitializedCapacity: 3 * units.count) { old, count in
-                for (i, u) in units.enumerated() { old[3 * i] = rows[u]; old[3 * i + 1] = rows[n + u]; old[3 * i + 2] = rows[2 * n + u] }
-                count = 3 * units.count
-            }
-        }
-    }
-
-    /// The units whose value differs from `old` (an output that came out as it was, such as a ReLU
-    /// unit that stays off, changes nothing downstream).
-    func unitsThatMoved(_ v: Int, units: [Int], old: [Double]) -> [Int] {
-        let n = maps[v].count
-        var moved: [Int] = []
-        moved.reserveCapacity(units.count)
-        maps[v].rows.withUnsafeBufferPointer { rows in
-            old.withUnsafeBufferPointer { old in
-                for (i, u) in units.enumerated()
-                where !(rows[u] == old[3 * i] && rows[n + u] == old[3 * i + 1] && rows[2 * n + u] == old[3 * i + 2]) {
-                    moved.append(u)
-                }
-            }
-        }
-        return moved
-    }
-
     /// Recomputes the affine outputs that read, directly or through other affine nodes, the units
     /// `units` of value v (just changed); activation inputs reached are marked pending.
     func propagate(from v: Int, units: [Int]) {
@@ -163,15 +161,18 @@ extension GraphSubdivision {
                 }
                 var outputs: [Int] = []
                 let current = stamp
-                changeStamp[index + 1].withUnsafeMutableBufferPointer { marks in
-                    for (slot, input) in node.inputs.enumerated() {
-                        if let listed = operation.dependents(ofInput: slot, units: changed[input]) {
-                            for o in listed where marks[o] != current { marks[o] = current; outputs.append(o) }
-                            continue
-                        }
-                        for u in changed[input] {
-                            operation.forEachDependent(ofInput: slot, unit: u) { o in
-                                if marks[o] != current { marks[o] = current; outputs.append(o) }
+                // An operation that finds what to recompute from `changed` needs no list of outputs.
+                if !operation.recomputesFromChanges || node.inputs.count > 1 {
+                    changeStamp[index + 1].withUnsafeMutableBufferPointer { marks in
+                        for (slot, input) in node.inputs.enumerated() {
+                            if let listed = operation.dependents(ofInput: slot, units: changed[input]) {
+                                for o in listed where marks[o] != current { marks[o] = current; outputs.append(o) }
+                                continue
+                            }
+                            for u in changed[input] {
+                                operation.forEachDependent(ofInput: slot, unit: u) { o in
+                                    if marks[o] != current { marks[o] = current; outputs.append(o) }
+                                }
                             }
                         }
                     }

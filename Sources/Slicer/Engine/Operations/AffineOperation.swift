@@ -34,11 +34,16 @@ protocol AffineOperation: Sendable {
     /// `update`, returning the asked units whose rows came out different from what `out` held
     /// (each once; NaN counts as different).
     func updateListingMoved(_ out: inout FloatValueMap, units: [Int], changed: [[Int]], inputs: [FloatValueMap]) -> [Int]
+    /// Whether a one-input operation's `update` finds the outputs to recompute from `changed` alone
+    /// (once its partials are set up) and `updateListingMoved` lists those that moved, so that
+    /// callers may pass no `units` (false by default).
+    var recomputesFromChanges: Bool { get }
 }
 
 extension AffineOperation {
     func bias(of u: Int) -> Double { 0 }
     func divisor(of u: Int) -> Int { 1 }
+    var recomputesFromChanges: Bool { false }
 
     func forEachDependent(ofInput slot: Int, unit index: Int, _ body: (Int) -> Void) {
         for u in 0..<outputCount { body(u) }

@@ -107,7 +107,10 @@ extension ConvOperation {
         _ = recomputeListingMoved(&out, changed: changed, inputs: inputs, listing: false)
     }
 
-    /// The units are those of the blocks that read a changed input, as `dependents` lists them.
+    /// The blocks to recompute come from `changed` (all of them the first time).
+    var recomputesFromChanges: Bool { true }
+
+    /// Lists the outputs of the recomputed blocks that moved (`units` is not read).
     func updateListingMoved(_ out: inout FloatValueMap, units: [Int], changed: [[Int]], inputs: [FloatValueMap]) -> [Int] {
         recomputeListingMoved(&out, changed: changed, inputs: inputs, listing: true)
     }
@@ -210,9 +213,10 @@ extension ConvOperation {
                                 let w = UnsafeRawPointer(weights.baseAddress! + w0 + ci * wStep + o).loadUnaligned(as: V.self)
                                 a += w * x[i]; b += w * x[inCount + i]; c += w * x[2 * inCount + i]
                             }
-                            for lane in 0..<V.scalarCount {
-                                p[o + lane] = a[lane]; p[groupOutputs + o + lane] = b[lane]; p[2 * groupOutputs + o + lane] = c[lane]
-                            }
+                            let out = UnsafeMutableRawPointer(p + o), row = groupOutputs * MemoryLayout<Double>.stride
+                            out.storeBytes(of: a, as: V.self)
+                            out.storeBytes(of: b, toByteOffset: row, as: V.self)
+                            out.storeBytes(of: c, toByteOffset: 2 * row, as: V.self)
                         }
                         var o = 0
                         while o + 8 <= groupOutputs { sums(SIMD8<Double>.self, from: o); o += 8 }
