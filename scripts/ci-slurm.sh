@@ -58,7 +58,7 @@ for name in mlp cnn; do
     for file in figure.png figure.json; do same "figure-$name-$file" arr-$name/$file one-$name/$file; done
 
     # slice: one process, then 3 strips of the domain as a job array plus a merge job that stitches them.
-    # The PNG is compared byte for byte; JSON and GeoJSON up to float last bits (scripts/compare-slice.py).
+    # Every file byte for byte: a region's floats depend on its pattern and maps, not on the strip it was sliced in.
     if [ $name = cnn ]; then model=$cnn/checkpoints/step-000000010.safetensors slice=(--domain disk:0.5)
     else model=mlp/checkpoints/$(ls mlp/checkpoints | tail -1) slice=(--domain square:1.5); fi
     slice+=(--data /usr/share/datasets/fashion-mnist --indices 0,1,2)
@@ -66,10 +66,13 @@ for name in mlp cnn; do
         --regions one-$name/slice.geojson >/dev/null 2>&1
     WAIT=1 SBATCH_ARGS="--cpus-per-task=1" "$repository/examples/slurm/slice.sh" "$model" arr-$name/slice 3 "${slice[@]}" >/dev/null
     same "slice-$name-slice.png" arr-$name/slice/slice.png one-$name/slice.png
-    for file in slice.json slice.geojson; do
-        python3 "$repository/scripts/compare-slice.py" arr-$name/slice/$file one-$name/$file
-        echo "check slice-$name-$file $?"
-    done
+    same "slice-$name-slice.geojson" arr-$name/slice/slice.geojson one-$name/slice.geojson
+    # The JSON byte for byte but for its timing and the counts of how sign decisions were taken (a strip takes its own).
+    status=0
+    diff <(grep -v -e '"seconds"' -e '"certified" :' -e '"symbolic" :' -e '"exact" :' arr-$name/slice/slice.json) \
+         <(grep -v -e '"seconds"' -e '"certified" :' -e '"symbolic" :' -e '"exact" :' one-$name/slice.json) >/dev/null || status=1
+    [ -s one-$name/slice.json ] || status=1
+    echo "check slice-$name-slice.json $status"
 done
 
 # submitit: the Python package in a fresh virtual environment, against the same Slurm.

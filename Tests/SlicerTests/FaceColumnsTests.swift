@@ -47,6 +47,44 @@ import Testing
         #expect(merged.reals[0].values == [1, 2, 3, 9, 0, 0, 0, 0, 0])
     }
 
+    /// Finished faces are stored against the last pattern kept whole, which changes when one differs
+    /// in too many bits; waiting pieces against the piece worked on. Every face reads as it was,
+    /// through moves, truncation and a merge.
+    @Test func patternsOfFacesNotWorkedOnAreStoredAsDifferences() {
+        let count = 64 * 80, limit = FaceColumns.storedDifferencesLimit(count)
+        var columns = FaceColumns()
+        columns.labels = [FaceColumn(fresh: -1)]
+        columns.startDomainFace(pattern: ActivationPatternTests.pattern(count: count, seed: 7))
+        for _ in 0..<5 { columns.addFace(from: 0) }
+        // Faces 1 and 2 differ from face 0 in a few bits, face 3 in more than the limit, face 4 in a few from face 3.
+        for i in [3, 900, 4000] { columns.patterns.values[1][i].toggle() }
+        columns.patterns.values[2][77].toggle()
+        for i in 0...limit { columns.patterns.values[3][5 * i].toggle() }
+        columns.patterns.values[4] = columns.patterns.values[3]
+        columns.patterns.values[4][1].toggle()
+        let whole = columns.patterns.values
+
+        columns.storeWaiting([0, 1, 2], against: 0)
+        #expect(columns.patterns.values[0].holdsAllWords && !columns.patterns.values[1].holdsAllWords)
+        #expect(!columns.patterns.values[2].holdsAllWords && columns.patterns.values == whole)
+        columns.expandPattern(face: 1)
+        #expect(columns.patterns.values[1].holdsAllWords && columns.patterns.values[1] == whole[1])
+
+        for f in 0..<5 { columns.finishPattern(face: f) }
+        let stored = columns.patterns.values
+        #expect(stored == whole)
+        #expect(stored.map(\.holdsAllWords) == [true, false, false, true, false, true])
+        #expect(stored[4].sharesStoredWords(with: stored[3]) && stored[1].sharesStoredWords(with: stored[0]))
+        #expect(stored[1].ownBytes * 10 < whole[1].ownBytes)
+
+        var moved = columns
+        moved.moveFace(4, to: 2)
+        moved.truncate(toFaces: 3)
+        #expect(moved.patterns.values == [whole[0], whole[1], whole[4]] && moved.isAligned)
+        let merged = FaceColumns.gathered([columns, moved], sources: [(1, 2), (0, 1)]) { _, value, _ in value }
+        #expect(merged.patterns.values == [whole[4], whole[1]] && !merged.patterns.values[0].holdsAllWords)
+    }
+
     @Test func aColumnThatMissesAFaceIsNotAligned() {
         var a = columns()
         a.addFace(from: 0)
@@ -68,6 +106,9 @@ import Testing
                 let faces = graph.records.faces
                 #expect(faces.isAligned && faces.faceCount == graph.topology.faces.count, "\(testCase) on \(threads) threads")
                 #expect(faces.labels.count == graph.plan.levels + 1 && faces.reals[0].width == 3 * graph.outputCount)
+                // Finished faces: most stored as differences (the first of each copy is kept whole).
+                let whole = faces.patterns.values.filter(\.holdsAllWords).count
+                #expect(whole <= threads + 1 && whole < faces.faceCount, "\(whole) of \(faces.faceCount) kept whole: \(testCase)")
             }
         }
     }

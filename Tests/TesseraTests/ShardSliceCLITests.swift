@@ -1,4 +1,5 @@
 import Foundation
+import Slicer
 import Testing
 
 /// `slice --shard I/N` and `tessera merge` through the real binary: the strips stitched are the slice
@@ -50,19 +51,35 @@ import Testing
         #expect(json.contains("\"regions\" : ") && !json.contains("\"regions\" : 1,"))
     }
 
-    @Test func stripsOfAnMLPMergeToTheOneProcessSubdivision() throws {
+    /// The MLP engine's floats depend on a region's pattern and maps only, never on the strip it was
+    /// sliced in: merged JSON (but for timings and decision counts), GeoJSON and PNG are one process's
+    /// bytes, on a square and a disk, for 2 and 3 strips.
+    @Test(arguments: ["square:1.5", "disk:0.5"]) func stripsOfAnMLPMergeToTheOneProcessBytes(domain: String) throws {
         let scratch = try CLIScratch()
+        // Deep enough that strips cut many regions and their vertices' corrections differ.
+        let (network, anchors) = try standardWorkload(widths: [16, 40, 40, 40, 3], seed: 11)
+        try ModelFile.save(network, path: scratch.file("deep.safetensors"), dtype: .f32, metadata: [:])
+        try NPY.write(Tensor(shape: [3, 16], dtype: .f64, values: anchors.flatMap { $0 }), path: scratch.file("deep.npy"))
         let slice = { (out: String) in
-            ["slice", "--model", scratch.file("model.safetensors"), "--points", scratch.file("anchors.npy"), "--domain", "square:1.5",
-             "--json", scratch.file(out + ".json"), "--png", scratch.file(out + ".png")]
+            ["slice", "--model", scratch.file("deep.safetensors"), "--points", scratch.file("deep.npy"), "--domain", domain,
+             "--json", scratch.file(out + ".json"), "--png", scratch.file(out + ".png"), "--regions", scratch.file(out + ".geojson"),
+             "--size", "400"]
         }
         #expect(try runTessera(slice("one")).status == 0)
-        try shareAndMerge(slice("two"), outputs: [scratch.file("two.json"), scratch.file("two.png")], count: 2)
-        #expect(contents(scratch.file("two.png")) != nil && contents(scratch.file("two.png")) == contents(scratch.file("one.png")))
-        // Counts and per-layer statistics are exact; float fields may differ in their last bits.
-        let counts = { (path: String) in self.comparable(path)?.filter { $0.contains("\"regions\" : ") || $0.contains("\"vertices\" : ")
-                                                                       || $0.contains("\"edges\" : ") || $0.contains("neurons") } }
-        #expect(counts(scratch.file("two.json")) != nil && counts(scratch.file("two.json")) == counts(scratch.file("one.json")))
+        for count in [2, 3] {
+            let out = "n\(count)"
+            try shareAndMerge(slice(out), outputs: ["json", "png", "geojson"].map { scratch.file(out + "." + $0) }, count: count)
+            for file in [".png", ".geojson"] {
+                #expect(contents(scratch.file(out + file)) != nil && contents(scratch.file(out + file)) == contents(scratch.file("one" + file)),
+                        "\(domain) N = \(count) \(file)")
+            }
+            #expect(comparable(scratch.file(out + ".json")) != nil && comparable(scratch.file(out + ".json")) == comparable(scratch.file("one.json")),
+                    "\(domain) N = \(count) .json")
+        }
+        // Not vacuous: hundreds of regions, so the seams cut many.
+        let json = String(decoding: contents(scratch.file("one.json")) ?? Data(), as: UTF8.self)
+        let regions = json.split(separator: "\n").filter { $0.contains("\"regions\" : ") }.compactMap { Int($0.filter(\.isNumber)) }.max() ?? 0
+        #expect(regions > 150, "\(regions) regions")
     }
 
     @Test func mergeRefusesMissingForeignAndMixedStrips() throws {

@@ -29,7 +29,7 @@ def slice(model, anchors, domain="square:1.5", arithmetic="certified", *, activa
     max_regions: stop with an error past this many regions.
     binary: the tessera executable (default: see ``tessera.find_binary``).
     shards, executor: slice the domain in ``shards`` strips (exact lines of constant s) and stitch them
-        into the same partition (its float coordinates may differ in the last bits), one strip after
+        into the same partition (for an MLP the same floats too), one strip after
         another here, or as one Slurm job array with a submitit ``executor`` (its folder must be on a
         file system the cluster's nodes share). Not with ``exact_vertices``.
 

@@ -36,7 +36,7 @@ def test_run_measure_lc_and_validate_in_shares_equal_one_process(tmp_path):
 
 
 def _exact_fields(partition):
-    """Counts and per-layer statistics (exact); float fields may differ in their last bits."""
+    """Counts and per-layer statistics (exact)."""
     s = partition.summary
     return s["regions"], s["vertices"], s["edges"], s["layers"], s["decision_boundary"]["segments"]
 
@@ -53,7 +53,8 @@ def test_slice_in_strips_is_the_one_process_partition():
         # Canonical order (regions by pattern) either way: the same patterns and classes, region by region.
         assert [list(p) for p in stitched.patterns] == [list(p) for p in one.patterns]
         assert list(stitched.classes) == list(one.classes)
-        assert np.allclose(stitched.areas, one.areas, rtol=1e-9, atol=0)
+        # An MLP's floats are functions of a region's pattern: the same bits whatever the strips.
+        assert np.array_equal(stitched.areas, one.areas)
 
 
 def _files(directory):

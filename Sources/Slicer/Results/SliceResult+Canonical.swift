@@ -110,12 +110,12 @@ extension SliceResult {
     /// Region indices by pattern (equal patterns by index), compared as one flat table of words
     /// when that table is small (long patterns, as max pools make, are compared where they are).
     func patternOrder() -> [Int] {
-        let width = regions.first?.pattern.words.count ?? 0
-        guard regions.count * width <= 1 << 21, regions.allSatisfy({ $0.pattern.words.count == width }) else {
+        let width = regions.first?.pattern.wordCount ?? 0
+        guard regions.count * width <= 1 << 21, regions.allSatisfy({ $0.pattern.wordCount == width }) else {
             return regions.indices.sorted { Self.precedes(regions[$0].pattern, regions[$1].pattern) }
         }
         var table = [UInt64](repeating: 0, count: regions.count * width)
-        for (r, region) in regions.enumerated() { for w in 0..<width { table[r * width + w] = region.pattern.words[w] } }
+        for (r, region) in regions.enumerated() { for w in 0..<width { table[r * width + w] = region.pattern.word(w) } }
         return table.withUnsafeBufferPointer { words in
             regions.indices.sorted { a, b in
                 let x = words.baseAddress! + a * width, y = words.baseAddress! + b * width
@@ -165,8 +165,8 @@ extension SliceResult {
     }
 
     static func precedes(_ a: ActivationPattern, _ b: ActivationPattern) -> Bool {
-        for (x, y) in zip(a.words, b.words) where x != y { return x < y }
-        return false
+        guard let w = a.firstDifferingWord(from: b, words: min(a.wordCount, b.wordCount)) else { return false }
+        return a.word(w) < b.word(w)
     }
 
     /// Lowest, then leftmost.

@@ -108,7 +108,7 @@ extension StripSlice {
         let words = (count + 63) / 64
         guard let first = patterns.first else { return ([UInt64](repeating: 0, count: words), []) }
         var all = first.words, any = first.words
-        for p in patterns.dropFirst() { for i in 0..<words { all[i] &= p.words[i]; any[i] |= p.words[i] } }
+        for p in patterns.dropFirst() { for i in 0..<words { all[i] &= p.word(i); any[i] |= p.word(i) } }
         var varying: [Int] = []
         for i in 0..<words {
             var differ = any[i] & ~all[i]

@@ -303,8 +303,8 @@ extension ActivationPattern {
     /// The first `bits` bits, as words (for counting distinct patterns up to a layer).
     func prefix(_ bits: Int) -> [UInt64] {
         let full = bits / 64, rest = bits % 64
-        var words = Array(self.words.prefix(full))
-        if rest > 0, full < self.words.count { words.append(self.words[full] & ((1 << UInt64(rest)) - 1)) }
+        var words = (0..<min(full, wordCount)).map(word)
+        if rest > 0, full < wordCount { words.append(word(full) & ((1 << UInt64(rest)) - 1)) }
         return words
     }
 }

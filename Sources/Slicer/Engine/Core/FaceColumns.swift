@@ -45,9 +45,16 @@ struct FaceColumn<Element> {
 /// registers. The operations that change the faces — a cut adds one, compaction moves and drops
 /// faces, the thread merge gathers them — exist here only, for every column at once, so the
 /// columns stay aligned with the faces by construction (a copy for another thread takes the value).
+///
+/// Patterns are most of a large graph slice's memory (a bit per unit of every activation, per
+/// region), and neighbouring faces differ in few of those bits: a face not being worked on — a piece
+/// waiting for its turn, a finished face — keeps only the bits where it differs from a nearby
+/// pattern kept whole (`ActivationPattern.storedAsDifferences`). A pattern reads alike either way.
 struct FaceColumns {
     /// Each face's pattern: bit set when the unit is positive on the face (inherited by a cut).
     var patterns = FaceColumn<ActivationPattern>()
+    /// The last finished pattern kept whole, which the finished faces after it are stored against.
+    var keyframe: ActivationPattern?
     /// Registered integer columns (the MLP's face regions, the graph's entry parents per level).
     var labels: [FaceColumn<Int32>] = []
     /// Registered real columns (the graph's logits).
@@ -73,6 +80,37 @@ struct FaceColumns {
         for c in labels.indices { labels[c].addFace(from: parent) }
         for c in reals.indices { reals[c].addFace(from: parent) }
     }
+
+    /// Face f will not change again: its pattern is stored as its differences from the keyframe,
+    /// or, when they differ in more than `storedDifferencesLimit` bits, kept whole as the next keyframe.
+    mutating func finishPattern(face f: Int) {
+        let pattern = patterns.values[f]
+        if let keyframe, let compact = pattern.storedAsDifferences(from: keyframe, limit: Self.storedDifferencesLimit(pattern.count)) {
+            patterns.values[f] = compact
+        } else {
+            patterns.values[f].expand()
+            keyframe = patterns.values[f]
+        }
+    }
+
+    /// Pieces that wait while face `first` (cut with them) is worked on: each stored as its
+    /// differences from `first`'s pattern, which they then share.
+    mutating func storeWaiting(_ pieces: some Sequence<Int32>, against first: Int32) {
+        patterns.values[Int(first)].expand()
+        let whole = patterns.values[Int(first)]
+        let limit = Self.storedDifferencesLimit(whole.count)
+        for g in pieces where g != first {
+            if let compact = patterns.values[Int(g)].storedAsDifferences(from: whole, limit: limit) { patterns.values[Int(g)] = compact }
+        }
+    }
+
+    /// Face f is about to be worked on: its pattern holds all its words again.
+    mutating func expandPattern(face f: Int32) { patterns.values[Int(f)].expand() }
+
+    /// The most differing bits a pattern of `count` bits is stored as (4 bytes each, so at most half
+    /// of its `count` / 8 bytes whole); past it the pattern is kept whole, and later ones are stored
+    /// against it. At least 64, so that small patterns are stored alike.
+    static func storedDifferencesLimit(_ count: Int) -> Int { max(64, count / 64) }
 
     /// Face x's values moved to index y ≤ x, in every column.
     mutating func moveFace(_ x: Int, to y: Int) {

@@ -8,6 +8,16 @@ protocol FaceCutting: KernelEngine {
     var maxRegions: Int { get }
     /// The error for a slice past `maxRegions` at (1-based) layer `layer`.
     func tooManyRegions(layer: Int) -> TesseraError
+    /// Whether the engine picks the lines its crossings are computed with (`crossingLine`).
+    var choosesCrossingLines: Bool { get }
+    /// The line whose intersection with edge e's line is the vertex where `line` crosses e: `line`,
+    /// or one through the same exact point that does not depend on which of e's faces is cut first.
+    func crossingLine(_ line: CertifiedLine, edge e: Int32) -> CertifiedLine
+}
+
+extension FaceCutting {
+    var choosesCrossingLines: Bool { false }
+    func crossingLine(_ line: CertifiedLine, edge e: Int32) -> CertifiedLine { line }
 }
 
 /// Buffers one cutter reuses from face to face.
@@ -52,8 +62,22 @@ extension FaceCutting {
     /// Splits face f by a line whose `signs` at f's vertices are strictly mixed: f keeps the positive
     /// part, the negative part becomes the returned new face; the chord is labelled (layer, neuron).
     func split(face f: Int32, by line: CertifiedLine, signs: [Int], layer: Int32, neuron: Int32) throws -> Int32 {
+        // Chosen before the split, which changes the topology they are chosen from (a convex face
+        // has two crossed edges).
+        var crossings: (Int32, CertifiedLine, Int32, CertifiedLine) = (-1, line, -1, line)
+        if choosesCrossingLines {
+            topology.faces.withUnsafeBufferPointer { faces in
+                let face = faces[Int(f)], m = face.vertices.count
+                for i in 0..<m where signs[i] * signs[(i + 1) % m] < 0 {
+                    let e = face.edges[i]
+                    if crossings.0 < 0 { crossings.0 = e; crossings.1 = crossingLine(line, edge: e) }
+                    else { crossings.2 = e; crossings.3 = crossingLine(line, edge: e) }
+                }
+            }
+        }
         let g = topology.split(face: f, signs: signs, layer: layer, neuron: neuron, crossing: { p, q, e in
-            self.makeVertex(from: p, to: q, edgeLine: self.edgeLines[Int(e)], line: line)
+            self.makeVertex(from: p, to: q, edgeLine: self.edgeLines[Int(e)],
+                            line: e == crossings.0 ? crossings.1 : e == crossings.2 ? crossings.3 : line)
         }, edgeAdded: { e in self.edgeLines.append(e >= 0 ? self.edgeLines[Int(e)] : line) })
         records.faces.addFace(from: Int(f))
         if topology.faces.count > maxRegions { throw tooManyRegions(layer: Int(layer)) }

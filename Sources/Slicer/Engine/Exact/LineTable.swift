@@ -43,7 +43,8 @@ final class LineTable: @unchecked Sendable {
     /// The pattern bits of hidden layers 1 ..< layer of a region: what fixes the layer's lines there.
     func prefix(region r: Int, layer: Int) -> [UInt64] {
         let bits = offsets[layer - 1]
-        var words = Array(result.regions[r].pattern.words.prefix((bits + 63) / 64))
+        let pattern = result.regions[r].pattern
+        var words = (0..<min((bits + 63) / 64, pattern.wordCount)).map(pattern.word)
         if bits % 64 != 0 { words[words.count - 1] &= (1 << UInt64(bits % 64)) - 1 }
         return words
     }

@@ -15,7 +15,7 @@ extension ExactPath {
         pending[m].removeAll(keepingCapacity: true)
         if n > 0 {
             for w in (offset >> 6)...((offset + n - 1) >> 6) {
-                var diff = face.words[w] ^ pattern.words[w]
+                var diff = face.word(w) ^ pattern.words[w]
                 while diff != 0 {
                     let index = w * 64 + diff.trailingZeroBitCount
                     diff &= diff - 1

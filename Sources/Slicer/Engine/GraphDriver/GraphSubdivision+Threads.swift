@@ -40,12 +40,10 @@ extension GraphSubdivision {
             return try descend(face: pieces[0], level: 1, hint: hint)
         }
         // Runs of neighbouring pieces: entering a piece next to the last one recomputes little.
-        // The pieces' patterns wait in the queue and move to the copy that takes them (so a piece's
-        // pattern, which may be large, is never held twice).
+        // The waiting pieces' patterns are stored as differences, small enough for every copy to hold.
         let queue = PieceQueue(count: pieces.count, run: max(1, pieces.count / (workers * 16)),
-                               workers: roundRobin ? workers : nil, patterns: facePattern)
-        let placeholder = ActivationPattern(count: plan.patternBits)
-        facePattern = [ActivationPattern](repeating: placeholder, count: facePattern.count)
+                               workers: roundRobin ? workers : nil)
+        records.faces.storeWaiting(pieces, against: pieces[0])
         let copies = (0..<workers).map { _ in GraphSubdivision(copying: self) }
         let progress = self.progress
         parallelism.perform(workers) { w in
@@ -53,7 +51,6 @@ extension GraphSubdivision {
             do {
                 while let run = queue.next(worker: w) {
                     for i in run {
-                        engine.facePattern[Int(pieces[i])] = queue.takePattern(pieces[i])
                         queue.record(try engine.descend(piece: pieces[i], index: i, worker: w, hint: hint), progress: progress)
                     }
                 }
@@ -79,6 +76,7 @@ extension GraphSubdivision {
     /// Takes piece g of the first level (number `index` in the one-thread order) down to the last.
     func descend(piece g: Int32, index: Int, worker: Int, hint: LevelHint?) throws -> PieceRecord {
         let faces = Int32(topology.faces.count), vertices = Int32(vertexRecords.count)
+        records.faces.expandPattern(face: g)
         enter(level: 0, face: g)
         entryParent[1][Int(g)] = 0
         try descend(face: g, level: 1, hint: hint)
@@ -216,20 +214,10 @@ final class PieceQueue: @unchecked Sendable {
     private var taken: [Int]
     private(set) var error: Error?
     private(set) var records: [PieceRecord] = []
-    private var patterns: [ActivationPattern]
 
-    init(count: Int, run: Int, workers: Int?, patterns: [ActivationPattern]) {
-        self.count = count; self.run = run; self.workers = workers; self.patterns = patterns
+    init(count: Int, run: Int, workers: Int?) {
+        self.count = count; self.run = run; self.workers = workers
         taken = [Int](repeating: 0, count: workers ?? 0)
-    }
-
-    /// Piece g's pattern, moved out (the queue keeps an empty one in its place).
-    func takePattern(_ g: Int32) -> ActivationPattern {
-        lock.withLock {
-            let pattern = patterns[Int(g)]
-            patterns[Int(g)] = ActivationPattern(count: 0)
-            return pattern
-        }
     }
 
     /// The next run of pieces for copy `worker`, or nil when none are left or a copy failed.

@@ -125,7 +125,9 @@ final class GraphSubdivision: ArrangementDriver {
         if plan.maxPool(level: m) != nil {
             let pieces = try splitByWindows(face: f, level: m, map: maps[inputValue], bound: bounds[inputValue])
             regionsAfter[m] += pieces.count
+            if m + 1 < plan.levels, let first = pieces.first { records.faces.storeWaiting(pieces, against: first) }
             for g in pieces {
+                records.faces.expandPattern(face: g)
                 enter(level: m, face: g)
                 entryParent[m + 1][Int(g)] = f
                 if m + 1 < plan.levels { try descend(face: g, level: m + 1) } else { finish(face: g) }
@@ -136,9 +138,12 @@ final class GraphSubdivision: ArrangementDriver {
         let (cut, crossing) = try split(face: f, level: m, map: maps[inputValue], bound: bounds[inputValue], hint: hint)
         regionsAfter[m] += cut.count
         let pieces = nearbyOrder(cut, level: m, crossing: crossing)
+        // Pieces of the last level are finished one after another: they wait too briefly to store.
+        if m + 1 < plan.levels { records.faces.storeWaiting(pieces, against: pieces[0]) }
         prepareParentWindows(level: m + 1, polygon: polygon)
         var next: LevelHint? = nil
         for (i, g) in pieces.enumerated() {
+            records.faces.expandPattern(face: g)
             enter(level: m, face: g)
             entryParent[m + 1][Int(g)] = f
             if m + 1 < plan.levels {
@@ -177,8 +182,12 @@ final class GraphSubdivision: ArrangementDriver {
         return order.map { pieces[$0] }
     }
 
-    /// Records a finished face's logits (`GraphPathUnits`).
-    func finish(face f: Int32) { pathUnits.finish(self, face: f) }
+    /// Records a finished face's logits (`GraphPathUnits`) and stores its pattern as differences
+    /// (`FaceColumns.finishPattern`).
+    func finish(face f: Int32) {
+        pathUnits.finish(self, face: f)
+        records.faces.finishPattern(face: Int(f))
+    }
 
     /// Records a finished face's logits from the float maps.
     func finishFromFloatMaps(face f: Int32) {

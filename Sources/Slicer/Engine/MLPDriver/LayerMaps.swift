@@ -13,6 +13,11 @@ final class LayerMaps: @unchecked Sendable {
     let regionCount: Int
     /// Base maps, 3·width each: the s-, t- and constant-coefficient rows.
     let base: UnsafeMutableBufferPointer<Double>
+    /// Further bases (maps of regions too far from their parent's base to be corrected), numbered
+    /// on from `base`'s.
+    let ownBase: UnsafeMutableBufferPointer<Double>
+    /// Number of maps in `base`.
+    let baseCount: Int
     /// Base of each region; empty when region r uses base r.
     let regionBase: [Int32]
     /// Region r's corrections are correctionStart[r]..<correctionStart[r + 1]; empty when none.
@@ -34,12 +39,14 @@ final class LayerMaps: @unchecked Sendable {
                   regionBase: regionBase, correctionStart: correctionStart, columns: columns)
     }
 
-    /// Maps whose bases are `base`, which they now own.
-    init(width: Int, regionCount: Int, adopting base: UnsafeMutableBufferPointer<Double>, regionBase: [Int32] = [],
+    /// Maps whose bases are `base`, which they now own, then room for `ownCount` more (filled by the caller).
+    init(width: Int, regionCount: Int, adopting base: UnsafeMutableBufferPointer<Double>, ownCount: Int = 0, regionBase: [Int32] = [],
          correctionStart: [Int32] = [], columns: [Double] = []) {
         self.width = width
         self.regionCount = regionCount
         self.base = base
+        baseCount = width == 0 ? 0 : base.count / (3 * width)
+        ownBase = .allocate(capacity: ownCount * 3 * width)
         self.regionBase = regionBase
         self.columns = columns
         let corrections = Int(correctionStart.last ?? 0)
@@ -51,6 +58,7 @@ final class LayerMaps: @unchecked Sendable {
 
     deinit {
         base.deallocate()
+        ownBase.deallocate()
         correctionStart.deallocate()
         correctionNeuron.deallocate()
         correctionCoefficients.deallocate()
@@ -61,10 +69,17 @@ final class LayerMaps: @unchecked Sendable {
     @inline(__always)
     func baseIndex(_ r: Int) -> Int { regionBase.isEmpty ? r : Int(regionBase[r]) }
 
+    /// Region r's base map (3·width values).
+    @inline(__always)
+    func basePointer(_ r: Int) -> UnsafeMutablePointer<Double> {
+        let b = baseIndex(r)
+        return b < baseCount ? base.baseAddress! + b * 3 * width : ownBase.baseAddress! + (b - baseCount) * 3 * width
+    }
+
     /// Writes region r's full map (3·width values) to `target`.
     @inline(__always)
     func materialise(region r: Int, into target: UnsafeMutablePointer<Double>) {
-        target.update(from: base.baseAddress! + baseIndex(r) * 3 * width, count: 3 * width)
+        target.update(from: basePointer(r), count: 3 * width)
         guard hasCorrections else { return }
         columns.withUnsafeBufferPointer { columns in
             for c in Int(correctionStart[r])..<Int(correctionStart[r + 1]) {
@@ -79,7 +94,7 @@ final class LayerMaps: @unchecked Sendable {
     @inline(__always)
     func map(region r: Int, scratch: UnsafeMutablePointer<Double>) -> UnsafePointer<Double> {
         if !hasCorrections || correctionStart[r] == correctionStart[r + 1] {
-            return UnsafePointer(base.baseAddress! + baseIndex(r) * 3 * width)
+            return UnsafePointer(basePointer(r))
         }
         materialise(region: r, into: scratch)
         return UnsafePointer(scratch)
@@ -88,7 +103,7 @@ final class LayerMaps: @unchecked Sendable {
     /// Row j of region r's map: the coefficients (a, b, c) of neuron j, as `materialise` computes them.
     @inline(__always)
     func line(neuron j: Int, region r: Int) -> (a: Double, b: Double, c: Double) {
-        let start = base.baseAddress! + baseIndex(r) * 3 * width
+        let start = basePointer(r)
         var a = start[j], b = start[width + j], c = start[2 * width + j]
         guard hasCorrections else { return (a, b, c) }
         for q in Int(correctionStart[r])..<Int(correctionStart[r + 1]) {

@@ -7,6 +7,7 @@ extension Subdivision {
     func run(progress: ((Int, Int) -> Void)? = nil) throws {
         var clock = PhaseClock()
         computeFirstLayerMaps()
+        seeds = LayerSeeds.domainSeed(corners: domainCorners)
         clock.lap("layer 1 maps")
         for k in 0..<hiddenCount {
             let products = try subdivide(layer: k)
@@ -49,7 +50,7 @@ extension Subdivision {
                             var positive = [UInt64](repeating: 0, count: words), negative = positive
                             for f in range {
                                 let filter = floatFilter(face: f, region: Int(regions[f]), layer: k, vertices: view, scratch: &scratch)
-                                for w in 0..<words { baseSlopes[f * words + w] = scratch.somewherePositive[w] }
+                                for w in 0..<words { baseSlopes[f * words + w] = scratch.seedPositive[w] }
                                 patterns[f].setBits(scratch.positive, at: offset)
                                 for w in 0..<words { positive[w] |= scratch.positive[w]; negative[w] |= scratch.negative[w] }
                                 for j in filter.candidates { positive[j >> 6] |= 1 << UInt64(j & 63); negative[j >> 6] |= 1 << UInt64(j & 63) }
@@ -114,16 +115,17 @@ extension Subdivision {
         /// Bit j: neuron j is certainly positive (negative) at every vertex of the face.
         var positive: [UInt64]
         var negative: [UInt64]
-        /// Bit j: neuron j's float value is positive at some vertex (the face's base slope pattern
-        /// for the next layer's products; any pattern would do, this one needs few corrections).
-        var somewherePositive: [UInt64]
+        /// Bit j: neuron j's float value is positive at the region's seed: the base slope pattern of
+        /// the next layer's products (any pattern would do; this one is the same in every strip of
+        /// the domain, and the seed lies in or near the region, so it needs few corrections).
+        var seedPositive: [UInt64]
 
         init(width n: Int) {
             map = .allocate(capacity: 3 * n)
             low = .allocate(capacity: n); high = .allocate(capacity: n); bound = .allocate(capacity: n)
             positive = [UInt64](repeating: 0, count: (n + 63) / 64)
             negative = positive
-            somewherePositive = positive
+            seedPositive = positive
         }
 
         func deallocate() { map.deallocate(); low.deallocate(); high.deallocate(); bound.deallocate() }
@@ -141,6 +143,7 @@ extension Subdivision {
         let a = map, b = a + n, c = b + n
         let low = scratch.low, high = scratch.high, bound = scratch.bound
         for j in 0..<n { low[j] = .infinity; high[j] = -.infinity }
+        let seedS = seeds[2 * r], seedT = seeds[2 * r + 1]
         var sMax = 0.0, tMax = 0.0, deltaMax = 0.0
         for v in faces[f].vertices {
             let record = view[v]
@@ -159,7 +162,7 @@ extension Subdivision {
             }
         }
         for w in 0..<words {
-            var positive: UInt64 = 0, negative: UInt64 = 0, crossing: UInt64 = 0, somewhere: UInt64 = 0
+            var positive: UInt64 = 0, negative: UInt64 = 0, crossing: UInt64 = 0, seeded: UInt64 = 0
             let first = w * 64, last = min(n, first + 64)
             // The kernel leaves NaN values or bounds undecided. Eight neurons at a time.
             let lanes = SIMD8<UInt64>(1, 2, 4, 8, 16, 32, 64, 128), none = SIMD8<UInt64>(repeating: 0)
@@ -173,7 +176,11 @@ extension Subdivision {
                 positive |= classes.positive << shift
                 negative |= classes.negative << shift
                 crossing |= classes.crossing << shift
-                somewhere |= none.replacing(with: lanes, where: hi .> 0).wrappedSum() << shift
+                // LayerSeeds.value, lane by lane (the same operations in the same order).
+                let seedValue = UnsafeRawPointer(a + j).loadUnaligned(as: SIMD8<Double>.self) * seedS
+                    + UnsafeRawPointer(b + j).loadUnaligned(as: SIMD8<Double>.self) * seedT
+                    + UnsafeRawPointer(c + j).loadUnaligned(as: SIMD8<Double>.self)
+                seeded |= none.replacing(with: lanes, where: seedValue .> 0).wrappedSum() << shift
                 j += 8
             }
             while j < last {
@@ -184,10 +191,10 @@ extension Subdivision {
                 case .crossing: crossing |= bit
                 case .undecided: break
                 }
-                if high[j] > 0 { somewhere |= bit }
+                if LayerSeeds.value(a[j], b[j], c[j], s: seedS, t: seedT) > 0 { seeded |= bit }
                 j += 1
             }
-            scratch.somewherePositive[w] = somewhere
+            scratch.seedPositive[w] = seeded
             scratch.positive[w] = positive
             scratch.negative[w] = negative
             let all: UInt64 = last - first == 64 ? ~0 : (1 << UInt64(last - first)) - 1

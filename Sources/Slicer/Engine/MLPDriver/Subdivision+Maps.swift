@@ -36,10 +36,13 @@ extension Subdivision {
     /// M_{k+1} = W·S·M_k + [0 0 b] with S the face's slopes.
     ///
     /// All faces of one layer-k region share M_k and differ only in the slopes of the neurons that
-    /// split the region. `products` holds, per region, the base W·S_base·M_k + [0 0 b] for a slope
-    /// pattern S_base fixed before the splits; each face adds a rank-one correction
-    /// (s_f − s_base)·W[:, j]·M_k[j, :] for each neuron j where its slopes differ. Hidden layers
-    /// store only bases and corrections (`LayerMaps`); the narrow output layer is stored in full.
+    /// split the region. `products` holds, per region, the base W·S_base·M_k + [0 0 b] for the slope
+    /// pattern S_base at the region's seed (`LayerSeeds`); each face adds a rank-one correction
+    /// (s_f − s_base)·W[:, j]·M_k[j, :] for each neuron j where its slopes differ, or, past
+    /// `maxCorrections` of them, gets a product of its own. Which it is depends on the face's pattern
+    /// and its region's map and seed only, so every strip of a sharded slice computes the same floats.
+    /// Hidden layers store only bases and corrections (`LayerMaps`); the narrow output layer is stored
+    /// in full.
     ///
     /// Bound (region-independent): with |S| ≤ s_max, |M̃_k| ≤ B_k and |M̃_k − M_k| ≤ E_k,
     /// the product gives E_{k+1} = s_max|W|E_k + γ_{n+2}(s_max|W|B_k + |b|) (the extra roundoff
@@ -47,90 +50,144 @@ extension Subdivision {
     /// Each rank-one correction rounds its slope difference, product and sum: at most 3u·2s_max|W||M̃_k|
     /// summed over all corrections, and u·B_{k+1} per correction (every partial sum is the map of
     /// some slope pattern, so it is within B_{k+1}), so E_{k+1} gains (6 + 2d)·u·B_{k+1} for at most
-    /// d corrections per face.
+    /// d corrections per face; d = `maxCorrections` always (not the largest count met), so the bounds
+    /// too are the same in every strip.
     func finishNextLayerMaps(after k: Int, products: RegionProducts) {
         var clock = PhaseClock()
         products.finish()
         clock.lap("  products")
         let next = network.layers[k + 1]
         let n = network.layers[k].outputs, nNext = next.outputs
-        let faceCount = faces.count
+        let faceCount = faces.count, regionCount = products.regionCount
         let offset = patternOffsets[k]
         let words = (n + 63) / 64
+        let cap = Subdivision.maxCorrections
         let positive = network.activation.positiveSlope, negative = network.activation.negativeSlope
         let previous = maps[k]
-        // Corrections of each face: the neurons where its slopes differ from its region's base.
+        let full = k + 1 == outputLayer
+        // Corrections of each face: the neurons where its slopes differ from its region's base; a
+        // face with more than `cap` of them has none (its own product).
         var differing = [UInt64](repeating: 0, count: faceCount * words)
         var correctionStart = [Int32](repeating: 0, count: faceCount + 1)
+        var ownProduct = [Bool](repeating: false, count: faceCount)
         differing.withUnsafeMutableBufferPointer { differing in
             correctionStart.withUnsafeMutableBufferPointer { counts in
-                products.baseSlopes.withUnsafeBufferPointer { base in
-                    facePattern.withUnsafeBufferPointer { patterns in
-                        parallelism.chunks(faceCount, minimumChunk: 2048) { range in
-                            for f in range {
-                                let r = Int(faceRegion[f])
-                                var total = 0
-                                for w in 0..<words {
-                                    let bits = patterns[f].word(at: offset + 64 * w, width: min(64, n - 64 * w)) ^ base[r * words + w]
-                                    differing[f * words + w] = bits
-                                    total += bits.nonzeroBitCount
+                ownProduct.withUnsafeMutableBufferPointer { own in
+                    products.baseSlopes.withUnsafeBufferPointer { base in
+                        facePattern.withUnsafeBufferPointer { patterns in
+                            parallelism.chunks(faceCount, minimumChunk: 2048) { range in
+                                for f in range {
+                                    let r = Int(faceRegion[f])
+                                    var total = 0
+                                    for w in 0..<words {
+                                        let bits = patterns[f].word(at: offset + 64 * w, width: min(64, n - 64 * w)) ^ base[r * words + w]
+                                        differing[f * words + w] = bits
+                                        total += bits.nonzeroBitCount
+                                    }
+                                    own[f] = total > cap
+                                    counts[f + 1] = own[f] ? 0 : Int32(total)
                                 }
-                                counts[f + 1] = Int32(total)
                             }
                         }
                     }
                 }
             }
         }
-        var maxUpdates = 0
-        for f in 0..<faceCount {
-            maxUpdates = max(maxUpdates, Int(correctionStart[f + 1]))
-            correctionStart[f + 1] += correctionStart[f]
-        }
-        let full = k + 1 == outputLayer
-        if !full && Int(correctionStart[faceCount]) > 16 * faceCount {
-            // Faces far from their region's base (the first layer's faces all share the domain's):
-            // one product per face is cheaper than rebuilding its many corrections at every read.
-            finishWithFaceProducts(after: k, previous: previous)
-            return
-        }
+        for f in 0..<faceCount { correctionStart[f + 1] += correctionStart[f] }
+        let ownFaces = ownProduct.indices.filter { ownProduct[$0] }
         // Column j of W is row j of its transpose.
         var transposed = [Double](repeating: 0, count: n * nNext)
         for i in 0..<nNext { for j in 0..<n { transposed[j * nNext + i] = next.weights[i * n + j] } }
-        let result = full
-            ? LayerMaps(width: nNext, regionCount: faceCount, baseCount: faceCount)
-            : LayerMaps(width: nNext, regionCount: faceCount, adopting: products.takeOutput(), regionBase: faceRegion,
-                        correctionStart: correctionStart, columns: transposed)
+        let result: LayerMaps
+        if full {
+            result = LayerMaps(width: nNext, regionCount: faceCount, baseCount: faceCount)
+        } else {
+            // Bases: the regions' products, then the own products of faces with too many corrections.
+            var regionBase = faceRegion
+            for (index, f) in ownFaces.enumerated() { regionBase[f] = Int32(regionCount + index) }
+            result = LayerMaps(width: nNext, regionCount: faceCount, adopting: products.takeOutput(), ownCount: ownFaces.count,
+                               regionBase: regionBase, correctionStart: correctionStart, columns: transposed)
+        }
+        faceProducts(ownFaces, after: k, previous: previous) { index, f in
+            full ? result.base.baseAddress! + f * 3 * nNext : result.ownBase.baseAddress! + index * 3 * nNext
+        }
+        clock.lap("  own products (\(ownFaces.count) of \(faceCount) faces)")
+        // Each face's corrections, and its seed moved to its side of their neurons' lines (the
+        // output layer's regions need no seeds).
+        var newSeeds = [Double](repeating: 0, count: full ? 0 : 2 * faceCount)
+        let oldSeeds = seeds
         differing.withUnsafeBufferPointer { differing in
             transposed.withUnsafeBufferPointer { columns in
                 facePattern.withUnsafeBufferPointer { patterns in
-                    parallelism.chunks(faceCount, minimumChunk: 2048) { range in
-                        for f in range {
-                            let r = Int(faceRegion[f])
-                            var position = Int(correctionStart[f])
-                            let target = result.base.baseAddress! + f * 3 * nNext
-                            if full { target.update(from: products.output + r * 3 * nNext, count: 3 * nNext) }
-                            for w in 0..<words {
-                                var bits = differing[f * words + w]
-                                while bits != 0 {
-                                    let j = 64 * w + bits.trailingZeroBitCount
-                                    bits &= bits - 1
-                                    let delta = patterns[f][offset + j] ? positive - negative : negative - positive
-                                    let row = previous.line(neuron: j, region: r)
-                                    var m = (delta * row.a, delta * row.b, delta * row.c)
-                                    if full {
-                                        withUnsafePointer(to: &m) { pointer in
-                                            pointer.withMemoryRebound(to: Double.self, capacity: 3) { coefficients in
-                                                LayerMaps.addCorrection(to: target, width: nNext, column: columns.baseAddress! + j * nNext,
-                                                                        coefficients: coefficients)
+                    newSeeds.withUnsafeMutableBufferPointer { newSeeds in
+                        parallelism.chunks(faceCount, minimumChunk: 2048) { range in
+                            // The rows of a face's differing neurons, each on the face's side positive.
+                            let rows = UnsafeMutablePointer<Double>.allocate(capacity: 3 * n)
+                            let mapScratch = UnsafeMutablePointer<Double>.allocate(capacity: 3 * n)
+                            defer { rows.deallocate(); mapScratch.deallocate() }
+                            // The pieces of one region follow one another: its map is built once for them.
+                            var mappedRegion = -1, map = UnsafePointer(mapScratch)
+                            for f in range {
+                                let r = Int(faceRegion[f])
+                                let own = ownProduct[f]
+                                var position = Int(correctionStart[f])
+                                let target = result.base.baseAddress! + f * 3 * nNext
+                                if full && !own { target.update(from: products.output + r * 3 * nNext, count: 3 * nNext) }
+                                var count = 0
+                                for w in 0..<words {
+                                    var bits = differing[f * words + w]
+                                    let sides = bits == 0 ? 0 : patterns[f].word(at: offset + 64 * w, width: min(64, n - 64 * w))
+                                    while bits != 0 {
+                                        let lane = bits.trailingZeroBitCount, j = 64 * w + lane
+                                        bits &= bits - 1
+                                        let row = previous.line(neuron: j, region: r)
+                                        let side = sides >> UInt64(lane) & 1 != 0
+                                        if !full {
+                                            let sign = side ? 1.0 : -1.0
+                                            rows[3 * count] = sign * row.a; rows[3 * count + 1] = sign * row.b; rows[3 * count + 2] = sign * row.c
+                                            count += 1
+                                        }
+                                        if own { continue }
+                                        let delta = side ? positive - negative : negative - positive
+                                        var m = (delta * row.a, delta * row.b, delta * row.c)
+                                        if full {
+                                            withUnsafePointer(to: &m) { pointer in
+                                                pointer.withMemoryRebound(to: Double.self, capacity: 3) { coefficients in
+                                                    LayerMaps.addCorrection(to: target, width: nNext, column: columns.baseAddress! + j * nNext,
+                                                                            coefficients: coefficients)
+                                                }
+                                            }
+                                        } else {
+                                            result.correctionNeuron[position] = Int32(j)
+                                            let stored = result.correctionCoefficients.baseAddress! + 3 * position
+                                            stored[0] = m.0; stored[1] = m.1; stored[2] = m.2
+                                            position += 1
+                                        }
+                                    }
+                                }
+                                if !full {
+                                    var s = oldSeeds[2 * r], t = oldSeeds[2 * r + 1]
+                                    if count > 0 {
+                                        LayerSeeds.move(&s, &t, toPositiveSidesOf: rows, count: count)
+                                        // A moved seed may have crossed other lines of the layer: it moves back across
+                                        // those (a third more corrections at the next layers without).
+                                        if r != mappedRegion { map = previous.map(region: r, scratch: mapScratch); mappedRegion = r }
+                                        var extra = 0
+                                        for w in 0..<words {
+                                            let sides = patterns[f].word(at: offset + 64 * w, width: min(64, n - 64 * w))
+                                            for j in (64 * w)..<min(n, 64 * w + 64) {
+                                                let v = LayerSeeds.value(map[j], map[n + j], map[2 * n + j], s: s, t: t)
+                                                let side = sides >> UInt64(j - 64 * w) & 1 != 0
+                                                if (v > 0) != side {
+                                                    let sign = side ? 1.0 : -1.0
+                                                    rows[3 * extra] = sign * map[j]; rows[3 * extra + 1] = sign * map[n + j]; rows[3 * extra + 2] = sign * map[2 * n + j]
+                                                    extra += 1
+                                                }
                                             }
                                         }
-                                    } else {
-                                        result.correctionNeuron[position] = Int32(j)
-                                        let stored = result.correctionCoefficients.baseAddress! + 3 * position
-                                        stored[0] = m.0; stored[1] = m.1; stored[2] = m.2
-                                        position += 1
+                                        if extra > 0 { LayerSeeds.move(&s, &t, toPositiveSidesOf: rows, count: extra) }
                                     }
+                                    newSeeds[2 * f] = s; newSeeds[2 * f + 1] = t
                                 }
                             }
                         }
@@ -138,9 +195,14 @@ extension Subdivision {
                 }
             }
         }
-        clock.lap("  corrections")
-        install(result, after: k, corrections: maxUpdates)
+        clock.lap("  corrections (\(correctionStart[faceCount]) in \(faceCount - ownFaces.count) faces)")
+        install(result, after: k, corrections: cap)
+        seeds = newSeeds
     }
+
+    /// Corrections a face may take before it gets a product of its own: past this many, one product
+    /// is cheaper than rebuilding the corrections at every read of its map.
+    static let maxCorrections = 16
 
     /// Makes `result` layer k + 1's maps, with its bounds; every face becomes a region of layer k + 1.
     func install(_ result: LayerMaps, after k: Int, corrections maxUpdates: Int) {
@@ -153,37 +215,39 @@ extension Subdivision {
         maps[k] = LayerMaps(width: 0, regionCount: 0, baseCount: 0)
     }
 
-    /// Maps of layer k + 1 as one product per face with its own slopes (no corrections).
-    func finishWithFaceProducts(after k: Int, previous: LayerMaps) {
+    /// Layer k + 1's maps of `faceList`, each from its own slopes (no corrections), the i-th written
+    /// at `target(i, face)`.
+    func faceProducts(_ faceList: [Int], after k: Int, previous: LayerMaps,
+                      target: @escaping (Int, Int) -> UnsafeMutablePointer<Double>) {
+        guard !faceList.isEmpty else { return }
         let next = network.layers[k + 1]
         let n = network.layers[k].outputs, nNext = next.outputs
-        let faceCount = faces.count
         let offset = patternOffsets[k]
         let positive = network.activation.positiveSlope, negative = network.activation.negativeSlope
-        let result = LayerMaps(width: nNext, regionCount: faceCount, baseCount: faceCount)
-        let chunk = 128
         next.weights.withUnsafeBufferPointer { w in
             facePattern.withUnsafeBufferPointer { patterns in
                 faceRegion.withUnsafeBufferPointer { regions in
-                    parallelism.chunks((faceCount + chunk - 1) / chunk, minimumChunk: 1) { chunks in
-                        let scaled = UnsafeMutablePointer<Double>.allocate(capacity: chunk * 3 * n)
+                    parallelism.chunks((faceList.count + productBlock - 1) / productBlock, minimumChunk: 1) { blocks in
+                        let scaled = UnsafeMutablePointer<Double>.allocate(capacity: productBlock * 3 * n)
                         let slopes = UnsafeMutablePointer<Double>.allocate(capacity: n)
-                        defer { scaled.deallocate(); slopes.deallocate() }
-                        for c in chunks {
-                            let first = c * chunk, count = min(chunk, faceCount - first)
+                        let products = UnsafeMutablePointer<Double>.allocate(capacity: productBlock * 3 * nNext)
+                        defer { scaled.deallocate(); slopes.deallocate(); products.deallocate() }
+                        for block in blocks {
+                            let first = block * productBlock, count = min(productBlock, faceList.count - first)
                             nextLayerProducts(count: count, width: n, weights: w.baseAddress!, bias: next.bias,
-                                              scaled: scaled, slopes: slopes,
-                                              into: result.base.baseAddress! + first * 3 * nNext) { local, slopes, scratch in
-                                let f = first + local
+                                              scaled: scaled, slopes: slopes, into: products) { local, slopes, scratch in
+                                let f = faceList[first + local]
                                 for j in 0..<n { slopes[j] = patterns[f][offset + j] ? positive : negative }
                                 return previous.map(region: Int(regions[f]), scratch: scratch)
+                            }
+                            for local in 0..<count {
+                                target(first + local, faceList[first + local]).update(from: products + local * 3 * nNext, count: 3 * nNext)
                             }
                         }
                     }
                 }
             }
         }
-        install(result, after: k, corrections: 0)
     }
 
     /// The region-independent bounds E_{k+1} and B_{k+1} (see `finishNextLayerMaps`) for maps with at
@@ -228,7 +292,7 @@ final class RegionProducts: @unchecked Sendable {
     /// regionCount × 3 × nextWidth: the base maps.
     let output: UnsafeMutablePointer<Double>
     private var outputTaken = false
-    private let chunk = 128
+    private let chunk = productBlock
     private var nextChunk = 0
     private var cancelled = false
     private let lock = NSLock()
@@ -308,10 +372,16 @@ final class RegionProducts: @unchecked Sendable {
     }
 }
 
-/// One chunk of next-layer products: for each of `count` maps, `prepare` fills the slopes and
-/// returns the map (3·width values; it may be built in the scratch it is given), the map is scaled
-/// by the slopes in `scaled`, and one product writes W·S·M + [0 0 b] to `out` (3 rows of W's height
-/// per map).
+/// Maps multiplied by one matrix product of `nextLayerProducts`: a chunk of fewer is padded with zero
+/// maps, so every product has the same shape and the BLAS computes each map's rows in the same way
+/// whichever maps share its chunk (with other shapes its kernels may round a row differently), which
+/// keeps a region's floats the same in every strip of a sharded slice.
+let productBlock = 128
+
+/// One chunk of next-layer products: for each of `count` ≤ `productBlock` maps, `prepare` fills the
+/// slopes and returns the map (3·width values; it may be built in the scratch it is given), the map
+/// is scaled by the slopes in `scaled` (room for `productBlock` maps), and one product of
+/// `productBlock` maps writes W·S·M + [0 0 b] to `out` (3 rows of W's height per map, `count` maps).
 func nextLayerProducts(count: Int, width n: Int, weights: UnsafePointer<Double>, bias: [Double],
                        scaled: UnsafeMutablePointer<Double>, slopes: UnsafeMutablePointer<Double>,
                        into out: UnsafeMutablePointer<Double>,
@@ -326,7 +396,15 @@ func nextLayerProducts(count: Int, width n: Int, weights: UnsafePointer<Double>,
             for j in 0..<n { target[row * n + j] = slopes[j] * source[row * n + j] }
         }
     }
-    gemm(scaled, weights, out, m: 3 * count, n: nNext, k: n, transposeB: true)
+    if count == productBlock {
+        gemm(scaled, weights, out, m: 3 * productBlock, n: nNext, k: n, transposeB: true)
+    } else {
+        (scaled + count * 3 * n).update(repeating: 0, count: (productBlock - count) * 3 * n)
+        let padded = UnsafeMutablePointer<Double>.allocate(capacity: productBlock * 3 * nNext)
+        defer { padded.deallocate() }
+        gemm(scaled, weights, padded, m: 3 * productBlock, n: nNext, k: n, transposeB: true)
+        out.update(from: padded, count: count * 3 * nNext)
+    }
     for local in 0..<count {
         let constants = out + local * 3 * nNext + 2 * nNext
         for j in 0..<nNext { constants[j] += bias[j] }

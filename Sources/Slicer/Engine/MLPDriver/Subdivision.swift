@@ -34,6 +34,10 @@ final class Subdivision: ArrangementDriver {
 
     // Per network layer k: the float maps of every region with their region-independent bounds.
     var maps: [LayerMaps] = []
+    /// Per region of the current layer, a point (s, t) of the plane that depends only on the region's
+    /// pattern and maps, never on the domain's cut (see `LayerSeeds`): the next layer's base slopes
+    /// are the signs there, so a strip of the domain computes the same floats as the whole.
+    var seeds: [Double] = []
     /// Every layer's regions, for exact recomputation.
     var history = RegionHistory()
     /// The exact lines, maps and weights computed so far.
