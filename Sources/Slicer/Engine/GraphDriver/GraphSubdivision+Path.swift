@@ -72,12 +72,12 @@ extension GraphSubdivision {
         let words = facePattern[Int(g)].words
         if n > 0 {
             for w in (offset >> 6)...((offset + n - 1) >> 6) {
-                var diff = words[w] ^ currentPattern.words[w]
+                var diff = words[w] ^ currentPattern.word(w)  // `word`, not `words`: no array per read
                 while diff != 0 {
                     let index = w * 64 + diff.trailingZeroBitCount
                     diff &= diff - 1
                     guard index >= offset, index < offset + n else { continue }
-                    currentPattern.words[w] ^= 1 << UInt64(index & 63)
+                    currentPattern[index].toggle()
                     changed.append(index - offset)
                 }
             }
@@ -124,10 +124,12 @@ extension GraphSubdivision {
         let pattern = facePattern[Int(g)]
         var out = takeMap(node + 1)
         var moved: [Int] = []
+        // Read once: `words` builds an array when a pattern is stored as differences.
+        let newWords = pattern.words, oldWords = currentPattern.words
         for w in 0..<n {
             let base = offset + w * taps
             let (winner, unchanged) = taps <= 64
-                ? PatternBits.winner(new: pattern.words, old: currentPattern.words, from: base, count: taps)
+                ? PatternBits.winner(new: newWords, old: oldWords, from: base, count: taps)
                 : ((0..<taps).first { pattern[base + $0] }, (0..<taps).allSatisfy { pattern[base + $0] == currentPattern[base + $0] })
             guard let winner else { preconditionFailure("window \(w) has no winner in the pattern") }
             let u = pool.unit(window: w, slot: winner)
@@ -138,7 +140,7 @@ extension GraphSubdivision {
             if !same { moved.append(w) }
         }
         maps[node + 1] = out
-        PatternBits.copy(from: pattern.words, into: &currentPattern.words, bits: offset..<(offset + plan.levelBits(m)))
+        PatternBits.copy(from: newWords, into: &currentPattern.words, bits: offset..<(offset + plan.levelBits(m)))
         for u in pending[m] { pendingMark[m][u] = false }
         pending[m].removeAll(keepingCapacity: true)
         if !moved.isEmpty { propagate(from: node + 1, units: moved) }
