@@ -3,6 +3,10 @@
 /// vectors are loaded once and each row's input is broadcast into one fused multiply-add per vector:
 /// twelve independent accumulators keep both FMA pipes busy, and with two weight vectors and one
 /// broadcast they fit in the sixteen vector registers.
+///
+/// Pre-specialised for Float and Double: a debug build compiles file by file, and the plans in other
+/// files could then call only the generic body (generic SIMD through witness tables, ~10x slower);
+/// a release build inlines it whole either way.
 struct RegisterTile<T: KernelScalar> {
     /// Row k's sums for the block's low and high output channels.
     private var a00 = T.Vector(), a01 = T.Vector(), a10 = T.Vector(), a11 = T.Vector()
@@ -12,6 +16,8 @@ struct RegisterTile<T: KernelScalar> {
     /// Sums over terms t < `terms` of x_k[offset(t)] · (the t-th pair of weight vectors), for the rows
     /// x_0 … x_5; `weights` holds the pairs one after another.
     @inline(__always)
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
     init(_ x0: UnsafePointer<T>, _ x1: UnsafePointer<T>, _ x2: UnsafePointer<T>, _ x3: UnsafePointer<T>,
          _ x4: UnsafePointer<T>, _ x5: UnsafePointer<T>, weights: UnsafePointer<T>, terms: Int, offset: (Int) -> Int) {
         var w = UnsafeRawPointer(weights)
@@ -38,6 +44,8 @@ struct RegisterTile<T: KernelScalar> {
 
     /// Hands rows 0 ..< count (at most 6) with their low and high sums to `store`.
     @inline(__always)
+    @_specialize(exported: true, where T == Float)
+    @_specialize(exported: true, where T == Double)
     func rows(_ count: Int, _ store: (Int, T.Vector, T.Vector) -> Void) {
         store(0, a00, a01)
         if count > 1 { store(1, a10, a11) }
