@@ -35,7 +35,7 @@ enum LayerSeeds {
             for i in 0..<count {
                 let a = rows[3 * i], b = rows[3 * i + 1], c = rows[3 * i + 2]
                 if !(value(a, b, c, s: s, t: t) > 0) {
-                    reflect(&s, &t, a: a, b: b, c: c)
+                    stepAcross(&s, &t, a: a, b: b, c: c)
                     moved = true
                 }
             }
@@ -48,7 +48,7 @@ enum LayerSeeds {
     /// side of the lines it was already on (a reflection, moving twice as far, left seeds outside
     /// their regions and doubled the corrections). A line with no slope leaves it where it is.
     @inline(__always)
-    static func reflect(_ s: inout Double, _ t: inout Double, a: Double, b: Double, c: Double) {
+    static func stepAcross(_ s: inout Double, _ t: inout Double, a: Double, b: Double, c: Double) {
         let norm = a * a + b * b
         guard norm > 0, norm.isFinite else { return }
         let v = value(a, b, c, s: s, t: t)
